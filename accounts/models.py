@@ -1,0 +1,224 @@
+"""Organisations (units, authorities, consultants, supervisors, districts), people and their roles."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Authority, OrgKind, Role, UnitCategory
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The organisation directory is visible to every signed-in user: the names of
+        government bodies are not secret. Editing is for platform admins only."""
+        if not user.is_authenticated:
+            return self.none()
+        return self
+
+    def authorities(self):
+        return self.filter(kind=OrgKind.AUTHORITY)
+
+    def units(self):
+        return self.filter(kind=OrgKind.UNIT)
+
+
+class Organisation(models.Model):
+    """A body that uses the platform: a 项目建设单位 (Art. 2), an authority (Art. 4-5, 35-36),
+    a third-party consultant (Art. 9), an engineering supervisor (Art. 22) or a district (Art. 39)."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices)
+    unit_category = models.CharField(
+        _("建设单位类别（第二条）"), max_length=2, choices=UnitCategory.choices, blank=True
+    )
+    authority = models.CharField(
+        _("主管部门代码"), max_length=20, choices=Authority.choices, blank=True
+    )
+    district = models.ForeignKey(
+        "self",
+        verbose_name=_("所属区县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="district_units",
+        limit_choices_to={"kind": OrgKind.DISTRICT},
+    )
+    division_code = models.CharField(
+        _("行政区划代码"), max_length=12, blank=True, help_text=_("区县填写，如渝中区 500103。")
+    )
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("组织")
+        verbose_name_plural = _("组织")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority"],
+                condition=~models.Q(authority=""),
+                name="organisation_one_per_authority",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="unit") | models.Q(unit_category=""),
+                name="organisation_category_only_for_units",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="authority") | models.Q(authority=""),
+                name="organisation_authority_code_only_for_authorities",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class UserQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Admins and Audit see every account; others see the people of their own organisations."""
+        from .scoping import sees_everything, visible_organisation_ids
+
+        if sees_everything(user):
+            return self
+        return self.filter(
+            memberships__organisation_id__in=visible_organisation_ids(user),
+            memberships__is_active=True,
+        ).distinct()
+
+
+class GovUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person. Failed-login counting and lockout follow MLPS level 3 (GB/T 22239-2019 8.1.4.1)."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    objects = GovUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or super().get_full_name()
+
+    def is_locked(self, at=None) -> bool:
+        return bool(self.locked_until and self.locked_until > (at or timezone.now()))
+
+    # -- roles ---------------------------------------------------------------------------
+    def active_memberships(self):
+        cache = getattr(self, "_memberships_cache", None)
+        if cache is None:
+            cache = list(
+                self.memberships.filter(is_active=True, organisation__is_active=True)
+                .select_related("organisation")
+                .order_by("id")
+            )
+            self._memberships_cache = cache
+        return cache
+
+    def role_codes(self) -> set[str]:
+        return {m.role for m in self.active_memberships()}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_codes() & set(roles))
+
+    def organisations_with_role(self, *roles: str) -> list[Organisation]:
+        return [m.organisation for m in self.active_memberships() if m.role in roles]
+
+    @property
+    def primary_organisation(self):
+        memberships = self.active_memberships()
+        return memberships[0].organisation if memberships else None
+
+
+class Membership(models.Model):
+    """A role held by a user in an organisation. Revoking deactivates; history stays."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("组织")
+    )
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    is_active = models.BooleanField(_("有效"), default=True)
+    granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=models.Q(is_active=True),
+                name="membership_unique_active_role",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for machine clients (e.g. the 渝快办 channel). Only its SHA-256 is stored;
+    the raw token is shown once, when the admin creates it."""
+
+    PREFIX = "gvt_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
+    key_prefix = models.CharField(_("前缀"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @classmethod
+    def generate_raw(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    def is_usable(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)

@@ -1,0 +1,41 @@
+"""One place that decides what a user may see. Every list, detail, API endpoint and export
+goes through ``for_user``/``get_visible_or_404``; missing and forbidden both answer 404."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from .roles import Role
+
+EVERYTHING_READERS = frozenset({Role.PLATFORM_ADMIN, Role.AUDITOR})
+
+
+def sees_everything(user) -> bool:
+    """Audit reads everything (Art. 36); the platform admin operates everything."""
+    return bool(user.is_authenticated and (user.is_superuser or user.has_role(*EVERYTHING_READERS)))
+
+
+def visible_organisation_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return {m.organisation_id for m in user.active_memberships()}
+
+
+def for_user(queryset_or_model, user) -> QuerySet:
+    """Restrict a queryset (or a model's default manager) to what ``user`` may see."""
+    qs = queryset_or_model
+    if isinstance(qs, type) and issubclass(qs, Model):
+        qs = qs._default_manager.all()
+    if not hasattr(qs, "for_user"):
+        raise TypeError(f"{qs.model.__name__} 未定义 for_user 可见范围，不能直接暴露给用户。")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.for_user(user)
+
+
+def get_visible_or_404(queryset_or_model, user, **lookup):
+    qs = for_user(queryset_or_model, user)
+    try:
+        return qs.get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404 from exc

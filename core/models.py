@@ -1,0 +1,134 @@
+"""Base models: the append-only audit ledger and in-app notifications."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .enums import ActionCode
+
+
+class LedgerImmutableError(Exception):
+    """Raised when code tries to change or delete a ledger event."""
+
+
+class LedgerQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise LedgerImmutableError("审计日志只能追加，不能修改。")
+
+    def delete(self):
+        raise LedgerImmutableError("审计日志只能追加，不能删除。")
+
+    def for_user(self, user):
+        """Platform admins and Audit see every event; others see events of their own
+        organisations and their own actions."""
+        from accounts.scoping import sees_everything, visible_organisation_ids
+
+        if sees_everything(user):
+            return self
+        return self.filter(
+            models.Q(organisation_id__in=visible_organisation_ids(user))
+            | models.Q(actor_id=user.pk)
+        )
+
+
+class LedgerEvent(models.Model):
+    """One entry of the append-only audit ledger.
+
+    Each event's ``hash`` is SM3 over its canonical content, which includes the previous
+    event's hash, so that any change, insertion or deletion made behind the application's
+    back breaks the chain and is found by ``manage.py verify_ledger``. On PostgreSQL a trigger
+    also refuses UPDATE and DELETE on this table.
+    """
+
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    occurred_at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    action = models.CharField(_("事件"), max_length=64, choices=ActionCode.choices)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("所属组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    from_state = models.CharField(_("原状态"), max_length=64, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=64, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    policy_version = models.CharField(_("政策版本"), max_length=64, blank=True)
+    decision_id = models.UUIDField(_("决定编号"), null=True, blank=True)
+    data = models.JSONField(_("附加信息"), default=dict, blank=True)
+    prev_hash = models.CharField(_("前一事件哈希"), max_length=64)
+    hash = models.CharField(_("SM3 哈希"), max_length=64, unique=True)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计日志")
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["organisation", "-seq"]),
+            models.Index(fields=["actor", "-seq"]),
+        ]
+
+    def __str__(self):
+        return f"#{self.seq} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LedgerImmutableError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerImmutableError("审计日志只能追加，不能删除。")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app message to one user. ``dedupe_key`` makes periodic sweeps idempotent."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_unique_dedupe_per_recipient",
+            )
+        ]
+
+    def __str__(self):
+        return self.title

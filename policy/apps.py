@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyConfig(AppConfig):
+    name = "policy"
+    verbose_name = _("政策与规则")
+
+    def ready(self):
+        from django.core import checks
+
+        from . import rules  # noqa: F401  (registers the rules of this app)
+        from .checks import check_rule_registry
+
+        checks.register(check_rule_registry, "govit")

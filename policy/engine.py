@@ -1,0 +1,79 @@
+"""Evaluate a gate: run its rules on a context, store the Decision, and raise when blocked."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from core.enums import Severity
+from core.errors import ActionBlocked
+
+from .models import Decision, Outcome, PolicyVersion
+from .registry import Finding, registry
+
+
+@dataclass
+class GateContext:
+    """What a rule may look at: the subject, the policy in force, who acts, and facts."""
+
+    subject: Any
+    policy: PolicyVersion
+    actor: Any = None
+    facts: dict = field(default_factory=dict)
+
+    def param(self, key: str):
+        return self.policy.param(key)
+
+
+def outcome_of(findings: list[Finding]) -> str:
+    if any(f.severity == Severity.BLOCK for f in findings):
+        return Outcome.BLOCK
+    if any(f.severity == Severity.WARN for f in findings):
+        return Outcome.WARN
+    return Outcome.PASS
+
+
+def preview_gate(code: str, ctx: GateContext) -> list[Finding]:
+    """Evaluate without storing, e.g. to show findings beside an action button."""
+    findings: list[Finding] = []
+    for rule_ in registry.rules_of_gate(code):
+        findings.extend(rule_.evaluate(ctx))
+    return findings
+
+
+def _json(value) -> Any:
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def evaluate_gate(code: str, ctx: GateContext, *, organisation=None, subject_type: str = "",
+                  subject_id: str = "", subject_repr: str = "") -> Decision:
+    """Run the gate's rules and store the decision (inside the caller's transaction)."""
+    findings = preview_gate(code, ctx)
+    subject = ctx.subject
+    if subject is not None and hasattr(subject, "_meta"):
+        subject_type = subject_type or subject._meta.label_lower
+        subject_id = subject_id or str(subject.pk or "")
+        subject_repr = subject_repr or str(subject)
+    return Decision.objects.create(
+        gate=code,
+        subject_type=subject_type or "—",
+        subject_id=subject_id,
+        subject_repr=subject_repr[:255],
+        organisation=organisation,
+        policy=ctx.policy,
+        inputs=_json(ctx.facts),
+        rule_ids=[r.id for r in registry.rules_of_gate(code)],
+        outcome=outcome_of(findings),
+        findings=[_json(f.as_dict()) for f in findings],
+        actor=ctx.actor if getattr(ctx.actor, "pk", None) else None,
+    )
+
+
+def enforce(decision: Decision) -> Decision:
+    """Raise ActionBlocked carrying the findings when the decision blocks."""
+    if decision.outcome == Outcome.BLOCK:
+        raise ActionBlocked([Finding.from_dict(f) for f in decision.findings], decision=decision)
+    return decision

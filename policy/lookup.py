@@ -1,0 +1,39 @@
+"""Which policy version is in force for a unit on a date (Art. 39: districts may have their own)."""
+
+import datetime as dt
+
+from core.dates import today
+
+from .models import PolicyVersion
+
+MUNICIPAL = ""
+
+
+class NoPolicyInForce(LookupError):
+    pass
+
+
+def division_of(organisation) -> str:
+    """The division code whose policy governs ``organisation``: its district's, or municipal."""
+    if organisation is None:
+        return MUNICIPAL
+    if organisation.division_code and organisation.kind == "district":
+        return organisation.division_code
+    district = getattr(organisation, "district", None)
+    return district.division_code if district is not None else MUNICIPAL
+
+
+def policy_in_force(organisation=None, on: dt.date | None = None) -> PolicyVersion:
+    """The latest version effective on ``on`` for the organisation's district, falling back to
+    the municipal policy when the district has none."""
+    on = on or today()
+    for division in dict.fromkeys([division_of(organisation), MUNICIPAL]):
+        version = (
+            PolicyVersion.objects.filter(division_code=division, effective_from__lte=on)
+            .prefetch_related("parameters")
+            .order_by("-effective_from")
+            .first()
+        )
+        if version is not None:
+            return version
+    raise NoPolicyInForce(f"{on} 没有生效的政策版本，请系统管理员配置。")

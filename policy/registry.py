@@ -1,0 +1,129 @@
+"""The rule registry: rules are small functions with citations; gates are named sets of rules.
+
+    @rule(id="R9.1", article="第九条", title="...", severity=Severity.BLOCK)
+    def approval_stages(ctx):
+        if ...:
+            yield violation("中文说明", remedy="怎么办", facts={...})
+
+A rule yields ``Violation``s (or nothing when satisfied); the engine stamps each with the rule's
+id, article and severity to make a ``Finding``. Rules never return bare booleans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+
+from core.enums import Severity
+
+RULE_ID_PATTERN = re.compile(r"^R\d+\.\d+(\.[a-z0-9-]+)?$")
+ARTICLE_PATTERN = re.compile(r"^第[一二三四五六七八九十百]+条$")
+
+
+@dataclass(frozen=True)
+class Violation:
+    message: str
+    remedy: str = ""
+    facts: dict = field(default_factory=dict)
+    severity: str | None = None  # overrides the rule's severity when set
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    article: str
+    severity: str
+    title: str
+    message: str
+    remedy: str
+    facts: dict
+
+    @property
+    def blocks(self) -> bool:
+        return self.severity == Severity.BLOCK
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Finding:
+        return cls(**{k: data.get(k, "") for k in cls.__dataclass_fields__})
+
+
+def violation(message: str, *, remedy: str = "", facts: dict | None = None, severity=None):
+    return Violation(message=message, remedy=remedy, facts=facts or {}, severity=severity)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    article: str
+    title: str
+    severity: str
+    func: Callable[..., Iterable[Violation]]
+    module: str = ""
+
+    @property
+    def requirement_id(self) -> str:
+        return ".".join(self.id.split(".")[:2])
+
+    def evaluate(self, ctx) -> list[Finding]:
+        found = []
+        for v in self.func(ctx) or ():
+            found.append(
+                Finding(
+                    rule_id=self.id,
+                    article=self.article,
+                    severity=str(v.severity or self.severity),
+                    title=self.title,
+                    message=v.message,
+                    remedy=v.remedy,
+                    facts=v.facts,
+                )
+            )
+        return found
+
+
+class Registry:
+    """Holds rules and gates. Duplicates are remembered, not raised, so that the system check
+    can report every problem at once."""
+
+    def __init__(self):
+        self.rules: dict[str, Rule] = {}
+        self.duplicates: list[str] = []
+        self.gates: dict[str, tuple[str, str, list[str]]] = {}
+
+    def add_rule(self, rule_: Rule) -> None:
+        if rule_.id in self.rules:
+            self.duplicates.append(rule_.id)
+            return
+        self.rules[rule_.id] = rule_
+
+    def rule(self, *, id: str, article: str, title: str, severity: str = Severity.BLOCK):
+        def decorator(func):
+            self.add_rule(
+                Rule(
+                    id=id,
+                    article=article,
+                    title=title,
+                    severity=str(severity),
+                    func=func,
+                    module=func.__module__,
+                )
+            )
+            return func
+
+        return decorator
+
+    def gate(self, code: str, *, title: str, rules: list[str], action: str = "") -> None:
+        """Declare the rules evaluated before an action (a transition)."""
+        self.gates[code] = (str(title), action, list(rules))
+
+    def rules_of_gate(self, code: str) -> list[Rule]:
+        return [self.rules[rid] for rid in self.gates[code][2]]
+
+
+registry = Registry()
+rule = registry.rule
+gate = registry.gate
