@@ -21,14 +21,24 @@ from .models import ApiToken, Membership, Organisation, User, hash_token
 from .roles import OrgKind, Role, roles_allowed_for
 
 ORG_FIELDS = (
-    "name", "short_name", "kind", "unit_category", "authority", "district",
-    "division_code", "credit_code", "contact_phone", "is_active",
+    "name",
+    "short_name",
+    "kind",
+    "unit_category",
+    "authority",
+    "district",
+    "division_code",
+    "credit_code",
+    "contact_phone",
+    "is_active",
 )
 USER_FIELDS = ("username", "full_name", "email", "phone")
 
 
 def require_admin(user) -> None:
-    if not (user and user.is_authenticated and (user.is_superuser or user.has_role(Role.PLATFORM_ADMIN))):
+    if not (
+        user and user.is_authenticated and (user.is_superuser or user.has_role(Role.PLATFORM_ADMIN))
+    ):
         raise ActionForbidden("只有系统管理员可以管理组织和人员。")
 
 
@@ -36,8 +46,8 @@ def _validate_org(org: Organisation) -> None:
     errors = {}
     if org.kind != OrgKind.UNIT:
         org.unit_category = ""
-    elif not org.unit_category:
-        errors["unit_category"] = "项目建设单位须选择第二条规定的单位类别。"
+    elif not org.unit_category and not org.district_id:
+        errors["unit_category"] = "市级项目建设单位须选择第二条规定的单位类别（区县单位除外）。"
     if org.kind != OrgKind.AUTHORITY:
         org.authority = ""
     elif not org.authority:
@@ -66,8 +76,13 @@ def create_organisation(*, acting_user, **fields) -> Organisation:
     org = Organisation(**{k: v for k, v in fields.items() if k in ORG_FIELDS})
     _validate_org(org)
     org.save()
-    record_event(ActionCode.ORG_CREATED, actor=acting_user, obj=org, organisation=org,
-                 data={k: getattr(org, k if k != "district" else "district_id") for k in ORG_FIELDS})
+    record_event(
+        ActionCode.ORG_CREATED,
+        actor=acting_user,
+        obj=org,
+        organisation=org,
+        data={k: getattr(org, k if k != "district" else "district_id") for k in ORG_FIELDS},
+    )
     return org
 
 
@@ -81,9 +96,19 @@ def update_organisation(org: Organisation, *, acting_user, **fields) -> Organisa
         if key in ORG_FIELDS:
             setattr(org, key, value)
     _validate_org(org)
-    changed = {k: [before[k], str(getattr(org, k))] for k in ORG_FIELDS if before[k] != str(getattr(org, k))}
+    changed = {
+        k: [before[k], str(getattr(org, k))]
+        for k in ORG_FIELDS
+        if before[k] != str(getattr(org, k))
+    }
     org.save()
-    record_event(ActionCode.ORG_UPDATED, actor=acting_user, obj=org, organisation=org, data={"changed": changed})
+    record_event(
+        ActionCode.ORG_UPDATED,
+        actor=acting_user,
+        obj=org,
+        organisation=org,
+        data={"changed": changed},
+    )
     return org
 
 
@@ -106,8 +131,12 @@ def create_user(*, acting_user, password: str, **fields) -> User:
     _check_password(password, user)
     user.set_password(password)
     user.save()
-    record_event(ActionCode.USER_CREATED, actor=acting_user, obj=user,
-                 data={k: getattr(user, k) for k in USER_FIELDS})
+    record_event(
+        ActionCode.USER_CREATED,
+        actor=acting_user,
+        obj=user,
+        data={k: getattr(user, k) for k in USER_FIELDS},
+    )
     return user
 
 
@@ -120,7 +149,9 @@ def update_user(user: User, *, acting_user, **fields) -> User:
         if key in USER_FIELDS and key != "username":
             setattr(user, key, value)
     user.save(update_fields=[k for k in USER_FIELDS if k != "username"])
-    changed = {k: [before[k], getattr(user, k)] for k in USER_FIELDS if before[k] != getattr(user, k)}
+    changed = {
+        k: [before[k], getattr(user, k)] for k in USER_FIELDS if before[k] != getattr(user, k)
+    }
     record_event(ActionCode.USER_UPDATED, actor=acting_user, obj=user, data={"changed": changed})
     return user
 
@@ -138,7 +169,11 @@ def set_user_active(user: User, *, acting_user, active: bool, reason: str = "") 
     user.save(update_fields=["is_active"])
     record_event(
         ActionCode.USER_ACTIVATED if active else ActionCode.USER_DEACTIVATED,
-        actor=acting_user, obj=user, from_state=str(not active), to_state=str(active), reason=reason,
+        actor=acting_user,
+        obj=user,
+        from_state=str(not active),
+        to_state=str(active),
+        reason=reason,
     )
     return user
 
@@ -181,11 +216,21 @@ def grant_role(user: User, organisation: Organisation, role: str, *, acting_user
             f"“{organisation.name}”的人员不能担任“{Role(role).label}”，可授予的角色：{names}。",
             {"role": "角色与组织类型不符。"},
         )
-    if Membership.objects.filter(user=user, organisation=organisation, role=role, is_active=True).exists():
+    if Membership.objects.filter(
+        user=user, organisation=organisation, role=role, is_active=True
+    ).exists():
         raise ActionInvalid("该用户已拥有此角色。", {"role": "已拥有此角色。"})
-    membership = Membership.objects.create(user=user, organisation=organisation, role=role, granted_by=acting_user)
-    record_event(ActionCode.ROLE_GRANTED, actor=acting_user, obj=user, organisation=organisation,
-                 to_state=role, data={"membership": membership.pk, "role": role})
+    membership = Membership.objects.create(
+        user=user, organisation=organisation, role=role, granted_by=acting_user
+    )
+    record_event(
+        ActionCode.ROLE_GRANTED,
+        actor=acting_user,
+        obj=user,
+        organisation=organisation,
+        to_state=role,
+        data={"membership": membership.pk, "role": role},
+    )
     notify([user], title=f"您已被授予“{organisation.display_name} · {Role(role).label}”角色")
     return membership
 
@@ -199,24 +244,41 @@ def revoke_role(membership: Membership, *, acting_user, reason: str = "") -> Mem
     membership.is_active = False
     membership.revoked_at = timezone.now()
     membership.save(update_fields=["is_active", "revoked_at"])
-    record_event(ActionCode.ROLE_REVOKED, actor=acting_user, obj=membership.user,
-                 organisation=membership.organisation, from_state=membership.role, reason=reason,
-                 data={"membership": membership.pk, "role": membership.role})
+    record_event(
+        ActionCode.ROLE_REVOKED,
+        actor=acting_user,
+        obj=membership.user,
+        organisation=membership.organisation,
+        from_state=membership.role,
+        reason=reason,
+        data={"membership": membership.pk, "role": membership.role},
+    )
     return membership
 
 
 @action
-def create_api_token(user: User, *, acting_user, name: str, expires_at=None) -> tuple[ApiToken, str]:
+def create_api_token(
+    user: User, *, acting_user, name: str, expires_at=None
+) -> tuple[ApiToken, str]:
     """Create a machine token; returns the token and the raw key, which is never stored."""
     require_admin(acting_user)
     if not name.strip():
         raise ActionInvalid("请填写令牌用途。", {"name": "请填写令牌用途。"})
     raw = ApiToken.generate_raw()
     token = ApiToken.objects.create(
-        user=user, name=name.strip(), key_prefix=raw[:10], key_hash=hash_token(raw),
-        created_by=acting_user, expires_at=expires_at,
+        user=user,
+        name=name.strip(),
+        key_prefix=raw[:10],
+        key_hash=hash_token(raw),
+        created_by=acting_user,
+        expires_at=expires_at,
     )
-    record_event(ActionCode.TOKEN_CREATED, actor=acting_user, obj=user, data={"token": token.pk, "name": token.name})
+    record_event(
+        ActionCode.TOKEN_CREATED,
+        actor=acting_user,
+        obj=user,
+        data={"token": token.pk, "name": token.name},
+    )
     return token, raw
 
 
@@ -227,21 +289,36 @@ def revoke_api_token(token: ApiToken, *, acting_user) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_event(ActionCode.TOKEN_REVOKED, actor=acting_user, obj=token.user, data={"token": token.pk})
+        record_event(
+            ActionCode.TOKEN_REVOKED, actor=acting_user, obj=token.user, data={"token": token.pk}
+        )
     return token
 
 
 # -- sign-in (recorded for MLPS audit; called from auth signals) ----------------------------
 
+
 @action
 def record_login(user: User, *, acting_user, ip: str = "") -> None:
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-    record_event(ActionCode.LOGIN, actor=user, obj=user, organisation=user.primary_organisation, data={"ip": ip})
+    record_event(
+        ActionCode.LOGIN,
+        actor=user,
+        obj=user,
+        organisation=user.primary_organisation,
+        data={"ip": ip},
+    )
 
 
 @action
 def record_logout(user: User, *, acting_user, ip: str = "") -> None:
-    record_event(ActionCode.LOGOUT, actor=user, obj=user, organisation=user.primary_organisation, data={"ip": ip})
+    record_event(
+        ActionCode.LOGOUT,
+        actor=user,
+        obj=user,
+        organisation=user.primary_organisation,
+        data={"ip": ip},
+    )
 
 
 @action
@@ -250,7 +327,12 @@ def record_failed_login(username: str, *, acting_user=None, ip: str = "") -> Non
     user = User.objects.select_for_update().filter(username__iexact=username).first()
     data = {"username": username[:150], "ip": ip}
     if user is None:
-        record_event(ActionCode.LOGIN_FAILED, object_type="accounts.user", object_repr=username[:150], data=data)
+        record_event(
+            ActionCode.LOGIN_FAILED,
+            object_type="accounts.user",
+            object_repr=username[:150],
+            data=data,
+        )
         return
     user.failed_logins += 1
     fields = ["failed_logins"]
@@ -259,8 +341,16 @@ def record_failed_login(username: str, *, acting_user=None, ip: str = "") -> Non
         user.locked_until = timezone.now() + timedelta(minutes=settings.GOVIT_LOGIN_LOCK_MINUTES)
         fields.append("locked_until")
     user.save(update_fields=fields)
-    record_event(ActionCode.LOGIN_FAILED, obj=user, organisation=user.primary_organisation,
-                 data={**data, "failures": user.failed_logins})
+    record_event(
+        ActionCode.LOGIN_FAILED,
+        obj=user,
+        organisation=user.primary_organisation,
+        data={**data, "failures": user.failed_logins},
+    )
     if locked_now:
-        record_event(ActionCode.ACCOUNT_LOCKED, obj=user, organisation=user.primary_organisation,
-                     data={"until": user.locked_until, "failures": user.failed_logins})
+        record_event(
+            ActionCode.ACCOUNT_LOCKED,
+            obj=user,
+            organisation=user.primary_organisation,
+            data={"until": user.locked_until, "failures": user.failed_logins},
+        )

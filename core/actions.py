@@ -42,7 +42,8 @@ def _keep_blocked_decision(decision, acting_user, action_name: str) -> None:
             object_repr=decision.subject_repr,
             organisation=decision.organisation_id,
             to_state=decision.outcome,
-            reason=f"{action_name} 被阻止：" + "；".join(f["message"] for f in decision.findings if f["severity"] == "block"),
+            reason=f"{action_name} 被阻止："
+            + "；".join(f["message"] for f in decision.findings if f["severity"] == "block"),
             policy_version=decision.policy.code,
             decision_id=decision.pk,
         )

@@ -1,2 +1,15 @@
+from .models import Notification
+from .navigation import items_for
+
+
 def navigation(request):
-    return {}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {
+        "nav_items": items_for(user),
+        "unread_notifications": Notification.objects.filter(
+            recipient=user, read_at__isnull=True
+        ).count(),
+        "current_url_name": getattr(getattr(request, "resolver_match", None), "url_name", ""),
+    }

@@ -28,7 +28,10 @@ class ActionBlocked(ActionError):
     def __init__(self, findings, decision=None, message: str | None = None):
         self.decision = decision
         articles = "、".join(dict.fromkeys(f.article for f in findings if f.blocks))
-        super().__init__(message or f"操作被{articles}的规定阻止，请查看下列原因并按提示处理。", findings=findings)
+        super().__init__(
+            message or f"操作被{articles}的规定阻止，请查看下列原因并按提示处理。",
+            findings=findings,
+        )
 
 
 class ActionInvalid(ActionError):

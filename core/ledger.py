@@ -150,11 +150,17 @@ def verify_chain(events: Iterable[dict]) -> VerifyResult:
     for values in events:
         seq = values["seq"]
         if seq != expected_seq:
-            return VerifyResult(False, checked, expected_seq, f"缺少事件 #{expected_seq}（序号不连续）")
+            return VerifyResult(
+                False, checked, expected_seq, f"缺少事件 #{expected_seq}（序号不连续）"
+            )
         if values["prev_hash"] != expected_prev:
-            return VerifyResult(False, checked, seq, f"事件 #{seq} 的前序哈希与链不符（前一事件被改动或删除）")
+            return VerifyResult(
+                False, checked, seq, f"事件 #{seq} 的前序哈希与链不符（前一事件被改动或删除）"
+            )
         if event_hash(values) != values["hash"]:
-            return VerifyResult(False, checked, seq, f"事件 #{seq} 的内容与其 SM3 哈希不符（内容被改动）")
+            return VerifyResult(
+                False, checked, seq, f"事件 #{seq} 的内容与其 SM3 哈希不符（内容被改动）"
+            )
         expected_prev = values["hash"]
         expected_seq += 1
         checked += 1

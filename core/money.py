@@ -39,5 +39,5 @@ class MoneyField(models.DecimalField):
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
+        name, _path, args, kwargs = super().deconstruct()
         return name, "core.money.MoneyField", args, kwargs

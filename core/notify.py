@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from .models import Notification
 
 
-def notify(recipients: Iterable, *, title: str, body: str = "", link: str = "", dedupe_key: str = "") -> int:
+def notify(
+    recipients: Iterable, *, title: str, body: str = "", link: str = "", dedupe_key: str = ""
+) -> int:
     rows = [
         Notification(recipient=user, title=title[:200], body=body, link=link, dedupe_key=dedupe_key)
         for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values()

@@ -1,4 +1,21 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+from . import navigation, views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("ledger/", views.ledger, name="ledger"),
+    path("ledger/<int:seq>/", views.ledger_event, name="ledger_event"),
+]
+
+navigation.register(_("工作台"), "core:workbench", order=0)
+navigation.register(
+    _("审计日志"), "core:ledger", roles=[Role.PLATFORM_ADMIN, Role.AUDITOR], order=90
+)

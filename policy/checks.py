@@ -12,7 +12,9 @@ def check_rule_registry(app_configs=None, reg=None, **kwargs):
     errors = []
     for rule_id in reg.duplicates:
         errors.append(
-            Error(f"规则编号 {rule_id} 重复注册。", hint="每条规则的编号必须唯一。", id="govit.E002")
+            Error(
+                f"规则编号 {rule_id} 重复注册。", hint="每条规则的编号必须唯一。", id="govit.E002"
+            )
         )
     for rule_ in reg.rules.values():
         if not rule_.article or not ARTICLE_PATTERN.match(rule_.article):

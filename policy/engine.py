@@ -48,8 +48,15 @@ def _json(value) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-def evaluate_gate(code: str, ctx: GateContext, *, organisation=None, subject_type: str = "",
-                  subject_id: str = "", subject_repr: str = "") -> Decision:
+def evaluate_gate(
+    code: str,
+    ctx: GateContext,
+    *,
+    organisation=None,
+    subject_type: str = "",
+    subject_id: str = "",
+    subject_repr: str = "",
+) -> Decision:
     """Run the gate's rules and store the decision (inside the caller's transaction)."""
     findings = preview_gate(code, ctx)
     subject = ctx.subject

@@ -69,7 +69,9 @@ class PolicyParameter(models.Model):
     """One typed parameter of a policy version, stored as text and parsed by its spec."""
 
     policy = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="parameters")
-    key = models.CharField(_("参数"), max_length=64, choices=[(k, s.label) for k, s in SPECS.items()])
+    key = models.CharField(
+        _("参数"), max_length=64, choices=[(k, s.label) for k, s in SPECS.items()]
+    )
     value = models.CharField(_("取值"), max_length=64)
 
     class Meta:

@@ -1,4 +1,20 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from core import navigation
+
+from . import views
 
 app_name = "policy"
-urlpatterns: list = []
+urlpatterns = [
+    path("rules/", views.rule_list, name="rules"),
+    path("decisions/", views.decision_list, name="decisions"),
+    path("decisions/<uuid:pk>/", views.decision_detail, name="decision"),
+    path("versions/", views.policy_list, name="policies"),
+    path("approval-path/", views.approval_path, name="approval_path"),
+]
+
+navigation.register(_("审批路径测算"), "policy:approval_path", order=70)
+navigation.register(_("规则与条款"), "policy:rules", order=80)
+navigation.register(_("规则决定"), "policy:decisions", order=81)
+navigation.register(_("政策版本"), "policy:policies", order=82)

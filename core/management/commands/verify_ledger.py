@@ -15,4 +15,6 @@ class Command(BaseCommand):
                 f"审计日志校验失败：{result.problem}（已校验 {result.checked} 条完好事件，"
                 f"第一个被破坏的事件为 #{result.broken_seq}）"
             )
-        self.stdout.write(self.style.SUCCESS(f"审计日志完好：共 {result.checked} 条事件，哈希链校验通过。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"审计日志完好：共 {result.checked} 条事件，哈希链校验通过。")
+        )

@@ -1,0 +1,32 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Django's form with Chinese messages and a clear lockout message."""
+
+    error_messages = {
+        "invalid_login": _("登录名或密码错误。连续多次错误将锁定账号。"),
+        "inactive": _("该账号已停用，请联系系统管理员。"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("登录名")
+        self.fields["password"].label = _("密码")
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+    def clean(self):
+        from .models import User
+
+        username = self.cleaned_data.get("username")
+        if username:
+            user = User.objects.filter(username__iexact=username).first()
+            if user is not None and user.is_locked():
+                raise forms.ValidationError(
+                    _("账号因连续登录失败已被临时锁定，请稍后再试或联系系统管理员解锁。"),
+                    code="locked",
+                )
+        return super().clean()

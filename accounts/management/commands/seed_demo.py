@@ -1,0 +1,17 @@
+"""`python manage.py seed_demo`: load the demo directory and people (idempotent)."""
+
+from django.core.management.base import BaseCommand
+
+from accounts.demo import DEMO_PASSWORD, PEOPLE, seed_directory
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（组织、各角色演示账号）；可重复执行。"
+
+    def handle(self, *args, **options):
+        seed_directory()
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
+        )
+        for person in PEOPLE:
+            self.stdout.write(f"  {person.username:<18} {person.full_name}")

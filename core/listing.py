@@ -1,0 +1,31 @@
+"""Paginated, sortable, searchable lists: one helper for every table page."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Q
+
+
+def paginate_sorted(
+    request,
+    queryset,
+    *,
+    sortable: dict[str, str],
+    default_sort: str,
+    search_fields: tuple[str, ...] = (),
+):
+    """Apply ?q= search, ?sort= (only whitelisted keys) and ?page=; returns (page, context)."""
+    q = request.GET.get("q", "").strip()
+    if q and search_fields:
+        cond = Q()
+        for field in search_fields:
+            cond |= Q(**{f"{field}__icontains": q})
+        queryset = queryset.filter(cond)
+    sort = request.GET.get("sort", default_sort)
+    key = sort.lstrip("-")
+    if key not in sortable:
+        sort, key = default_sort, default_sort.lstrip("-")
+    order = sortable[key]
+    queryset = queryset.order_by(f"-{order}" if sort.startswith("-") else order, "pk")
+    paginator = Paginator(queryset, settings.GOVIT_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return page, {"page_obj": page, "q": q, "sort": sort, "total": paginator.count}

@@ -1,0 +1,128 @@
+"""Rules with their articles, decisions with their findings, policy versions, and the Art. 9
+approval-path estimator."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from accounts.roles import OrgKind
+from accounts.scoping import for_user, get_visible_or_404, sees_everything
+from core.errors import ActionError
+from core.listing import paginate_sorted
+
+from .actions import estimate_approval_path
+from .models import Decision, Outcome, PolicyVersion
+from .registry import Finding, registry
+from .requirements import REQUIREMENTS
+
+
+@login_required
+def rule_list(request):
+    rules = sorted(registry.rules.values(), key=lambda r: _rid_key(r.id))
+    gates_by_rule: dict[str, list[str]] = {}
+    for code, (title, _action, rule_ids) in registry.gates.items():
+        for rid in rule_ids:
+            gates_by_rule.setdefault(rid, []).append(f"{title}（{code}）")
+    rows = [{"rule": r, "gates": gates_by_rule.get(r.id, [])} for r in rules]
+    covered = {r.requirement_id for r in rules}
+    requirements = [
+        {"id": rid, "article": art, "text": text, "covered": rid in covered}
+        for rid, (art, text) in sorted(REQUIREMENTS.items(), key=lambda kv: _rid_key(kv[0]))
+    ]
+    return render(
+        request,
+        "policy/rules.html",
+        {"rows": rows, "requirements": requirements, "covered_count": len(covered)},
+    )
+
+
+def _rid_key(rid: str):
+    parts = rid[1:].split(".")
+    return (int(parts[0]), int(parts[1]), ".".join(parts[2:]))
+
+
+@login_required
+def decision_list(request):
+    qs = for_user(Decision, request.user).select_related("policy", "organisation", "actor")
+    outcome = request.GET.get("outcome", "")
+    if outcome in Outcome.values:
+        qs = qs.filter(outcome=outcome)
+    _page, ctx = paginate_sorted(
+        request,
+        qs,
+        sortable={"time": "created_at", "gate": "gate", "outcome": "outcome"},
+        default_sort="-time",
+        search_fields=("subject_repr", "gate"),
+    )
+    ctx.update(outcomes=Outcome.choices, current_outcome=outcome)
+    return render(request, "policy/decisions.html", ctx)
+
+
+@login_required
+def decision_detail(request, pk):
+    decision = get_visible_or_404(
+        Decision.objects.select_related("policy", "actor", "organisation"), request.user, pk=pk
+    )
+    findings = [Finding.from_dict(f) for f in decision.findings]
+    return render(request, "policy/decision.html", {"decision": decision, "findings": findings})
+
+
+@login_required
+def policy_list(request):
+    versions = for_user(PolicyVersion, request.user).prefetch_related("parameters")
+    return render(request, "policy/policies.html", {"versions": versions})
+
+
+class ApprovalPathForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("建设单位"),
+        queryset=Organisation.objects.none(),
+        error_messages={
+            "required": _("请选择建设单位。"),
+            "invalid_choice": _("请选择有效的建设单位。"),
+        },
+    )
+    total_investment_wan = forms.DecimalField(
+        label=_("总投资（万元）"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        error_messages={
+            "required": _("请填写总投资。"),
+            "invalid": _("请填写数字，如 3500 或 800.50。"),
+            "min_value": _("总投资不能为负数。"),
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Organisation.objects.filter(kind=OrgKind.UNIT, is_active=True)
+        if not sees_everything(user) and not user.has_role(
+            "bdb_reviewer", "drc_officer", "finance_officer"
+        ):
+            units = units.filter(pk__in=[m.organisation_id for m in user.active_memberships()])
+        self.fields["organisation"].queryset = units
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
+@login_required
+def approval_path(request):
+    form = ApprovalPathForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = estimate_approval_path(
+                acting_user=request.user,
+                organisation=form.cleaned_data["organisation"],
+                total_investment_wan=form.cleaned_data["total_investment_wan"],
+            )
+        except ActionError as exc:
+            messages.error(request, exc.message)
+            if getattr(exc, "decision", None) is not None:
+                return redirect("policy:decision", pk=exc.decision.pk)
+        else:
+            return redirect("policy:decision", pk=decision.pk)
+    return render(request, "policy/approval_path.html", {"form": form})

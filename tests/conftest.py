@@ -1,0 +1,73 @@
+"""Shared fixtures: the demo directory and named personas (DESIGN.md)."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from accounts.demo import DEMO_PASSWORD, seed_directory
+
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` run only when the suite runs on PostgreSQL."""
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://…")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def password():
+    return DEMO_PASSWORD
+
+
+@pytest.fixture
+def people(db):
+    """Every demo person by username (see accounts/demo.py)."""
+    return seed_directory()
+
+
+class Personas:
+    """Named people of DESIGN.md, so tests read as stories."""
+
+    def __init__(self, users):
+        self.users = users
+        self.admin = users["admin"]
+        self.jw_officer = users["jw_tianbao"]  # unit officer of 市教委
+        self.jw_head = users["jw_fuze"]
+        self.wj_officer = users["wj_tianbao"]  # unit officer of 市卫生健康委
+        self.district_officer = users["yz_tianbao"]
+        self.bdb = users["dsj_shenhe"]
+        self.bdb2 = users["dsj_shenhe2"]
+        self.drc = users["fgw_jingban"]
+        self.finance = users["czj_jingban"]
+        self.cac = users["wxb_shencha"]
+        self.psb = users["gaj_shencha"]
+        self.crypto = users["mmj_shencha"]
+        self.secrecy = users["bmj_shencha"]
+        self.gov = users["szf_shenpi"]
+        self.auditor = users["sjj_shenji"]
+        self.consultant = users["zx_pinggu"]
+        self.supervisor = users["jl_gongchengshi"]
+
+
+@pytest.fixture
+def personas(people):
+    return Personas(people)
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(scope="session")
+def in_ci():
+    return os.environ.get("CI", "").lower() == "true"
