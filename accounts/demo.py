@@ -68,45 +68,49 @@ ORGANISATIONS = [
 class DemoPerson:
     username: str
     full_name: str
+    title: str
     organisation: str
     role: str
 
 
 PEOPLE = [
-    DemoPerson("admin", "系统管理员", "政务信息化平台运营中心", Role.PLATFORM_ADMIN),
-    DemoPerson("jw_tianbao", "张明（市教委填报人）", "重庆市教育委员会", Role.UNIT_OFFICER),
-    DemoPerson("jw_fuze", "李华（市教委负责人）", "重庆市教育委员会", Role.UNIT_HEAD),
     DemoPerson(
-        "wj_tianbao", "王芳（市卫生健康委填报人）", "重庆市卫生健康委员会", Role.UNIT_OFFICER
+        "admin", "系统管理员", "平台系统管理员", "政务信息化平台运营中心", Role.PLATFORM_ADMIN
     ),
-    DemoPerson("wj_fuze", "赵强（市卫生健康委负责人）", "重庆市卫生健康委员会", Role.UNIT_HEAD),
-    DemoPerson("jt_tianbao", "陈静（市交通局填报人）", "重庆市交通运输委员会", Role.UNIT_OFFICER),
-    DemoPerson("fy_tianbao", "刘洋（市高法院填报人）", "重庆市高级人民法院", Role.UNIT_OFFICER),
+    DemoPerson("jw_tianbao", "张明", "市教委填报人", "重庆市教育委员会", Role.UNIT_OFFICER),
+    DemoPerson("jw_fuze", "李华", "市教委负责人", "重庆市教育委员会", Role.UNIT_HEAD),
     DemoPerson(
-        "yz_tianbao", "周敏（渝中区大数据局填报人）", "重庆市渝中区大数据发展局", Role.UNIT_OFFICER
+        "wj_tianbao", "王芳", "市卫生健康委填报人", "重庆市卫生健康委员会", Role.UNIT_OFFICER
+    ),
+    DemoPerson("wj_fuze", "赵强", "市卫生健康委负责人", "重庆市卫生健康委员会", Role.UNIT_HEAD),
+    DemoPerson("jt_tianbao", "陈静", "市交通局填报人", "重庆市交通运输委员会", Role.UNIT_OFFICER),
+    DemoPerson("fy_tianbao", "刘洋", "市高法院填报人", "重庆市高级人民法院", Role.UNIT_OFFICER),
+    DemoPerson(
+        "yz_tianbao", "周敏", "渝中区大数据局填报人", "重庆市渝中区大数据发展局", Role.UNIT_OFFICER
     ),
     DemoPerson(
-        "dsj_shenhe", "孙伟（市大数据发展局）", "重庆市大数据应用发展管理局", Role.BDB_REVIEWER
+        "dsj_shenhe", "孙伟", "市大数据发展局", "重庆市大数据应用发展管理局", Role.BDB_REVIEWER
     ),
     DemoPerson(
-        "dsj_shenhe2", "吴婷（市大数据发展局）", "重庆市大数据应用发展管理局", Role.BDB_REVIEWER
+        "dsj_shenhe2", "吴婷", "市大数据发展局", "重庆市大数据应用发展管理局", Role.BDB_REVIEWER
     ),
-    DemoPerson("fgw_jingban", "郑凯（市发展改革委）", "重庆市发展和改革委员会", Role.DRC_OFFICER),
-    DemoPerson("czj_jingban", "冯丽（市财政局）", "重庆市财政局", Role.FINANCE_OFFICER),
+    DemoPerson("fgw_jingban", "郑凯", "市发展改革委", "重庆市发展和改革委员会", Role.DRC_OFFICER),
+    DemoPerson("czj_jingban", "冯丽", "市财政局", "重庆市财政局", Role.FINANCE_OFFICER),
     DemoPerson(
         "wxb_shencha",
-        "何军（市委网信办）",
+        "何军",
+        "市委网信办",
         "中共重庆市委网络安全和信息化委员会办公室",
         Role.CAC_REVIEWER,
     ),
-    DemoPerson("gaj_shencha", "罗斌（市公安局）", "重庆市公安局", Role.PSB_REVIEWER),
-    DemoPerson("mmj_shencha", "梁燕（市密码局）", "重庆市密码管理局", Role.CRYPTO_REVIEWER),
-    DemoPerson("bmj_shencha", "宋涛（市国家保密局）", "重庆市国家保密局", Role.SECRECY_REVIEWER),
-    DemoPerson("szf_shenpi", "唐亮（市政府）", "重庆市人民政府", Role.GOV_APPROVER),
-    DemoPerson("sjj_shenji", "韩雪（市审计局）", "重庆市审计局", Role.AUDITOR),
-    DemoPerson("zx_pinggu", "曹磊（第三方评估）", "重庆市工程咨询院（示例）", Role.CONSULTANT),
+    DemoPerson("gaj_shencha", "罗斌", "市公安局", "重庆市公安局", Role.PSB_REVIEWER),
+    DemoPerson("mmj_shencha", "梁燕", "市密码局", "重庆市密码管理局", Role.CRYPTO_REVIEWER),
+    DemoPerson("bmj_shencha", "宋涛", "市国家保密局", "重庆市国家保密局", Role.SECRECY_REVIEWER),
+    DemoPerson("szf_shenpi", "唐亮", "市政府", "重庆市人民政府", Role.GOV_APPROVER),
+    DemoPerson("sjj_shenji", "韩雪", "市审计局", "重庆市审计局", Role.AUDITOR),
+    DemoPerson("zx_pinggu", "曹磊", "第三方评估", "重庆市工程咨询院（示例）", Role.CONSULTANT),
     DemoPerson(
-        "jl_gongchengshi", "邓超（工程监理）", "重庆渝信工程监理有限公司（示例）", Role.SUPERVISOR
+        "jl_gongchengshi", "邓超", "工程监理", "重庆渝信工程监理有限公司（示例）", Role.SUPERVISOR
     ),
 ]
 

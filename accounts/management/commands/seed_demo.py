@@ -14,4 +14,4 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )
         for person in PEOPLE:
-            self.stdout.write(f"  {person.username:<18} {person.full_name}")
+            self.stdout.write(f"  {person.username:<18} {person.full_name}（{person.title}）")

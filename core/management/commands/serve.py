@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, **options):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for person in PEOPLE:
-            self.stdout.write(f"  {person.username:<18} {person.full_name}")
+            self.stdout.write(f"  {person.username:<18} {person.full_name}（{person.title}）")
         self.stdout.write(f"打开 http://{addrport}/ 登录。按 Ctrl+C 停止。")
         worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"])
         try:
