@@ -29,7 +29,9 @@ def main(selected: list[str]) -> None:
     _setup_django()
     import bench
 
-    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")
+    )
     for name in names:
         if selected and name not in selected:
             continue

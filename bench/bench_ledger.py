@@ -68,5 +68,9 @@ def run() -> None:
     verify_rate, raw_rate = EVENTS / verify_s, EVENTS / raw_s
     print(f"  database: {connection.vendor}; events: {EVENTS:,}; canonical bytes: {mb:.1f} MB")
     print(f"  verify_ledger: {verify_s:.2f} s = {verify_rate:,.0f} events/s")
-    print(f"  raw SM3 of the same bytes: {raw_s:.2f} s = {raw_rate:,.0f} events/s ({mb / raw_s:.1f} MB/s)")
-    print(f"  ratio verify/raw: {verify_rate / raw_rate:.2f} (raw SM3 is {raw_rate / verify_rate:.1f}x faster)")
+    print(
+        f"  raw SM3 of the same bytes: {raw_s:.2f} s = {raw_rate:,.0f} events/s ({mb / raw_s:.1f} MB/s)"
+    )
+    print(
+        f"  ratio verify/raw: {verify_rate / raw_rate:.2f} (raw SM3 is {raw_rate / verify_rate:.1f}x faster)"
+    )

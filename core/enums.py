@@ -29,6 +29,22 @@ class ActionCode(models.TextChoices):
     # policy
     POLICY_CREATED = "policy.created", _("新建政策版本")
     GATE_EVALUATED = "policy.gate_evaluated", _("规则评估")
+    # planning (Art. 6, 7)
+    CITY_PLAN_CREATED = "planning.city_plan_created", _("新建市级政务信息化建设规划")
+    CITY_PLAN_UPDATED = "planning.city_plan_updated", _("修改市级规划草稿")
+    CITY_PLAN_SUBMITTED = "planning.city_plan_submitted", _("市级规划报市政府审批")
+    CITY_PLAN_APPROVED = "planning.city_plan_approved", _("市政府批准市级规划")
+    CITY_PLAN_RETURNED = "planning.city_plan_returned", _("市政府退回市级规划")
+    CITY_PLAN_REASSESSED = "planning.city_plan_reassessed", _("市级规划评估论证并提出调整")
+    MASTER_PLAN_CREATED = "planning.master_plan_created", _("新建整合建设总体方案")
+    MASTER_PLAN_UPDATED = "planning.master_plan_updated", _("修改整合建设总体方案")
+    MASTER_PLAN_REVISION_CREATED = "planning.master_plan_revision_created", _("新建总体方案修订稿")
+    MASTER_PLAN_ITEM_ADDED = "planning.master_plan_item_added", _("总体方案增加项目")
+    MASTER_PLAN_ITEM_CHANGED = "planning.master_plan_item_changed", _("总体方案调整项目")
+    MASTER_PLAN_ITEM_REMOVED = "planning.master_plan_item_removed", _("总体方案删减项目")
+    MASTER_PLAN_FILED = "planning.master_plan_filed", _("总体方案报备")
+    MASTER_PLAN_FILING_RECEIVED = "planning.master_plan_filing_received", _("确认收到总体方案报备")
+    DATA_GOVERNANCE_RECORDED = "planning.data_governance_recorded", _("登记数据标准与数据治理情况")
 
 
 class Severity(models.TextChoices):

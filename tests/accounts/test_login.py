@@ -16,7 +16,9 @@ def test_login_page_is_chinese(client, db):
 
 
 def test_login_success_lands_on_workbench_and_is_recorded(client, personas, password):
-    response = client.post("/accounts/login/", {"username": "jw_tianbao", "password": password}, follow=True)
+    response = client.post(
+        "/accounts/login/", {"username": "jw_tianbao", "password": password}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/"
     html = response.content.decode()
     assert "工作台" in html and "我的待办" in html and "市教委" in html

@@ -17,7 +17,10 @@ def test_municipal_policy_is_loaded_with_typed_parameters(db):
     assert policy.param("approval_threshold") == Decimal("30000000.00")
     assert policy.param("change_ratio") == Decimal("0.15")
     assert policy.param("acceptance_window_months") == 6
-    assert (policy.param("self_eval_start_months"), policy.param("self_eval_end_months")) == (12, 24)
+    assert (policy.param("self_eval_start_months"), policy.param("self_eval_end_months")) == (
+        12,
+        24,
+    )
     assert (policy.param("master_plan_min_years"), policy.param("master_plan_max_years")) == (3, 5)
     assert policy.param("performance_report_due") == (12, 31)
     assert set(policy.params) == set(SPECS)
@@ -49,30 +52,44 @@ def test_no_policy_before_the_measures_took_effect(personas):
 
 def test_a_newer_version_supersedes_from_its_effective_date(personas):
     base = PolicyVersion.objects.get(code="cq-municipal-2021")
-    newer = PolicyVersion.objects.create(code="cq-municipal-2027", name="修订版",
-                                         effective_from=dt.date(2027, 1, 1))
+    newer = PolicyVersion.objects.create(
+        code="cq-municipal-2027", name="修订版", effective_from=dt.date(2027, 1, 1)
+    )
     for p in base.parameters.all():
         PolicyParameter.objects.create(policy=newer, key=p.key, value=p.value)
     newer.parameters.filter(key="approval_threshold").update(value="50000000.00")
     unit = personas.jw_officer.primary_organisation
     assert policy_in_force(unit, dt.date(2026, 12, 31)).code == "cq-municipal-2021"
-    assert policy_in_force(unit, dt.date(2027, 1, 1)).param("approval_threshold") == Decimal("50000000.00")
+    assert policy_in_force(unit, dt.date(2027, 1, 1)).param("approval_threshold") == Decimal(
+        "50000000.00"
+    )
 
 
 def test_other_district_without_policy_uses_municipal(db):
-    district = Organisation.objects.create(name="重庆市江北区人民政府", kind="district", division_code="500105")
+    district = Organisation.objects.create(
+        name="重庆市江北区人民政府", kind="district", division_code="500105"
+    )
     unit = Organisation.objects.create(name="江北区大数据局", kind="unit", district=district)
     assert policy_in_force(unit, dt.date(2026, 1, 1)).code == "cq-municipal-2021"
 
 
 def test_missing_parameter_is_a_configuration_error(db):
-    broken = PolicyVersion.objects.create(code="broken", name="缺参数", effective_from=dt.date(2030, 1, 1))
+    broken = PolicyVersion.objects.create(
+        code="broken", name="缺参数", effective_from=dt.date(2030, 1, 1)
+    )
     with pytest.raises(LookupError, match="缺少参数"):
         broken.param("approval_threshold")
 
 
-@pytest.mark.parametrize("key,raw", [("change_ratio", "1.5"), ("approval_threshold", "-1"),
-                                     ("acceptance_window_months", "six"), ("performance_report_due", "13-01")])
+@pytest.mark.parametrize(
+    "key,raw",
+    [
+        ("change_ratio", "1.5"),
+        ("approval_threshold", "-1"),
+        ("acceptance_window_months", "six"),
+        ("performance_report_due", "13-01"),
+    ],
+)
 def test_bad_parameter_values_are_refused(key, raw):
     with pytest.raises(ValueError, match="无效"):
         SPECS[key].parse(raw)

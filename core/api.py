@@ -1,0 +1,237 @@
+"""API plumbing shared by every app (one error format, exact decimals, Swagger UI without a
+CDN) and the audit-ledger endpoint."""
+
+import json
+import logging
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from uuid import UUID
+
+import ninja
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
+from django.template import engines
+from django.urls import reverse
+from ninja import Field, Router, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import DocsBase
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.parser import Parser
+
+from accounts.scoping import for_user
+
+from .enums import ActionCode
+from .errors import ActionBlocked, ActionError, ActionInvalid
+from .models import LedgerEvent
+
+logger = logging.getLogger(__name__)
+
+MAX_PAGE_SIZE = 100
+
+
+# -- one error format: {"code", "message", "findings"} ---------------------------------------
+
+
+class ErrorOut(Schema):
+    """Every error of the API has this shape; some add ``errors``, ``details`` or ``decision_id``."""
+
+    code: str = Field(..., examples=["blocked"])
+    message: str = Field(..., examples=["操作被第九条的规定阻止，请查看下列原因并按提示处理。"])
+    findings: list[dict] = Field(default_factory=list)
+
+
+HTTP_ERRORS = {
+    400: ("bad_request", "请求格式有误，请检查请求体是否为有效的 JSON。"),
+    401: ("unauthenticated", "请先登录或提供有效的接口令牌。"),
+    403: ("forbidden", "无权执行此操作。"),
+    404: ("not_found", "对象不存在或无权查看。"),
+    405: ("method_not_allowed", "不支持该请求方法。"),
+    429: ("throttled", "请求过于频繁，请稍后再试。"),
+}
+CSRF_FAILED = ("csrf_failed", "CSRF 校验失败，请刷新页面后重试。")
+
+
+def error_body(code: str, message: str, findings=(), **extra) -> dict:
+    return {"code": code, "message": str(message), "findings": list(findings), **extra}
+
+
+def finding_dict(finding) -> dict:
+    """Findings travel as plain dicts (``Finding.as_dict()`` or a stored decision's dict)."""
+    return finding.as_dict() if hasattr(finding, "as_dict") else dict(finding)
+
+
+def register_error_handlers(api: ninja.NinjaAPI) -> None:
+    """Turn every error the API can meet into the one JSON format, in Chinese."""
+
+    def respond(request, status: int, body: dict):
+        return api.create_response(request, body, status=status)
+
+    def action_error(request, exc: ActionError):
+        extra = {}
+        if isinstance(exc, ActionInvalid):
+            extra["errors"] = {k: str(v) for k, v in exc.errors.items()}
+        if isinstance(exc, ActionBlocked) and exc.decision is not None:
+            extra["decision_id"] = str(exc.decision.pk)
+        findings = [finding_dict(f) for f in exc.findings]
+        return respond(
+            request, exc.http_status, error_body(exc.code, exc.message, findings, **extra)
+        )
+
+    def validation_error(request, exc: NinjaValidationError):
+        body = error_body("invalid", "请求参数有误", details=exc.errors)
+        return respond(request, 422, body)
+
+    def not_found(request, exc: Exception):
+        return respond(request, 404, error_body(*HTTP_ERRORS[404]))
+
+    def unauthenticated(request, exc: AuthenticationError):
+        response = respond(request, 401, error_body(*HTTP_ERRORS[401]))
+        response["WWW-Authenticate"] = 'Bearer realm="govit"'
+        return response
+
+    def forbidden(request, exc: PermissionDenied):
+        return respond(request, 403, error_body(*HTTP_ERRORS[403]))
+
+    def http_error(request, exc: HttpError):
+        code, message = HTTP_ERRORS.get(exc.status_code, ("http_error", exc.message))
+        if exc.status_code == 403 and "CSRF" in exc.message:
+            code, message = CSRF_FAILED
+        return respond(request, exc.status_code, error_body(code, message))
+
+    def server_error(request, exc: Exception):
+        logger.exception("API 请求处理失败：%s %s", request.method, request.path)
+        return respond(request, 500, error_body("server_error", "服务器内部错误，请稍后重试。"))
+
+    handlers = {
+        ActionError: action_error,
+        NinjaValidationError: validation_error,
+        Http404: not_found,
+        ObjectDoesNotExist: not_found,
+        AuthenticationError: unauthenticated,
+        PermissionDenied: forbidden,
+        HttpError: http_error,
+        Exception: server_error,
+    }
+    for exc_class, handler in handlers.items():
+        api.add_exception_handler(exc_class, handler)
+
+
+# -- exact decimals in request bodies -----------------------------------------------------------
+
+
+class DecimalJSONParser(Parser):
+    """Parse JSON numbers with a fraction as Decimal, so that money never passes through float."""
+
+    def parse_body(self, request):
+        return json.loads(request.body, parse_float=Decimal)
+
+
+# -- Swagger UI from the assets shipped inside django-ninja (no CDN) --------------------------
+
+NINJA_STATIC = Path(ninja.__file__).resolve().parent / "static" / "ninja"
+DOCS_ASSETS = {
+    "swagger-ui.css": "text/css",
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui-init.js": "text/javascript",
+    "favicon.svg": "image/svg+xml",
+    "favicon.png": "image/png",
+}
+DOCS_PAGE_ASSETS = {
+    "css": "swagger-ui.css",
+    "favicon": "favicon.svg",
+    "bundle": "swagger-ui-bundle.js",
+    "init": "swagger-ui-init.js",
+}
+DOCS_PAGE = """<!DOCTYPE html>
+<html lang="zh-hans">
+<head>
+  <meta charset="utf-8">
+  <title>{{ title }}</title>
+  <link rel="stylesheet" href="{{ assets.css }}">
+  <link rel="icon" href="{{ assets.favicon }}" type="image/svg+xml">
+</head>
+<body data-csrf-token="{{ csrf_token }}" data-api-csrf="true">
+  {{ swagger_settings|json_script:"swagger-settings" }}
+  <div id="swagger-ui"></div>
+  <script src="{{ assets.bundle }}"></script>
+  <script src="{{ assets.init }}"></script>
+</body>
+</html>"""
+
+
+class LocalSwagger(DocsBase):
+    """Ninja's Swagger page, but its CSS/JS come from this API (``docs/assets/…``) rather than
+    from a CDN or from ``{% static %}`` (ninja is not an installed app, so it has no static)."""
+
+    def __init__(self, settings: dict | None = None):
+        self.settings = {"layout": "BaseLayout", "deepLinking": True, **(settings or {})}
+
+    def render_page(self, request, api, **kwargs):
+        context = {
+            "title": api.title,
+            "csrf_token": get_token(request),
+            "swagger_settings": {**self.settings, "url": self.get_openapi_url(api, kwargs)},
+            "assets": {
+                key: reverse(f"{api.urls_namespace}:docs_asset", kwargs={"name": name})
+                for key, name in DOCS_PAGE_ASSETS.items()
+            },
+        }
+        html = engines["django"].from_string(DOCS_PAGE).render(context)
+        return HttpResponse(html)
+
+
+# -- routes ---------------------------------------------------------------------------------------
+
+router = Router(tags=["审计日志"])
+
+
+@router.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")
+def docs_asset(request, name: str):
+    """One file of the Swagger UI bundled with django-ninja (whitelisted names only)."""
+    if name not in DOCS_ASSETS:
+        raise Http404
+    response = FileResponse((NINJA_STATIC / name).open("rb"), content_type=DOCS_ASSETS[name])
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+class LedgerEventOut(Schema):
+    seq: int
+    occurred_at: datetime
+    actor_name: str
+    action: str
+    action_label: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    organisation_id: int | None
+    from_state: str
+    to_state: str
+    reason: str
+    policy_version: str
+    decision_id: UUID | None
+    hash: str
+    prev_hash: str
+
+    @staticmethod
+    def resolve_action_label(obj) -> str:
+        return str(obj.get_action_display())
+
+
+@router.get(
+    "/ledger",
+    summary="审计日志",
+    response={200: list[LedgerEventOut], 401: ErrorOut, 422: ErrorOut},
+)
+@paginate(PageNumberPagination, page_size=settings.GOVIT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def ledger(request, action: ActionCode | None = None):
+    """审计日志（SM3 哈希链），最新在前；只含当前用户可见的事件（本单位事件与本人操作，
+    审计人员和系统管理员可见全部）。可按 ``action`` 事件代码筛选。"""
+    events = for_user(LedgerEvent, request.auth).order_by("-seq")
+    if action:
+        events = events.filter(action=action)
+    return events

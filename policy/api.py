@@ -1,0 +1,188 @@
+"""Rules with their articles, stored gate decisions, and the Art. 9 approval-path estimate."""
+
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from django.conf import settings
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+
+from accounts.models import Organisation
+from accounts.roles import Role
+from accounts.scoping import for_user, get_visible_or_404, visible_organisation_ids
+from core.api import MAX_PAGE_SIZE, ErrorOut
+
+from .actions import estimate_approval_path
+from .models import Decision, Outcome
+from .registry import registry
+
+# Authorities that handle every unit's projects may estimate for any unit; unit staff only for
+# their own units. Audit reads everything but does not act (Art. 36).
+ACT_FOR_ANY_UNIT = (Role.BDB_REVIEWER, Role.DRC_OFFICER, Role.FINANCE_OFFICER, Role.PLATFORM_ADMIN)
+
+
+# -- schemas ----------------------------------------------------------------------------------
+
+
+class GateOut(Schema):
+    code: str
+    title: str
+    action: str
+
+
+class RuleOut(Schema):
+    id: str
+    article: str
+    title: str
+    severity: str
+    requirement_id: str
+    gates: list[GateOut]
+
+
+class FindingOut(Schema):
+    rule_id: str
+    article: str
+    severity: str
+    title: str
+    message: str
+    remedy: str
+    facts: dict
+
+
+class DecisionOut(Schema):
+    id: UUID
+    gate: str
+    subject_type: str
+    subject_id: str
+    subject_repr: str
+    organisation_id: int | None
+    policy_code: str
+    outcome: str
+    outcome_label: str
+    actor_name: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_policy_code(obj) -> str:
+        return obj.policy.code
+
+    @staticmethod
+    def resolve_outcome_label(obj) -> str:
+        return str(obj.get_outcome_display())
+
+    @staticmethod
+    def resolve_actor_name(obj) -> str:
+        return obj.actor.get_full_name() if obj.actor_id else ""
+
+
+class DecisionDetailOut(DecisionOut):
+    inputs: dict
+    rule_ids: list[str]
+    findings: list[FindingOut]
+
+
+class ApprovalPathIn(Schema):
+    organisation_id: int = Field(..., description="项目建设单位的组织编号")
+    total_investment_wan: Decimal = Field(
+        ...,
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        description='总投资（万元），字符串或数字均可，按十进制精确计算，如 "3500" 或 800.50',
+        examples=["3500"],
+    )
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _rule_sort_key(rule_id: str):
+    major, minor, *rest = rule_id[1:].split(".")
+    return (int(major), int(minor), ".".join(rest))
+
+
+def _gates_by_rule() -> dict[str, list[dict]]:
+    gates: dict[str, list[dict]] = {}
+    for code, (title, action, rule_ids) in registry.gates.items():
+        for rule_id in rule_ids:
+            gates.setdefault(rule_id, []).append({"code": code, "title": title, "action": action})
+    return gates
+
+
+def units_user_may_act_for(user):
+    """Active 项目建设单位 for which ``user`` may request an estimate."""
+    units = for_user(Organisation, user).units().filter(is_active=True)
+    if user.is_superuser or user.has_role(*ACT_FOR_ANY_UNIT):
+        return units
+    return units.filter(pk__in=visible_organisation_ids(user))
+
+
+def _decisions(user):
+    return for_user(Decision, user).select_related("policy", "actor")
+
+
+# -- routes -----------------------------------------------------------------------------------
+
+router = Router(tags=["政策与规则"])
+
+
+@router.get("/rules", summary="规则清单", response={200: list[RuleOut], 401: ErrorOut})
+def rules(request):
+    """全部已登记的规则：编号、依据条款、标题、严重程度、对应要求，以及所属的关口。"""
+    gates = _gates_by_rule()
+    return [
+        {
+            "id": r.id,
+            "article": r.article,
+            "title": str(r.title),
+            "severity": r.severity,
+            "requirement_id": r.requirement_id,
+            "gates": gates.get(r.id, []),
+        }
+        for r in sorted(registry.rules.values(), key=lambda r: _rule_sort_key(r.id))
+    ]
+
+
+@router.get(
+    "/decisions",
+    summary="规则决定列表",
+    response={200: list[DecisionOut], 401: ErrorOut, 422: ErrorOut},
+)
+@paginate(PageNumberPagination, page_size=settings.GOVIT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def decisions(request, outcome: Outcome | None = None):
+    """当前用户可见的规则决定，最新在前；可按结果 ``outcome``（pass/warn/block）筛选。"""
+    qs = _decisions(request.auth).order_by("-created_at", "pk")
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    return qs
+
+
+@router.get(
+    "/decisions/{decision_id}",
+    summary="规则决定详情",
+    response={200: DecisionDetailOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def decision(request, decision_id: UUID):
+    """一个规则决定：评估的规则、输入事实、政策版本和每条发现（条款、原因、处理建议）。
+    不存在或无权查看均返回 404。"""
+    return get_visible_or_404(_decisions(request.auth), request.auth, pk=decision_id)
+
+
+@router.post(
+    "/policy/approval-path",
+    summary="审批路径测算（第九条）",
+    response={201: DecisionDetailOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def approval_path(request, payload: ApprovalPathIn):
+    """按第九条测算审批路径（一次审批或两阶段审批），并保存为规则决定。
+
+    只能为本人所在的建设单位测算（市大数据发展局、市发展改革委、市财政局经办人和系统管理员
+    可为任一建设单位测算），否则返回 404。金额无效时返回 409（``blocked``）及阻断原因。"""
+    user = request.auth
+    unit = get_visible_or_404(units_user_may_act_for(user), user, pk=payload.organisation_id)
+    result = estimate_approval_path(
+        acting_user=user, organisation=unit, total_investment_wan=payload.total_investment_wan
+    )
+    return Status(201, result)
