@@ -39,3 +39,18 @@ def get_visible_or_404(queryset_or_model, user, **lookup):
         return qs.get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
+
+
+# Authorities whose officers work on behalf of any unit (e.g. estimating an approval path).
+ACT_FOR_ANY_UNIT = (Role.BDB_REVIEWER, Role.DRC_OFFICER, Role.FINANCE_OFFICER, Role.PLATFORM_ADMIN)
+
+
+def units_user_may_act_for(user):
+    """Active 项目建设单位 for which ``user`` may act: their own, or any for the authorities
+    above. Audit reads everything but acts for nobody (Art. 36)."""
+    from .models import Organisation
+
+    units = for_user(Organisation, user).units().filter(is_active=True)
+    if user.is_superuser or user.has_role(*ACT_FOR_ANY_UNIT):
+        return units
+    return units.filter(pk__in=visible_organisation_ids(user))

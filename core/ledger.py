@@ -43,8 +43,15 @@ CANONICAL_FIELDS = (
 )
 
 
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+)
+
+
 def _timestamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if value.utcoffset():
+        value = value.astimezone(dt.UTC)
+    return value.isoformat(timespec="microseconds")[:26] + "Z"
 
 
 def canonical_bytes(values: dict) -> bytes:
@@ -53,9 +60,7 @@ def canonical_bytes(values: dict) -> bytes:
     content["occurred_at"] = _timestamp(content["occurred_at"])
     content["decision_id"] = str(content["decision_id"]) if content["decision_id"] else ""
     content["data"] = content["data"] or {}
-    return json.dumps(
-        content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-    ).encode("utf-8")
+    return _ENCODER.encode(content).encode("utf-8")
 
 
 def event_hash(values: dict) -> str:

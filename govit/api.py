@@ -1,3 +1,29 @@
+"""The JSON API under /api/ (OpenAPI at /api/openapi.json, Swagger UI at /api/docs).
+
+Browsers authenticate with their session (CSRF-checked for unsafe methods), machine clients
+with ``Authorization: Bearer gvt_…``. Every error answers {"code", "message", "findings"}.
+"""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="govit API", version="1", urls_namespace="api")
+from accounts.api import ApiTokenAuth, SessionAuth
+from accounts.api import router as accounts_router
+from core.api import DecimalJSONParser, LocalSwagger, register_error_handlers
+from core.api import router as core_router
+from policy.api import router as policy_router
+
+api = NinjaAPI(
+    title="govit API",
+    version="1",
+    description="重庆市市级政务信息化项目管理平台接口。浏览器使用登录会话，"
+    "机器客户端使用 `Authorization: Bearer gvt_…` 接口令牌。",
+    urls_namespace="api",
+    auth=[ApiTokenAuth(), SessionAuth()],
+    parser=DecimalJSONParser(),
+    docs=LocalSwagger(),
+)
+register_error_handlers(api)
+
+api.add_router("", accounts_router)
+api.add_router("", core_router)
+api.add_router("", policy_router)

@@ -2,9 +2,10 @@
 
 from decimal import Decimal
 
+from accounts.scoping import units_user_may_act_for
 from core.actions import action
 from core.enums import ActionCode
-from core.errors import ActionInvalid
+from core.errors import ActionForbidden, ActionInvalid
 from core.ledger import record_event
 from core.money import wan_to_yuan
 
@@ -16,6 +17,8 @@ from .lookup import policy_in_force
 def estimate_approval_path(*, acting_user, organisation, total_investment_wan) -> "Decision":  # noqa: F821
     """Evaluate Art. 9 for an amount and a unit under the policy in force, and store the
     decision, so that a unit can see (and later cite) which approval path applies."""
+    if not units_user_may_act_for(acting_user).filter(pk=organisation.pk).exists():
+        raise ActionForbidden("您不能为该单位测算审批路径。")
     try:
         total = wan_to_yuan(Decimal(str(total_investment_wan)))
     except Exception as exc:

@@ -9,9 +9,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from accounts.models import Organisation
-from accounts.roles import Role
-from accounts.scoping import for_user, get_visible_or_404, visible_organisation_ids
+from accounts.scoping import for_user, get_visible_or_404, units_user_may_act_for
 from core.api import MAX_PAGE_SIZE, ErrorOut
 
 from .actions import estimate_approval_path
@@ -20,7 +18,6 @@ from .registry import registry
 
 # Authorities that handle every unit's projects may estimate for any unit; unit staff only for
 # their own units. Audit reads everything but does not act (Art. 36).
-ACT_FOR_ANY_UNIT = (Role.BDB_REVIEWER, Role.DRC_OFFICER, Role.FINANCE_OFFICER, Role.PLATFORM_ADMIN)
 
 
 # -- schemas ----------------------------------------------------------------------------------
@@ -109,14 +106,6 @@ def _gates_by_rule() -> dict[str, list[dict]]:
         for rule_id in rule_ids:
             gates.setdefault(rule_id, []).append({"code": code, "title": title, "action": action})
     return gates
-
-
-def units_user_may_act_for(user):
-    """Active 项目建设单位 for which ``user`` may request an estimate."""
-    units = for_user(Organisation, user).units().filter(is_active=True)
-    if user.is_superuser or user.has_role(*ACT_FOR_ANY_UNIT):
-        return units
-    return units.filter(pk__in=visible_organisation_ids(user))
 
 
 def _decisions(user):

@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from accounts.roles import OrgKind
-from accounts.scoping import for_user, get_visible_or_404, sees_everything
+from accounts.scoping import for_user, get_visible_or_404, units_user_may_act_for
 from core.errors import ActionError
 from core.listing import paginate_sorted
 
@@ -99,12 +98,7 @@ class ApprovalPathForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = Organisation.objects.filter(kind=OrgKind.UNIT, is_active=True)
-        if not sees_everything(user) and not user.has_role(
-            "bdb_reviewer", "drc_officer", "finance_officer"
-        ):
-            units = units.filter(pk__in=[m.organisation_id for m in user.active_memberships()])
-        self.fields["organisation"].queryset = units
+        self.fields["organisation"].queryset = units_user_may_act_for(user)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
 

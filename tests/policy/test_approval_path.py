@@ -120,3 +120,19 @@ def test_approval_path_form_validates_in_chinese(personas, login):
 def test_rules_page_lists_articles(personas, login):
     html = login(personas.jw_officer).get("/policy/rules/").content.decode()
     assert "R9.1" in html and "第九条" in html and "R26.1" in html
+
+
+def test_auditor_reads_but_cannot_act_for_a_unit(personas, login):
+    """Audit reads everything (Art. 36) but acts for nobody."""
+    unit = personas.jw_officer.primary_organisation
+    client = login(personas.auditor)
+    response = client.post(
+        "/policy/approval-path/", {"organisation": unit.pk, "total_investment_wan": "100"}
+    )
+    assert "请选择有效的建设单位" in response.content.decode()
+    from core.errors import ActionForbidden
+
+    with pytest.raises(ActionForbidden):
+        estimate_approval_path(
+            acting_user=personas.auditor, organisation=unit, total_investment_wan=Decimal("100")
+        )

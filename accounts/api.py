@@ -1,0 +1,134 @@
+"""API authentication (browser session or bearer token), the current user and the
+organisation directory."""
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.errors import AuthenticationError
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+
+from core.api import MAX_PAGE_SIZE, ErrorOut
+
+from .models import ApiToken, Organisation, hash_token
+from .roles import OrgKind
+from .scoping import for_user, get_visible_or_404
+
+# -- authentication ---------------------------------------------------------------------------
+
+
+def user_for_token(raw: str):
+    """The active user behind a usable token, or None. Records when the token was last used."""
+    if not raw.startswith(ApiToken.PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    if token is None or not token.is_usable() or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+class ApiTokenAuth(HttpBearer):
+    """``Authorization: Bearer gvt_…`` for machine clients. A bearer token that is wrong,
+    revoked or expired is refused outright (401); it never falls back to the session."""
+
+    def authenticate(self, request, token: str):
+        user = user_for_token(token.strip())
+        if user is None:
+            raise AuthenticationError()
+        return user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """Django's session for the browser; unsafe methods must pass the CSRF check.
+
+    Without a session cookie there is no session to protect, so the CSRF check is skipped and
+    the request simply is not authenticated by this method (and gets 401, not a CSRF 403)."""
+
+    def _get_key(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
+# -- schemas ----------------------------------------------------------------------------------
+
+
+class RoleOut(Schema):
+    organisation_id: int
+    organisation: str
+    role: str
+    role_label: str
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    roles: list[RoleOut]
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    kind_label: str
+    unit_category: str
+    authority: str
+    district_id: int | None
+    division_code: str
+    is_active: bool
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+
+# -- routes -----------------------------------------------------------------------------------
+
+router = Router(tags=["账户与组织"])
+
+
+@router.get("/me", summary="当前用户", response={200: MeOut, 401: ErrorOut})
+def me(request):
+    """当前用户：用户名、姓名及其在各组织中的有效角色。"""
+    user = request.auth
+    roles = [
+        {
+            "organisation_id": m.organisation_id,
+            "organisation": m.organisation.name,
+            "role": m.role,
+            "role_label": str(m.get_role_display()),
+        }
+        for m in user.active_memberships()
+    ]
+    return {"username": user.username, "full_name": user.get_full_name(), "roles": roles}
+
+
+@router.get(
+    "/organisations",
+    summary="组织名录",
+    response={200: list[OrganisationOut], 401: ErrorOut, 422: ErrorOut},
+)
+@paginate(PageNumberPagination, page_size=settings.GOVIT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def organisations(request, kind: OrgKind | None = None, q: str = ""):
+    """组织名录（建设单位、主管部门、咨询机构、监理单位、区县）。可按类型 ``kind`` 筛选，
+    ``q`` 按名称或简称模糊查找。"""
+    orgs = for_user(Organisation, request.auth).order_by("kind", "name", "pk")
+    if kind:
+        orgs = orgs.filter(kind=kind)
+    if q.strip():
+        orgs = orgs.filter(Q(name__icontains=q.strip()) | Q(short_name__icontains=q.strip()))
+    return orgs
+
+
+@router.get(
+    "/organisations/{organisation_id}",
+    summary="组织详情",
+    response={200: OrganisationOut, 401: ErrorOut, 404: ErrorOut},
+)
+def organisation(request, organisation_id: int):
+    """一个组织的详情；不存在或无权查看均返回 404。"""
+    return get_visible_or_404(Organisation, request.auth, pk=organisation_id)
