@@ -44,7 +44,8 @@ bench: install-dev
 	$(BIN)/python -m bench
 
 messages: install-dev
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(BIN)/python scripts/translate_en.py
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 clean:

@@ -70,4 +70,19 @@ def test_anonymous_is_sent_to_login(client, db):
 def test_english_locale_for_login_page(client, db):
     client.cookies["django_language"] = "en"
     html = client.get("/accounts/login/").content.decode()
-    assert 'lang="en"' in html
+    assert 'lang="en"' in html and "Sign in" in html and "Login name" in html
+
+
+def test_english_locale_for_workbench(client, personas):
+    client.force_login(personas.jw_officer)
+    client.cookies["django_language"] = "en"
+    html = client.get("/").content.decode()
+    assert "Workbench" in html and "My to-dos" in html and "Unit officer" in html
+    assert "我的待办" not in html
+
+
+def test_language_switch_sets_cookie(client, personas):
+    client.force_login(personas.jw_officer)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert "Workbench" in client.get("/").content.decode()
