@@ -165,6 +165,8 @@ def set_user_active(user: User, *, acting_user, active: bool, reason: str = "") 
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == active:
         return user
+    if not active and user.has_role(Role.PLATFORM_ADMIN):
+        _refuse_removing_last_admin(user)
     user.is_active = active
     user.save(update_fields=["is_active"])
     record_event(
@@ -235,12 +237,27 @@ def grant_role(user: User, organisation: Organisation, role: str, *, acting_user
     return membership
 
 
+def _refuse_removing_last_admin(user: User) -> None:
+    """Keep at least one active platform admin, or nobody can manage the platform."""
+    others = (
+        Membership.objects.filter(role=Role.PLATFORM_ADMIN, is_active=True, user__is_active=True)
+        .exclude(user=user)
+        .exists()
+    )
+    if not others:
+        raise ActionInvalid(
+            "这是最后一个系统管理员账号，不能撤销或停用；请先为其他人员授予系统管理员角色。"
+        )
+
+
 @action
 def revoke_role(membership: Membership, *, acting_user, reason: str = "") -> Membership:
     require_admin(acting_user)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_active:
         return membership
+    if membership.role == Role.PLATFORM_ADMIN:
+        _refuse_removing_last_admin(membership.user)
     membership.is_active = False
     membership.revoked_at = timezone.now()
     membership.save(update_fields=["is_active", "revoked_at"])

@@ -1,9 +1,48 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
-from . import views
+from core import navigation
+
+from . import manage_views, views
+from . import todos as _todos  # noqa: F401  (registers the admin's to-do provider)
+from .roles import Role
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    # organisation and user management (platform admin only; 404 for everyone else)
+    path("manage/organisations/", manage_views.org_list, name="org_list"),
+    path("manage/organisations/new/", manage_views.org_create, name="org_create"),
+    path("manage/organisations/<int:pk>/", manage_views.org_detail, name="org_detail"),
+    path("manage/organisations/<int:pk>/edit/", manage_views.org_edit, name="org_edit"),
+    path("manage/users/", manage_views.user_list, name="user_list"),
+    path("manage/users/new/", manage_views.user_create, name="user_create"),
+    path("manage/users/<int:pk>/", manage_views.user_detail, name="user_detail"),
+    path("manage/users/<int:pk>/edit/", manage_views.user_edit, name="user_edit"),
+    path(
+        "manage/users/<int:pk>/roles/grant/", manage_views.user_grant_role, name="user_grant_role"
+    ),
+    path(
+        "manage/users/<int:pk>/roles/<int:membership_pk>/revoke/",
+        manage_views.user_revoke_role,
+        name="user_revoke_role",
+    ),
+    path("manage/users/<int:pk>/deactivate/", manage_views.user_deactivate, name="user_deactivate"),
+    path("manage/users/<int:pk>/activate/", manage_views.user_activate, name="user_activate"),
+    path("manage/users/<int:pk>/unlock/", manage_views.user_unlock, name="user_unlock"),
+    path(
+        "manage/users/<int:pk>/password/",
+        manage_views.user_reset_password,
+        name="user_reset_password",
+    ),
+    path("manage/users/<int:pk>/tokens/new/", manage_views.token_create, name="token_create"),
+    path(
+        "manage/users/<int:pk>/tokens/<int:token_pk>/revoke/",
+        manage_views.token_revoke,
+        name="token_revoke",
+    ),
 ]
+
+navigation.register(_("组织管理"), "accounts:org_list", roles=[Role.PLATFORM_ADMIN], order=85)
+navigation.register(_("用户管理"), "accounts:user_list", roles=[Role.PLATFORM_ADMIN], order=86)

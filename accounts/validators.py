@@ -21,3 +21,21 @@ class ComplexityValidator:
 
     def get_help_text(self):
         return _("密码须至少包含小写字母、大写字母、数字、符号中的三类。")
+
+
+class MinimumLengthValidator:
+    """Chinese message for the length rule (Django 5.2's zh_Hans catalogue misses this msgid)."""
+
+    def __init__(self, min_length=10):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(
+                _("密码太短，至少需要 %(min_length)d 个字符。"),
+                code="password_too_short",
+                params={"min_length": self.min_length},
+            )
+
+    def get_help_text(self):
+        return _("密码至少需要 %(min_length)d 个字符。") % {"min_length": self.min_length}

@@ -43,9 +43,7 @@ CANONICAL_FIELDS = (
 )
 
 
-_ENCODER = json.JSONEncoder(
-    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-)
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _timestamp(value: dt.datetime) -> str:

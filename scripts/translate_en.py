@@ -227,6 +227,8 @@ def fill(text: str) -> tuple[str, int]:
 if __name__ == "__main__":
     text, count = fill(PO.read_text(encoding="utf-8"))
     # makemessages marks a new header fuzzy and leaves Language empty; a fuzzy header is ignored.
-    text = text.replace('#, fuzzy\nmsgid ""', 'msgid ""', 1).replace('"Language: \\n"', '"Language: en\\n"', 1)
+    text = text.replace('#, fuzzy\nmsgid ""', 'msgid ""', 1).replace(
+        '"Language: \\n"', '"Language: en\\n"', 1
+    )
     PO.write_text(text, encoding="utf-8")
     print(f"filled {count} English strings", file=sys.stderr)

@@ -86,3 +86,32 @@ def test_language_switch_sets_cookie(client, personas):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert "Workbench" in client.get("/").content.decode()
+
+
+def test_short_password_message_is_chinese(personas):
+    import pytest
+
+    from accounts.actions import reset_password
+    from core.errors import ActionInvalid
+
+    with pytest.raises(ActionInvalid) as exc_info:
+        reset_password(personas.jw_officer, acting_user=personas.admin, new_password="Ab1!")
+    assert "密码太短，至少需要 10 个字符" in exc_info.value.errors["password"]
+
+
+def test_last_platform_admin_cannot_be_removed(personas):
+    import pytest
+
+    from accounts.actions import revoke_role, set_user_active
+    from accounts.models import Membership
+    from core.errors import ActionInvalid
+
+    membership = Membership.objects.get(user=personas.admin, role="platform_admin")
+    with pytest.raises(ActionInvalid, match="最后一个系统管理员"):
+        revoke_role(membership, acting_user=personas.admin)
+    # a superuser (not an admin member) tries to deactivate the only admin
+    from accounts.models import User
+
+    root = User.objects.create_superuser("root", password="Root@12345678")
+    with pytest.raises(ActionInvalid, match="最后一个系统管理员"):
+        set_user_active(personas.admin, acting_user=root, active=False)

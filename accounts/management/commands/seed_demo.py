@@ -3,13 +3,14 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, PEOPLE, seed_directory
+from planning.demo import seed_planning
 
 
 class Command(BaseCommand):
     help = "载入演示数据（组织、各角色演示账号）；可重复执行。"
 
     def handle(self, *args, **options):
-        seed_directory()
+        seed_planning(seed_directory())
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )
