@@ -44,5 +44,9 @@ urlpatterns = [
     ),
 ]
 
-navigation.register(_("组织管理"), "accounts:org_list", roles=[Role.PLATFORM_ADMIN], order=85)
-navigation.register(_("用户管理"), "accounts:user_list", roles=[Role.PLATFORM_ADMIN], order=86)
+navigation.register(
+    _("组织管理"), "accounts:org_list", roles=[Role.PLATFORM_ADMIN], order=85, group=_("系统管理")
+)
+navigation.register(
+    _("用户管理"), "accounts:user_list", roles=[Role.PLATFORM_ADMIN], order=86, group=_("系统管理")
+)

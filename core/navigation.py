@@ -1,4 +1,8 @@
-"""Navigation by role: each app registers its menu entries with the roles that see them."""
+"""Navigation by role: each app registers its menu entries with the roles that see them.
+
+Entries with a ``group`` are shown together under one dropdown, so that the bar stays on one
+line however many chapters the platform grows.
+"""
 
 from dataclasses import dataclass
 
@@ -13,28 +17,43 @@ class NavItem:
     url_name: str
     roles: frozenset | None = None  # None: every signed-in user
     order: int = 100
+    group: str = ""
 
 
 _ITEMS: list[NavItem] = []
 
 
-def register(label, url_name, roles=None, order=100) -> None:
-    _ITEMS.append(NavItem(label, url_name, frozenset(roles) if roles else None, order))
+def register(label, url_name, roles=None, order=100, group="") -> None:
+    _ITEMS.append(NavItem(label, url_name, frozenset(roles) if roles else None, order, group))
 
 
-def items_for(user) -> list[dict]:
-    if not user.is_authenticated:
-        return []
+def _visible_links(user) -> list[tuple[NavItem, str]]:
     codes = user.role_codes()
     if user.is_superuser:
         codes = codes | {Role.PLATFORM_ADMIN}
-    result = []
+    links = []
     for item in sorted(_ITEMS, key=lambda i: i.order):
         if item.roles is None or item.roles & codes:
             try:
-                result.append(
-                    {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
-                )
+                links.append((item, reverse(item.url_name)))
             except NoReverseMatch:
                 continue
-    return result
+    return links
+
+
+def items_for(user) -> list[dict]:
+    """Top-level entries in order: a link ``{label, url}`` or a group ``{label, children}``."""
+    if not user.is_authenticated:
+        return []
+    entries: list[dict] = []
+    groups: dict[str, dict] = {}
+    for item, url in _visible_links(user):
+        link = {"label": item.label, "url": url, "url_name": item.url_name}
+        if not item.group:
+            entries.append(link)
+            continue
+        if item.group not in groups:
+            groups[item.group] = {"label": item.group, "children": []}
+            entries.append(groups[item.group])
+        groups[item.group]["children"].append(link)
+    return entries

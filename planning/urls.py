@@ -43,11 +43,14 @@ PLAN_ROLES = [
     Role.AUDITOR,
     Role.PLATFORM_ADMIN,
 ]
-navigation.register(_("规划管理"), "planning:master_plans", roles=PLAN_ROLES, order=10)
-navigation.register(_("市级建设规划"), "planning:city_plans", order=11)
+navigation.register(
+    _("规划管理"), "planning:master_plans", roles=PLAN_ROLES, order=10, group=_("规划")
+)
+navigation.register(_("市级建设规划"), "planning:city_plans", order=11, group=_("规划"))
 navigation.register(
     _("数据治理登记"),
     "planning:data_governance",
     roles=[Role.UNIT_OFFICER, Role.UNIT_HEAD, Role.BDB_REVIEWER, Role.AUDITOR, Role.PLATFORM_ADMIN],
     order=12,
+    group=_("规划"),
 )

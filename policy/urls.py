@@ -14,7 +14,7 @@ urlpatterns = [
     path("approval-path/", views.approval_path, name="approval_path"),
 ]
 
-navigation.register(_("审批路径测算"), "policy:approval_path", order=70)
-navigation.register(_("规则与条款"), "policy:rules", order=80)
-navigation.register(_("规则决定"), "policy:decisions", order=81)
-navigation.register(_("政策版本"), "policy:policies", order=82)
+navigation.register(_("审批路径测算"), "policy:approval_path", order=70, group=_("政策与规则"))
+navigation.register(_("规则与条款"), "policy:rules", order=80, group=_("政策与规则"))
+navigation.register(_("规则决定"), "policy:decisions", order=81, group=_("政策与规则"))
+navigation.register(_("政策版本"), "policy:policies", order=82, group=_("政策与规则"))

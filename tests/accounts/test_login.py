@@ -115,3 +115,8 @@ def test_last_platform_admin_cannot_be_removed(personas):
     root = User.objects.create_superuser("root", password="Root@12345678")
     with pytest.raises(ActionInvalid, match="最后一个系统管理员"):
         set_user_active(personas.admin, acting_user=root, active=False)
+
+
+def test_browser_language_does_not_switch_away_from_chinese(client, db):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in html and "登录名" in html
