@@ -73,3 +73,29 @@ def test_workbench_shows_roles_and_empty_todos_for_unit_officer(personas, login)
     html = login(personas.jw_officer).get("/").content.decode()
     assert "填报人" in html and "重庆市教育委员会" in html
     assert "暂无待办事项" in html
+
+
+def test_new_unit_officer_sees_own_unit_people_only(personas):
+    from tests.factories import MembershipFactory, UserFactory
+
+    membership = MembershipFactory()
+    colleague = UserFactory()
+    MembershipFactory(user=colleague, organisation=membership.organisation, role="unit_head")
+    visible = set(for_user(User, membership.user).values_list("pk", flat=True))
+    assert visible == {membership.user.pk, colleague.pk}
+    assert personas.jw_officer.pk not in visible
+
+
+def test_deactivated_membership_no_longer_grants_sight(personas):
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory()
+    event = record_event(
+        ActionCode.ORG_UPDATED, organisation=membership.organisation, object_repr="x"
+    )
+    user = membership.user
+    assert for_user(LedgerEvent, user).filter(pk=event.pk).exists()
+    membership.is_active = False
+    membership.save()
+    user._memberships_cache = None
+    assert not for_user(LedgerEvent, user).filter(pk=event.pk).exists()
