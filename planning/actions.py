@@ -107,6 +107,19 @@ def _unit_staff(unit_id):
     )
 
 
+def _past_date(value, field: str, label: str, errors: dict):
+    """Parse an ISO date that may not lie in the future; errors go to ``errors[field]``."""
+    if value and not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError:
+            errors[field] = f"{label}格式应为 2025-03-18。"
+            return None
+    if value and value > today():
+        errors[field] = f"{label}不能晚于今天。"
+    return value or None
+
+
 def _text(value, field, label, errors, *, required=True, max_length=None) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -408,16 +421,9 @@ def _revision_fields(fields: dict, errors: dict) -> dict:
             max_length=100,
         )
     if "collective_review_date" in fields:
-        value = fields["collective_review_date"]
-        if value and not isinstance(value, dt.date):
-            try:
-                value = dt.date.fromisoformat(str(value))
-            except ValueError:
-                errors["collective_review_date"] = "集体审议日期格式应为 2025-03-18。"
-                value = None
-        if value and value > today():
-            errors["collective_review_date"] = "集体审议日期不能晚于今天。"
-        clean["collective_review_date"] = value or None
+        clean["collective_review_date"] = _past_date(
+            fields["collective_review_date"], "collective_review_date", "集体审议日期", errors
+        )
     if "change_note" in fields:
         clean["change_note"] = (fields["change_note"] or "").strip()
     return clean
@@ -820,14 +826,9 @@ def record_data_governance(
     unit_id = _pk(unit)
     _require_unit_staff(acting_user, unit_id)
     errors: dict = {}
-    if standards_set_on and not isinstance(standards_set_on, dt.date):
-        try:
-            standards_set_on = dt.date.fromisoformat(str(standards_set_on))
-        except ValueError:
-            errors["standards_set_on"] = "日期格式应为 2025-03-18。"
-            standards_set_on = None
-    if standards_set_on and standards_set_on > today():
-        errors["standards_set_on"] = "数据标准制定完成日期不能晚于今天。"
+    standards_set_on = _past_date(
+        standards_set_on, "standards_set_on", "数据标准制定完成日期", errors
+    )
     summary = _text(
         governance_summary, "governance_summary", "数据汇聚治理情况", errors, required=False
     )
