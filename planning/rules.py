@@ -146,9 +146,10 @@ def master_plan_items(ctx):
     revision = _revision(ctx)
     items = list(revision.items.all())
     if not items:
+        low, high = ctx.param("master_plan_min_years"), ctx.param("master_plan_max_years")
         yield violation(
-            "总体方案未列出任何信息化项目；第六条要求列明未来 3—5 年内正在（或者计划）建设、"
-            "运行维护的项目。",
+            f"总体方案未列出任何信息化项目；第六条要求列明未来 {low}—{high} 年内正在（或者计划）"
+            "建设、运行维护的项目。",
             remedy="请添加在建、计划或运维的项目，并写明建设时序和申报年度。",
             facts={"revision": revision.number},
         )
