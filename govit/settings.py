@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "accounts",
     "policy",
     "planning",
+    "documents",
+    "projects",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +129,15 @@ if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Uploaded documents (documents/validation.py): size limit and allowed extensions.
+GOVIT_UPLOAD_MAX_BYTES = int(os.environ.get("GOVIT_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
+GOVIT_UPLOAD_EXTENSIONS = [
+    e.strip().lower()
+    for e in os.environ.get(
+        "GOVIT_UPLOAD_EXTENSIONS", "pdf,ofd,doc,docx,xls,xlsx,wps,et,zip,jpg,jpeg,png,txt"
+    ).split(",")
+    if e.strip()
+]
 
 TASKS = {
     "default": {

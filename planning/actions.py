@@ -7,8 +7,6 @@ mutate, record one ledger event, notify. Missing and forbidden objects both rais
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +15,15 @@ from accounts.models import Organisation, User
 from accounts.roles import Authority, OrgKind, Role
 from accounts.scoping import for_user
 from core.actions import action
-from core.dates import today
 from core.enums import ActionCode
 from core.errors import ActionConflict, ActionForbidden, ActionInvalid
 from core.ledger import record_event
 from core.notify import notify
+from core.validate import past_date as _past_date
+from core.validate import pk_of as _pk
+from core.validate import raise_if as _raise_if
+from core.validate import text as _text
+from core.validate import year as _year
 from policy.engine import enforce, evaluate_gate
 from policy.lookup import policy_in_force
 
@@ -49,14 +51,9 @@ FILING_AUTHORITIES = {
     Authority.DRC: Role.DRC_OFFICER,
     Authority.CAC: Role.CAC_REVIEWER,
 }
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 # -- guards --------------------------------------------------------------------------------
-
-
-def _pk(value):
-    return getattr(value, "pk", value)
 
 
 def _load(model, user, pk, *, lock=True):
@@ -107,51 +104,12 @@ def _unit_staff(unit_id):
     )
 
 
-def _past_date(value, field: str, label: str, errors: dict):
-    """Parse an ISO date that may not lie in the future; errors go to ``errors[field]``."""
-    if value and not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value))
-        except ValueError:
-            errors[field] = f"{label}格式应为 2025-03-18。"
-            return None
-    if value and value > today():
-        errors[field] = f"{label}不能晚于今天。"
-    return value or None
-
-
-def _text(value, field, label, errors, *, required=True, max_length=None) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors[field] = f"请填写{label}。"
-    elif max_length and len(value) > max_length:
-        errors[field] = f"{label}不能超过 {max_length} 个字。"
-    return value
-
-
-def _year(value, field, label, errors) -> int | None:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        errors[field] = f"请填写{label}（四位年份，如 2025）。"
-        return None
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        errors[field] = f"{label}须在 {MIN_YEAR}—{MAX_YEAR} 年之间。"
-        return None
-    return year
-
-
 def _period(start, end, errors):
     start_year = _year(start, "start_year", "起始年度", errors)
     end_year = _year(end, "end_year", "终止年度", errors)
     if start_year and end_year and end_year < start_year:
         errors["end_year"] = "终止年度不能早于起始年度。"
     return start_year, end_year
-
-
-def _raise_if(errors, message="填写内容有误，请按提示修改。"):
-    if errors:
-        raise ActionInvalid(message, errors)
 
 
 # -- city plan (R6.1) ---------------------------------------------------------------------

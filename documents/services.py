@@ -1,0 +1,121 @@
+"""Read helpers other chapters use to find materials of a subject and to evaluate gates
+(e.g. "the feasibility study and its five chapters are attached", Art. 14). No user scoping
+here: callers load the subject for the user first. No state changes (see ``actions.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+
+from accounts.scoping import for_user
+
+from .models import Document, DocumentVersion
+from .validation import digests_of
+
+
+def _content_type(model_or_obj) -> ContentType:
+    # Cached by ContentTypeManager: no query after the first call for a model.
+    return ContentType.objects.get_for_model(model_or_obj, for_concrete_model=False)
+
+
+def documents_of(subject, doc_type=None, chapter=None) -> QuerySet[Document]:
+    """The subject's documents that are not withdrawn, newest first, with their versions
+    prefetched (``current_version()`` costs no query)."""
+    qs = Document.objects.of(subject).active()
+    if doc_type:
+        qs = qs.filter(doc_type=doc_type)
+    if chapter:
+        qs = qs.filter(chapter=chapter)
+    return qs.with_versions().select_related("created_by")
+
+
+def subject_visible(subject, user) -> bool:
+    """Whether ``user`` can see ``subject`` through its model's ``for_user``."""
+    try:
+        return for_user(type(subject), user).filter(pk=subject.pk).exists()
+    except TypeError:  # the subject model is not scoped: not exposed to users
+        return False
+
+
+def may_attach(subject, user, doc_type) -> bool:
+    """Whether ``user`` may upload (or withdraw) documents of ``doc_type`` on ``subject``:
+    the subject's own ``can_attach(user, doc_type)`` decides when it defines one; otherwise
+    seeing the subject is enough."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    can_attach = getattr(subject, "can_attach", None)
+    if callable(can_attach):
+        return bool(can_attach(user, doc_type))
+    return subject_visible(subject, user)
+
+
+def visible_documents(subject, user, *, include_withdrawn=False) -> QuerySet[Document]:
+    """The subject's documents as ``user`` may see them (none if the subject is not visible)."""
+    if not subject_visible(subject, user):
+        return Document.objects.none()
+    qs = Document.objects.of(subject)
+    if not include_withdrawn:
+        qs = qs.active()
+    return qs.with_versions().select_related("created_by", "withdrawn_by")
+
+
+def has_document(subject, doc_type, chapter=None) -> bool:
+    """Whether the subject has a non-withdrawn document of ``doc_type`` (and ``chapter``)."""
+    qs = Document.objects.of(subject).active().filter(doc_type=doc_type)
+    if chapter:
+        qs = qs.filter(chapter=chapter)
+    return qs.exists()
+
+
+def _subject_pks(subjects: Iterable) -> tuple[ContentType | None, list]:
+    subjects = list(subjects)
+    if not subjects:
+        return None, []
+    return _content_type(subjects[0]), [s.pk for s in subjects]
+
+
+def document_types_present(subjects: Iterable) -> dict[int, set[str]]:
+    """``{subject pk: {doc_type, …}}`` of non-withdrawn documents, for many subjects of the
+    same model in ONE query (gate evaluation over a list stays query-count-stable). Every
+    subject appears in the result, with an empty set when it has no document."""
+    ct, pks = _subject_pks(subjects)
+    result: dict[int, set[str]] = {pk: set() for pk in pks}
+    if ct is None:
+        return result
+    rows = (
+        Document.objects.filter(subject_type=ct, subject_id__in=pks, is_withdrawn=False)
+        .order_by()
+        .values_list("subject_id", "doc_type")
+        .distinct()
+    )
+    for subject_id, doc_type in rows:
+        result.setdefault(subject_id, set()).add(doc_type)
+    return result
+
+
+def chapters_present(subjects: Iterable) -> dict[int, set[str]]:
+    """``{subject pk: {chapter, …}}`` of non-withdrawn documents that name a chapter of
+    Art. 14 (R14.1), in ONE query for many subjects of the same model."""
+    ct, pks = _subject_pks(subjects)
+    result: dict[int, set[str]] = {pk: set() for pk in pks}
+    if ct is None:
+        return result
+    rows = (
+        Document.objects.filter(subject_type=ct, subject_id__in=pks, is_withdrawn=False)
+        .exclude(chapter="")
+        .order_by()
+        .values_list("subject_id", "chapter")
+        .distinct()
+    )
+    for subject_id, chapter in rows:
+        result.setdefault(subject_id, set()).add(chapter)
+    return result
+
+
+def verify_version(version: DocumentVersion) -> bool:
+    """Re-hash the stored file and compare with the digests recorded at upload."""
+    with version.file.open("rb") as fh:
+        sha256, sm3 = digests_of(fh)
+    return sha256 == version.sha256 and sm3 == version.sm3

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+urlpatterns = [
+    path(
+        "upload/<int:content_type_id>/<int:subject_id>/",
+        views.upload,
+        name="upload",
+    ),
+    path("<int:pk>/", views.detail, name="detail"),
+    path(
+        "<int:pk>/versions/<int:number>/download/",
+        views.download,
+        name="download",
+    ),
+    path("<int:pk>/new-version/", views.new_version, name="new_version"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+]

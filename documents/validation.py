@@ -1,0 +1,237 @@
+"""Checks on an uploaded file before it is stored, and its digests.
+
+One streaming pass reads the file in chunks: it checks that the content matches the extension
+(magic bytes; text must decode as UTF-8 or GB18030 without NUL) and computes SHA-256 and SM3
+(GB/T 32905-2016). Limits come from settings ``GOVIT_UPLOAD_MAX_BYTES`` and
+``GOVIT_UPLOAD_EXTENSIONS``. Every refusal is an ``ActionInvalid`` with a Chinese sentence
+naming the limit.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives import hashes
+from django.conf import settings
+
+from core.errors import ActionInvalid
+
+CHUNK_SIZE = 64 * 1024
+MAX_NAME_LENGTH = 200
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_EXTENSIONS = (
+    "pdf",
+    "ofd",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "wps",
+    "et",
+    "zip",
+    "jpg",
+    "jpeg",
+    "png",
+    "txt",
+)
+# Suffixes that, hidden inside a name (``通知.exe.pdf``), suggest a disguised program.
+EXECUTABLE_SUFFIXES = frozenset(
+    {"exe", "bat", "cmd", "com", "js", "vbs", "sh", "ps1", "scr", "dll", "msi", "jar", "pif"}
+)
+
+ZIP = b"PK\x03\x04"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PNG = b"\x89PNG\r\n\x1a\n"
+JPEG = b"\xff\xd8\xff"
+PDF = b"%PDF"
+# extension -> (magic prefix or None for text, MIME type, Chinese name of the format)
+FORMATS: dict[str, tuple[bytes | None, str, str]] = {
+    "pdf": (PDF, "application/pdf", "PDF"),
+    "ofd": (ZIP, "application/ofd", "OFD"),
+    "docx": (
+        ZIP,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word",
+    ),
+    "xlsx": (ZIP, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
+    "zip": (ZIP, "application/zip", "ZIP"),
+    "doc": (OLE, "application/msword", "Word"),
+    "xls": (OLE, "application/vnd.ms-excel", "Excel"),
+    "wps": (OLE, "application/vnd.ms-works", "WPS 文字"),
+    "et": (OLE, "application/vnd.ms-excel", "WPS 表格"),
+    "png": (PNG, "image/png", "PNG 图片"),
+    "jpg": (JPEG, "image/jpeg", "JPEG 图片"),
+    "jpeg": (JPEG, "image/jpeg", "JPEG 图片"),
+    "txt": (None, "text/plain", "文本"),
+}
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "GOVIT_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def allowed_extensions() -> tuple[str, ...]:
+    exts = getattr(settings, "GOVIT_UPLOAD_EXTENSIONS", DEFAULT_EXTENSIONS)
+    return tuple(e.strip().lower().lstrip(".") for e in exts if e.strip())
+
+
+def format_size(size: int) -> str:
+    """``512 B``, ``12.3 KB``, ``61.2 MB``; whole numbers lose their ``.0`` (``50 MB``)."""
+
+    def fmt(value: float, unit: str) -> str:
+        text = f"{value:.1f}"
+        return f"{text.removesuffix('.0')} {unit}"
+
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return fmt(size / 1024, "KB")
+    if size < 1024**3:
+        return fmt(size / 1024 / 1024, "MB")
+    return fmt(size / 1024**3, "GB")
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """What the checks established about a file: safe name, format and digests."""
+
+    name: str
+    extension: str
+    size: int
+    content_type: str
+    sha256: str
+    sm3: str
+
+
+def _refuse(message: str):
+    raise ActionInvalid(message, {"file": message})
+
+
+def clean_filename(raw: str) -> str:
+    """The file name without any directory part; refuses traversal, control characters,
+    over-long names and executables hidden behind a second extension."""
+    raw = (raw or "").strip()
+    if ".." in raw:
+        _refuse("文件名不能包含“..”（疑似路径穿越），请重命名后再上传。")
+    if any(unicodedata.category(ch).startswith("C") for ch in raw):
+        _refuse("文件名含有控制字符或不可见字符，请重命名后再上传。")
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name or (name.startswith(".") and name.count(".") == 1):
+        _refuse("文件名不能为空，请重命名后再上传。")
+    if len(name) > MAX_NAME_LENGTH:
+        _refuse(f"文件名长度 {len(name)} 个字符，超过上限 {MAX_NAME_LENGTH} 个字符。")
+    parts = name.split(".")
+    if len(parts) < 2 or not parts[-1]:
+        _refuse(f"文件“{name}”没有扩展名，允许的格式：{'、'.join(allowed_extensions())}。")
+    hidden = [p.lower() for p in parts[1:-1] if p.lower() in EXECUTABLE_SUFFIXES]
+    if hidden:
+        _refuse(f"文件名“{name}”中隐藏了可执行文件扩展名 .{hidden[0]}，不允许上传。")
+    return name
+
+
+def _check_extension(name: str) -> str:
+    ext = name.rsplit(".", 1)[-1].lower()
+    allowed = allowed_extensions()
+    if ext not in allowed or ext not in FORMATS:
+        _refuse(f"不支持的文件格式 .{ext}，允许：{'、'.join(allowed)}。")
+    return ext
+
+
+def _file_size(file) -> int:
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+    return int(size)
+
+
+def _chunks(file):
+    if hasattr(file, "chunks"):
+        yield from file.chunks(CHUNK_SIZE)
+        return
+    file.seek(0)
+    while chunk := file.read(CHUNK_SIZE):
+        yield chunk
+
+
+def check_upload(file, *, name: str | None = None) -> CheckedUpload:
+    """Check ``file`` (a Django ``File``/``UploadedFile``) and compute its digests.
+
+    ``name`` overrides ``file.name`` (e.g. the name the client sent). The file is left
+    positioned at its start so that it can be stored afterwards.
+    """
+    if file is None:
+        _refuse("请选择要上传的文件。")
+    name = clean_filename(name if name is not None else getattr(file, "name", ""))
+    ext = _check_extension(name)
+    size = _file_size(file)
+    if size == 0:
+        _refuse(f"文件“{name}”为空（0 字节），请重新选择。")
+    limit = max_upload_bytes()
+    if size > limit:
+        _refuse(f"文件大小 {format_size(size)} 超过上限 {format_size(limit)}。")
+
+    magic, mime, label = FORMATS[ext]
+    sha256 = hashlib.sha256()
+    sm3 = hashes.Hash(hashes.SM3())
+    head = b""
+    decoders = (
+        [codecs.getincrementaldecoder(enc)(errors="strict") for enc in TEXT_ENCODINGS]
+        if magic is None
+        else []
+    )
+    has_nul = False
+    read = 0
+    for chunk in _chunks(file):
+        read += len(chunk)
+        sha256.update(chunk)
+        sm3.update(chunk)
+        if len(head) < 16:
+            head += chunk[: 16 - len(head)]
+        if magic is None:
+            has_nul = has_nul or b"\x00" in chunk
+            decoders = _feed(decoders, chunk)
+    if magic is None:
+        decoders = _feed(decoders, b"", final=True)
+    file.seek(0)
+
+    if read != size:  # a file that changed under us, or a lying size
+        _refuse("文件读取不完整，请重新上传。")
+    if magic is not None and not head.startswith(magic):
+        _refuse(f"文件“{name}”的内容不是 {label} 格式，与扩展名 .{ext} 不符。")
+    if magic is None and (has_nul or not decoders):
+        _refuse(f"文件“{name}”不是有效的文本文件（须为 UTF-8 或 GB18030 编码，且不含二进制内容）。")
+    return CheckedUpload(
+        name=name,
+        extension=ext,
+        size=size,
+        content_type=mime,
+        sha256=sha256.hexdigest(),
+        sm3=sm3.finalize().hex(),
+    )
+
+
+def _feed(decoders, chunk: bytes, *, final: bool = False):
+    """Keep only the encodings that still decode the text seen so far."""
+    alive = []
+    for decoder in decoders:
+        try:
+            decoder.decode(chunk, final=final)
+        except UnicodeDecodeError:
+            continue
+        alive.append(decoder)
+    return alive
+
+
+def digests_of(file) -> tuple[str, str]:
+    """(SHA-256, SM3) of a stored file, streamed; for re-verifying integrity later."""
+    sha256 = hashlib.sha256()
+    sm3 = hashes.Hash(hashes.SM3())
+    for chunk in _chunks(file):
+        sha256.update(chunk)
+        sm3.update(chunk)
+    return sha256.hexdigest(), sm3.finalize().hex()

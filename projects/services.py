@@ -1,0 +1,148 @@
+"""Read helpers of the projects chapter: the facts a gate looks at, loaded in a fixed number of
+queries whatever the number of projects (so gate evaluation cost does not grow with the
+platform), and the project-code sequence. No state changes here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+
+from core.dates import today
+from policy.engine import GateContext
+from policy.lookup import policy_in_force
+
+from .models import (
+    JOINT_REVIEW_AUTHORITIES,
+    ChapterDeclaration,
+    Project,
+    ProjectListState,
+    ProjectListVersion,
+    Review,
+    ReviewKind,
+    ReviewState,
+    Stage,
+)
+
+
+@dataclass
+class DocumentFacts:
+    """Which documents a project has: types, and chapter attachments per stage."""
+
+    types: set[str] = field(default_factory=set)
+    chapter_docs: dict[str, set[str]] = field(default_factory=dict)  # stage -> chapters
+
+
+def document_facts(project: Project) -> DocumentFacts:
+    from documents.models import Document
+
+    facts = DocumentFacts()
+    rows = Document.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Project),
+        subject_id=project.pk,
+        is_withdrawn=False,
+    ).values_list("doc_type", "chapter", "created_at")
+    for doc_type, chapter, created_at in rows:
+        facts.types.add(doc_type)
+        if chapter:
+            stage = (
+                Stage.DESIGN
+                if project.fsr_approved_at and created_at >= project.fsr_approved_at
+                else Stage.FSR
+            )
+            facts.chapter_docs.setdefault(stage, set()).add(chapter)
+    return facts
+
+
+def declared_chapters(project: Project, stage: str) -> set[str]:
+    """Chapters with a text section for ``stage`` (attachments are in ``document_facts``)."""
+    return {
+        c
+        for c, text in ChapterDeclaration.objects.filter(project=project, stage=stage).values_list(
+            "chapter", "text"
+        )
+        if text.strip()
+    }
+
+
+def current_stage(project: Project) -> str:
+    return Stage.DESIGN if project.design_stage else Stage.FSR
+
+
+def open_reviews(project: Project, kind: str | None = None):
+    qs = Review.objects.filter(project=project, state__in=["pending", "in_progress"])
+    return qs.filter(kind=kind) if kind else qs
+
+
+def latest_round(project: Project, kind: str, stage: str) -> int:
+    last = (
+        Review.objects.filter(project=project, kind=kind, stage=stage)
+        .order_by("-round")
+        .values_list("round", flat=True)
+        .first()
+    )
+    return last or 0
+
+
+def joint_review_status(project: Project, stage: str = Stage.FSR) -> dict[str, str]:
+    """authority -> state of its opinion in the latest round of the joint review."""
+    rnd = latest_round(project, ReviewKind.JOINT, stage)
+    rows = Review.objects.filter(
+        project=project, kind=ReviewKind.JOINT, stage=stage, round=rnd
+    ).values_list("authority", "state")
+    status = {a: "missing" for a in JOINT_REVIEW_AUTHORITIES}
+    status.update(dict(rows))
+    return status
+
+
+def latest_review(project: Project, kind: str, stage: str | None = None) -> Review | None:
+    qs = Review.objects.filter(project=project, kind=kind).exclude(state=ReviewState.SUPERSEDED)
+    if stage:
+        qs = qs.filter(stage=stage)
+    return qs.order_by("-round", "-created_at", "-pk").first()
+
+
+def current_project_list(year: int | None = None) -> ProjectListVersion | None:
+    qs = ProjectListVersion.objects.filter(state=ProjectListState.PUBLISHED)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "-number").first()
+
+
+def is_on_published_list(project: Project) -> ProjectListVersion | None:
+    version = current_project_list(project.year)
+    if version is not None and version.entries.filter(project=project).exists():
+        return version
+    return None
+
+
+def project_context(project: Project, actor=None, **facts) -> GateContext:
+    """The gate context of a project: the policy in force for its unit today."""
+    on = today()
+    policy = project.policy or policy_in_force(project.unit, on)
+    base = {
+        "unit_id": project.unit_id,
+        "project_id": project.pk,
+        "project_code": project.code,
+        "project_name": project.name,
+        "project_kind": project.kind,
+        "plan_item": str(project.plan_item.key) if project.plan_item_id else "",
+        "total_investment": project.total_investment,
+        "state": project.state,
+        "today": on.isoformat(),
+    }
+    base.update(facts)
+    return GateContext(subject=project, policy=policy, actor=actor, facts=base)
+
+
+def next_project_code(year: int) -> str:
+    """XM-<year>-<4-digit sequence>; called inside the creating transaction."""
+    prefix = f"XM-{year}-"
+    last = (
+        Project.objects.filter(code__startswith=prefix)
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"

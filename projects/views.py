@@ -1,0 +1,32 @@
+"""Pages of the projects chapter."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from accounts.scoping import for_user, get_visible_or_404
+
+from .models import Framework, Project, ProjectListVersion
+
+
+@login_required
+def project_list(request):
+    projects = for_user(Project, request.user).select_related("unit")
+    return render(request, "projects/list.html", {"projects": projects})
+
+
+@login_required
+def project_detail(request, pk):
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    return render(request, "projects/detail.html", {"project": project})
+
+
+@login_required
+def project_lists(request):
+    versions = for_user(ProjectListVersion, request.user)
+    return render(request, "projects/lists.html", {"versions": versions})
+
+
+@login_required
+def framework_detail(request, pk):
+    framework = get_visible_or_404(Framework, request.user, pk=pk)
+    return render(request, "projects/framework_detail.html", {"framework": framework})
