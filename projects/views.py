@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from accounts.scoping import for_user, get_visible_or_404
 
-from .models import Framework, Project, ProjectListVersion
+from .models import Project
 
 
 @login_required
@@ -18,15 +18,3 @@ def project_list(request):
 def project_detail(request, pk):
     project = get_visible_or_404(Project, request.user, pk=pk)
     return render(request, "projects/detail.html", {"project": project})
-
-
-@login_required
-def project_lists(request):
-    versions = for_user(ProjectListVersion, request.user)
-    return render(request, "projects/lists.html", {"versions": versions})
-
-
-@login_required
-def framework_detail(request, pk):
-    framework = get_visible_or_404(Framework, request.user, pk=pk)
-    return render(request, "projects/framework_detail.html", {"framework": framework})
