@@ -72,6 +72,7 @@ from .visibility import (
 )
 
 NOT_FOUND = "未找到该对象，或您无权访问。"
+_amount_wan = amount_wan  # the stub action has a parameter of that name
 S = ProjectState
 
 
@@ -1173,7 +1174,7 @@ def record_classified_stub(*, acting_user, unit, year, amount_wan, code="") -> C
     if org is None:
         errors["unit"] = "请选择建设单位。"
     stub_year = valid_year(year, "year", "年度", errors)
-    amount = amount_wan(amount_wan, "amount_wan", "金额", errors)
+    amount = _amount_wan(amount_wan, "amount_wan", "金额", errors)
     code = (code or "").strip()
     if code and ClassifiedStub.objects.filter(code=code).exists():
         errors["code"] = "存根编号已存在。"

@@ -4,13 +4,16 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, PEOPLE, seed_directory
 from planning.demo import seed_planning
+from projects.demo import seed_projects
 
 
 class Command(BaseCommand):
     help = "载入演示数据（组织、各角色演示账号）；可重复执行。"
 
     def handle(self, *args, **options):
-        seed_planning(seed_directory())
+        people = seed_directory()
+        seed_planning(people)
+        seed_projects(people)
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )
