@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "planning",
     "documents",
     "projects",
+    "investment",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("planning/", include("planning.urls")),
     path("documents/", include("documents.urls")),
     path("projects/", include("projects.urls")),
+    path("investment/", include("investment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

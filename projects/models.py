@@ -178,6 +178,10 @@ class Project(models.Model):
     external_ref = models.CharField(
         _("外部渠道编号"), max_length=64, null=True, blank=True, unique=True
     )
+    # Art. 24: DRC and Finance may suspend a project; suspension blocks payments and
+    # transitions until lifted. Termination is final. (Set by actions of the delivery chapter.)
+    suspended_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
+    terminated_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
     fsr_approved_at = models.DateTimeField(_("可研批复时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("批复时间"), null=True, blank=True)
     approved_total = MoneyField(_("批复总投资（元）"), null=True, blank=True)

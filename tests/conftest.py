@@ -71,3 +71,29 @@ def login(client):
 @pytest.fixture(scope="session")
 def in_ci():
     return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture
+def planned(people, settings, tmp_path):
+    """The demo directory plus the demo city plan and filed master plans of 市教委 and
+    市卫生健康委 (with their data-governance records); uploads go to a temporary folder."""
+    from planning.demo import seed_planning
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    seed_planning(people)
+    return people
+
+
+@pytest.fixture
+def walker(planned):
+    """Drives projects of 市教委 through the lifecycle with the real actions."""
+    from projects.walk import Walker
+
+    return Walker(planned)
+
+
+@pytest.fixture
+def wj_walker(planned):
+    from projects.walk import Walker
+
+    return Walker(planned, "wj_tianbao")

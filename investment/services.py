@@ -1,0 +1,428 @@
+"""Read helpers of the investment chapter: plan eligibility in bulk, reconciliation of budgets
+with the plan, version differences, payment totals and the Art. 26 classification. No state
+changes here. Everything that runs over a whole plan is a fixed number of set queries, so
+compiling and reconciling 20,000 entries stays within the benchmark target."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from core.money import format_wan
+from policy.engine import GateContext
+from policy.lookup import policy_in_force
+from projects.models import Project, ProjectKind, ProjectState
+
+from .models import (
+    EFFECTIVE_CHANGE_STATES,
+    AnnualPlan,
+    Baseline,
+    BudgetLine,
+    ChangeClass,
+    ChangeRequest,
+    Indicator,
+    IndicatorCategory,
+    Payment,
+    PerformanceTable,
+    PlanEntry,
+    PlanState,
+    PlanVersion,
+)
+
+ZERO = Decimal("0.00")
+LISTED_OR_LATER = (
+    ProjectState.LISTED,
+    ProjectState.EVALUATION,
+    ProjectState.JOINT_REVIEW,
+    ProjectState.DRC_REVIEW,
+    ProjectState.FSR_APPROVED,
+    ProjectState.DESIGN_REVIEW,
+    ProjectState.DESIGN_DRC_REVIEW,
+    ProjectState.APPROVED,
+)
+
+
+# -- plan ------------------------------------------------------------------------------------
+
+
+def current_plan_version(year: int) -> PlanVersion | None:
+    return (
+        PlanVersion.objects.filter(plan__year=year, state=PlanState.PUBLISHED)
+        .select_related("plan")
+        .first()
+    )
+
+
+def plan_amounts(version: PlanVersion | None) -> dict[int, Decimal]:
+    """project id -> planned amount in ``version`` (one query)."""
+    if version is None:
+        return {}
+    return dict(PlanEntry.objects.filter(version=version).values_list("project_id", "amount"))
+
+
+def version_diff(old: PlanVersion | None, new: PlanVersion) -> dict:
+    """Entries added, removed and changed in amount between two versions."""
+    before, after = plan_amounts(old), plan_amounts(new)
+    names = dict(Project.objects.filter(pk__in=set(before) | set(after)).values_list("pk", "code"))
+    return {
+        "added": [(names[p], after[p]) for p in sorted(after.keys() - before.keys())],
+        "removed": [(names[p], before[p]) for p in sorted(before.keys() - after.keys())],
+        "changed": [
+            (names[p], before[p], after[p])
+            for p in sorted(after.keys() & before.keys())
+            if before[p] != after[p]
+        ],
+    }
+
+
+def previous_version(version: PlanVersion) -> PlanVersion | None:
+    return (
+        PlanVersion.objects.filter(plan=version.plan, number__lt=version.number)
+        .exclude(state=PlanState.DRAFT)
+        .order_by("-number")
+        .first()
+    )
+
+
+# -- performance target tables (R10.3) -------------------------------------------------------
+
+
+def indicator_tree() -> list[tuple[IndicatorCategory, list[IndicatorCategory]]]:
+    cats = list(IndicatorCategory.objects.filter(is_active=True).order_by("order", "id"))
+    roots = [c for c in cats if c.parent_id is None]
+    return [(r, [c for c in cats if c.parent_id == r.pk]) for r in roots]
+
+
+def table_problems(project_id, year) -> list[str]:
+    """What is missing from a project's performance target table (empty when complete)."""
+    return tables_complete([project_id], year)[project_id]
+
+
+def tables_complete(project_ids, year) -> dict[int, list[str]]:
+    """project id -> problems of its table for ``year`` (two queries for any number)."""
+    tables = {
+        t.project_id: t
+        for t in PerformanceTable.objects.filter(project_id__in=project_ids, year=year)
+    }
+    by_table = defaultdict(list)
+    for i in Indicator.objects.filter(table__in=list(tables.values())).select_related("category"):
+        by_table[i.table_id].append(i)
+    roots = [r.pk for r, _ in indicator_tree()]
+    names = dict(IndicatorCategory.objects.filter(pk__in=roots).values_list("pk", "name"))
+    result = {}
+    for pid in project_ids:
+        table = tables.get(pid)
+        if table is None:
+            result[pid] = ["尚未填报绩效目标表"]
+            continue
+        indicators = by_table.get(table.pk, [])
+        problems = [] if table.overall_goal.strip() else ["未填写总体目标"]
+        present = {i.category.parent_id for i in indicators}
+        problems += [f"缺少{names[r]}" for r in roots if r not in present]
+        for i in indicators:
+            if not i.target_value.strip():
+                problems.append(f"指标“{i.name}”未填写指标值")
+            if i.is_quantitative and not (i.unit.strip() and i.formula.strip()):
+                problems.append(f"定量指标“{i.name}”未填写计量单位或计算公式")
+        result[pid] = problems
+    return result
+
+
+# -- eligibility in bulk (R10.1, R27.1, R10.3) ------------------------------------------------
+
+
+@dataclass
+class Eligibility:
+    project: Project
+    reasons: list[dict] = field(default_factory=list)  # finding dicts
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+
+def _finding(rule_id, article, message, remedy, **facts) -> dict:
+    return {
+        "rule_id": rule_id,
+        "article": article,
+        "severity": "block",
+        "title": "",
+        "message": message,
+        "remedy": remedy,
+        "facts": facts,
+    }
+
+
+def eligibility(projects, year: int) -> list[Eligibility]:
+    """The same conditions as the gate ``investment.plan.add`` (R10.1, R27.1, R10.3), for many
+    projects at once; used to compile a plan and by the benchmark."""
+    projects = list(projects)
+    construction = [p.pk for p in projects if p.kind != ProjectKind.OM]
+    problems = tables_complete(construction, year) if construction else {}
+    out = []
+    for p in projects:
+        e = Eligibility(p)
+        if p.kind == ProjectKind.OM:
+            if p.state not in LISTED_OR_LATER:
+                e.reasons.append(
+                    _finding(
+                        "R10.1",
+                        "第十条",
+                        f"运行维护项目“{p.name}”未纳入项目清单。",
+                        "请先经市大数据发展局审核列入项目清单。",
+                        state=p.state,
+                    )
+                )
+        elif p.state != ProjectState.APPROVED:
+            e.reasons.append(
+                _finding(
+                    "R27.1",
+                    "第二十七条",
+                    f"建设项目“{p.name}”尚未完成审批（{p.get_state_display()}）。",
+                    "请先完成项目审批。",
+                    state=p.state,
+                )
+            )
+        if p.kind != ProjectKind.OM and problems.get(p.pk):
+            e.reasons.append(
+                _finding(
+                    "R10.3",
+                    "第十条",
+                    f"项目“{p.name}”的{year}年绩效目标表不完整：{'；'.join(problems[p.pk])}。",
+                    "请项目建设单位填报完整的绩效目标表。",
+                    problems=problems[p.pk],
+                )
+            )
+        if p.suspended_at or p.terminated_at:
+            e.reasons.append(
+                _finding(
+                    "R10.1",
+                    "第十条",
+                    f"项目“{p.name}”已暂停或终止。",
+                    "暂停解除前不能纳入计划。",
+                )
+            )
+        out.append(e)
+    return out
+
+
+def plan_context(project, actor=None, **facts) -> GateContext:
+    base = {
+        "project_id": project.pk,
+        "project_code": project.code,
+        "project_kind": project.kind,
+        "state": project.state,
+    }
+    base.update(facts)
+    return GateContext(
+        subject=project, policy=policy_in_force(project.unit), actor=actor, facts=base
+    )
+
+
+# -- reconciliation (R10.2) ------------------------------------------------------------------
+
+
+@dataclass
+class ReconRow:
+    project_id: int
+    code: str
+    name: str
+    unit: str
+    plan_amount: Decimal | None
+    budget_amount: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.budget_amount - (self.plan_amount or ZERO)
+
+    @property
+    def problem(self) -> str:
+        if self.plan_amount is None:
+            return "预算无对应计划"
+        if self.budget_amount == ZERO:
+            return "计划项目未安排预算"
+        return "预算与计划金额不一致"
+
+
+def reconcile(year: int) -> dict:
+    """Every project whose budget for ``year`` differs from its plan amount, and every budget
+    line without a plan entry (R10.2). Three queries whatever the size of the plan."""
+    version = current_plan_version(year)
+    planned = plan_amounts(version)
+    budgets = dict(
+        BudgetLine.objects.filter(year=year)
+        .values("project_id")
+        .annotate(total=Sum("amount"))
+        .values_list("project_id", "total")
+    )
+    ids = set(planned) | set(budgets)
+    info = {
+        pk: (code, name, unit)
+        for pk, code, name, unit in Project.objects.filter(pk__in=ids).values_list(
+            "pk", "code", "name", "unit__name"
+        )
+    }
+    rows = []
+    for pk in ids:
+        plan_amount = planned.get(pk)
+        budget = budgets.get(pk, ZERO)
+        if plan_amount is not None and plan_amount == budget:
+            continue
+        code, name, unit = info[pk]
+        rows.append(ReconRow(pk, code, name, unit, plan_amount, budget))
+    rows.sort(key=lambda r: r.code)
+    return {
+        "year": year,
+        "version": version,
+        "rows": rows,
+        "plan_total": sum(planned.values(), ZERO),
+        "budget_total": sum(budgets.values(), ZERO),
+        "entries": len(planned),
+    }
+
+
+# -- payments (R25.1) ------------------------------------------------------------------------
+
+
+def paid_total(project_id) -> Decimal:
+    return (
+        Payment.objects.filter(contract__project_id=project_id).aggregate(s=Sum("amount"))["s"]
+        or ZERO
+    )
+
+
+def paid_on_line(budget_line_id) -> Decimal:
+    return (
+        Payment.objects.filter(budget_line_id=budget_line_id).aggregate(s=Sum("amount"))["s"]
+        or ZERO
+    )
+
+
+def payment_limit(project) -> Decimal | None:
+    """The approved total (None for O&M projects, which are limited by their budget only)."""
+    if project.kind == ProjectKind.OM:
+        return None
+    baseline = Baseline.objects.filter(project=project).first()
+    current = effective_total(project, baseline)
+    return current if current is not None else project.approved_total
+
+
+# -- change requests (R26.1) -----------------------------------------------------------------
+
+
+def effective_changes(project):
+    return ChangeRequest.objects.filter(project=project, state__in=EFFECTIVE_CHANGE_STATES)
+
+
+def effective_total(project, baseline=None) -> Decimal | None:
+    last = effective_changes(project).order_by("-number").first()
+    if last is not None:
+        return last.new_total
+    baseline = baseline or Baseline.objects.filter(project=project).first()
+    return baseline.approved_total if baseline else project.approved_total
+
+
+def current_items(project, baseline) -> dict[str, Decimal]:
+    last = effective_changes(project).order_by("-number").first()
+    items = last.items if last is not None else baseline.items
+    return {i["name"]: Decimal(str(i["amount"])) for i in items}
+
+
+def moved_between(before: dict[str, Decimal], after: dict[str, Decimal]) -> Decimal:
+    """The amount moved by a change: the larger of what items gained and what they lost."""
+    up = down = ZERO
+    for name in set(before) | set(after):
+        delta = after.get(name, ZERO) - before.get(name, ZERO)
+        if delta > 0:
+            up += delta
+        else:
+            down -= delta
+    return max(up, down)
+
+
+def diff_items(before: dict[str, Decimal], after: dict[str, Decimal]) -> list[dict]:
+    rows = []
+    for name in list(before) + [n for n in after if n not in before]:
+        b, a = before.get(name, ZERO), after.get(name, ZERO)
+        rows.append({"name": name, "before": b, "after": a, "delta": a - b})
+    return rows
+
+
+def classify_change(
+    project,
+    baseline,
+    *,
+    items,
+    new_total,
+    circumstance,
+    goals_changed,
+    raises_year_budget,
+    changes_plan,
+    ratio,
+) -> dict:
+    """The conditions of Art. 26 ¶1, each with pass/fail, and the resulting class."""
+    before = current_items(project, baseline)
+    moved = moved_between(before, items)
+    earlier = effective_changes(project).aggregate(s=Sum("moved_amount"))["s"] or ZERO
+    cumulative = earlier + moved
+    limit = (baseline.approved_total * Decimal(str(ratio))).quantize(Decimal("0.01"))
+    conditions = [
+        {
+            "key": "total",
+            "label": "不增加项目总投资",
+            "passed": new_total <= baseline.approved_total,
+            "article": "第二十六条",
+            "facts": {
+                "new_total_wan": format_wan(new_total),
+                "approved_total_wan": format_wan(baseline.approved_total),
+            },
+        },
+        {
+            "key": "goals",
+            "label": "建设目标不变",
+            "passed": not goals_changed,
+            "article": "第二十六条",
+            "facts": {"goals_changed": bool(goals_changed)},
+        },
+        {
+            "key": "ratio",
+            "label": f"累计调整金额不超过批复总投资的 {Decimal(str(ratio)) * 100:.0f}%",
+            "passed": cumulative <= limit,
+            "article": "第二十六条",
+            "facts": {
+                "moved_wan": format_wan(moved),
+                "earlier_wan": format_wan(earlier),
+                "cumulative_wan": format_wan(cumulative),
+                "limit_wan": format_wan(limit),
+                "ratio": str(ratio),
+            },
+        },
+        {
+            "key": "circumstance",
+            "label": "符合第二十六条规定的三种情形之一",
+            "passed": bool(circumstance),
+            "article": "第二十六条",
+            "facts": {"circumstance": circumstance or ""},
+        },
+    ]
+    if all(c["passed"] for c in conditions):
+        klass = ChangeClass.FILING
+    elif raises_year_budget or changes_plan:
+        klass = ChangeClass.ART11
+    else:
+        klass = ChangeClass.APPROVAL
+    return {
+        "conditions": conditions,
+        "classification": klass,
+        "moved": moved,
+        "cumulative": cumulative,
+        "limit": limit,
+        "diff": diff_items({i["name"]: Decimal(str(i["amount"])) for i in baseline.items}, items),
+    }
+
+
+def plans_of(year):
+    return AnnualPlan.objects.filter(year=year)
