@@ -484,3 +484,40 @@ class ChangeRequest(models.Model):
 
     def __str__(self):
         return f"{self.project.code} 第{self.number}次调整"
+
+
+# -- evaluation results (Art. 37) ----------------------------------------------------------------
+
+
+class EvaluationKind(models.TextChoices):
+    SELF = "self", _("项目建设单位自评价")
+    POST = "post", _("第三方后评价")
+
+
+class EvaluationResult(models.Model):
+    """The outcome of a self-evaluation or a third-party post-evaluation (Art. 30), shown
+    beside the project when DRC compiles the next plan (Art. 37, R37.1). Written by the
+    evaluation actions of the delivery chapter."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="evaluation_results"
+    )
+    kind = models.CharField(_("评价类型"), max_length=6, choices=EvaluationKind.choices)
+    completed_on = models.DateField(_("完成日期"))
+    score = models.DecimalField(_("评分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    grade = models.CharField(_("等级"), max_length=10, blank=True)
+    conclusion = models.TextField(_("主要结论与整改意见"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ByProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "-completed_on", "-id"]
+        verbose_name = _("评价结果")
+        verbose_name_plural = _("评价结果")
+
+    def __str__(self):
+        return f"{self.project.code} {self.get_kind_display()} {self.grade}"
