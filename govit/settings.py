@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "documents",
     "projects",
     "investment",
+    "delivery",
 ]
 
 MIDDLEWARE = [

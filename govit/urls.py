@@ -10,6 +10,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("projects/", include("projects.urls")),
     path("investment/", include("investment.urls")),
+    path("delivery/", include("delivery.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -241,6 +241,7 @@ class Project(models.Model):
             ProjectState.RETURNED,
             ProjectState.LISTED,
             ProjectState.FSR_APPROVED,
+            ProjectState.APPROVED,  # construction, acceptance and evaluation materials
         )
 
 

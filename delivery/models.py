@@ -1,0 +1,353 @@
+"""Construction to acceptance (Art. 16-24, 28-30): the start of construction under an
+engineering supervisor, supervision reports, annual performance reports, incidents with
+rectification or suspension, trial operation, completion, archive acceptance, completion
+acceptance on the threshold's two paths, extensions, and evaluations.
+
+A project's delivery phase lives in ``Delivery`` (one per approved project) so the approval
+state machine of the projects chapter stays as it is: ``Project.state`` remains "approved"
+while ``Delivery.phase`` moves on. Every change of state is an action in ``actions.py``;
+every due date comes from ``deadlines.py``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from investment.models import ByProjectQuerySet
+
+
+class Phase(models.TextChoices):
+    PREPARING = "preparing", _("开工准备")
+    CONSTRUCTION = "construction", _("建设中")
+    TRIAL = "trial", _("试运行")
+    COMPLETED = "completed", _("已建成，待验收")
+    ACCEPTED = "accepted", _("已通过竣工验收")
+    FAILED = "failed", _("竣工验收未通过")
+
+
+class AcceptancePath(models.TextChoices):
+    """Art. 28: at or above the threshold BDB organises acceptance; below it the unit does and
+    files the result with BDB."""
+
+    BDB = "bdb", _("市大数据发展局组织验收")
+    UNIT = "unit", _("建设单位组织验收并报备")
+
+
+class DeliveryQuerySet(ByProjectQuerySet):
+    pass
+
+
+class Delivery(models.Model):
+    """The delivery record of an approved project."""
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.PROTECT, related_name="delivery"
+    )
+    phase = models.CharField(
+        _("阶段"), max_length=14, choices=Phase.choices, default=Phase.PREPARING
+    )
+    implementing_agency = models.CharField(_("项目实施机构"), max_length=200, blank=True)
+    responsible_person = models.CharField(_("项目负责人"), max_length=50, blank=True)
+    responsible_phone = models.CharField(_("负责人电话"), max_length=30, blank=True)
+    started_on = models.DateField(_("开工日期"), null=True, blank=True)
+    trial_started_on = models.DateField(_("试运行开始日期"), null=True, blank=True)
+    completed_on = models.DateField(_("建成日期"), null=True, blank=True)
+    acceptance_path = models.CharField(
+        _("验收方式"), max_length=6, choices=AcceptancePath.choices, blank=True
+    )
+    accepted_on = models.DateField(_("竣工验收日期"), null=True, blank=True)
+    golive_on = models.DateField(_("正式上线运行日期"), null=True, blank=True)
+    om_ineligible = models.BooleanField(
+        _("不得安排运维经费"), default=False, help_text=_("竣工验收未通过（第二十八条）。")
+    )
+    archive_accepted_on = models.DateField(_("档案验收日期"), null=True, blank=True)
+    archive_checklist = models.JSONField(_("档案清单"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("项目建设与验收")
+        verbose_name_plural = _("项目建设与验收")
+        indexes = [models.Index(fields=["phase"])]
+
+    def __str__(self):
+        return f"{self.project.code} {self.get_phase_display()}"
+
+
+class SupervisorAssignment(models.Model):
+    """An engineering supervisor (工程监理单位) assigned to a construction project (Art. 22)."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="supervisor_assignments"
+    )
+    supervisor = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("监理单位"), on_delete=models.PROTECT
+    )
+    contract_number = models.CharField(_("监理合同编号"), max_length=60, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    objects = ByProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "-assigned_at"]
+        verbose_name = _("工程监理")
+        verbose_name_plural = _("工程监理")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(is_active=True), name="one_active_supervisor"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} · {self.supervisor}"
+
+
+class SupervisionReport(models.Model):
+    """A periodic supervision report with the supervisor's opinion (Art. 22)."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="supervision_reports"
+    )
+    period = models.CharField(_("报告期"), max_length=40)
+    content = models.TextField(_("监理情况"))
+    opinion = models.TextField(_("监理意见"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    objects = ByProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "-submitted_at"]
+        verbose_name = _("监理报告")
+        verbose_name_plural = _("监理报告")
+
+    def __str__(self):
+        return f"{self.project.code} {self.period}"
+
+
+class Milestone(models.Model):
+    """A milestone of the construction schedule; progress is the weighted share done."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="milestones"
+    )
+    name = models.CharField(_("里程碑"), max_length=100)
+    planned_on = models.DateField(_("计划完成日期"))
+    done_on = models.DateField(_("实际完成日期"), null=True, blank=True)
+    weight = models.PositiveSmallIntegerField(_("权重"), default=1)
+
+    objects = ByProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "planned_on", "id"]
+        verbose_name = _("里程碑")
+        verbose_name_plural = _("里程碑")
+
+    def __str__(self):
+        return self.name
+
+
+class AnnualReport(models.Model):
+    """年度绩效评价报告 due each year by the policy's date while under construction (Art. 23),
+    with the opinions of the user units and the supervisor; progress and investment execution
+    are computed from milestones and payments at submission."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="annual_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    summary = models.TextField(_("建设进展与绩效情况"))
+    user_opinions = models.TextField(_("使用单位意见"))
+    supervisor_opinion = models.TextField(_("监理单位意见"))
+    trial_effects = models.TextField(_("试运行效果"), blank=True)
+    progress_percent = models.DecimalField(_("建设进度（%）"), max_digits=5, decimal_places=1)
+    plan_amount = models.DecimalField(_("年度计划金额（元）"), max_digits=16, decimal_places=2)
+    paid_amount = models.DecimalField(_("年度已支付（元）"), max_digits=16, decimal_places=2)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    objects = ByProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "-year"]
+        verbose_name = _("年度绩效评价报告")
+        verbose_name_plural = _("年度绩效评价报告")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="annualreport_once")
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} {self.year}年度绩效评价报告"
+
+
+class IncidentKind(models.TextChoices):
+    DELAY = "delay", _("建设进度严重滞后")
+    LOSS = "loss", _("重大损失")
+
+
+class IncidentState(models.TextChoices):
+    REPORTED = "reported", _("已报告")
+    RECTIFYING = "rectifying", _("限期整改中")
+    SUSPENDED = "suspended", _("已暂停")
+    CLOSED = "closed", _("已解除或整改完成")
+
+
+class Incident(models.Model):
+    """A serious delay or major loss reported to DRC and Finance (Art. 24), who order
+    rectification with a deadline or suspend the project."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="incidents"
+    )
+    kind = models.CharField(_("类型"), max_length=6, choices=IncidentKind.choices)
+    description = models.TextField(_("情况说明"))
+    state = models.CharField(
+        _("状态"), max_length=12, choices=IncidentState.choices, default=IncidentState.REPORTED
+    )
+    rectification_deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    order_text = models.TextField(_("处理意见"), blank=True)
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("报告时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+
+    objects = ByProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("重大事项")
+        verbose_name_plural = _("重大事项")
+
+    def __str__(self):
+        return f"{self.project.code} {self.get_kind_display()}"
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("待大数据局审核")
+    GRANTED = "granted", _("同意延期")
+    REFUSED = "refused", _("不同意延期")
+
+
+class ExtensionRequest(models.Model):
+    """A unit that cannot apply for acceptance in time asks BDB for an extension (Art. 28)."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    requested_until = models.DateField(_("申请延期至"))
+    reason = models.TextField(_("延期理由"))
+    state = models.CharField(
+        _("状态"), max_length=8, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    opinion = models.TextField(_("审核意见"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    objects = ByProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "-requested_at"]
+        verbose_name = _("验收延期申请")
+        verbose_name_plural = _("验收延期申请")
+
+    def __str__(self):
+        return f"{self.project.code} 延期至 {self.requested_until}"
+
+
+class AcceptanceState(models.TextChoices):
+    APPLIED = "applied", _("已申请，待大数据局组织验收")
+    PASSED = "passed", _("验收通过")
+    FAILED = "failed", _("验收不通过")
+
+
+class Acceptance(models.Model):
+    """A completion acceptance (竣工验收): applied to BDB at or above the threshold, or
+    organised by the unit below it and filed with BDB (Art. 28)."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="acceptances"
+    )
+    path = models.CharField(_("验收方式"), max_length=6, choices=AcceptancePath.choices)
+    state = models.CharField(_("状态"), max_length=8, choices=AcceptanceState.choices)
+    held_on = models.DateField(_("验收日期"), null=True, blank=True)
+    conclusion = models.TextField(_("验收结论"), blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("申请或报备时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_with_bdb_at = models.DateTimeField(_("报大数据局备案时间"), null=True, blank=True)
+
+    objects = ByProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "-applied_at"]
+        verbose_name = _("竣工验收")
+        verbose_name_plural = _("竣工验收")
+
+    def __str__(self):
+        return f"{self.project.code} {self.get_state_display()}"
+
+
+class PostEvaluationState(models.TextChoices):
+    COMMISSIONED = "commissioned", _("已委托")
+    DONE = "done", _("已完成")
+
+
+class PostEvaluation(models.Model):
+    """A third-party post-evaluation commissioned by DRC or BDB (Art. 30) and done by an
+    assigned consultant; its result is an ``investment.EvaluationResult``."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="post_evaluations"
+    )
+    consultant = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("评价机构"), on_delete=models.PROTECT
+    )
+    state = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=PostEvaluationState.choices,
+        default=PostEvaluationState.COMMISSIONED,
+    )
+    commissioned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    commissioned_at = models.DateTimeField(_("委托时间"), auto_now_add=True)
+    result = models.OneToOneField(
+        "investment.EvaluationResult", null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    objects = ByProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "-commissioned_at"]
+        verbose_name = _("第三方后评价")
+        verbose_name_plural = _("第三方后评价")
+
+    def __str__(self):
+        return f"{self.project.code} 后评价（{self.consultant}）"

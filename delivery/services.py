@@ -1,0 +1,133 @@
+"""Read helpers of the delivery chapter: clock facts of a project, progress and investment
+execution, the acceptance materials checklist and path. No state changes here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from core.dates import today
+from investment.models import EvaluationKind, EvaluationResult, Payment
+from investment.services import current_plan_version, plan_amounts
+from policy.engine import GateContext
+from policy.lookup import policy_in_force
+from policy.rules import TWO_STAGE, approval_path
+
+from .deadlines import ClockFacts, DueItem, due_items
+from .models import (
+    Acceptance,
+    AcceptancePath,
+    AnnualReport,
+    Delivery,
+    ExtensionRequest,
+    ExtensionState,
+    Incident,
+    IncidentState,
+    Milestone,
+)
+
+CLOCK_PARAMS = (
+    "performance_report_due",
+    "acceptance_window_months",
+    "self_eval_start_months",
+    "self_eval_end_months",
+)
+
+# Art. 28 ¶1: the materials of a completion acceptance. Classified systems never enter the
+# platform (Art. 8), so the security assessment is the MLPS evaluation report and filing.
+ACCEPTANCE_MATERIALS = {
+    "construction_summary": "项目建设总结",
+    "financial_report": "财务报告",
+    "audit_report": "审计报告",
+    "mlps_report": "网络安全等级保护测评报告",
+    "mlps_filing": "网络安全等级保护备案情况",
+    "crypto_assessment": "密码应用安全性评估报告",
+    "data_dictionary": "数据字典",
+}
+CLASSIFIED_SECURITY = {"secrecy_evaluation": "涉密信息系统安全保密测评报告"}
+
+
+def delivery_of(project) -> Delivery:
+    delivery, _created = Delivery.objects.get_or_create(project=project)
+    return delivery
+
+
+def policy_params(project) -> dict:
+    policy = policy_in_force(project.unit)
+    return {key: policy.param(key) for key in CLOCK_PARAMS}
+
+
+def clock_facts(project, delivery: Delivery | None = None) -> ClockFacts:
+    delivery = (
+        delivery or Delivery.objects.filter(project=project).first() or Delivery(project=project)
+    )
+    extension = (
+        ExtensionRequest.objects.filter(project=project, state=ExtensionState.GRANTED)
+        .order_by("-requested_until")
+        .values_list("requested_until", flat=True)
+        .first()
+    )
+    return ClockFacts(
+        phase=delivery.phase,
+        started_on=delivery.started_on,
+        completed_on=delivery.completed_on,
+        accepted_on=delivery.accepted_on,
+        golive_on=delivery.golive_on,
+        report_years=set(
+            AnnualReport.objects.filter(project=project).values_list("year", flat=True)
+        ),
+        # Applying to BDB (or filing a unit-organised acceptance) in time meets the clock.
+        acceptance_done=Acceptance.objects.filter(project=project).exists(),
+        extension_until=extension,
+        self_evaluated_on=list(
+            EvaluationResult.objects.filter(project=project, kind=EvaluationKind.SELF).values_list(
+                "completed_on", flat=True
+            )
+        ),
+        rectifications=list(
+            Incident.objects.filter(project=project, state=IncidentState.RECTIFYING)
+            .exclude(rectification_deadline=None)
+            .values_list("pk", "rectification_deadline")
+        ),
+    )
+
+
+def project_due_items(project, on: dt.date | None = None) -> list[DueItem]:
+    return due_items(clock_facts(project), policy_params(project), on or today())
+
+
+def acceptance_path_for(project) -> str:
+    """Art. 28 by the threshold of the policy in force (含本数 at or above)."""
+    policy = project.policy or policy_in_force(project.unit)
+    total = project.approved_total or project.total_investment
+    if approval_path(total, policy.param("approval_threshold")) == TWO_STAGE:
+        return AcceptancePath.BDB
+    return AcceptancePath.UNIT
+
+
+def progress_percent(project) -> Decimal:
+    rows = list(Milestone.objects.filter(project=project).values_list("weight", "done_on"))
+    total = sum(w for w, _d in rows)
+    if not total:
+        return Decimal("0.0")
+    done = sum(w for w, d in rows if d is not None)
+    return (Decimal(done) * 100 / Decimal(total)).quantize(Decimal("0.1"))
+
+
+def investment_execution(project, year: int) -> tuple[Decimal, Decimal]:
+    """(planned amount of the year's current plan, paid in that year)."""
+    planned = plan_amounts(current_plan_version(year)).get(project.pk, Decimal("0.00"))
+    paid = Payment.objects.filter(contract__project=project, paid_on__year=year).aggregate(
+        s=Sum("amount")
+    )["s"] or Decimal("0.00")
+    return planned, paid
+
+
+def delivery_context(project, actor=None, **facts) -> GateContext:
+    base = {"project_id": project.pk, "project_code": project.code, "today": today().isoformat()}
+    base.update(facts)
+    return GateContext(
+        subject=project, policy=policy_in_force(project.unit), actor=actor, facts=base
+    )
