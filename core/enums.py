@@ -120,6 +120,19 @@ class ActionCode(models.TextChoices):
     POST_EVALUATION_COMMISSIONED = "delivery.post_evaluation_commissioned", _("委托后评价")
     POST_EVALUATION_SUBMITTED = "delivery.post_evaluation_submitted", _("提交后评价")
     DEADLINE_SWEPT = "delivery.deadline_swept", _("期限巡检")
+    # catalog (Art. 14, 15, 31-33)
+    SYSTEM_REGISTERED = "catalog.system_registered", _("登记政务信息系统")
+    SYSTEM_UPDATED = "catalog.system_updated", _("修改系统目录信息")
+    SYSTEM_CURATED = "catalog.system_curated", _("审核纳入总目录")
+    SYSTEM_SYNCED = "catalog.system_synced", _("由项目更新总目录")
+    SYSTEMS_IMPORTED = "catalog.systems_imported", _("导入系统目录")
+    ISOLATION_REVIEWED = "catalog.isolation_reviewed", _("孤网审批")
+    RESOURCE_SAVED = "catalog.resource_saved", _("编制数据资源目录")
+    RESOURCES_IMPORTED = "catalog.resources_imported", _("导入数据资源目录")
+    SHARING_REQUESTED = "catalog.sharing_requested", _("申请数据共享")
+    SHARING_ANSWERED = "catalog.sharing_answered", _("答复共享申请")
+    SHARING_FEEDBACK = "catalog.sharing_feedback", _("反馈共享使用情况")
+    OM_DECIDED = "catalog.om_decided", _("生成运维经费决定")
 
 
 class Severity(models.TextChoices):

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.roles import Authority, OrgKind, Role
-from accounts.scoping import for_user
 from core.actions import action
 from core.dates import today
 from core.enums import ActionCode
@@ -51,6 +50,7 @@ from .services import (
     delivery_context,
     investment_execution,
     progress_percent,
+    visible_projects,
 )
 
 NOT_FOUND = "未找到该对象，或您无权访问。"
@@ -59,7 +59,7 @@ OVERSIGHT = (Role.DRC_OFFICER, Role.FINANCE_OFFICER)  # Art. 24
 
 def _project(project, user) -> Project:
     try:
-        return for_user(Project, user).select_for_update().get(pk=pk_of(project))
+        return visible_projects(user).select_for_update().get(pk=pk_of(project))
     except (Project.DoesNotExist, ValueError, TypeError) as exc:
         raise ActionForbidden(NOT_FOUND) from exc
 
@@ -689,6 +689,9 @@ def _record_result(delivery, acceptance, passed, user, held_on, conclusion):
     acceptance.save()
     delivery.accepted_on = held_on if passed else None
     delivery.om_ineligible = not passed  # Art. 28 ¶3: failed acceptance, no O&M funding
+    from catalog.actions import sync_system_for_project  # the master catalog follows (Art. 15)
+
+    sync_system_for_project(delivery.project, user)
     _set_phase(
         delivery,
         Phase.ACCEPTED if passed else Phase.FAILED,

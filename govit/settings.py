@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "projects",
     "investment",
     "delivery",
+    "catalog",
 ]
 
 MIDDLEWARE = [

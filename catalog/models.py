@@ -1,0 +1,405 @@
+"""Catalogs, data sharing and O&M funding decisions (Art. 7, 14, 15, 17, 18, 20, 28, 31-33).
+
+- ``InformationSystem``: an entry of the master catalog of government information systems
+  (政务信息系统总目录, Art. 15; fields after STANDARDS.md), with its security, crypto, network,
+  integration and usage facts;
+- ``DataResource`` and ``InformationItem``: the data resource catalog after the national
+  compilation guide;
+- ``SharingRequest`` and ``SharingFeedback``: requests between units, answered within the
+  policy's period, and the requester's usage feedback (Art. 14);
+- ``OMDecision``: for every system and budget year, eligible for O&M funding or not, with every
+  failed condition, its article and facts, and the policy version (Art. 28, 31-33).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitScopedQuerySet(models.QuerySet):
+    """A unit sees its own rows; BDB, DRC, Finance, the city government, Audit and the admin
+    see all (they curate, fund and supervise)."""
+
+    unit_field = "unit_id"
+
+    def for_user(self, user):
+        from projects.visibility import reads_all_projects, unit_ids_of
+
+        if not user.is_authenticated:
+            return self.none()
+        if reads_all_projects(user):
+            return self
+        return self.filter(**{f"{self.unit_field}__in": unit_ids_of(user)})
+
+
+class SharedCatalogQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The data resource catalog is published to every government user so that units can
+        find and request resources (Art. 14)."""
+        return self if user.is_authenticated else self.none()
+
+
+class SystemCategory(models.TextChoices):
+    NETWORK = "network", _("网络平台")
+    BUSINESS = "business", _("业务信息系统")
+    RESOURCE_DB = "resource_db", _("信息资源库")
+    SECURITY = "security", _("信息安全基础设施")
+    INFRA = "infra", _("电子政务基础设施（数据中心、机房）")
+    STANDARDS = "standards", _("标准化及支撑体系")
+
+
+class DeliveryMode(models.TextChoices):
+    BUILT = "built", _("自行建设")
+    SERVICE = "service", _("购买服务")
+
+
+class SystemStatus(models.TextChoices):
+    BUILDING = "building", _("建设中")
+    TRIAL = "trial", _("试运行")
+    RUNNING = "running", _("运行")
+    STOPPED = "stopped", _("停用")
+    INTEGRATED = "integrated", _("已整合")
+    OFFLINE = "offline", _("已下线")
+
+
+class Network(models.TextChoices):
+    EXTRANET = "extranet", _("政务外网")
+    INTERNET = "internet", _("互联网")
+    PRIVATE = "private", _("专网")
+    ISOLATED = "isolated", _("孤网（须经第三十一条审批）")
+
+
+class AssessmentResult(models.TextChoices):
+    PASS = "pass", _("符合")
+    BASIC = "basic", _("基本符合")
+    FAIL = "fail", _("不符合")
+
+
+class IntegrationStatus(models.TextChoices):
+    DONE = "done", _("已整合")
+    PENDING = "pending", _("应整合未整合")
+    NOT_NEEDED = "not_needed", _("无需整合")
+
+
+class InformationSystem(models.Model):
+    """An entry of the master catalog (R15.1). Created from projects as they are accepted or
+    changed, edited by the owning unit, curated (纳入总目录) by BDB."""
+
+    code = models.CharField(_("系统编码"), max_length=40, unique=True)
+    name = models.CharField(_("系统名称"), max_length=200)
+    unit = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("所属单位"),
+        on_delete=models.PROTECT,
+        related_name="information_systems",
+    )
+    projects = models.ManyToManyField(
+        "projects.Project", verbose_name=_("建设或改造项目"), blank=True, related_name="systems"
+    )
+    category = models.CharField(_("系统类别"), max_length=12, choices=SystemCategory.choices)
+    delivery_mode = models.CharField(
+        _("建设方式"), max_length=8, choices=DeliveryMode.choices, default=DeliveryMode.BUILT
+    )
+    status = models.CharField(
+        _("运行状态"), max_length=12, choices=SystemStatus.choices, default=SystemStatus.RUNNING
+    )
+    catalogued = models.BooleanField(_("已纳入总目录"), default=False)
+    curated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    curated_at = models.DateTimeField(_("纳入总目录时间"), null=True, blank=True)
+    network = models.CharField(
+        _("部署网络"), max_length=10, choices=Network.choices, default=Network.EXTRANET
+    )
+    isolation_reason = models.TextField(_("不能共享的法律法规依据"), blank=True)
+    isolation_bdb_reviewed_on = models.DateField(_("大数据局初审日期"), null=True, blank=True)
+    isolation_gov_approved_on = models.DateField(_("市政府批准日期"), null=True, blank=True)
+    hosting = models.CharField(
+        _("部署方式"),
+        max_length=10,
+        choices=[("cq_cloud", _("数字重庆云")), ("other", _("其他"))],
+        default="cq_cloud",
+    )
+    hosting_justification = models.TextField(_("未部署在数字重庆云的理由"), blank=True)
+    mlps_level = models.PositiveSmallIntegerField(_("等保级别"), null=True, blank=True)
+    mlps_filing_number = models.CharField(_("等保备案编号"), max_length=60, blank=True)
+    mlps_filing_date = models.DateField(_("等保备案日期"), null=True, blank=True)
+    mlps_evaluated_on = models.DateField(_("最近等保测评日期"), null=True, blank=True)
+    mlps_result = models.CharField(
+        _("等保测评结论"), max_length=6, choices=AssessmentResult.choices, blank=True
+    )
+    crypto_assessed_on = models.DateField(_("最近密评日期"), null=True, blank=True)
+    crypto_result = models.CharField(
+        _("密评结论"), max_length=6, choices=AssessmentResult.choices, blank=True
+    )
+    major_hazard = models.BooleanField(_("存在重大安全隐患"), default=False)
+    hazard_note = models.TextField(_("安全隐患说明"), blank=True)
+    integration_status = models.CharField(
+        _("整合状态"),
+        max_length=12,
+        choices=IntegrationStatus.choices,
+        default=IntegrationStatus.NOT_NEEDED,
+    )
+    users_count = models.PositiveIntegerField(_("用户数"), null=True, blank=True)
+    monthly_visits = models.PositiveIntegerField(_("月访问量"), null=True, blank=True)
+    last_maintained_on = models.DateField(_("最近运维日期"), null=True, blank=True)
+    detached_from_business = models.BooleanField(_("与业务脱节"), default=False)
+    replaceable_by = models.CharField(_("可被替代的系统"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__name", "code"]
+        verbose_name = _("政务信息系统")
+        verbose_name_plural = _("政务信息系统总目录")
+        indexes = [models.Index(fields=["unit", "integration_status"])]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class ResourceAttribute(models.TextChoices):
+    BASE = "base", _("基础信息资源")
+    THEME = "theme", _("主题信息资源")
+    DEPARTMENT = "department", _("部门信息资源")
+
+
+class ResourceFormat(models.TextChoices):
+    FILE = "file", _("电子文件")
+    SHEET = "sheet", _("电子表格")
+    DATABASE = "database", _("数据库")
+    IMAGE = "image", _("图形图像")
+    STREAM = "stream", _("流媒体")
+    SELF_DESC = "self_desc", _("自描述格式")
+    API = "api", _("服务接口")
+
+
+class ShareType(models.TextChoices):
+    UNCONDITIONAL = "unconditional", _("无条件共享")
+    CONDITIONAL = "conditional", _("有条件共享")
+    NONE = "none", _("不予共享")
+
+
+class ShareMethod(models.TextChoices):
+    PLATFORM_DB = "platform_db", _("共享平台方式（数据库）")
+    PLATFORM_API = "platform_api", _("共享平台方式（接口）")
+    PLATFORM_FILE = "platform_file", _("共享平台方式（文件）")
+    EMAIL = "email", _("邮件方式")
+    MEDIA = "media", _("介质方式")
+
+
+class OpenType(models.TextChoices):
+    OPEN = "open", _("无条件开放")
+    CONDITIONAL = "conditional", _("有条件开放")
+    CLOSED = "closed", _("不予开放")
+
+
+class UpdateCycle(models.TextChoices):
+    REALTIME = "realtime", _("实时")
+    DAILY = "daily", _("每日")
+    WEEKLY = "weekly", _("每周")
+    MONTHLY = "monthly", _("每月")
+    QUARTERLY = "quarterly", _("每季度")
+    HALF_YEARLY = "half_yearly", _("每半年")
+    YEARLY = "yearly", _("每年")
+    OTHER = "other", _("其他")
+
+
+class OpenScope(models.TextChoices):
+    ALL = "all", _("面向全社会或全部政务部门")
+    NAMED = "named", _("仅向特定企业或组织")
+
+
+class DataResource(models.Model):
+    """A data resource catalog entry (数据资源目录) after 政务信息资源目录编制指南(试行)."""
+
+    classification = models.CharField(
+        _("资源属性"), max_length=12, choices=ResourceAttribute.choices
+    )
+    class_code = models.CharField(_("分类代码"), max_length=30)
+    resource_code = models.CharField(_("资源代码"), max_length=60, unique=True)
+    name = models.CharField(_("资源名称"), max_length=200)
+    provider = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("资源提供方"),
+        on_delete=models.PROTECT,
+        related_name="data_resources",
+    )
+    summary = models.TextField(_("资源摘要"))
+    format = models.CharField(_("资源格式"), max_length=10, choices=ResourceFormat.choices)
+    share_type = models.CharField(_("共享类型"), max_length=14, choices=ShareType.choices)
+    share_conditions = models.TextField(_("共享条件"), blank=True)
+    share_basis = models.TextField(_("不予共享依据"), blank=True)
+    share_method = models.CharField(
+        _("共享方式"), max_length=14, choices=ShareMethod.choices, blank=True
+    )
+    open_type = models.CharField(_("开放类型"), max_length=12, choices=OpenType.choices)
+    open_scope = models.CharField(
+        _("开放范围"), max_length=6, choices=OpenScope.choices, default=OpenScope.ALL
+    )
+    named_recipients = models.TextField(_("特定开放对象"), blank=True)
+    update_cycle = models.CharField(_("更新周期"), max_length=12, choices=UpdateCycle.choices)
+    release_date = models.DateField(_("发布日期"), null=True, blank=True)
+    related_codes = models.CharField(_("关联资源代码"), max_length=500, blank=True)
+    is_authoritative = models.BooleanField(
+        _("权威数据源"), default=False, help_text=_("该资源是其信息项的权威来源（第三十一条）。")
+    )
+    systems = models.ManyToManyField(
+        InformationSystem, verbose_name=_("提供系统"), blank=True, related_name="resources"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = SharedCatalogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["resource_code"]
+        verbose_name = _("数据资源")
+        verbose_name_plural = _("数据资源目录")
+
+    def __str__(self):
+        return f"{self.resource_code} {self.name}"
+
+
+class DataType(models.TextChoices):
+    CHAR = "char", _("字符")
+    NUMBER = "number", _("数值")
+    MONEY = "money", _("货币")
+    DATE = "date", _("日期")
+    DATETIME = "datetime", _("日期时间")
+    BOOL = "bool", _("逻辑")
+    MEMO = "memo", _("备注")
+
+
+class InformationItem(models.Model):
+    """A field of a data resource; ``key`` is the normalised name + data type used to find
+    duplicate collection (Art. 31)."""
+
+    resource = models.ForeignKey(DataResource, on_delete=models.CASCADE, related_name="items")
+    name = models.CharField(_("信息项名称"), max_length=100)
+    key = models.CharField(_("归一化标识"), max_length=140, db_index=True, editable=False)
+    data_type = models.CharField(_("数据类型"), max_length=10, choices=DataType.choices)
+    length = models.PositiveIntegerField(_("数据长度"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["resource", "id"]
+        verbose_name = _("信息项")
+        verbose_name_plural = _("信息项")
+
+    def __str__(self):
+        return self.name
+
+
+class SharingState(models.TextChoices):
+    PENDING = "pending", _("待答复")
+    GRANTED = "granted", _("同意共享")
+    REFUSED = "refused", _("不予共享")
+
+
+class SharingRequestQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from projects.visibility import reads_all_projects, unit_ids_of
+
+        if not user.is_authenticated:
+            return self.none()
+        if reads_all_projects(user):
+            return self
+        units = unit_ids_of(user)
+        return self.filter(Q(requester_id__in=units) | Q(resource__provider_id__in=units))
+
+
+class SharingRequest(models.Model):
+    """A unit's request for another unit's resource; the provider answers within the policy's
+    ``sharing_response_days`` (Art. 14)."""
+
+    resource = models.ForeignKey(DataResource, on_delete=models.PROTECT, related_name="requests")
+    requester = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("申请单位"),
+        on_delete=models.PROTECT,
+        related_name="sharing_requests",
+    )
+    purpose = models.TextField(_("用途"))
+    state = models.CharField(
+        _("状态"), max_length=8, choices=SharingState.choices, default=SharingState.PENDING
+    )
+    requested_on = models.DateField(_("申请日期"))
+    due_on = models.DateField(_("答复期限"))
+    answered_on = models.DateField(_("答复日期"), null=True, blank=True)
+    answer = models.TextField(_("答复意见"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = SharingRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        verbose_name = _("共享申请")
+        verbose_name_plural = _("共享申请")
+        indexes = [models.Index(fields=["state", "due_on"])]
+
+    def __str__(self):
+        return f"{self.requester} → {self.resource}"
+
+
+class SharingFeedback(models.Model):
+    """The requester's report of how a granted resource is used (Art. 14 feedback)."""
+
+    request = models.ForeignKey(SharingRequest, on_delete=models.CASCADE, related_name="feedback")
+    usage = models.TextField(_("使用情况"))
+    satisfied = models.BooleanField(_("满足需要"), default=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_on = models.DateField(_("反馈日期"))
+
+    class Meta:
+        ordering = ["request", "-reported_on"]
+        verbose_name = _("共享使用反馈")
+        verbose_name_plural = _("共享使用反馈")
+
+    def __str__(self):
+        return f"{self.request} 反馈"
+
+
+class OMDecisionQuerySet(UnitScopedQuerySet):
+    unit_field = "system__unit_id"
+
+
+class OMDecision(models.Model):
+    """O&M funding decision for one system and budget year: eligible or not, with every failed
+    condition (rule id, article, message, facts) and the policy version (R28.4, R31-R33)."""
+
+    system = models.ForeignKey(
+        InformationSystem, on_delete=models.PROTECT, related_name="om_decisions"
+    )
+    budget_year = models.PositiveSmallIntegerField(_("预算年度"))
+    eligible = models.BooleanField(_("可安排运维经费"))
+    reasons = models.JSONField(_("不符合的条件"), default=list)
+    warnings = models.JSONField(_("提示"), default=list)
+    policy = models.ForeignKey("policy.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+    run = models.CharField(_("批次"), max_length=40)
+    decided_at = models.DateTimeField(_("决定时间"))
+
+    objects = OMDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_at", "system_id"]
+        verbose_name = _("运维经费决定")
+        verbose_name_plural = _("运维经费决定")
+        indexes = [
+            models.Index(fields=["budget_year", "eligible"]),
+            models.Index(fields=["system", "budget_year"]),
+            models.Index(fields=["run"]),
+        ]
+
+    def __str__(self):
+        return f"{self.system.code} {self.budget_year} {'可安排' if self.eligible else '不予安排'}"

@@ -1,0 +1,37 @@
+from catalog import actions, eligibility
+from catalog.models import OMDecision
+
+
+def _system(personas, code, **extra):
+    fields = dict(
+        name=f"系统{code}",
+        category="business",
+        mlps_result="pass",
+        mlps_evaluated_on="2026-06-01",
+        crypto_result="pass",
+        crypto_assessed_on="2026-06-01",
+    )
+    fields.update(extra)
+    return actions.register_system(
+        acting_user=personas.jw_officer,
+        unit=personas.jw_officer.primary_organisation,
+        code=code,
+        **fields,
+    )
+
+
+def test_om_decisions_explain_each_reason(personas):
+    ok = _system(personas, "S1")
+    actions.curate_system(ok, acting_user=personas.bdb)
+    missing = _system(personas, "S2")
+    crypto = _system(personas, "S3", crypto_result="fail")
+    actions.curate_system(crypto, acting_user=personas.bdb)
+    result = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
+    assert result["systems"] == 3 and result["eligible"] == 1
+    by = {d.system.code: d for d in OMDecision.objects.filter(run=result["run"])}
+    assert by["S1"].eligible
+    assert {r["rule_id"] for r in by["S2"].reasons} == {"R31.3"}
+    assert {r["rule_id"] for r in by["S3"].reasons} == {"R32.1"}
+    assert by["S3"].reasons[0]["article"] == "第三十二条"
+    facts = eligibility.load_facts([missing.pk])
+    assert facts[missing.pk]["catalogued"] is False
