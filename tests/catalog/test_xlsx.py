@@ -1,0 +1,109 @@
+"""Master catalog and data resource catalog xlsx import/export (issue 6, points 1-2)."""
+
+import io
+
+from openpyxl import Workbook, load_workbook
+
+from catalog import xlsx
+from catalog.models import DataResource, InformationSystem
+from core.models import LedgerEvent
+
+
+def _book(rows):
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    return buf
+
+
+SYSTEM_HEADER = [h for h, _f, _c in xlsx.SYSTEM_COLUMNS]
+
+
+def _system_row(code, **over):
+    row = dict(zip(SYSTEM_HEADER, [""] * len(SYSTEM_HEADER), strict=True))
+    row.update(
+        {
+            "系统编码": code,
+            "系统名称": f"系统{code}",
+            "所属单位": "市教委",
+            "系统类别": "业务信息系统",
+        }
+    )
+    row.update(over)
+    return [row[h] for h in SYSTEM_HEADER]
+
+
+def test_import_keeps_good_rows_rejects_bad_cells_and_is_idempotent(personas):
+    file = _book(
+        [
+            SYSTEM_HEADER,
+            _system_row("JW-001"),
+            _system_row("JW-002", 系统类别="不存在的类别"),
+            _system_row("JW-003", 所属单位="市卫生健康委"),
+            _system_row("JW-004", 部署方式="其他"),
+            _system_row("JW-005", 等保级别="9"),
+        ]
+    )
+    result = xlsx.import_systems(file, acting_user=personas.jw_officer)
+    assert result.created == 1
+    by_row = {(e["row"], e["column"]) for e in result.errors}
+    assert (3, "系统类别") in by_row
+    assert (4, "所属单位") in by_row
+    assert (5, "未部署在数字重庆云的理由") in by_row
+    assert (6, "等保级别") in by_row
+    assert InformationSystem.objects.filter(code="JW-001").exists()
+    exported = xlsx.export_systems(InformationSystem.objects.all())
+    events = LedgerEvent.objects.count()
+    again = xlsx.import_systems(io.BytesIO(exported), acting_user=personas.jw_officer)
+    assert (again.created, again.updated, again.unchanged, again.errors) == (0, 0, 1, [])
+    assert LedgerEvent.objects.count() == events + 1  # the import itself, nothing changed
+
+
+def test_resource_import_validates_share_rules_and_round_trips(personas):
+    header = [h for h, _f, _c in xlsx.RESOURCE_COLUMNS]
+
+    def row(code, **over):
+        data = dict(zip(header, [""] * len(header), strict=True))
+        data.update(
+            {
+                "资源代码": f"A01/{code}",
+                "分类代码": "A01",
+                "资源属性": "部门信息资源",
+                "资源名称": f"学籍信息{code}",
+                "资源提供方": "市教委",
+                "资源摘要": "学生学籍",
+                "资源格式": "数据库",
+                "信息项": "姓名:字符:50；出生日期:日期",
+                "共享类型": "无条件共享",
+                "共享方式": "共享平台方式（接口）",
+                "开放类型": "不予开放",
+                "更新周期": "每日",
+            }
+        )
+        data.update(over)
+        return [data[h] for h in header]
+
+    file = _book(
+        [
+            header,
+            row("000001"),
+            row("000002", 共享类型="有条件共享"),
+            row("X", 信息项="姓名:未知类型"),
+        ]
+    )
+    result = xlsx.import_resources(file, acting_user=personas.jw_officer)
+    assert result.created == 1
+    messages = {(e["row"], e["column"]): e["message"] for e in result.errors}
+    assert "共享条件" in messages[(3, "共享条件")]
+    assert (4, "资源代码") in messages and (4, "信息项") in messages
+    res = DataResource.objects.get(resource_code="A01/000001")
+    assert [i.key for i in res.items.all()] == ["姓名|char", "出生日期|date"]
+    exported = xlsx.export_resources(DataResource.objects.all())
+    again = xlsx.import_resources(io.BytesIO(exported), acting_user=personas.jw_officer)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    ws = load_workbook(io.BytesIO(exported)).active
+    assert ws.freeze_panes == "A2" and ws["A1"].value == "资源代码"
