@@ -86,8 +86,11 @@ SYSTEM_DATES = {
     "crypto_assessed_on": "最近密评日期",
     "last_maintained_on": "最近运维日期",
 }
-SYSTEM_INTS = {"mlps_level": ("等保级别", 1, 5), "users_count": ("用户数", 0, 10**9),
-               "monthly_visits": ("月访问量", 0, 10**10)}  # fmt: skip
+SYSTEM_INTS = {
+    "mlps_level": ("等保级别", 1, 5),
+    "users_count": ("用户数", 0, 10**9),
+    "monthly_visits": ("月访问量", 0, 10**10),
+}
 SYSTEM_BOOLS = ("major_hazard", "detached_from_business")
 
 
@@ -165,8 +168,13 @@ def register_system(*, acting_user, unit, code, **fields) -> InformationSystem:
     clean = clean_system_fields(fields, errors, partial=False)
     raise_if(errors)
     system = InformationSystem.objects.create(unit=org, code=code, **clean)
-    record_event(ActionCode.SYSTEM_REGISTERED, actor=acting_user, obj=system, organisation=org.pk,
-                 reason=f"登记政务信息系统 {code}（第十五条）")  # fmt: skip
+    record_event(
+        ActionCode.SYSTEM_REGISTERED,
+        actor=acting_user,
+        obj=system,
+        organisation=org.pk,
+        reason=f"登记政务信息系统 {code}（第十五条）",
+    )
     return system
 
 
@@ -187,9 +195,15 @@ def update_system(system, *, acting_user, **fields) -> InformationSystem:
     for key, value in clean.items():
         setattr(system, key, value)
     system.save()
-    record_event(ActionCode.SYSTEM_UPDATED, actor=acting_user, obj=system, organisation=system.unit_id,
-                 reason="修改：" + "、".join(str(InformationSystem._meta.get_field(k).verbose_name) for k in changed),
-                 data={"changed": changed})  # fmt: skip
+    record_event(
+        ActionCode.SYSTEM_UPDATED,
+        actor=acting_user,
+        obj=system,
+        organisation=system.unit_id,
+        reason="修改："
+        + "、".join(str(InformationSystem._meta.get_field(k).verbose_name) for k in changed),
+        data={"changed": changed},
+    )
     return system
 
 
@@ -203,9 +217,14 @@ def curate_system(system, *, acting_user, catalogued=True, note="") -> Informati
     system.curated_by = acting_user
     system.curated_at = timezone.now()
     system.save()
-    record_event(ActionCode.SYSTEM_CURATED, actor=acting_user, obj=system, organisation=system.unit_id,
-                 to_state="catalogued" if catalogued else "excluded",
-                 reason=("纳入总目录" if catalogued else "移出总目录") + (f"：{note}" if note else ""))  # fmt: skip
+    record_event(
+        ActionCode.SYSTEM_CURATED,
+        actor=acting_user,
+        obj=system,
+        organisation=system.unit_id,
+        to_state="catalogued" if catalogued else "excluded",
+        reason=("纳入总目录" if catalogued else "移出总目录") + (f"：{note}" if note else ""),
+    )
     return system
 
 
@@ -231,8 +250,13 @@ def sync_system_for_project(project, acting_user) -> InformationSystem:
         system.status = SystemStatus.RUNNING
         system.save(update_fields=["status", "updated_at"])
     system.projects.add(project)
-    record_event(ActionCode.SYSTEM_SYNCED, actor=acting_user, obj=system, organisation=project.unit_id,
-                 reason=f"由项目 {project.code} 验收{'新增' if created else '更新'}目录条目（第十五条）")  # fmt: skip
+    record_event(
+        ActionCode.SYSTEM_SYNCED,
+        actor=acting_user,
+        obj=system,
+        organisation=project.unit_id,
+        reason=f"由项目 {project.code} 验收{'新增' if created else '更新'}目录条目（第十五条）",
+    )
     notify(reviewers_of(Authority.BDB), title=f"待纳入总目录：{system.code} {system.name}")
     return system
 
@@ -258,8 +282,13 @@ def review_isolation(system, *, acting_user, approve_on=None) -> InformationSyst
     else:
         raise ActionForbidden("孤网审批须先由市大数据发展局初审，再报市政府批准。")
     system.save()
-    record_event(ActionCode.ISOLATION_REVIEWED, actor=acting_user, obj=system, organisation=system.unit_id,
-                 reason=f"{step}（第三十一条）")  # fmt: skip
+    record_event(
+        ActionCode.ISOLATION_REVIEWED,
+        actor=acting_user,
+        obj=system,
+        organisation=system.unit_id,
+        reason=f"{step}（第三十一条）",
+    )
     return system
 
 
@@ -269,23 +298,71 @@ def review_isolation(system, *, acting_user, approve_on=None) -> InformationSyst
 def clean_resource_fields(fields: dict, errors: dict) -> dict:
     """Validate a data resource entry after the compilation guide, with Chinese messages."""
     clean = {
-        "classification": choice(fields.get("classification"), "classification", "资源属性", ResourceAttribute.choices, errors),
-        "class_code": text(fields.get("class_code"), "class_code", "分类代码", errors, max_length=30),
-        "resource_code": text(fields.get("resource_code"), "resource_code", "资源代码", errors, max_length=60),
+        "classification": choice(
+            fields.get("classification"),
+            "classification",
+            "资源属性",
+            ResourceAttribute.choices,
+            errors,
+        ),
+        "class_code": text(
+            fields.get("class_code"), "class_code", "分类代码", errors, max_length=30
+        ),
+        "resource_code": text(
+            fields.get("resource_code"), "resource_code", "资源代码", errors, max_length=60
+        ),
         "name": text(fields.get("name"), "name", "资源名称", errors, max_length=200),
         "summary": text(fields.get("summary"), "summary", "资源摘要", errors),
-        "format": choice(fields.get("format"), "format", "资源格式", ResourceFormat.choices, errors),
-        "share_type": choice(fields.get("share_type"), "share_type", "共享类型", ShareType.choices, errors),
-        "share_conditions": text(fields.get("share_conditions"), "share_conditions", "共享条件", errors, required=False),
-        "share_basis": text(fields.get("share_basis"), "share_basis", "不予共享依据", errors, required=False),
-        "share_method": choice(fields.get("share_method") or "", "share_method", "共享方式", ShareMethod.choices, errors, required=False),
-        "open_type": choice(fields.get("open_type"), "open_type", "开放类型", OpenType.choices, errors),
-        "open_scope": choice(fields.get("open_scope") or OpenScope.ALL, "open_scope", "开放范围", OpenScope.choices, errors),
-        "named_recipients": text(fields.get("named_recipients"), "named_recipients", "特定开放对象", errors, required=False),
-        "update_cycle": choice(fields.get("update_cycle"), "update_cycle", "更新周期", UpdateCycle.choices, errors),
-        "related_codes": text(fields.get("related_codes"), "related_codes", "关联资源代码", errors, required=False, max_length=500),
+        "format": choice(
+            fields.get("format"), "format", "资源格式", ResourceFormat.choices, errors
+        ),
+        "share_type": choice(
+            fields.get("share_type"), "share_type", "共享类型", ShareType.choices, errors
+        ),
+        "share_conditions": text(
+            fields.get("share_conditions"), "share_conditions", "共享条件", errors, required=False
+        ),
+        "share_basis": text(
+            fields.get("share_basis"), "share_basis", "不予共享依据", errors, required=False
+        ),
+        "share_method": choice(
+            fields.get("share_method") or "",
+            "share_method",
+            "共享方式",
+            ShareMethod.choices,
+            errors,
+            required=False,
+        ),
+        "open_type": choice(
+            fields.get("open_type"), "open_type", "开放类型", OpenType.choices, errors
+        ),
+        "open_scope": choice(
+            fields.get("open_scope") or OpenScope.ALL,
+            "open_scope",
+            "开放范围",
+            OpenScope.choices,
+            errors,
+        ),
+        "named_recipients": text(
+            fields.get("named_recipients"),
+            "named_recipients",
+            "特定开放对象",
+            errors,
+            required=False,
+        ),
+        "update_cycle": choice(
+            fields.get("update_cycle"), "update_cycle", "更新周期", UpdateCycle.choices, errors
+        ),
+        "related_codes": text(
+            fields.get("related_codes"),
+            "related_codes",
+            "关联资源代码",
+            errors,
+            required=False,
+            max_length=500,
+        ),
         "is_authoritative": fields.get("is_authoritative") in (True, "1", "true", "on", "是", 1),
-    }  # fmt: skip
+    }
     release = fields.get("release_date")
     clean["release_date"] = None
     if release not in (None, ""):
@@ -393,8 +470,13 @@ def save_resource(
     )
     if systems is not None:
         res.systems.set(system_ids)
-    record_event(ActionCode.RESOURCE_SAVED, actor=acting_user, obj=res, organisation=org.pk,
-                 reason=f"{'新增' if existing is None else '修改'}数据资源 {res.resource_code}，{len(rows)} 个信息项")  # fmt: skip
+    record_event(
+        ActionCode.RESOURCE_SAVED,
+        actor=acting_user,
+        obj=res,
+        organisation=org.pk,
+        reason=f"{'新增' if existing is None else '修改'}数据资源 {res.resource_code}，{len(rows)} 个信息项",
+    )
     return res
 
 
@@ -426,8 +508,13 @@ def request_sharing(*, acting_user, resource, requester, purpose) -> SharingRequ
         due_on=on + dt.timedelta(days=days),
         requested_by=acting_user,
     )
-    record_event(ActionCode.SHARING_REQUESTED, actor=acting_user, obj=req, organisation=org.pk,
-                 reason=f"申请共享 {res.resource_code}，答复期限 {req.due_on:%Y-%m-%d}（{days} 日，第十四条）")  # fmt: skip
+    record_event(
+        ActionCode.SHARING_REQUESTED,
+        actor=acting_user,
+        obj=req,
+        organisation=org.pk,
+        reason=f"申请共享 {res.resource_code}，答复期限 {req.due_on:%Y-%m-%d}（{days} 日，第十四条）",
+    )
     notify(
         unit_staff(res.provider_id),
         title=f"共享申请待答复：{res.name}（{org.display_name}）",
@@ -456,9 +543,15 @@ def answer_sharing(request, *, acting_user, grant, answer) -> SharingRequest:
     req.answered_by = acting_user
     req.save()
     late = req.answered_on > req.due_on
-    record_event(ActionCode.SHARING_ANSWERED, actor=acting_user, obj=req, organisation=req.resource.provider_id,
-                 from_state=SharingState.PENDING, to_state=req.state,
-                 reason=f"{req.get_state_display()}" + ("（逾期答复）" if late else ""))  # fmt: skip
+    record_event(
+        ActionCode.SHARING_ANSWERED,
+        actor=acting_user,
+        obj=req,
+        organisation=req.resource.provider_id,
+        from_state=SharingState.PENDING,
+        to_state=req.state,
+        reason=f"{req.get_state_display()}" + ("（逾期答复）" if late else ""),
+    )
     notify(
         unit_staff(req.requester_id),
         title=f"共享申请{req.get_state_display()}：{req.resource.name}",
@@ -477,10 +570,20 @@ def report_sharing_usage(request, *, acting_user, usage, satisfied=True) -> Shar
     errors: dict = {}
     usage = text(usage, "usage", "使用情况", errors)
     raise_if(errors)
-    fb = SharingFeedback.objects.create(request=req, usage=usage, satisfied=bool(satisfied),
-                                        reported_by=acting_user, reported_on=today())  # fmt: skip
-    record_event(ActionCode.SHARING_FEEDBACK, actor=acting_user, obj=req, organisation=req.requester_id,
-                 reason=f"反馈使用情况（{'满足' if satisfied else '不满足'}需要）")  # fmt: skip
+    fb = SharingFeedback.objects.create(
+        request=req,
+        usage=usage,
+        satisfied=bool(satisfied),
+        reported_by=acting_user,
+        reported_on=today(),
+    )
+    record_event(
+        ActionCode.SHARING_FEEDBACK,
+        actor=acting_user,
+        obj=req,
+        organisation=req.requester_id,
+        reason=f"反馈使用情况（{'满足' if satisfied else '不满足'}需要）",
+    )
     notify(
         unit_staff(req.resource.provider_id), title=f"共享使用反馈：{req.resource.name}", body=usage
     )
@@ -500,8 +603,14 @@ def decide_om_funding(*, acting_user, budget_year, system_ids=None) -> dict:
     year = valid_year(budget_year, "budget_year", "预算年度", errors)
     raise_if(errors)
     result = eligibility.decide(year, system_ids=system_ids)
-    record_event(ActionCode.OM_DECIDED, actor=acting_user, object_type="catalog.omdecision", object_id=result["run"],
-                 object_repr=f"{year} 年运维经费决定", policy_version=result["policy"],
-                 reason=f"{year} 年运维经费决定：{result['systems']} 个系统，{result['eligible']} 个可安排",
-                 data=result)  # fmt: skip
+    record_event(
+        ActionCode.OM_DECIDED,
+        actor=acting_user,
+        object_type="catalog.omdecision",
+        object_id=result["run"],
+        object_repr=f"{year} 年运维经费决定",
+        policy_version=result["policy"],
+        reason=f"{year} 年运维经费决定：{result['systems']} 个系统，{result['eligible']} 个可安排",
+        data=result,
+    )
     return result

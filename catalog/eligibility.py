@@ -39,12 +39,30 @@ from .models import (
 )
 
 SYSTEM_FIELDS = (
-    "pk", "code", "name", "unit_id", "catalogued", "network", "isolation_bdb_reviewed_on",
-    "isolation_gov_approved_on", "hosting", "hosting_justification", "mlps_level",
-    "mlps_evaluated_on", "mlps_result", "crypto_assessed_on", "crypto_result", "major_hazard",
-    "hazard_note", "status", "users_count", "monthly_visits", "last_maintained_on",
-    "detached_from_business", "replaceable_by",
-)  # fmt: skip
+    "pk",
+    "code",
+    "name",
+    "unit_id",
+    "catalogued",
+    "network",
+    "isolation_bdb_reviewed_on",
+    "isolation_gov_approved_on",
+    "hosting",
+    "hosting_justification",
+    "mlps_level",
+    "mlps_evaluated_on",
+    "mlps_result",
+    "crypto_assessed_on",
+    "crypto_result",
+    "major_hazard",
+    "hazard_note",
+    "status",
+    "users_count",
+    "monthly_visits",
+    "last_maintained_on",
+    "detached_from_business",
+    "replaceable_by",
+)
 OM_RULES = [
     "R28.4",
     "R31.3",
@@ -74,11 +92,21 @@ def load_facts(system_ids=None) -> dict[int, dict]:
     for row in rows:
         f = dict(zip(SYSTEM_FIELDS, row, strict=True))
         f["system_id"] = f.pop("pk")
-        for key in ("isolation_bdb_reviewed_on", "isolation_gov_approved_on", "mlps_evaluated_on",
-                    "crypto_assessed_on", "last_maintained_on"):  # fmt: skip
+        for key in (
+            "isolation_bdb_reviewed_on",
+            "isolation_gov_approved_on",
+            "mlps_evaluated_on",
+            "crypto_assessed_on",
+            "last_maintained_on",
+        ):
             f[key] = _iso(f[key])
-        f.update(failed_acceptance=[], unit_pending=[], overdue_requests=0,
-                 private_only=[], duplicates=[])  # fmt: skip
+        f.update(
+            failed_acceptance=[],
+            unit_pending=[],
+            overdue_requests=0,
+            private_only=[],
+            duplicates=[],
+        )
         facts[f["system_id"]] = f
         units.add(f["unit_id"])
     ids = list(facts)

@@ -265,8 +265,13 @@ def import_resources(file, *, acting_user) -> ImportResult:
             p for p in (values.pop("items", "") or "").replace("；", ";").split(";") if p.strip()
         ]:
             bits = [b.strip() for b in part.replace("：", ":").split(":")]
-            items.append({"name": bits[0], "data_type": types.get(bits[1], bits[1]) if len(bits) > 1 else "",
-                          "length": bits[2] if len(bits) > 2 else None})  # fmt: skip
+            items.append(
+                {
+                    "name": bits[0],
+                    "data_type": types.get(bits[1], bits[1]) if len(bits) > 1 else "",
+                    "length": bits[2] if len(bits) > 2 else None,
+                }
+            )
         system_codes = [
             c.strip()
             for c in (values.pop("systems", "") or "").replace("，", ",").split(",")

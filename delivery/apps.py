@@ -7,4 +7,7 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("建设与验收")
 
     def ready(self):
-        from . import rules  # noqa: F401  (registers the rules and gates of Art. 16, 22-24, 28-30)
+        from . import (
+            rules,  # noqa: F401  (registers the rules and gates of Art. 16, 22-24, 28-30)
+            todos,  # noqa: F401  (registers the delivery to-do provider)
+        )

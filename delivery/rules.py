@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import add_months
 from core.enums import Severity
+from core.money import format_wan
 from documents.services import document_types_present
 from investment.models import Contract
 from policy.registry import gate, rule, violation
@@ -140,11 +141,20 @@ def acceptance_path(ctx):
     chosen = ctx.facts.get("path")
     if chosen and chosen != expected:
         label = AcceptancePath(expected).label
+        # The threshold of the project's own policy (a district may set its own, Art. 39).
+        threshold = (project.policy or ctx.policy).param("approval_threshold")
+        total = project.approved_total or project.total_investment
         yield violation(
-            f"本项目总投资对应的验收方式为“{label}”（第二十八条：3000万元（含）以上由市大数据"
-            "发展局组织竣工验收，以下由项目建设单位组织验收并报市大数据发展局备案）。",
+            f"本项目总投资 {format_wan(total)} 万元，对应的验收方式为“{label}”（第二十八条："
+            f"{format_wan(threshold)} 万元（含）以上由市大数据发展局组织竣工验收，以下由项目"
+            "建设单位组织验收并报市大数据发展局备案）。",
             remedy=f"请按“{label}”办理。",
-            facts={"expected": expected, "chosen": chosen},
+            facts={
+                "expected": expected,
+                "chosen": chosen,
+                "total_investment": str(total),
+                "approval_threshold": str(threshold),
+            },
         )
     delivery = _delivery(ctx)
     if delivery.phase not in ("completed",):

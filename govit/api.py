@@ -10,7 +10,10 @@ from accounts.api import ApiTokenAuth, SessionAuth
 from accounts.api import router as accounts_router
 from core.api import DecimalJSONParser, LocalSwagger, register_error_handlers
 from core.api import router as core_router
+from investment.api import router as investment_router
+from planning.api import router as planning_router
 from policy.api import router as policy_router
+from projects.api import router as projects_router
 
 api = NinjaAPI(
     title="govit API",
@@ -27,3 +30,6 @@ register_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", core_router)
 api.add_router("", policy_router)
+api.add_router("/planning", planning_router)
+api.add_router("/projects", projects_router)
+api.add_router("/investment", investment_router)

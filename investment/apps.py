@@ -7,4 +7,4 @@ class InvestmentConfig(AppConfig):
     verbose_name = _("投资计划与资金")
 
     def ready(self):
-        from . import rules  # noqa: F401  (registers the rules and gates of Art. 10, 11, 25, 26)
+        from . import rules, todos  # noqa: F401  (register rules, gates and to-dos)

@@ -87,7 +87,7 @@ def art11_basis(ctx):
             ("basis", "国家或市委、市政府明确要求的依据"),
             ("budget_source", "预算来源"),
         )
-        if not str(facts.get(key, "")).strip()
+        if not str(facts.get(key) or "").strip()  # None is missing too, not "None"
     ]
     if missing:
         yield violation(

@@ -441,7 +441,7 @@ def declare_chapter(project, *, acting_user, stage, chapter, text_content="") ->
     """Write one of the five chapters of Art. 14 for the FSR or the preliminary design."""
     project = _load_project(project, acting_user)
     _require_unit_staff(acting_user, project)
-    if not project.can_attach(acting_user, "chapter"):
+    if project.state == S.APPROVED or not project.can_attach(acting_user, "chapter"):
         raise ActionConflict(f"项目当前状态为“{project.get_state_display()}”，不能修改报告章节。")
     errors: dict = {}
     stage = choice(stage, "stage", "阶段", Stage.choices, errors)
@@ -573,6 +573,9 @@ def start_review(review, *, acting_user) -> Review:
     """签收: the reviewer takes the review; for BDB's list review the project leaves the
     submitter's hands (withdrawal is no longer possible)."""
     project, review = _load_review(review, acting_user)
+    if review.state == ReviewState.IN_PROGRESS and _same_desk(review, acting_user):
+        # Two colleagues signing at once: the second finds it taken (not "not yours").
+        raise ActionConflict("该审核已被签收（可能已被同事签收，请刷新页面）。")
     _require_review_actor(acting_user, review)
     if review.state != ReviewState.PENDING:
         raise ActionConflict("该审核已被签收。")
@@ -685,9 +688,20 @@ def return_project(review, *, acting_user, opinion) -> Project:
     """退回修改 at any review: the unit revises and resubmits to the same step."""
     project, review = _load_review(review, acting_user)
     _require_review_actor(acting_user, review)
+    _sign_list_review_implicitly(project, review)
     _require_transition(project, "return", acting_user)
     opinion = _require_opinion(opinion)
     return _return(project, review, acting_user, opinion)
+
+
+def _sign_list_review_implicitly(project, review) -> None:
+    """Deciding BDB's list review (list, return or reject) implies 签收."""
+    if (
+        review.kind == ReviewKind.LIST
+        and project.state == S.SUBMITTED
+        and review.state == ReviewState.PENDING
+    ):
+        project.state = S.LIST_REVIEW
 
 
 def _return(project, review, user, opinion) -> Project:
@@ -717,6 +731,7 @@ def reject_project(review, *, acting_user, opinion) -> Project:
     """不予通过: BDB does not list, or DRC does not approve. Final; reasons required."""
     project, review = _load_review(review, acting_user)
     _require_review_actor(acting_user, review)
+    _sign_list_review_implicitly(project, review)
     _require_transition(project, "reject", acting_user)
     opinion = _require_opinion(opinion)
     return _reject(project, review, acting_user, opinion)
@@ -767,8 +782,7 @@ def decide_list_review(
     _require_review_actor(acting_user, review)
     if review.kind != ReviewKind.LIST:
         raise ActionConflict("该环节不是项目清单审核。")
-    if project.state == S.SUBMITTED and review.state == ReviewState.PENDING:
-        project.state = S.LIST_REVIEW  # deciding implies 签收
+    _sign_list_review_implicitly(project, review)
     errors: dict = {}
     criteria = _clean_criteria(criteria, errors)
     decision = choice(decision, "decision", "审核决定", LIST_DECISIONS, errors)

@@ -7,4 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("项目审批")
 
     def ready(self):
-        from . import rules  # noqa: F401  (registers the rules and gates of Art. 8-14, 19, 20, 27)
+        from . import (
+            rules,  # noqa: F401  (registers the rules and gates of Art. 8-14, 19, 20, 27)
+            todos,  # noqa: F401  (registers the to-do provider)
+        )

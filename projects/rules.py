@@ -645,17 +645,25 @@ def approval_complete(project) -> bool:
     return project.state == ProjectState.APPROVED
 
 
+LISTED_STATES = (
+    ProjectState.LISTED,
+    ProjectState.EVALUATION,
+    ProjectState.JOINT_REVIEW,
+    ProjectState.DRC_REVIEW,
+    ProjectState.FSR_APPROVED,
+    ProjectState.DESIGN_REVIEW,
+    ProjectState.DESIGN_DRC_REVIEW,
+    ProjectState.APPROVED,
+)
+
+
 def ever_listed(project) -> bool:
-    return project.state in (
-        ProjectState.LISTED,
-        ProjectState.EVALUATION,
-        ProjectState.JOINT_REVIEW,
-        ProjectState.DRC_REVIEW,
-        ProjectState.FSR_APPROVED,
-        ProjectState.DESIGN_REVIEW,
-        ProjectState.DESIGN_DRC_REVIEW,
-        ProjectState.APPROVED,
-    )
+    """On the project list: listed and not rejected since. A project returned for revision by
+    a review after the listing (joint review, DRC, design) is still listed; one returned by
+    BDB's list review is not."""
+    if project.state == ProjectState.RETURNED:
+        return getattr(project, "returned_from", "") in LISTED_STATES
+    return project.state in LISTED_STATES
 
 
 @rule(id="R10.1", article="第十条", title=_("纳入年度投资计划的项目范围"))

@@ -56,13 +56,12 @@ def document_facts(project: Project) -> DocumentFacts:
 
 def declared_chapters(project: Project, stage: str) -> set[str]:
     """Chapters with a text section for ``stage`` (attachments are in ``document_facts``)."""
-    return {
-        c
-        for c, text in ChapterDeclaration.objects.filter(project=project, stage=stage).values_list(
-            "chapter", "text"
-        )
-        if text.strip()
-    }
+    rows = (
+        ChapterDeclaration.objects.filter(project=project, stage=stage)
+        .order_by()  # the model's ordering would join the project table for nothing
+        .values_list("chapter", "text")
+    )
+    return {c for c, text in rows if text.strip()}
 
 
 def current_stage(project: Project) -> str:
@@ -85,13 +84,16 @@ def latest_round(project: Project, kind: str, stage: str) -> int:
 
 
 def joint_review_status(project: Project, stage: str = Stage.FSR) -> dict[str, str]:
-    """authority -> state of its opinion in the latest round of the joint review."""
-    rnd = latest_round(project, ReviewKind.JOINT, stage)
-    rows = Review.objects.filter(
-        project=project, kind=ReviewKind.JOINT, stage=stage, round=rnd
-    ).values_list("authority", "state")
+    """authority -> state of its opinion in the latest round of the joint review (one query:
+    a project has a handful of joint-review rows, five per round)."""
+    rows = list(
+        Review.objects.filter(project=project, kind=ReviewKind.JOINT, stage=stage)
+        .order_by()
+        .values_list("round", "authority", "state")
+    )
+    rnd = max((r for r, _a, _s in rows), default=0)
     status = {a: "missing" for a in JOINT_REVIEW_AUTHORITIES}
-    status.update(dict(rows))
+    status.update({a: s for r, a, s in rows if r == rnd})
     return status
 
 

@@ -1,4 +1,8 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from core import navigation
 
 from . import views
 from .urls_registry import urlpatterns as registry_urlpatterns
@@ -7,6 +11,38 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("new/", views.project_create, name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/chapter/", views.project_chapter, name="chapter"),
+    path("<int:pk>/do/<str:verb>/", views.project_action, name="action"),
+    path("reviews/<int:pk>/<str:verb>/", views.review_action, name="review_action"),
     *registry_urlpatterns,
 ]
+
+# Everyone who may see a project (projects.visibility): units, the reviewing and approving
+# authorities, consultants, Audit, the admin; 市公安局 sees projects a step was copied to him on.
+PROJECT_ROLES = [
+    Role.UNIT_OFFICER,
+    Role.UNIT_HEAD,
+    Role.BDB_REVIEWER,
+    Role.DRC_OFFICER,
+    Role.FINANCE_OFFICER,
+    Role.CAC_REVIEWER,
+    Role.PSB_REVIEWER,
+    Role.CRYPTO_REVIEWER,
+    Role.SECRECY_REVIEWER,
+    Role.GOV_APPROVER,
+    Role.CONSULTANT,
+    Role.AUDITOR,
+    Role.PLATFORM_ADMIN,
+]
+GROUP = _("项目审批")
+navigation.register(_("项目"), "projects:list", roles=PROJECT_ROLES, order=20, group=GROUP)
+navigation.register(
+    _("新建项目需求"),
+    "projects:create",
+    roles=[Role.UNIT_OFFICER, Role.UNIT_HEAD],
+    order=21,
+    group=GROUP,
+)

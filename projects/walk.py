@@ -45,6 +45,22 @@ CHAPTER_TEXT = {
 OPINION_TEXT = {c: f"{label}：内容完整，措施可行。" for c, label in Chapter.choices}
 
 
+# The order of the states along the happy path (list review sits between submit and list).
+HAPPY_PATH_RANK = {
+    S.DRAFT: 0,
+    S.SUBMITTED: 1,
+    S.LIST_REVIEW: 1,
+    S.LISTED: 2,
+    S.EVALUATION: 3,
+    S.JOINT_REVIEW: 4,
+    S.DRC_REVIEW: 5,
+    S.FSR_APPROVED: 6,
+    S.DESIGN_REVIEW: 7,
+    S.DESIGN_DRC_REVIEW: 8,
+    S.APPROVED: 9,
+}
+
+
 def pdf(name: str) -> ContentFile:
     return ContentFile(PDF, name=name)
 
@@ -108,7 +124,8 @@ class Walker:
 
     def list(self, project, priority=1):
         review = self.open_review(project, ReviewKind.LIST)
-        actions.start_review(review, acting_user=self.p["dsj_shenhe"])
+        if review.state == "pending":
+            actions.start_review(review, acting_user=self.p["dsj_shenhe"])
         criteria = {c: {"verdict": "pass", "opinion": "符合要求。"} for c in ListCriterion.values}
         return actions.decide_list_review(
             review,
@@ -176,7 +193,8 @@ class Walker:
         self.attach(project, "crypto_plan", "密码应用方案")
 
     def walk(self, project, target: str):
-        """Advance ``project`` (a draft) to ``target`` along the happy path."""
+        """Advance ``project`` to ``target`` along the happy path, from whatever state of that
+        path it is in (a draft, or a project an earlier walk left half-way)."""
         order = [
             (S.SUBMITTED, self.submit),
             (S.LISTED, self.list),
@@ -191,6 +209,8 @@ class Walker:
         for state, step in order:
             if project.state == target:
                 return project
+            if HAPPY_PATH_RANK.get(project.state, -1) >= HAPPY_PATH_RANK[state]:
+                continue  # already past this step
             if state == S.FSR_APPROVED and project.approval_path != "two":
                 state = S.APPROVED
             if state in (S.DESIGN_REVIEW, S.DESIGN_DRC_REVIEW) and project.approval_path != "two":
