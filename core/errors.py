@@ -46,10 +46,11 @@ class ActionInvalid(ActionError):
 
 
 class ActionForbidden(ActionError):
-    """The actor may not take this action. Shown as 404 for objects the actor cannot see."""
+    """The actor may not take this action. Answered as 404 everywhere: missing and forbidden
+    look the same, so a refusal never confirms that an object exists."""
 
     code = "forbidden"
-    http_status = 403
+    http_status = 404
 
 
 class ActionConflict(ActionError):

@@ -76,7 +76,7 @@ class Rule:
                     rule_id=self.id,
                     article=self.article,
                     severity=str(v.severity or self.severity),
-                    title=self.title,
+                    title=str(self.title),
                     message=v.message,
                     remedy=v.remedy,
                     facts=v.facts,

@@ -1,0 +1,285 @@
+"""The planning chapter over JSON (Art. 6, 7): department master plans with their revisions,
+items and filings, and the city plan with its versions. Mounted at ``/api/planning/``.
+
+Reads go through ``accounts.scoping``; the two changes offered (add an item, file the plan) are
+actions of ``planning/actions.py``. Missing and forbidden answer the same 404.
+"""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from django.conf import settings
+from django.http import Http404
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+
+from accounts.scoping import for_user, get_visible_or_404
+from core.api import MAX_PAGE_SIZE, ErrorOut
+from core.errors import ActionForbidden
+
+from . import actions
+from .models import (
+    CityPlan,
+    CityPlanVersion,
+    MasterPlan,
+    MasterPlanFiling,
+    MasterPlanItem,
+    MasterPlanRevision,
+)
+
+router = Router(tags=["规划"])
+
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
+
+
+def run(func, *args, **kwargs):
+    """Call an action; an ``ActionForbidden`` answers 404 like a missing object."""
+    try:
+        return func(*args, **kwargs)
+    except ActionForbidden as exc:
+        raise Http404 from exc
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+# -- schemas ----------------------------------------------------------------------------------
+
+
+class ItemOut(Schema):
+    id: int
+    key: UUID = Field(..., description="项目的稳定标识，跨修订版不变；申报项目时引用")
+    seq: int
+    name: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    planned_year: int
+    is_data_governance: bool
+    description: str
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.get_status_display())
+
+
+class FilingOut(Schema):
+    authority_id: int
+    authority_name: str
+    filed_at: datetime
+    received_at: datetime | None
+
+    @staticmethod
+    def resolve_authority_name(obj) -> str:
+        return obj.authority.name
+
+
+class RevisionOut(Schema):
+    id: int
+    number: int
+    state: str
+    state_label: str
+    is_current_filed: bool
+    start_year: int
+    end_year: int
+    data_plan: str
+    collective_review_date: date | None
+    collective_review_ref: str
+    change_note: str
+    created_at: datetime
+    filed_at: datetime | None
+    filed_by_name: str
+    superseded_at: datetime | None
+    items: list[ItemOut]
+    filings: list[FilingOut]
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_filed_by_name(obj) -> str:
+        return _name(obj.filed_by) if obj.filed_by_id else ""
+
+    @staticmethod
+    def resolve_items(obj):
+        return obj.items.order_by("seq")
+
+    @staticmethod
+    def resolve_filings(obj):
+        return MasterPlanFiling.objects.filter(revision=obj).select_related("authority")
+
+
+class MasterPlanSummaryOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str
+    title: str
+    filed_revision: int | None = Field(None, description="现行报备修订版的版次")
+    draft_revision: int | None = Field(None, description="待报备修订稿的版次")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_unit_name(obj) -> str:
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_filed_revision(obj) -> int | None:
+        revision = obj.filed_revision()
+        return revision.number if revision else None
+
+    @staticmethod
+    def resolve_draft_revision(obj) -> int | None:
+        revision = obj.draft_revision()
+        return revision.number if revision else None
+
+
+class MasterPlanOut(MasterPlanSummaryOut):
+    revisions: list[RevisionOut] = Field(..., description="全部修订版，最新在前")
+
+    @staticmethod
+    def resolve_revisions(obj):
+        return obj.revisions.select_related("filed_by").order_by("-number")
+
+
+class CityPlanVersionOut(Schema):
+    id: int
+    number: int
+    kind: str
+    kind_label: str
+    state: str
+    state_label: str
+    is_current: bool
+    summary: str
+    data_orientation: str
+    reassessment_reason: str
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    decision_opinion: str
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(obj.get_state_display())
+
+
+class CityPlanOut(Schema):
+    id: int
+    title: str
+    start_year: int
+    end_year: int
+    current_version: int | None = Field(None, description="现行（已批准）版本的版本号")
+    versions: list[CityPlanVersionOut] = Field(..., description="当前用户可见的版本，最新在前")
+
+    @staticmethod
+    def resolve_current_version(obj) -> int | None:
+        version = obj.current_version()
+        return version.number if version else None
+
+    @staticmethod
+    def resolve_versions(obj, context):
+        qs = CityPlanVersion.objects.filter(plan=obj).order_by("-number")
+        return for_user(qs, context["request"].auth)
+
+
+class ItemIn(Schema):
+    name: str = Field(..., description="项目名称")
+    kind: str = Field(..., description="new 新建 / expansion 改扩建 / continuing 续建 / om 运维")
+    status: str = Field(..., description="building 在建 / planned 计划 / operating 运维")
+    planned_year: int = Field(..., description="计划申报年度（须在方案期限内）")
+    seq: int | None = Field(None, description="建设时序号；省略时排在最后")
+    is_data_governance: bool = False
+    description: str = ""
+
+
+# -- routes -----------------------------------------------------------------------------------
+
+
+def _plans():
+    return MasterPlan.objects.select_related("unit")
+
+
+@router.get(
+    "/master-plans",
+    summary="整合建设总体方案列表",
+    response={200: list[MasterPlanSummaryOut], **READ_ERRORS},
+)
+@paginate(PageNumberPagination, **PAGINATION)
+def master_plans(request, unit: int | None = None):
+    """当前用户可见的部门整合建设总体方案（第六条）：建设单位看到本单位的方案；市大数据
+    发展局、市发展改革委、市委网信办、审计人员和系统管理员看到全部。可按建设单位 ``unit``
+    筛选。"""
+    qs = for_user(_plans(), request.auth)
+    if unit is not None:
+        qs = qs.filter(unit_id=unit)
+    return qs.order_by("unit__name", "-pk")
+
+
+@router.get(
+    "/master-plans/{int:plan_id}",
+    summary="整合建设总体方案详情",
+    response={200: MasterPlanOut, **READ_ERRORS},
+)
+def master_plan(request, plan_id: int):
+    """一个总体方案的全部修订版及其项目和报备记录。已报备的修订版不可修改（第六条）；
+    项目的 ``key`` 跨修订版不变。不存在或无权查看均返回 404。"""
+    return get_visible_or_404(_plans(), request.auth, pk=plan_id)
+
+
+@router.post(
+    "/master-plans/{int:plan_id}/items",
+    summary="增加总体方案项目",
+    response={201: ItemOut, **ACT_ERRORS},
+)
+def master_plan_add_item(request, plan_id: int, payload: ItemIn):
+    """在修订稿中增加项目；方案已报备时自动新建修订稿，须重新集体审议并报备后才成为现行
+    版本（第六条）。"""
+    plan = get_visible_or_404(MasterPlan, request.auth, pk=plan_id)
+    fields = payload.model_dump(exclude_none=True)
+    item = run(actions.add_master_plan_item, plan, acting_user=request.auth, **fields)
+    return Status(201, MasterPlanItem.objects.get(pk=item.pk))
+
+
+@router.post(
+    "/master-plans/{int:plan_id}/file",
+    summary="报备总体方案",
+    response={200: RevisionOut, **ACT_ERRORS},
+)
+def master_plan_file(request, plan_id: int):
+    """经集体审议后向市大数据发展局、市发展改革委、市委网信办报备修订稿（第六条），修订稿
+    成为现行版本，原报备版本被取代。缺少集体审议等要件时返回 409 及依据条款。"""
+    plan = get_visible_or_404(MasterPlan, request.auth, pk=plan_id)
+    revision = run(actions.file_master_plan, plan, acting_user=request.auth)
+    return MasterPlanRevision.objects.select_related("filed_by").get(pk=revision.pk)
+
+
+@router.get(
+    "/city-plans",
+    summary="市级政务信息化建设规划",
+    response={200: list[CityPlanOut], **READ_ERRORS},
+)
+@paginate(PageNumberPagination, **PAGINATION)
+def city_plans(request):
+    """市级政务信息化建设规划及其版本（第六条）。市政府批准的版本人人可见；草稿和报批中的
+    版本只有市大数据发展局、市发展改革委、市委网信办、市政府、审计人员和系统管理员可见。"""
+    return for_user(CityPlan, request.auth).order_by("-start_year", "-pk")
+
+
+@router.get(
+    "/city-plans/{int:plan_id}", summary="市级规划详情", response={200: CityPlanOut, **READ_ERRORS}
+)
+def city_plan(request, plan_id: int):
+    """一个市级规划及当前用户可见的全部版本；``current_version`` 为现行版本号。"""
+    return get_visible_or_404(CityPlan, request.auth, pk=plan_id)

@@ -1,0 +1,673 @@
+"""Request and response schemas of the projects API (``projects/api.py``).
+
+Money goes out as Decimal strings: ``total_investment`` etc. in yuan with two places, the
+``*_wan`` fields in 万元 (exact, no thousands separator). Money comes in as 万元 strings (or
+integers, or JSON numbers parsed as Decimal by ``DecimalJSONParser``); validation of values is
+left to the actions, whose messages are Chinese and keyed by field (``errors``).
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Schema
+
+from core.money import CENT, YUAN_PER_WAN
+from policy.api import FindingOut
+
+from . import lifecycle
+from .visibility import is_unit_staff
+
+# An amount in 万元: text such as "812.5" is the safe form; see each endpoint for numbers.
+AmountWan = Annotated[
+    str | int | Decimal,
+    Field(description='金额（万元），以字符串传入，如 "800" 或 "812.5"', examples=["800"]),
+]
+
+
+# -- money as exact strings --------------------------------------------------------------------
+
+
+def yuan_str(value) -> str | None:
+    """Decimal yuan -> "8000000.00"."""
+    if value is None:
+        return None
+    return format(Decimal(value).quantize(CENT), "f")
+
+
+def wan_str(value) -> str | None:
+    """Decimal yuan -> exact 万元: "800.00", or "812.345678" when cents make it longer."""
+    if value is None:
+        return None
+    wan = Decimal(value) / YUAN_PER_WAN
+    rounded = wan.quantize(CENT)
+    return format(rounded if rounded == wan else wan.normalize(), "f")
+
+
+def available_transitions(project, user) -> list[str]:
+    """Codes of the transitions ``user`` may take on ``project`` now (role and state; unit
+    transitions only for the project's own unit staff)."""
+    codes = []
+    for t in lifecycle.transitions_from(project.state):
+        if not lifecycle.can_take(user, t.code, project.state):
+            continue
+        if set(t.roles) <= set(lifecycle.UNIT) and not is_unit_staff(user, project.unit_id):
+            continue
+        codes.append(t.code)
+    return codes
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+# -- output -----------------------------------------------------------------------------------
+
+
+class ProjectSummaryOut(Schema):
+    id: int
+    code: str
+    name: str
+    unit_id: int
+    unit_name: str
+    kind: str
+    kind_label: str
+    year: int
+    state: str
+    state_label: str
+    total_investment: str = Field(
+        ..., description="总投资（元），十进制字符串", examples=["8000000.00"]
+    )
+    total_investment_wan: str = Field(
+        ..., description="总投资（万元），十进制字符串", examples=["800.00"]
+    )
+    approval_path: str = Field(..., description="single 一次审批 / two 两阶段审批；受理前为空")
+    approval_path_label: str
+    priority: int | None
+    channel: str
+    external_ref: str | None
+    created_at: datetime
+    submitted_at: datetime | None
+
+    @staticmethod
+    def resolve_unit_name(obj) -> str:
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_total_investment(obj) -> str:
+        return yuan_str(obj.total_investment)
+
+    @staticmethod
+    def resolve_total_investment_wan(obj) -> str:
+        return wan_str(obj.total_investment)
+
+    @staticmethod
+    def resolve_approval_path_label(obj) -> str:
+        return str(obj.get_approval_path_display()) if obj.approval_path else ""
+
+
+class ReviewOut(Schema):
+    id: int
+    project_id: int
+    kind: str
+    kind_label: str
+    stage: str
+    stage_label: str
+    round: int
+    authority: str
+    authority_label: str
+    topic: str = Field(..., description="联合技术审查的审查事项")
+    consultant_id: int | None
+    consultant_name: str
+    assignee: str | None = Field(None, description="承办人用户名")
+    assignee_name: str
+    state: str
+    state_label: str
+    is_open: bool
+    opinion: str
+    criteria: dict
+    chapter_opinions: dict
+    priority: int | None
+    document_number: str
+    approved_amount: str | None
+    approved_amount_wan: str | None
+    started_at: datetime | None
+    decided_at: datetime | None
+    decided_by_name: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_stage_label(obj) -> str:
+        return str(obj.get_stage_display())
+
+    @staticmethod
+    def resolve_authority_label(obj) -> str:
+        return str(obj.get_authority_display()) if obj.authority else ""
+
+    @staticmethod
+    def resolve_consultant_name(obj) -> str:
+        return obj.consultant.name if obj.consultant_id else ""
+
+    @staticmethod
+    def resolve_assignee(obj) -> str | None:
+        return obj.assignee.username if obj.assignee_id else None
+
+    @staticmethod
+    def resolve_assignee_name(obj) -> str:
+        return _name(obj.assignee) if obj.assignee_id else ""
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_approved_amount(obj) -> str | None:
+        return yuan_str(obj.approved_amount)
+
+    @staticmethod
+    def resolve_approved_amount_wan(obj) -> str | None:
+        return wan_str(obj.approved_amount)
+
+    @staticmethod
+    def resolve_decided_by_name(obj) -> str:
+        return _name(obj.decided_by) if obj.decided_by_id else ""
+
+
+class ChapterOut(Schema):
+    stage: str
+    stage_label: str
+    chapter: str
+    chapter_label: str
+    text: str
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_stage_label(obj) -> str:
+        return str(obj.get_stage_display())
+
+    @staticmethod
+    def resolve_chapter_label(obj) -> str:
+        return str(obj.get_chapter_display())
+
+
+class DocumentOut(Schema):
+    """A document with its current version and that version's digests."""
+
+    id: int
+    doc_type: str
+    doc_type_label: str
+    title: str
+    chapter: str
+    created_at: datetime
+    version: int | None = Field(None, description="当前版本号")
+    original_name: str
+    size: int | None
+    content_type: str
+    sha256: str
+    sm3: str
+    uploaded_at: datetime | None
+
+    @staticmethod
+    def resolve_doc_type_label(obj) -> str:
+        return str(obj.get_doc_type_display())
+
+    @staticmethod
+    def resolve_version(obj) -> int | None:
+        current = obj.current_version()
+        return current.number if current else None
+
+    @staticmethod
+    def resolve_original_name(obj) -> str:
+        current = obj.current_version()
+        return current.original_name if current else ""
+
+    @staticmethod
+    def resolve_size(obj) -> int | None:
+        current = obj.current_version()
+        return current.size if current else None
+
+    @staticmethod
+    def resolve_content_type(obj) -> str:
+        current = obj.current_version()
+        return current.content_type if current else ""
+
+    @staticmethod
+    def resolve_sha256(obj) -> str:
+        current = obj.current_version()
+        return current.sha256 if current else ""
+
+    @staticmethod
+    def resolve_sm3(obj) -> str:
+        current = obj.current_version()
+        return current.sm3 if current else ""
+
+    @staticmethod
+    def resolve_uploaded_at(obj):
+        current = obj.current_version()
+        return current.uploaded_at if current else None
+
+
+class TransitionOut(Schema):
+    code: str
+    label: str
+    sources: list[str]
+    source_labels: list[str]
+    target: str
+    target_label: str
+    roles: list[str]
+    gate: str
+    action: str
+    article: str
+
+
+class ProjectOut(ProjectSummaryOut):
+    """A project with its reviews, report chapters and documents."""
+
+    is_classified: bool
+    funding_source: str
+    plan_item: str | None = Field(None, description="总体方案项目的稳定标识（key）")
+    plan_item_name: str
+    requirement: str
+    basis: str
+    integration_plan: str
+    sharing_plan: str
+    new_civil_works: bool
+    energy_intensive: bool
+    hosting: str
+    hosting_justification: str
+    secure_reliable_statement: str
+    share_type: str
+    share_recipient_kind: str
+    share_recipients: str
+    share_conditions: str
+    mlps_level: int | None
+    crypto_status: str
+    predecessor_id: int | None
+    framework_id: int | None
+    returned_from: str
+    policy_code: str = Field(..., description="适用政策版本（受理时确定）")
+    fsr_approved_at: datetime | None
+    approved_at: datetime | None
+    approved_total: str | None
+    approved_total_wan: str | None
+    updated_at: datetime
+    available_transitions: list[str] = Field(
+        ..., description="当前用户按角色和项目状态可办理的环节代码（见 /api/projects/lifecycle）"
+    )
+    reviews: list[ReviewOut]
+    chapters: list[ChapterOut]
+    documents: list[DocumentOut] = Field(..., description="未作废的材料及其当前版本的摘要")
+
+    @staticmethod
+    def resolve_plan_item(obj) -> str | None:
+        return str(obj.plan_item.key) if obj.plan_item_id else None
+
+    @staticmethod
+    def resolve_plan_item_name(obj) -> str:
+        return obj.plan_item.name if obj.plan_item_id else ""
+
+    @staticmethod
+    def resolve_policy_code(obj) -> str:
+        return obj.policy.code if obj.policy_id else ""
+
+    @staticmethod
+    def resolve_approved_total(obj) -> str | None:
+        return yuan_str(obj.approved_total)
+
+    @staticmethod
+    def resolve_approved_total_wan(obj) -> str | None:
+        return wan_str(obj.approved_total)
+
+    @staticmethod
+    def resolve_available_transitions(obj, context) -> list[str]:
+        return available_transitions(obj, context["request"].auth)
+
+    @staticmethod
+    def resolve_reviews(obj):
+        return obj.reviews.select_related("consultant", "assignee", "decided_by").order_by(
+            "created_at", "pk"
+        )
+
+    @staticmethod
+    def resolve_chapters(obj):
+        return obj.chapters.all()
+
+    @staticmethod
+    def resolve_documents(obj):
+        from documents.services import documents_of
+
+        return documents_of(obj)
+
+
+class GatePreviewOut(Schema):
+    transition: str
+    gate: str
+    blocks: bool = Field(..., description="是否有阻断性发现（此时办理将返回 409）")
+    findings: list[FindingOut]
+
+
+class ListEntryOut(Schema):
+    project_id: int
+    project_code: str
+    unit_name: str
+    project_name: str
+    kind: str
+    amount: str
+    amount_wan: str
+    priority: int | None
+
+    @staticmethod
+    def resolve_project_code(obj) -> str:
+        return obj.project.code
+
+    @staticmethod
+    def resolve_amount(obj) -> str:
+        return yuan_str(obj.amount)
+
+    @staticmethod
+    def resolve_amount_wan(obj) -> str:
+        return wan_str(obj.amount)
+
+
+class ProjectListOut(Schema):
+    id: int
+    year: int
+    number: int
+    state: str
+    state_label: str
+    note: str
+    published_by_name: str
+    published_at: datetime
+    entries: list[ListEntryOut]
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_published_by_name(obj) -> str:
+        return _name(obj.published_by)
+
+    @staticmethod
+    def resolve_entries(obj):
+        return obj.entries.select_related("project")
+
+
+class ParticipantOut(Schema):
+    unit_id: int
+    unit_name: str
+    business_flow: str
+    data_flow: str
+    interfaces: str
+    content_items: list[str]
+
+    @staticmethod
+    def resolve_unit_name(obj) -> str:
+        return obj.unit.name
+
+
+class FrameworkDistrictOut(Schema):
+    id: int
+    district_id: int
+    district_name: str
+    linked_project: str
+    note: str
+
+    @staticmethod
+    def resolve_district_name(obj) -> str:
+        return obj.district.name
+
+
+class FrameworkOut(Schema):
+    id: int
+    title: str
+    lead_unit_id: int
+    lead_unit_name: str
+    goals: str
+    main_content: str
+    data_catalog: str
+    state: str
+    state_label: str
+    bdb_opinion: str
+    reviewed_at: datetime | None
+    created_at: datetime
+    participants: list[ParticipantOut]
+    districts: list[FrameworkDistrictOut]
+
+    @staticmethod
+    def resolve_lead_unit_name(obj) -> str:
+        return obj.lead_unit.name
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_participants(obj):
+        return obj.participants.select_related("unit")
+
+    @staticmethod
+    def resolve_districts(obj):
+        return obj.districts.select_related("district")
+
+
+class ClassifiedStubOut(Schema):
+    id: int
+    code: str
+    unit_id: int
+    unit_name: str
+    year: int
+    amount: str
+    amount_wan: str
+    recorded_at: datetime
+
+    @staticmethod
+    def resolve_unit_name(obj) -> str:
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_amount(obj) -> str:
+        return yuan_str(obj.amount)
+
+    @staticmethod
+    def resolve_amount_wan(obj) -> str:
+        return wan_str(obj.amount)
+
+
+# -- input: projects -----------------------------------------------------------------------
+
+
+class ProjectFieldsIn(Schema):
+    """Optional fields of a project requirement (values checked by the action)."""
+
+    funding_source: str | None = Field(None, description="资金来源：own 自有收入 / fiscal 财政资金")
+    plan_item: str | None = Field(None, description="总体方案项目的稳定标识（key，UUID）")
+    requirement: str | None = Field(None, description="项目需求说明")
+    basis: str | None = Field(None, description="建设依据")
+    integration_plan: str | None = Field(None, description="系统整合方案")
+    sharing_plan: str | None = Field(None, description="数据共享方案")
+    new_civil_works: bool | None = Field(None, description="含新建土建工程")
+    energy_intensive: bool | None = Field(None, description="高耗能项目")
+    hosting: str | None = Field(None, description="部署方式：cq_cloud 数字重庆云 / other 其他")
+    hosting_justification: str | None = None
+    secure_reliable_statement: str | None = None
+    share_type: str | None = Field(None, description="unconditional / conditional / none")
+    share_recipient_kind: str | None = Field(
+        None, description="all_gov / named_gov / named_private"
+    )
+    share_recipients: str | None = None
+    share_conditions: str | None = None
+    mlps_level: int | None = Field(None, description="拟定等级保护级别 1—5")
+    crypto_status: str | None = None
+    predecessor: int | None = Field(None, description="原项目编号（改扩建）")
+    framework: int | None = Field(None, description="所属跨部门项目（框架方案编号）")
+    is_classified: bool = Field(
+        False, description="涉密项目不在平台办理（第八条），为 true 时返回 409"
+    )
+
+
+class ProjectCreateIn(ProjectFieldsIn):
+    unit_id: int | None = Field(None, description="建设单位编号；本人只属于一个建设单位时可省略")
+    name: str = Field(..., description="项目名称")
+    kind: str = Field(
+        ..., description="项目类型：new 新建 / expansion 改扩建 / continuing 续建 / om 运维"
+    )
+    year: int = Field(..., description="申报年度")
+    total_investment_wan: AmountWan
+
+
+class ProjectUpdateIn(ProjectFieldsIn):
+    name: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    total_investment_wan: AmountWan | None = None
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class ChapterIn(Schema):
+    stage: str = Field("fsr", description="fsr 可研阶段 / design 初步设计阶段")
+    chapter: str = Field(
+        ...,
+        description="data_governance / data_sharing / security / crypto / intensive（第十四条五个章节）",
+    )
+    text: str = Field("", description="章节内容")
+
+
+class AcceptIn(Schema):
+    consultant: int | None = Field(None, description="第三方咨询评估机构的组织编号")
+    expert: int | None = Field(None, description="指定评估专家的用户编号（可选）")
+    note: str = ""
+
+
+# -- input: reviews ------------------------------------------------------------------------
+
+
+class CriterionIn(Schema):
+    verdict: str = Field("", description="pass 符合 / partial 基本符合 / fail 不符合")
+    opinion: str = ""
+
+
+class ListDecisionIn(Schema):
+    decision: str = Field(..., description="list 列入 / return 退回修改 / reject 不予列入")
+    criteria: dict[str, CriterionIn] = Field(
+        default_factory=dict,
+        description="逐项意见，键为 basis / integration / sharing / common_needs / governance",
+    )
+    priority: int | None = Field(None, description="优先级 1—9，1 为最高")
+    opinion: str = ""
+
+
+class ChapterOpinionsIn(Schema):
+    chapter_opinions: dict[str, str] = Field(
+        default_factory=dict, description="五个章节逐一出具的意见，键为章节代码"
+    )
+    opinion: str = ""
+
+
+class ApproveIn(ChapterOpinionsIn):
+    document_number: str = Field("", description="批复文号")
+    approved_amount_wan: AmountWan | None = Field(
+        None, description="核定总投资（万元）；省略时按申报总投资核定"
+    )
+
+
+class AgreeIn(Schema):
+    agree: bool = Field(..., description="true 同意；false 退回修改（须填写意见）")
+    opinion: str = ""
+
+
+class OpinionIn(Schema):
+    opinion: str = Field(..., description="理由或意见")
+
+
+class TransferIn(Schema):
+    to_user: int = Field(..., description="转办对象的用户编号（本单位同一岗位）")
+    note: str = ""
+
+
+class CopyIn(Schema):
+    recipients: list[int] = Field(..., description="抄送对象的用户编号")
+    note: str = ""
+
+
+class PublishListIn(Schema):
+    year: int = Field(..., description="清单年度")
+    note: str = ""
+
+
+# -- input: frameworks and stubs ------------------------------------------------------------
+
+
+class FrameworkIn(Schema):
+    lead_unit_id: int | None = Field(None, description="牵头单位；本人只属于一个建设单位时可省略")
+    title: str
+    goals: str = ""
+    main_content: str = ""
+    data_catalog: str = ""
+
+
+class ParticipantIn(Schema):
+    unit_id: int
+    business_flow: str = ""
+    data_flow: str = ""
+    interfaces: str = ""
+    content_items: list[str] = Field(default_factory=list, description="承担的建设内容")
+
+
+class FrameworkDistrictIn(Schema):
+    district_id: int
+    linked_project: str
+    note: str = ""
+
+
+class ClassifiedStubIn(Schema):
+    unit_id: int
+    year: int
+    amount_wan: AmountWan
+    code: str = Field("", description="存根编号；省略时自动编号")
+
+
+# -- the 渝快办 channel ------------------------------------------------------------------------
+
+
+class YukuaibanIn(ProjectFieldsIn):
+    """渝快办推送的项目需求。"""
+
+    external_ref: str = Field(
+        ...,
+        description="渝快办需求编号（1—64 位），同一编号重复推送只建一个项目",
+        examples=["YKB-2026-000123"],
+    )
+    unit_id: int | None = Field(None, description="建设单位编号（与 credit_code 二选一）")
+    credit_code: str | None = Field(
+        None, description="建设单位统一社会信用代码（与 unit_id 二选一）"
+    )
+    name: str = Field(..., description="项目名称")
+    kind: str = Field(..., description="项目类型：new / expansion / continuing / om")
+    year: int = Field(..., description="申报年度")
+    total_investment_wan: Annotated[
+        str | int | Decimal,
+        Field(
+            description='总投资（万元），须以字符串（如 "812.5"）或整数传入；'
+            "带小数的 JSON 数字可能已在发送端经过浮点运算，一律拒绝（422）",
+            examples=["812.5"],
+            json_schema_extra={"anyOf": [{"type": "string"}, {"type": "integer"}]},
+        ),
+    ]
+    requirement: str | None = Field(None, description="项目需求说明")
+    plan_item: str | None = Field(None, description="总体方案项目的稳定标识（key）")
