@@ -276,7 +276,6 @@ def plan_detail(request, year):
         evaluations = _evaluations(user, [c.project.pk for c in candidates])
         for c in candidates:
             c.evaluations = evaluations.get(c.project.pk, [])
-            c.amount_input = _wan_input(c.project.approved_total or c.project.total_investment)
         ctx.update(
             candidates=candidates,
             candidate_count=qs.count() if len(candidates) == CANDIDATE_LIMIT else len(candidates),
@@ -330,6 +329,11 @@ def plan_compile(request, year):
 @require_POST
 def plan_add(request, year):
     data = request.POST
+    if not request.user.has_role(Role.DRC_OFFICER):
+        raise Http404
+    if not data.get("project"):
+        messages.error(request, "请选择要纳入计划的项目。")
+        return redirect(reverse("investment:plan", args=[year]) + "?v=draft")
     _run(
         request,
         lambda: actions.add_plan_entry(
@@ -700,7 +704,14 @@ def art11_create(request):
         change = get_visible_or_404(
             ChangeRequest.objects.select_related("project"), user, pk=change_id
         )
-        baseline_total = services.effective_total(change.project)
+        earlier = (
+            services.effective_changes(change.project)
+            .filter(number__lt=change.number)
+            .order_by("-number")
+            .first()
+        )
+        baseline = Baseline.objects.filter(project=change.project).first()
+        baseline_total = earlier.new_total if earlier else getattr(baseline, "approved_total", None)
         initial.update(
             project_code=change.project.code,
             change_request=change.pk,
