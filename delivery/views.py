@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -79,6 +79,7 @@ from .services import (
     investment_execution,
     policy_params,
     progress_percent,
+    visible_projects,
 )
 
 FINDINGS_KEY = "delivery_findings"
@@ -170,6 +171,33 @@ def _form_errors(form) -> str:
     return "；".join(str(e) for errs in form.errors.values() for e in errs)
 
 
+def _project_or_404(user, pk) -> Project:
+    """A project the user sees in the delivery chapter (``services.visible_projects``: the
+    projects chapter's ``for_user`` plus supervised and post-evaluated projects)."""
+    try:
+        return visible_projects(user).select_related("unit", "policy").get(pk=pk)
+    except (Project.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _row_or_404(model, user, pk):
+    """A row of a project (milestone, incident…), visible exactly when its project is."""
+    try:
+        return (
+            model.objects.select_related("project")
+            .filter(project__in=visible_projects(user))
+            .get(pk=pk)
+        )
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _rows(model, project):
+    """The rows of ``project`` (already loaded for the user by ``_project_or_404``): a row
+    of the delivery chapter is visible exactly when its project is."""
+    return model.objects.filter(project=project)
+
+
 def _supervisor_org_ids(user) -> set[int]:
     return {m.organisation_id for m in user.active_memberships() if m.role == Role.SUPERVISOR}
 
@@ -235,32 +263,20 @@ def _project_context(request, project, bound: dict) -> dict:
         return bound.get(name) or cls(**kwargs)
 
     assignment = (
-        for_user(SupervisorAssignment, user)
-        .filter(project=project, is_active=True)
+        _rows(SupervisorAssignment, project)
+        .filter(is_active=True)
         .select_related("supervisor")
         .first()
     )
-    contracts = list(for_user(Contract, user).filter(project=project))
-    milestones = list(for_user(Milestone, user).filter(project=project))
-    incidents = list(
-        for_user(Incident, user).filter(project=project).select_related("reported_by", "ordered_by")
-    )
-    extensions = list(
-        for_user(ExtensionRequest, user)
-        .filter(project=project)
-        .select_related("requested_by", "decided_by")
-    )
-    acceptances = list(
-        for_user(Acceptance, user).filter(project=project).select_related("applied_by")
-    )
+    contracts = list(_rows(Contract, project))
+    milestones = list(_rows(Milestone, project))
+    incidents = list(_rows(Incident, project).select_related("reported_by", "ordered_by"))
+    extensions = list(_rows(ExtensionRequest, project).select_related("requested_by", "decided_by"))
+    acceptances = list(_rows(Acceptance, project).select_related("applied_by"))
     posts = list(
-        for_user(PostEvaluation, user)
-        .filter(project=project)
-        .select_related("consultant", "result", "commissioned_by")
+        _rows(PostEvaluation, project).select_related("consultant", "result", "commissioned_by")
     )
-    self_evaluations = list(
-        for_user(EvaluationResult, user).filter(project=project, kind=EvaluationKind.SELF)
-    )
+    self_evaluations = list(_rows(EvaluationResult, project).filter(kind=EvaluationKind.SELF))
     due_rows = _due_rows(project, delivery) if delivery else []
     try:
         path = acceptance_path_for(project) if approved else ""
@@ -285,11 +301,9 @@ def _project_context(request, project, bound: dict) -> dict:
         "milestones": milestones,
         "progress": progress_percent(project),
         "supervision_reports": list(
-            for_user(SupervisionReport, user)
-            .filter(project=project)
-            .select_related("submitted_by")[:20]
+            _rows(SupervisionReport, project).select_related("submitted_by")[:20]
         ),
-        "annual_reports": list(for_user(AnnualReport, user).filter(project=project)),
+        "annual_reports": list(_rows(AnnualReport, project)),
         "incidents": incidents,
         "extensions": extensions,
         "acceptances": acceptances,
@@ -298,19 +312,14 @@ def _project_context(request, project, bound: dict) -> dict:
         "due_rows": due_rows,
         "path": path,
         "path_label": AcceptancePath(path).label if path else "",
-        "materials": [
-            (key, label, key in present) for key, label in ACCEPTANCE_MATERIALS.items()
-        ],
+        "materials": [(key, label, key in present) for key, label in ACCEPTANCE_MATERIALS.items()],
         "materials_missing": [k for k in ACCEPTANCE_MATERIALS if k not in present],
         "kept_findings": request.session.pop(FINDINGS_KEY, []),
         "archive_url": reverse("delivery:archive", args=[project.pk]),
         "self_eval_row": next((r for r in due_rows if r.item.kind == "self_evaluation"), None),
         "year": year,
     }
-    try:
-        ctx["plan_amount"], ctx["paid_amount"] = investment_execution(project, year)
-    except Exception:
-        ctx["plan_amount"] = ctx["paid_amount"] = None
+    ctx["plan_amount"], ctx["paid_amount"] = investment_execution(project, year)
 
     building = active and phase in BUILDING
     if is_unit and building:
@@ -328,9 +337,7 @@ def _project_context(request, project, bound: dict) -> dict:
         )
     if is_unit and active and phase == Phase.PREPARING:
         ctx["start_form"] = form("start", StartForm)
-        ctx["start_findings"] = _preview(
-            "delivery.start", lambda: delivery_context(project, user)
-        )
+        ctx["start_findings"] = _preview("delivery.start", lambda: delivery_context(project, user))
         ctx["start_blocked"] = _blocks(ctx["start_findings"])
     if is_unit and active and phase in (Phase.CONSTRUCTION, Phase.TRIAL):
         ctx["milestone_form"] = form("milestone", MilestoneForm)
@@ -379,9 +386,7 @@ def _project_context(request, project, bound: dict) -> dict:
     if is_bdb and delivery and phase in (Phase.TRIAL, Phase.COMPLETED):
         if delivery.archive_accepted_on is None:
             ctx["archive_form"] = form("archives", ArchiveForm)
-    pending_acceptance = next(
-        (a for a in acceptances if a.state == AcceptanceState.APPLIED), None
-    )
+    pending_acceptance = next((a for a in acceptances if a.state == AcceptanceState.APPLIED), None)
     ctx["pending_acceptance"] = pending_acceptance
     if is_bdb and pending_acceptance and pending_acceptance.path == AcceptancePath.BDB:
         ctx["decide_form"] = ResultForm(prefix=f"a{pending_acceptance.pk}")
@@ -410,11 +415,7 @@ def _project_context(request, project, bound: dict) -> dict:
             ctx["golive_form"] = form("golive", GoLiveForm)
         else:
             ctx["self_eval_form"] = form("self_evaluation", EvaluationForm)
-    if (
-        approved
-        and phase == Phase.ACCEPTED
-        and user.has_role(Role.DRC_OFFICER, Role.BDB_REVIEWER)
-    ):
+    if approved and phase == Phase.ACCEPTED and user.has_role(Role.DRC_OFFICER, Role.BDB_REVIEWER):
         ctx["commission_form"] = form(
             "commission", ConsultantForm, organisations=_organisations(user, OrgKind.CONSULTANT)
         )
@@ -436,7 +437,7 @@ def _render_project(request, project, bound=None, status=200):
 
 @login_required
 def project_delivery(request, pk):
-    project = get_visible_or_404(Project.objects.select_related("unit", "policy"), request.user, pk=pk)
+    project = _project_or_404(request.user, pk)
     return _render_project(request, project)
 
 
@@ -580,7 +581,7 @@ def _back(project, anchor=""):
 @login_required
 @require_POST
 def project_act(request, pk, verb):
-    project = get_visible_or_404(Project.objects.select_related("unit", "policy"), request.user, pk=pk)
+    project = _project_or_404(request.user, pk)
     spec = VERBS.get(verb)
     if spec is None:
         raise Http404
@@ -617,7 +618,7 @@ def _row_form(request, cls, prefix):
 @login_required
 @require_POST
 def milestone_done(request, pk):
-    milestone = get_visible_or_404(Milestone.objects.select_related("project"), request.user, pk=pk)
+    milestone = _row_or_404(Milestone, request.user, pk)
     form = _row_form(request, MilestoneDoneForm, None)
     if form is not None:
         _run(
@@ -661,7 +662,7 @@ INCIDENT_VERBS = {
 @login_required
 @require_POST
 def incident_act(request, pk, verb):
-    incident = get_visible_or_404(Incident.objects.select_related("project"), request.user, pk=pk)
+    incident = _row_or_404(Incident, request.user, pk)
     if verb not in INCIDENT_VERBS:
         raise Http404
     cls, suffix, call, success = INCIDENT_VERBS[verb]
@@ -674,9 +675,7 @@ def incident_act(request, pk, verb):
 @login_required
 @require_POST
 def acceptance_decide(request, pk):
-    acceptance = get_visible_or_404(
-        Acceptance.objects.select_related("project"), request.user, pk=pk
-    )
+    acceptance = _row_or_404(Acceptance, request.user, pk)
     form = _row_form(request, ResultForm, f"a{acceptance.pk}")
     if form is not None:
         passed = request.POST.get("passed") == "1"
@@ -694,9 +693,7 @@ def acceptance_decide(request, pk):
 @login_required
 @require_POST
 def extension_decide(request, pk):
-    ext = get_visible_or_404(
-        ExtensionRequest.objects.select_related("project"), request.user, pk=pk
-    )
+    ext = _row_or_404(ExtensionRequest, request.user, pk)
     form = _row_form(request, OpinionForm, f"e{ext.pk}")
     if form is not None:
         grant = request.POST.get("grant") == "1"
@@ -713,7 +710,7 @@ def extension_decide(request, pk):
 @login_required
 @require_POST
 def post_evaluation_submit(request, pk):
-    post = get_visible_or_404(PostEvaluation.objects.select_related("project"), request.user, pk=pk)
+    post = _row_or_404(PostEvaluation, request.user, pk)
     form = _row_form(request, EvaluationForm, f"p{post.pk}")
     if form is not None:
         _run(
@@ -732,8 +729,10 @@ def post_evaluation_submit(request, pk):
 @login_required
 @require_GET
 def archive(request, pk):
-    """The project's complete electronic archive as one zip (R29.1), for anyone who may see the
-    project; ``manage.py verify_archive`` checks it later."""
+    """The project's complete electronic archive as one zip (R29.1); ``manage.py
+    verify_archive`` checks it later. Only for those who see the project in the projects
+    chapter (``for_user``): a supervisor or a consultant, who see it here only for their part
+    of the work, do not get its review opinions and decisions."""
     project = get_visible_or_404(Project, request.user, pk=pk)
     content = export_archive(project)
     return FileResponse(
@@ -756,7 +755,7 @@ def delivery_list(request):
     record and counts as 开工准备."""
     user = request.user
     qs = (
-        for_user(Project, user)
+        visible_projects(user)
         .filter(state=ProjectState.APPROVED)
         .select_related("unit", "delivery")
     )
@@ -793,8 +792,9 @@ def delivery_list(request):
 def calendar_projects(user):
     """The projects whose clocks a user watches: everything for DRC, BDB, Finance, Audit and the
     admin; otherwise their units' projects, the projects their supervisor organisation
-    supervises and those their consultancy post-evaluates. Always within ``for_user``."""
-    qs = for_user(Project, user).filter(
+    supervises and those their consultancy post-evaluates. Always within
+    ``services.visible_projects`` (``for_user`` plus supervised and post-evaluated projects)."""
+    qs = visible_projects(user).filter(
         state=ProjectState.APPROVED, delivery__phase__in=CLOCK_PHASES
     )
     if sees_everything(user) or user.has_role(*ALL_PROJECT_ROLES):
@@ -810,9 +810,7 @@ def calendar_projects(user):
     consultants = consultant_org_ids(user)
     if consultants:
         condition |= Q(
-            pk__in=PostEvaluation.objects.filter(consultant_id__in=consultants).values(
-                "project_id"
-            )
+            pk__in=PostEvaluation.objects.filter(consultant_id__in=consultants).values("project_id")
         )
     return qs.filter(condition)
 
@@ -868,9 +866,10 @@ def calendar(request):
     posts = []
     if mine:
         posts = list(
-            for_user(PostEvaluation, user)
-            .filter(consultant_id__in=mine)
-            .select_related("project", "consultant")
+            PostEvaluation.objects.filter(
+                consultant_id__in=mine, project__in=visible_projects(user)
+            )
+            .select_related("project", "project__unit", "consultant")
             .order_by("state", "-commissioned_at")
         )
     counts = {s: sum(1 for r in rows if r.status == s) for s in STATUS_LABELS}
@@ -889,7 +888,3 @@ def calendar(request):
             "today": today(),
         },
     )
-
-
-def contracts_amount(project, user):
-    return for_user(Contract, user).filter(project=project).aggregate(s=Sum("amount"))["s"]

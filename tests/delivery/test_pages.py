@@ -1,0 +1,339 @@
+"""The delivery pages drive the real actions: gate findings beside the buttons, both acceptance
+paths, suspension, and who sees which project."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from accounts.models import Organisation
+from accounts.roles import OrgKind
+from core.todos import todos_for
+from delivery import actions
+from delivery.models import (
+    Acceptance,
+    AcceptancePath,
+    AcceptanceState,
+    Delivery,
+    Incident,
+    Phase,
+    PostEvaluation,
+)
+from delivery.services import ACCEPTANCE_MATERIALS, acceptance_path_for
+from documents.actions import upload_document
+from investment import actions as money
+
+BIG = "智慧教育综合服务平台（二期）"  # an expansion item of 市教委's master plan (3,500万)
+
+
+def page(project):
+    return reverse("delivery:project", args=[project.pk])
+
+
+def act(project, verb):
+    return reverse("delivery:act", args=[project.pk, verb])
+
+
+def phase_of(project):
+    phase = Delivery.objects.filter(project=project).values_list("phase", flat=True).first()
+    return phase or Phase.PREPARING
+
+
+ARCHIVE_POST = {
+    "accepted_on": "2025-11-05",
+    **{
+        f"item_{k}": "on"
+        for k in ("approval", "procurement", "design", "supervision", "trial", "finance")
+    },
+    "item_electronic": "on",
+}
+
+
+def big_documents_project(walker):
+    """A project at or above the threshold, carried to completion with every material."""
+    officer = walker.officer
+    project = walker.create(BIG, "3500")
+    walker.attach(project, "post_evaluation", "一期后评价报告")
+    project = walker.walk(project, "approved")
+    actions.set_implementation(
+        project,
+        acting_user=officer,
+        implementing_agency="市教委信息中心",
+        responsible_person="张明",
+    )
+    supervisor = Organisation.objects.filter(kind=OrgKind.SUPERVISOR).order_by("pk").first()
+    actions.assign_supervisor(project, acting_user=officer, supervisor=supervisor.pk)
+    money.record_contract(
+        project,
+        acting_user=officer,
+        number=f"HT-{project.pk}",
+        title="开发合同",
+        supplier="某科技公司",
+        method="open",
+        amount_wan="2000",
+        signed_on="2025-02-01",
+    )
+    actions.start_construction(project, acting_user=officer, started_on="2025-03-01")
+    actions.complete_construction(project, acting_user=officer, completed_on="2025-10-31")
+    for doc_type, title in ACCEPTANCE_MATERIALS.items():
+        upload_document(
+            project,
+            acting_user=officer,
+            doc_type=doc_type,
+            title=title,
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"{doc_type}.pdf"),
+        )
+    return project
+
+
+def test_start_is_blocked_with_the_articles_beside_the_button(walker, personas, login):
+    # given an approved project with nothing recorded for the start
+    project = walker.walk(walker.create("学生资助精准认定系统", "800"), "approved")
+    client = login(personas.jw_officer)
+    # when the unit opens the delivery page
+    html = client.get(page(project)).content.decode()
+    # then the start button is disabled and the findings cite Art. 16 and 22
+    assert 'data-testid="start-button" disabled' in html
+    assert "第十六条" in html and "第二十二条" in html
+    assert 'data-rule="R16.1"' in html and 'data-rule="R22.1"' in html
+    # and posting anyway is refused with the same articles on the next page
+    response = client.post(act(project, "start"), {"started_on": "2025-03-01"}, follow=True)
+    html = response.content.decode()
+    assert 'data-testid="kept-findings"' in html
+    assert "第十六条" in html and "第二十二条" in html
+    assert phase_of(project) == Phase.PREPARING
+
+
+def test_the_unit_records_the_start_through_the_page(walker, personas, login):
+    project = walker.walk(walker.create("学生资助精准认定系统", "800"), "approved")
+    officer = personas.jw_officer
+    client = login(officer)
+    client.post(
+        act(project, "implementation"),
+        {"implementing_agency": "市教委信息中心", "responsible_person": "张明"},
+    )
+    supervisor = Organisation.objects.filter(kind=OrgKind.SUPERVISOR).first()
+    client.post(
+        act(project, "supervisor"), {"supervisor": supervisor.pk, "contract_number": "JL-9"}
+    )
+    money.record_contract(
+        project,
+        acting_user=officer,
+        number="HT-1",
+        title="开发合同",
+        supplier="某科技公司",
+        method="open",
+        amount_wan="500",
+        signed_on="2025-02-01",
+    )
+    html = client.get(page(project)).content.decode()
+    assert 'data-testid="gate-clear"' in html
+    assert "某科技公司" in html  # the contracts summary
+    response = client.post(act(project, "start"), {"started_on": "2025-03-01"})
+    assert response.status_code == 302
+    assert phase_of(project) == Phase.CONSTRUCTION
+    # an invalid form is shown again with its errors, nothing recorded
+    response = client.post(act(project, "milestone"), {"name": "", "planned_on": "x"})
+    assert response.status_code == 200
+    assert "请填写里程碑名称" in response.content.decode()
+    client.post(
+        act(project, "milestone"), {"name": "需求调研", "planned_on": "2025-05-01", "weight": 2}
+    )
+    client.post(
+        act(project, "milestone"), {"name": "上线", "planned_on": "2025-10-01", "weight": 2}
+    )
+    milestone = project.milestones.get(name="需求调研")
+    client.post(reverse("delivery:milestone_done", args=[milestone.pk]), {"done_on": "2025-05-02"})
+    html = client.get(page(project)).content.decode()
+    assert "完成 50.0%" in html
+
+
+def test_unit_path_below_the_threshold_via_post(built, personas, login):
+    # given a completed project under the threshold with all materials
+    project = built(target="documents")
+    assert acceptance_path_for(project) == AcceptancePath.UNIT
+    unit = login(personas.jw_officer)
+    html = unit.get(page(project)).content.decode()
+    assert 'data-path="unit"' in html
+    assert 'data-present="0"' not in html  # every material ✓
+    assert 'data-rule="R29.1"' in html  # archives first (Art. 29), beside the button
+    # when filing before archive acceptance, it is refused with Art. 29
+    response = unit.post(
+        act(project, "file_acceptance"),
+        {"held_on": "2026-01-10", "conclusion": "通过", "passed": "1"},
+        follow=True,
+    )
+    assert "第二十九条" in response.content.decode()
+    assert not Acceptance.objects.filter(project=project).exists()
+    # BDB accepts the archives on the checklist
+    bdb = login(personas.bdb)
+    assert 'data-testid="archive-form"' in bdb.get(page(project)).content.decode()
+    bdb.post(act(project, "archives"), ARCHIVE_POST)
+    project.delivery.refresh_from_db()
+    assert project.delivery.archive_accepted_on is not None
+    # then the unit files its own acceptance with BDB
+    unit = login(personas.jw_officer)
+    unit.post(
+        act(project, "file_acceptance"),
+        {"held_on": "2026-01-10", "conclusion": "验收通过。", "passed": "1"},
+    )
+    assert phase_of(project) == Phase.ACCEPTED
+    acceptance = Acceptance.objects.get(project=project)
+    assert acceptance.path == AcceptancePath.UNIT and acceptance.filed_with_bdb_at
+
+
+def test_archive_checklist_must_be_complete(built, personas, login):
+    project = built(target="completed")
+    bdb = login(personas.bdb)
+    response = bdb.post(
+        act(project, "archives"), {"accepted_on": "2025-11-05", "item_approval": "on"}
+    )
+    assert response.status_code == 200
+    assert "档案清单各项均须齐全" in response.content.decode()
+    project.delivery.refresh_from_db()
+    assert project.delivery.archive_accepted_on is None
+
+
+def test_bdb_path_at_the_threshold_via_post(walker, personas, login):
+    project = big_documents_project(walker)
+    assert acceptance_path_for(project) == AcceptancePath.BDB
+    login(personas.bdb).post(act(project, "archives"), ARCHIVE_POST)
+    unit = login(personas.jw_officer)
+    html = unit.get(page(project)).content.decode()
+    assert 'data-testid="apply-button"' in html and 'data-path="bdb"' in html
+    unit.post(act(project, "apply_acceptance"))
+    acceptance = Acceptance.objects.get(project=project)
+    assert acceptance.state == AcceptanceState.APPLIED
+    assert any("组织竣工验收" in t.title for t in todos_for(personas.bdb))
+    bdb = login(personas.bdb)
+    assert 'data-testid="decide-form"' in bdb.get(page(project)).content.decode()
+    bdb.post(
+        reverse("delivery:acceptance_decide", args=[acceptance.pk]),
+        {
+            f"a{acceptance.pk}-held_on": "2026-01-20",
+            f"a{acceptance.pk}-conclusion": "验收通过。",
+            "passed": "1",
+        },
+    )
+    acceptance.refresh_from_db()
+    assert acceptance.state == AcceptanceState.PASSED
+    assert phase_of(project) == Phase.ACCEPTED
+
+
+def test_suspension_blocks_the_trial_with_article_24(built, personas, login):
+    project = built(target="construction")
+    unit = login(personas.jw_officer)
+    unit.post(act(project, "incident"), {"kind": "delay", "description": "进度严重滞后三个月。"})
+    incident = Incident.objects.get(project=project)
+    assert any("重大事项" in t.title for t in todos_for(personas.drc))
+    drc = login(personas.drc)
+    assert 'data-testid="suspend-button"' in drc.get(page(project)).content.decode()
+    drc.post(
+        reverse("delivery:incident_act", args=[incident.pk, "suspend"]),
+        {f"i{incident.pk}s-order_text": "暂停建设，限期整改。"},
+    )
+    project.refresh_from_db()
+    assert project.suspended_at is not None
+    # the unit sees the trial button disabled beside Art. 24
+    unit = login(personas.jw_officer)
+    html = unit.get(page(project)).content.decode()
+    assert 'data-testid="trial-button" disabled' in html
+    assert 'data-rule="R24.1"' in html and "第二十四条" in html
+    response = unit.post(act(project, "trial"), {"trial_started_on": "2025-09-01"}, follow=True)
+    assert "第二十四条" in response.content.decode()
+    assert phase_of(project) == Phase.CONSTRUCTION
+    # lifting the suspension lets it go on
+    drc = login(personas.drc)
+    drc.post(
+        reverse("delivery:incident_act", args=[incident.pk, "lift"]),
+        {f"i{incident.pk}l-opinion": "整改到位。"},
+    )
+    login(personas.jw_officer).post(act(project, "trial"), {"trial_started_on": "2025-09-01"})
+    assert phase_of(project) == Phase.TRIAL
+
+
+def test_other_units_and_unknown_verbs_get_404(built, personas, login):
+    project = built(target="construction")
+    other = login(personas.wj_officer)
+    assert other.get(page(project)).status_code == 404
+    assert other.post(act(project, "trial"), {"trial_started_on": "2025-09-01"}).status_code == 404
+    assert login(personas.jw_officer).post(act(project, "nonsense")).status_code == 404
+    # a reader who may not act gets 404 from the action, not a changed project
+    finance = login(personas.finance)
+    assert finance.get(page(project)).status_code == 200
+    assert (
+        finance.post(act(project, "trial"), {"trial_started_on": "2025-09-01"}).status_code == 404
+    )
+    assert phase_of(project) == Phase.CONSTRUCTION
+
+
+def test_supervisor_sees_and_reports_only_on_supervised_projects(built, personas, login):
+    supervised = built(target="construction")
+    other = built(target="construction")
+    company = Organisation.objects.create(name="另一监理公司（测试）", kind=OrgKind.SUPERVISOR)
+    actions.assign_supervisor(other, acting_user=personas.jw_officer, supervisor=company.pk)
+    client = login(personas.supervisor)
+    assert client.get(page(other)).status_code == 404
+    listing = client.get(reverse("delivery:list")).content.decode()
+    assert f'data-project="{supervised.pk}"' in listing
+    assert f'data-project="{other.pk}"' not in listing
+    assert any("监理报告" in t.title for t in todos_for(personas.supervisor))
+    html = client.get(page(supervised)).content.decode()
+    assert 'data-testid="supervision-form"' in html
+    client.post(
+        act(supervised, "supervision_report"),
+        {"period": "2025年5月", "content": "按计划推进。", "opinion": "同意。"},
+    )
+    assert supervised.supervision_reports.count() == 1
+    assert not any("监理报告" in t.title for t in todos_for(personas.supervisor))
+
+
+def test_commissioned_post_evaluation_by_the_consultant(built, personas, login):
+    project = built(target="documents")
+    actions.accept_archives(
+        project, acting_user=personas.bdb, checklist={"文书档案": True}, accepted_on="2025-11-05"
+    )
+    officer = personas.jw_officer
+    actions.file_unit_acceptance(
+        project, acting_user=officer, passed=True, held_on="2025-11-10", conclusion="通过"
+    )
+    unit = login(officer)
+    unit.post(act(project, "golive"), {"golive_on": "2025-11-20"})
+    html = unit.get(page(project)).content.decode()
+    assert 'data-testid="self-eval-window"' in html
+    consultant_org = personas.consultant.active_memberships()[0].organisation
+    login(personas.drc).post(act(project, "commission"), {"consultant": consultant_org.pk})
+    post = PostEvaluation.objects.get(project=project)
+    assert any("后评价" in t.title for t in todos_for(personas.consultant))
+    consultant = login(personas.consultant)
+    assert 'data-testid="post-eval-form"' in consultant.get(page(project)).content.decode()
+    consultant.post(
+        reverse("delivery:post_evaluation_submit", args=[post.pk]),
+        {
+            f"p{post.pk}-completed_on": "2026-10-01",
+            f"p{post.pk}-grade": "良好",
+            f"p{post.pk}-score": "85",
+            f"p{post.pk}-conclusion": "达到预期目标。",
+        },
+    )
+    post.refresh_from_db()
+    assert post.result is not None and post.result.grade == "良好"
+
+
+def test_list_filters_by_phase(built, personas, login):
+    building = built(target="construction")
+    client = login(personas.bdb)
+    html = client.get(reverse("delivery:list") + "?phase=construction").content.decode()
+    assert f'data-project="{building.pk}"' in html
+    html = client.get(reverse("delivery:list") + "?phase=completed").content.decode()
+    assert f'data-project="{building.pk}"' not in html
+
+
+@pytest.mark.parametrize("who", ["jw_officer", "bdb", "drc", "finance", "auditor"])
+def test_pages_render_for_each_role(built, personas, login, who):
+    project = built(target="completed")
+    client = login(getattr(personas, who))
+    assert client.get(page(project)).status_code == 200
+    assert client.get(reverse("delivery:list")).status_code == 200
+    assert client.get(reverse("delivery:calendar")).status_code == 200
