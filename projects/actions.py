@@ -841,7 +841,7 @@ def publish_project_list(*, acting_user, year, note="") -> ProjectListVersion:
     raise_if(errors)
     projects = [
         p
-        for p in Project.objects.select_for_update()
+        for p in Project.objects.select_for_update(of=("self",))  # not the units' rows
         .filter(year=list_year)
         .select_related("unit")
         .order_by("priority", "code")
@@ -1247,9 +1247,13 @@ def receive_external_requirement(*, acting_user, external_ref, unit, **fields):
 
 
 def _load_framework(framework, user) -> Framework:
-    qs = for_user(Framework, user).select_for_update()
+    """Check visibility, then lock the row by its key: the scoped queryset uses DISTINCT, which
+    PostgreSQL refuses to combine with FOR UPDATE."""
     try:
-        return qs.get(pk=pk_of(framework))
+        pk = pk_of(framework)
+        if not for_user(Framework, user).filter(pk=pk).exists():
+            raise Framework.DoesNotExist
+        return Framework.objects.select_for_update().get(pk=pk)
     except (Framework.DoesNotExist, ValueError, TypeError) as exc:
         raise ActionForbidden(NOT_FOUND) from exc
 

@@ -468,7 +468,7 @@ def catalog_and_crypto_plan(ctx):
     if missing:
         yield violation(
             f"项目缺少{'、'.join(missing)}，不能批复（第十四条）。",
-            remedy="请项目建设单位上传后再批复。",
+            remedy="请退回项目建设单位补充上传（审批中不能上传），重新报送后再批复。",
             facts={"missing": missing},
         )
 
@@ -479,7 +479,7 @@ def secure_reliable_statement(ctx):
     if not project.secure_reliable_statement.strip():
         yield violation(
             "项目未说明软硬件产品的安全可靠情况（第十九条）。",
-            remedy="请项目建设单位在项目信息中填写“软硬件产品安全可靠情况说明”。",
+            remedy="请退回项目建设单位，在项目信息中填写“软硬件产品安全可靠情况说明”后重新报送。",
             facts={},
         )
 

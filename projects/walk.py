@@ -233,4 +233,4 @@ def walk_to(people, name, wan, target, *, unit_user="jw_tianbao", **fields):
     return walker.walk(project, target)
 
 
-__all__ = ["Walker", "walk_to", "current_project_list"]
+__all__ = ["Walker", "current_project_list", "walk_to"]

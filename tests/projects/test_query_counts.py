@@ -1,0 +1,81 @@
+"""Gate evaluation costs the same number of queries whatever the number of projects on the
+platform: the facts a gate reads are loaded per project, never per platform (services.py)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bench.bench_gates import gate_cases, populate, targets
+from policy.engine import evaluate_gate, preview_gate
+from policy.models import Outcome
+from projects.models import Project
+from projects.services import project_context
+
+pytestmark = pytest.mark.django_db
+CONSULTANT = "重庆市工程咨询院（示例）"
+
+
+def queries_of(gate, project, facts, *, store=False) -> int:
+    def once():
+        p = Project.objects.select_related("unit").get(pk=project.pk)
+        with CaptureQueriesContext(connection) as captured:
+            ctx = project_context(p, **facts)
+            if store:
+                evaluate_gate(gate, ctx, organisation=p.unit)
+            else:
+                preview_gate(gate, ctx)
+        return len(captured.captured_queries)
+
+    once()  # warm the content-type cache
+    return once()
+
+
+def counts(walked) -> dict:
+    result = {}
+    for gate, (target, facts) in gate_cases(CONSULTANT).items():
+        result[gate] = queries_of(gate, walked[target], facts)
+    for gate in ("projects.accept", "projects.approve_fsr"):
+        target, facts = gate_cases(CONSULTANT)[gate]
+        result[f"{gate} (stored)"] = queries_of(gate, walked[target], facts, store=True)
+    return result
+
+
+def test_gate_queries_do_not_grow_with_projects(planned, walker):
+    walked = targets(planned)
+    officer = walker.officer
+    year = walked["listed"].year
+    unit = officer.primary_organisation
+    populate(10 - Project.objects.count(), unit=unit, user=officer, year=year)
+    assert Project.objects.count() == 10
+    at_10 = counts(walked)
+
+    populate(990, unit=unit, user=officer, year=year, start=1000)
+    walker.publish(year)  # a new list version with every listed project of the year
+    assert Project.objects.count() == 1000
+    at_1000 = counts(walked)
+
+    assert at_1000 == at_10
+    # The figures themselves, so that a new query in a rule is a conscious change.
+    assert at_10["projects.accept"] <= 10, at_10
+    assert at_10["projects.approve"] <= 8, at_10
+    assert at_10["projects.submit"] <= 9, at_10
+
+
+def test_measured_gates_pass_on_their_targets(planned):
+    walked = targets(planned)
+    for gate in ("projects.accept", "projects.approve_fsr", "projects.submit"):
+        target, facts = gate_cases(CONSULTANT)[gate]
+        project = Project.objects.get(pk=walked[target].pk)
+        outcome = evaluate_gate(gate, project_context(project, **facts)).outcome
+        assert outcome != Outcome.BLOCK, gate
+
+
+def test_visible_projects_is_one_query(planned, personas, walker):
+    walker.walk(walker.create("学生资助精准认定系统", "800"), "evaluation")
+    populate(500, unit=walker.officer.primary_organisation, user=walker.officer, year=2030)
+    for user in (personas.consultant, personas.jw_officer, personas.cac, personas.bdb):
+        user = type(user).objects.get(pk=user.pk)
+        user.active_memberships()  # the membership cache is per request
+        with CaptureQueriesContext(connection) as captured:
+            list(Project.objects.for_user(user).values_list("pk", flat=True))
+        assert len(captured.captured_queries) == 1, user
