@@ -10,4 +10,5 @@ class CatalogConfig(AppConfig):
         from . import (
             eligibility,  # noqa: F401  (registers the O&M rules of Art. 17, 18, 20, 28, 31-33)
             project_rules,  # noqa: F401  (gates of new and expansion projects, Art. 31-33)
+            todos,  # noqa: F401  (registers the catalog to-do provider)
         )

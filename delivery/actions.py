@@ -425,6 +425,10 @@ def order_rectification(incident, *, acting_user, deadline, order_text) -> Incid
     project, incident = _load_incident(incident, acting_user)
     if incident.state == IncidentState.CLOSED:
         raise ActionConflict("该事项已解除。")
+    if incident.state == IncidentState.SUSPENDED:
+        # Moving a suspended incident to "rectifying" would leave the project suspended with
+        # no incident left to lift it from.
+        raise ActionConflict("项目因该事项处于暂停状态，请先解除暂停，再责令限期整改。")
     errors: dict = {}
     try:
         due = dt.date.fromisoformat(str(deadline))
@@ -681,6 +685,21 @@ def apply_acceptance(project, *, acting_user) -> Acceptance:
     return acceptance
 
 
+def _held_on(value, delivery, errors):
+    """The date the acceptance was held: not in the future, not before completion, and not
+    before the archive acceptance that must precede it (Art. 29)."""
+    held = _date(value, "held_on", "验收日期", errors)
+    if held is None or "held_on" in errors:
+        return held
+    if delivery.completed_on and held < delivery.completed_on:
+        errors["held_on"] = f"验收日期不能早于建成日期 {delivery.completed_on:%Y-%m-%d}。"
+    elif delivery.archive_accepted_on and held < delivery.archive_accepted_on:
+        errors["held_on"] = (
+            f"验收日期不能早于档案验收日期 {delivery.archive_accepted_on:%Y-%m-%d}（第二十九条）。"
+        )
+    return held
+
+
 def _record_result(delivery, acceptance, passed, user, held_on, conclusion):
     acceptance.state = AcceptanceState.PASSED if passed else AcceptanceState.FAILED
     acceptance.held_on = held_on
@@ -716,11 +735,11 @@ def decide_acceptance(acceptance, *, acting_user, passed, held_on, conclusion) -
     acceptance = Acceptance.objects.select_for_update().get(pk=pk_of(acceptance))
     if acceptance.state != AcceptanceState.APPLIED:
         raise ActionConflict("该验收已有结果。")
+    delivery = _delivery(project)
     errors: dict = {}
-    held = _date(held_on, "held_on", "验收日期", errors)
+    held = _held_on(held_on, delivery, errors)
     conclusion = text(conclusion, "conclusion", "验收结论", errors)
     raise_if(errors)
-    delivery = _delivery(project)
     _record_result(delivery, acceptance, bool(passed), acting_user, held, conclusion)
     notify(
         unit_staff(project.unit_id),
@@ -738,7 +757,7 @@ def file_unit_acceptance(project, *, acting_user, passed, held_on, conclusion) -
     _unit(acting_user, project)
     delivery = _delivery(project)
     errors: dict = {}
-    held = _date(held_on, "held_on", "验收日期", errors)
+    held = _held_on(held_on, delivery, errors)
     conclusion = text(conclusion, "conclusion", "验收结论", errors)
     raise_if(errors)
     decision, ctx = _gate(

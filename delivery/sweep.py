@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.roles import Authority
 from core.dates import today
+from core.models import Notification
 from core.notify import notify
 from projects.actions import reviewers_of, unit_staff
 
@@ -42,6 +43,14 @@ def sweep(on: dt.date | None = None) -> int:
             recipients = unit_staff(project.unit_id)
             if status == "overdue":
                 recipients = recipients + oversight
+            # ``notify`` counts the rows it offered, not those the dedupe constraint let in:
+            # leave out who already has this one, so a second run reports (and sends) nothing.
+            already = set(
+                Notification.objects.filter(dedupe_key=key).values_list("recipient_id", flat=True)
+            )
+            recipients = [u for u in recipients if u.pk not in already]
+            if not recipients:
+                continue
             with transaction.atomic():
                 created += notify(
                     recipients,

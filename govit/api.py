@@ -8,8 +8,10 @@ from ninja import NinjaAPI
 
 from accounts.api import ApiTokenAuth, SessionAuth
 from accounts.api import router as accounts_router
+from catalog.api import router as catalog_router
 from core.api import DecimalJSONParser, LocalSwagger, register_error_handlers
 from core.api import router as core_router
+from delivery.api import router as delivery_router
 from investment.api import router as investment_router
 from planning.api import router as planning_router
 from policy.api import router as policy_router
@@ -33,3 +35,5 @@ api.add_router("", policy_router)
 api.add_router("/planning", planning_router)
 api.add_router("/projects", projects_router)
 api.add_router("/investment", investment_router)
+api.add_router("/delivery", delivery_router)
+api.add_router("/catalog", catalog_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("investment/", include("investment.urls")),
     path("delivery/", include("delivery.urls")),
+    path("catalog/", include("catalog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

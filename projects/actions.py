@@ -9,6 +9,7 @@ mutate, record one ledger event, notify. Missing and forbidden look the same (Ac
 
 from __future__ import annotations
 
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -77,6 +78,14 @@ S = ProjectState
 
 
 # -- guards and helpers ----------------------------------------------------------------------
+
+
+def _as_int(value) -> int | None:
+    """A primary key given as an object, an int or a string (forms and the API send text)."""
+    try:
+        return int(pk_of(value))
+    except (TypeError, ValueError):
+        return None
 
 
 def _load_project(project, user, *, lock=True) -> Project:
@@ -167,7 +176,9 @@ def unit_staff(unit_id) -> list[User]:
 
 
 def reviewers_of(authority) -> list[User]:
-    role = AUTHORITY_REVIEWER_ROLE[authority]
+    role = AUTHORITY_REVIEWER_ROLE.get(authority)
+    if role is None:
+        return []
     return list(
         User.objects.filter(
             is_active=True,
@@ -375,20 +386,27 @@ def _refuse_classified(unit, user, is_classified) -> None:
 
 @action
 def create_project(*, acting_user, unit, is_classified=False, **fields) -> Project:
-    """A unit drafts a project requirement (Art. 8). Classified projects are refused (R8.3)."""
-    unit = Organisation.objects.filter(pk=pk_of(unit), kind=OrgKind.UNIT).first()
+    """A unit drafts a project requirement (Art. 8). Classified projects are refused (R8.3).
+    The channel is always this platform; requirements of 渝快办 come through
+    ``receive_external_requirement``."""
+    return _create_project(acting_user, unit, is_classified, fields)
+
+
+def _create_project(
+    acting_user, unit, is_classified, fields, *, channel=Channel.PLATFORM, external_ref=None
+):
+    unit = Organisation.objects.filter(pk=_as_int(unit), kind=OrgKind.UNIT).first()
     if unit is None or unit.pk not in unit_ids_of(acting_user):
         raise ActionForbidden("只有项目建设单位的填报人或负责人可以为本单位新建项目。")
     _refuse_classified(unit, acting_user, is_classified)
     errors: dict = {}
     clean = _project_fields(fields, unit.pk, errors, partial=False)
     raise_if(errors)
-    external_ref = fields.get("external_ref") or None
     project = Project.objects.create(
         unit=unit,
         code=next_project_code(clean["year"]),
         created_by=acting_user,
-        channel=fields.get("channel") or Channel.PLATFORM,
+        channel=channel,
         external_ref=external_ref,
         **clean,
     )
@@ -1194,8 +1212,11 @@ def record_classified_stub(*, acting_user, unit, year, amount_wan, code="") -> C
         errors["code"] = "存根编号已存在。"
     raise_if(errors)
     if not code:
-        count = ClassifiedStub.objects.filter(year=stub_year).count() + 1
-        code = f"SM-{stub_year}-{count:04d}"
+        # Next free number: a hand-entered code may already hold the count's number.
+        seq = ClassifiedStub.objects.filter(year=stub_year).count() + 1
+        while ClassifiedStub.objects.filter(code=f"SM-{stub_year}-{seq:04d}").exists():
+            seq += 1
+        code = f"SM-{stub_year}-{seq:04d}"
     stub = ClassifiedStub.objects.create(
         code=code, unit=org, year=stub_year, amount=amount, recorded_by=acting_user
     )
@@ -1220,18 +1241,27 @@ def receive_external_requirement(*, acting_user, external_ref, unit, **fields):
     ref = (external_ref or "").strip()
     if not ref or len(ref) > 64:
         raise ActionInvalid("外部渠道编号无效。", {"external_ref": "请提供 1—64 位外部渠道编号。"})
-    existing = Project.objects.filter(external_ref=ref).first()
+    existing = _existing_intake(ref, unit, acting_user)
     if existing is not None:
-        if existing.unit_id != pk_of(unit) or not is_unit_staff(acting_user, existing.unit_id):
-            raise ActionConflict("该外部渠道编号已被其他单位的需求使用。")
         return existing, False
-    project = create_project(
-        acting_user=acting_user,
-        unit=unit,
-        external_ref=ref,
-        channel=Channel.YUKUAIBAN,
-        **fields,
-    )
+    is_classified = fields.pop("is_classified", False)
+    try:
+        # A savepoint: when the same reference arrives twice at the same moment, the second
+        # insert hits the unique constraint and returns the first one instead.
+        with transaction.atomic():
+            project = _create_project(
+                acting_user,
+                unit,
+                is_classified,
+                fields,
+                channel=Channel.YUKUAIBAN,
+                external_ref=ref,
+            )
+    except IntegrityError:
+        existing = _existing_intake(ref, unit, acting_user)
+        if existing is None:
+            raise
+        return existing, False
     record_event(
         ActionCode.EXTERNAL_REQUIREMENT_RECEIVED,
         actor=acting_user,
@@ -1241,6 +1271,15 @@ def receive_external_requirement(*, acting_user, external_ref, unit, **fields):
         data={"external_ref": ref},
     )
     return project, True
+
+
+def _existing_intake(ref, unit, user):
+    existing = Project.objects.filter(external_ref=ref).first()
+    if existing is not None and (
+        existing.unit_id != _as_int(unit) or not is_unit_staff(user, existing.unit_id)
+    ):
+        raise ActionConflict("该外部渠道编号已被使用，请核对后重新提交。")
+    return existing
 
 
 # -- cross-department frameworks (Art. 13) ---------------------------------------------------
@@ -1275,7 +1314,8 @@ FRAMEWORK_TEXT = {
 @action
 def create_framework(*, acting_user, lead_unit, title, **fields) -> Framework:
     """The lead unit drafts the framework plan of a cross-department project (R13.1)."""
-    if pk_of(lead_unit) not in unit_ids_of(acting_user):
+    lead_unit = _as_int(lead_unit)
+    if lead_unit not in unit_ids_of(acting_user):
         raise ActionForbidden("只有牵头单位的人员可以新建框架方案。")
     errors: dict = {}
     title = text(title, "title", "跨部门项目名称", errors, max_length=200)
@@ -1370,6 +1410,8 @@ def add_framework_district(
     org = Organisation.objects.filter(pk=pk_of(district), kind=OrgKind.DISTRICT).first()
     if org is None:
         errors["district"] = "请选择区县。"
+    elif framework.districts.filter(district=org).exists():
+        errors["district"] = f"{org.display_name}已登记，请勿重复添加。"
     linked = text(linked_project, "linked_project", "区县配套项目", errors, max_length=200)
     raise_if(errors)
     link = FrameworkDistrict.objects.create(

@@ -204,7 +204,20 @@ gate(
 gate(
     "projects.submit",
     title=_("申报项目需求"),
-    rules=["R8.3", "R8.1", "R6.3", "R7.1", "R13.1", "R13.2", "R20.1", "R14.4.preview"],
+    rules=[
+        "R8.3",
+        "R8.1",
+        "R6.3",
+        "R7.1",
+        "R13.1",
+        "R13.2",
+        "R20.1",
+        "R14.4.preview",
+        # registered by the catalog chapter: the O&M conditions fed back as gates
+        "R33.1.new-project",
+        "R31.2.expansion",
+        "R32.1.expansion",
+    ],
     action="projects.actions.submit_project",
 )
 gate(

@@ -41,6 +41,12 @@ def consultant_org_ids(user) -> set[int]:
     return {m.organisation_id for m in user.active_memberships() if m.role == Role.CONSULTANT}
 
 
+def supervisor_org_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return {m.organisation_id for m in user.active_memberships() if m.role == Role.SUPERVISOR}
+
+
 def is_unit_staff(user, unit_id) -> bool:
     return unit_id in unit_ids_of(user)
 
@@ -65,8 +71,17 @@ def visible_projects(qs, user):
         condition |= Q(reviews__authority__in=authorities)
     consultants = consultant_org_ids(user)
     if consultants:
-        # A consultant sees only the projects DRC assigned to its organisation (Art. 9).
+        # A consultant sees only the projects assigned to its organisation: DRC's evaluation
+        # (Art. 9) or a commissioned post-evaluation (Art. 30).
         condition |= Q(reviews__kind="evaluation", reviews__consultant_id__in=consultants)
+        condition |= Q(post_evaluations__consultant_id__in=consultants)
+    supervisors = supervisor_org_ids(user)
+    if supervisors:
+        # An engineering supervisor sees only the projects it supervises (Art. 22).
+        condition |= Q(
+            supervisor_assignments__supervisor_id__in=supervisors,
+            supervisor_assignments__is_active=True,
+        )
     condition |= Q(reviews__copies__recipient=user)
     return qs.filter(pk__in=qs.model.objects.filter(condition).values("pk"))
 

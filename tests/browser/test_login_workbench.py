@@ -4,7 +4,10 @@ import pytest
 
 from accounts.demo import DEMO_PASSWORD, seed_directory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_unit_officer_logs_in_and_sees_chinese_workbench(live_server, page, artifacts):

@@ -1,0 +1,111 @@
+"""Catalog to-dos: BDB curates systems into the master catalog and gives the initial review of
+isolated networks; the city government approves them (Art. 15, 31); unit staff answer sharing
+requests within the policy's period, overdue ones first (Art. 14); Finance is reminded when no
+O&M funding decision exists yet for next year (Art. 28, 31-33)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from core.dates import today
+from core.todos import Todo, provider
+from projects.visibility import unit_ids_of
+
+from .models import InformationSystem, Network, OMDecision, SharingRequest, SharingState
+
+LIMIT = 10
+
+
+def _uncatalogued(category) -> list[Todo]:
+    qs = InformationSystem.objects.filter(catalogued=False, curated_at__isnull=True)
+    count = qs.count()
+    if not count:
+        return []
+    return [
+        Todo(
+            title=_("审核纳入总目录：%(n)s 个系统待审核") % {"n": count},
+            url=reverse("catalog:systems") + "?catalogued=0",
+            category=category,
+            detail=_("未纳入总目录的系统不予安排运行维护经费（第三十一条）。"),
+        )
+    ]
+
+
+@provider
+def catalog_todos(user) -> list:
+    if not user.is_authenticated:
+        return []
+    category = _("目录与运维")
+    items: list[Todo] = []
+    on = today()
+    if user.has_role(Role.BDB_REVIEWER):
+        items += _uncatalogued(category)
+        pending = InformationSystem.objects.filter(
+            network=Network.ISOLATED, isolation_bdb_reviewed_on__isnull=True
+        ).select_related("unit")
+        for system in pending.order_by("updated_at")[:LIMIT]:
+            items.append(
+                Todo(
+                    title=_("孤网初审：%(unit)s %(name)s")
+                    % {"unit": system.unit.display_name, "name": system.name},
+                    url=reverse("catalog:system_detail", args=[system.pk]),
+                    category=category,
+                    detail=_("联网通办是原则，孤网是例外：初审后报市政府批准（第三十一条）。"),
+                )
+            )
+    if user.has_role(Role.GOV_APPROVER):
+        pending = InformationSystem.objects.filter(
+            network=Network.ISOLATED,
+            isolation_bdb_reviewed_on__isnull=False,
+            isolation_gov_approved_on__isnull=True,
+        ).select_related("unit")
+        for system in pending.order_by("isolation_bdb_reviewed_on")[:LIMIT]:
+            items.append(
+                Todo(
+                    title=_("批准保留孤网：%(unit)s %(name)s")
+                    % {"unit": system.unit.display_name, "name": system.name},
+                    url=reverse("catalog:system_detail", args=[system.pk]),
+                    category=category,
+                    detail=_("市大数据发展局已于 %(on)s 初审同意（第三十一条）。")
+                    % {"on": system.isolation_bdb_reviewed_on.isoformat()},
+                )
+            )
+    units = unit_ids_of(user)
+    if units:
+        requests = (
+            SharingRequest.objects.filter(
+                state=SharingState.PENDING, resource__provider_id__in=units
+            )
+            .select_related("resource", "requester")
+            .order_by("due_on", "pk")[:LIMIT]
+        )
+        for req in requests:
+            overdue = req.due_on < on
+            items.append(
+                Todo(
+                    title=_("答复共享申请：%(unit)s 申请“%(res)s”")
+                    % {"unit": req.requester.display_name, "res": req.resource.name},
+                    url=reverse("catalog:sharing_incoming"),
+                    category=category,
+                    due=req.due_on,
+                    detail=_("已超过答复期限，请立即答复（第十四条）。")
+                    if overdue
+                    else _("请在答复期限内答复（第十四条）。"),
+                )
+            )
+    if user.has_role(Role.FINANCE_OFFICER):
+        next_year = on.year + 1
+        has_run = OMDecision.objects.filter(budget_year=next_year).exists()
+        if not has_run:
+            items.append(
+                Todo(
+                    title=_("生成 %(year)s 年运维经费决定") % {"year": next_year},
+                    url=reverse("catalog:om_list"),
+                    category=category,
+                    detail=_(
+                        "尚无 %(year)s 年的运维经费决定：按第二十八条、第三十一条至第三十三条逐系统判定。"
+                    )
+                    % {"year": next_year},
+                )
+            )
+    return items

@@ -1,0 +1,60 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from core import navigation
+
+from . import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("systems/", views.system_list, name="systems"),
+    path("systems/new/", views.system_create, name="system_create"),
+    path("systems/import/", views.system_import, name="system_import"),
+    path("systems/export/", views.system_export, name="system_export"),
+    path("systems/<int:pk>/", views.system_detail, name="system_detail"),
+    path("systems/<int:pk>/edit/", views.system_edit, name="system_edit"),
+    path("systems/<int:pk>/curate/", views.system_curate, name="system_curate"),
+    path("systems/<int:pk>/isolation/", views.system_isolation, name="system_isolation"),
+    path("resources/", views.resource_list, name="resources"),
+    path("resources/new/", views.resource_create, name="resource_create"),
+    path("resources/import/", views.resource_import, name="resource_import"),
+    path("resources/export/", views.resource_export, name="resource_export"),
+    path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
+    path("resources/<int:pk>/edit/", views.resource_edit, name="resource_edit"),
+    path("resources/<int:pk>/request/", views.resource_request, name="resource_request"),
+    path("sharing/mine/", views.sharing_mine, name="sharing_mine"),
+    path("sharing/incoming/", views.sharing_incoming, name="sharing_incoming"),
+    path("sharing/all/", views.sharing_all, name="sharing_all"),
+    path("sharing/<int:pk>/answer/", views.sharing_answer, name="sharing_answer"),
+    path("sharing/<int:pk>/feedback/", views.sharing_feedback, name="sharing_feedback"),
+    path("om-decisions/", views.om_list, name="om_list"),
+    path("om-decisions/run/", views.om_run, name="om_run"),
+    path("om-decisions/export/", views.om_export, name="om_export"),
+    path("om-decisions/<int:pk>/", views.om_detail, name="om_detail"),
+]
+
+GROUP = _("目录与运维")
+UNIT_STAFF = [Role.UNIT_OFFICER, Role.UNIT_HEAD]
+READERS = [
+    Role.BDB_REVIEWER,
+    Role.DRC_OFFICER,
+    Role.FINANCE_OFFICER,
+    Role.GOV_APPROVER,
+    Role.AUDITOR,
+    Role.PLATFORM_ADMIN,
+]
+navigation.register(
+    _("政务信息系统总目录"), "catalog:systems", roles=UNIT_STAFF + READERS, order=60, group=GROUP
+)
+navigation.register(_("数据资源目录"), "catalog:resources", order=61, group=GROUP)
+navigation.register(
+    _("我的共享申请"), "catalog:sharing_mine", roles=UNIT_STAFF, order=62, group=GROUP
+)
+navigation.register(
+    _("待我答复的共享申请"), "catalog:sharing_incoming", roles=UNIT_STAFF, order=63, group=GROUP
+)
+navigation.register(_("共享申请总览"), "catalog:sharing_all", roles=READERS, order=64, group=GROUP)
+navigation.register(
+    _("运维经费决定"), "catalog:om_list", roles=UNIT_STAFF + READERS, order=65, group=GROUP
+)

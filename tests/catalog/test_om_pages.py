@@ -1,0 +1,149 @@
+"""O&M funding decisions for Finance (第二十八条、第三十一条至第三十三条)."""
+
+import io
+
+from openpyxl import load_workbook
+
+from catalog import actions
+from catalog.models import OMDecision
+from core.dates import today
+from core.todos import todos_for
+
+from .test_pages import register
+
+YEAR = today().year + 1
+
+
+def _systems(personas):
+    ok = register(personas, "S-OK")
+    actions.curate_system(ok, acting_user=personas.bdb)
+    crypto = register(personas, "S-CRYPTO", crypto_result="fail")
+    actions.curate_system(crypto, acting_user=personas.bdb)
+    missing = register(personas, "S-MISSING")
+    wj = register(personas, "S-WJ", user=personas.wj_officer)
+    actions.curate_system(wj, acting_user=personas.bdb)
+    return ok, crypto, missing, wj
+
+
+def test_finance_runs_filters_and_reads_the_reasons(personas, login):
+    _ok, crypto, _missing, _wj = _systems(personas)
+    client = login(personas.finance)
+    assert any(f"{YEAR} 年运维经费决定" in t.title for t in todos_for(personas.finance))
+    page = client.get("/catalog/om-decisions/").content.decode()
+    assert "run-form" in page and "missing-run" in page
+    response = client.post("/catalog/om-decisions/run/", {"budget_year": YEAR})
+    assert response.status_code == 302 and response.url.endswith(f"?year={YEAR}")
+    assert OMDecision.objects.filter(budget_year=YEAR).count() == 4
+    assert not any(f"{YEAR} 年运维经费决定" in t.title for t in todos_for(personas.finance))
+
+    page = client.get(response.url, follow=True).content.decode()
+    assert "4 个系统，2 个可安排，2 个不予安排" in page
+    assert page.count('data-testid="om-row"') == 4
+
+    page = client.get(f"/catalog/om-decisions/?year={YEAR}&eligible=0").content.decode()
+    assert page.count('data-testid="om-row"') == 2
+    assert "S-CRYPTO" in page and "S-MISSING" in page and "S-OK" not in page
+    assert "第三十二条 · R32.1" in page and "第三十一条 · R31.3" in page
+
+    page = client.get("/catalog/om-decisions/?rule=R32.1").content.decode()
+    assert page.count('data-testid="om-row"') == 1 and "S-CRYPTO" in page
+    page = client.get("/catalog/om-decisions/?q=MISSING").content.decode()
+    assert page.count('data-testid="om-row"') == 1
+
+    decision = OMDecision.objects.get(system=crypto)
+    page = client.get(f"/catalog/om-decisions/{decision.pk}/").content.decode()
+    assert "不予安排运行维护经费" in page
+    assert 'data-rule="R32.1"' in page and "第三十二条" in page
+    assert "密码应用安全性评估结论为“不符合”" in page
+    assert "密评结论" in page and "不符合" in page and "crypto_result" in page  # the facts
+    assert "请按密评意见整改并重新评估。" in page  # the remedy
+    assert decision.policy.code in page
+
+    # a second run replaces the list with the latest run of the year; the first stays stored
+    actions.curate_system(_missing, acting_user=personas.bdb)
+    client.post("/catalog/om-decisions/run/", {"budget_year": YEAR})
+    page = client.get(f"/catalog/om-decisions/?year={YEAR}&eligible=0").content.decode()
+    assert page.count('data-testid="om-row"') == 1
+    assert OMDecision.objects.filter(budget_year=YEAR).count() == 8
+
+
+def test_export_of_the_filtered_list(personas, login):
+    _systems(personas)
+    actions.decide_om_funding(acting_user=personas.finance, budget_year=YEAR)
+    response = login(personas.finance).get(f"/catalog/om-decisions/export/?year={YEAR}&eligible=0")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:6] == (
+        "预算年度",
+        "系统编码",
+        "系统名称",
+        "所属单位",
+        "是否可安排运维经费",
+        "不符合的条件（条款）",
+    )
+    assert ws.freeze_panes == "A2"
+    by_code = {r[1]: r for r in rows[1:]}
+    assert set(by_code) == {"S-CRYPTO", "S-MISSING"}
+    assert by_code["S-CRYPTO"][4] == "不予安排"
+    assert "第三十二条 R32.1" in by_code["S-CRYPTO"][5]
+    assert "不符合" in by_code["S-CRYPTO"][6]
+
+
+def test_audit_reads_but_cannot_run(personas, login):
+    _systems(personas)
+    actions.decide_om_funding(acting_user=personas.finance, budget_year=YEAR)
+    client = login(personas.auditor)
+    page = client.get("/catalog/om-decisions/")
+    assert page.status_code == 200 and "run-form" not in page.content.decode()
+    assert page.content.decode().count('data-testid="om-row"') == 4
+    assert client.post("/catalog/om-decisions/run/", {"budget_year": YEAR}).status_code == 404
+    assert OMDecision.objects.count() == 4
+    decision = OMDecision.objects.first()
+    assert client.get(f"/catalog/om-decisions/{decision.pk}/").status_code == 200
+    # unit staff cannot run either
+    assert (
+        login(personas.jw_officer)
+        .post("/catalog/om-decisions/run/", {"budget_year": YEAR})
+        .status_code
+        == 404
+    )
+
+
+def test_unit_officers_see_only_their_systems_decisions(personas, login):
+    _ok, crypto, _missing, wj = _systems(personas)
+    actions.decide_om_funding(acting_user=personas.bdb, budget_year=YEAR)
+    client = login(personas.wj_officer)
+    page = client.get("/catalog/om-decisions/").content.decode()
+    assert page.count('data-testid="om-row"') == 1 and "S-WJ" in page and "S-CRYPTO" not in page
+    other = OMDecision.objects.get(system=crypto)
+    assert client.get(f"/catalog/om-decisions/{other.pk}/").status_code == 404
+    own = OMDecision.objects.get(system=wj)
+    assert client.get(f"/catalog/om-decisions/{own.pk}/").status_code == 200
+    rows = load_workbook(
+        io.BytesIO(client.get("/catalog/om-decisions/export/").content)
+    ).active.max_row
+    assert rows == 2
+    # the system page shows its own decision history with the articles
+    page = login(personas.jw_officer).get(f"/catalog/systems/{crypto.pk}/").content.decode()
+    assert "om-history" in page and "第三十二条" in page
+
+
+def test_bdb_todos_for_catalogue_and_isolation(personas):
+    register(personas, "T-NEW")
+    iso = register(personas, "T-ISO", network="isolated", isolation_reason="依法不得联网")
+    titles = [t.title for t in todos_for(personas.bdb)]
+    assert any("待审核" in t for t in titles) and any("孤网初审" in t for t in titles)
+    assert not any("批准保留孤网" in t.title for t in todos_for(personas.gov))
+    actions.review_isolation(iso, acting_user=personas.bdb)
+    assert any("批准保留孤网" in t.title for t in todos_for(personas.gov))
+
+
+def test_a_bad_filter_value_drops_only_that_filter(personas, login):
+    _systems(personas)
+    actions.decide_om_funding(acting_user=personas.finance, budget_year=YEAR)
+    page = (
+        login(personas.finance).get("/catalog/om-decisions/?year=1999&eligible=0").content.decode()
+    )
+    assert page.count('data-testid="om-row"') == 2
