@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
-from accounts.roles import Role
 from accounts.scoping import for_user
 from core.dates import today
 from investment.models import EvaluationKind, EvaluationResult, Payment
@@ -17,7 +16,6 @@ from policy.engine import GateContext
 from policy.lookup import policy_in_force
 from policy.rules import TWO_STAGE, approval_path
 from projects.models import Project
-from projects.visibility import consultant_org_ids
 
 from .deadlines import ClockFacts, DueItem, due_items
 from .models import (
@@ -54,30 +52,9 @@ CLASSIFIED_SECURITY = {"secrecy_evaluation": "涉密信息系统安全保密测�
 
 
 def visible_projects(user):
-    """The projects ``user`` sees in the delivery chapter: those of ``Project.for_user``, plus
-    for an engineering supervisor the projects its company actively supervises (Art. 22) and
-    for a consultant those whose post-evaluation DRC or BDB commissioned from it (Art. 30).
-    Neither has a review of the project, so the projects chapter alone would hide them."""
-    qs = for_user(Project, user)
-    if not getattr(user, "is_authenticated", False):
-        return qs
-    supervisors = {
-        m.organisation_id for m in user.active_memberships() if m.role == Role.SUPERVISOR
-    }
-    consultants = consultant_org_ids(user)
-    extra = Q(pk__in=[])
-    if supervisors:
-        extra |= Q(
-            supervisor_assignments__supervisor_id__in=supervisors,
-            supervisor_assignments__is_active=True,
-        )
-    if consultants:
-        extra |= Q(post_evaluations__consultant_id__in=consultants)
-    if not (supervisors or consultants):
-        return qs
-    return Project.objects.filter(
-        Q(pk__in=qs.values("pk")) | Q(pk__in=Project.objects.filter(extra).values("pk"))
-    )
+    """The projects ``user`` sees in the delivery chapter. Supervisors (Art. 22) and
+    post-evaluation consultants (Art. 30) are covered by the projects chapter's scoping."""
+    return for_user(Project, user)
 
 
 def delivery_of(project) -> Delivery:
