@@ -215,7 +215,8 @@ def accept(desk, path_label, path_text):
     submit_form(page, act.get_by_test_id("accept-button"))
     desk.expect_message("已受理，并委托第三方咨询评估机构评估。")
     desk.expect_state("第三方评估中")
-    expect(page.get_by_test_id("approval-path")).to_have_text(path_label)
+    expect(page.get_by_test_id("approval-path")).to_contain_text(path_label)
+    expect(page.get_by_test_id("approval-path")).to_contain_text("第九条")
     desk.shot("drc-accepted")
     # the rule decision of the acceptance keeps the Art. 9 finding
     with page.expect_navigation():

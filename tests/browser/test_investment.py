@@ -143,7 +143,7 @@ def test_investment_plan_budget_reconciliation_and_changes(
     with page.expect_navigation():
         page.get_by_role("link", name=project.name).first.click()
     with page.expect_navigation():
-        page.get_by_role("link", name="合同与资金").click()
+        page.get_by_role("link", name="资金与变更").click()
     expect(page.get_by_test_id("project-header")).to_contain_text(code)
     expect(page.get_by_test_id("plan-and-budget")).to_contain_text(f"{year}年计划")
     with page.expect_navigation():
