@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -632,9 +633,9 @@ def resource_request(request, pk):
 # -- sharing (Art. 14) ------------------------------------------------------------------------
 
 SHARING_BOXES = {
-    "mine": "我的共享申请",
-    "incoming": "待我答复",
-    "all": "共享申请总览",
+    "mine": _("我的共享申请"),
+    "incoming": _("待我答复"),
+    "all": _("共享申请总览"),
 }
 
 

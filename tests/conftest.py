@@ -97,3 +97,14 @@ def wj_walker(planned):
     from projects.walk import Walker
 
     return Walker(planned, "wj_tianbao")
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Each test starts in the default language: a request that switched to English must not
+    leak into the next test run by the same worker thread."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
