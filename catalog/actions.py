@@ -194,6 +194,11 @@ def update_system(system, *, acting_user, **fields) -> InformationSystem:
         return system
     for key, value in clean.items():
         setattr(system, key, value)
+    if "network" in changed and system.network == Network.ISOLATED:
+        # an approval of Art. 31 covers the isolated network it was given for: a system that
+        # becomes isolated (again) needs BDB's review and the city government's approval anew
+        system.isolation_bdb_reviewed_on = None
+        system.isolation_gov_approved_on = None
     system.save()
     record_event(
         ActionCode.SYSTEM_UPDATED,

@@ -9,10 +9,14 @@ a system failing R31.2 or R32.1 cannot have a new or expansion project).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import gc
 import uuid
 from collections import defaultdict
 
+from django.db import connections, router, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,25 +85,67 @@ def _iso(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def load_facts(system_ids=None) -> dict[int, dict]:
-    """Facts of the given systems (all when None), in seven queries whatever their number."""
-    systems = InformationSystem.objects.all()
+DATE_FIELDS = (
+    "isolation_bdb_reviewed_on",
+    "isolation_gov_approved_on",
+    "mlps_evaluated_on",
+    "crypto_assessed_on",
+    "last_maintained_on",
+)
+
+
+FACT_KEYS = ("system_id", *SYSTEM_FIELDS[1:])
+BOOL_FIELDS = ("catalogued", "major_hazard", "detached_from_business")
+
+
+def _raw_rows(queryset):
+    """The rows of a values_list queryset straight from the cursor: the ORM's per-value
+    converters (dates, booleans) cost more than the facts of 100,000 systems are worth. Dates
+    come back as the driver gives them (date objects, or ISO text), both handled by ``_iso``;
+    booleans may be 0/1 (SQLite) and are turned into bool by the caller."""
+    sql, params = queryset.query.sql_with_params()
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(10_000):
+            yield from chunk
+
+
+@contextlib.contextmanager
+def _without_cyclic_gc():
+    """Building 100,000 fact dicts (and decisions) triggers the cyclic garbage collector again
+    and again over every live object, which doubles the time; nothing built here is cyclic."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_facts(system_ids=None, *, today: dt.date | None = None) -> dict[int, dict]:
+    """Facts of the given systems (all when None) as of ``today``, in a fixed number of set
+    queries whatever their number. For a subset the related rows are restricted to it; for
+    all systems no id list is sent to the database (joins and subqueries instead)."""
+    with _without_cyclic_gc():
+        return _load_facts(system_ids, today or timezone.localdate())
+
+
+def _load_facts(system_ids, today: dt.date) -> dict[int, dict]:
+    systems = InformationSystem.objects.order_by()
+    ids = None
     if system_ids is not None:
-        systems = systems.filter(pk__in=list(system_ids))
-    rows = list(systems.values_list(*SYSTEM_FIELDS))
+        ids = list(system_ids)
+        systems = systems.filter(pk__in=ids)
     facts: dict[int, dict] = {}
     units = set()
-    for row in rows:
-        f = dict(zip(SYSTEM_FIELDS, row, strict=True))
-        f["system_id"] = f.pop("pk")
-        for key in (
-            "isolation_bdb_reviewed_on",
-            "isolation_gov_approved_on",
-            "mlps_evaluated_on",
-            "crypto_assessed_on",
-            "last_maintained_on",
-        ):
+    for row in _raw_rows(systems.values_list(*SYSTEM_FIELDS)):
+        f = dict(zip(FACT_KEYS, row, strict=True))
+        for key in DATE_FIELDS:
             f[key] = _iso(f[key])
+        for key in BOOL_FIELDS:
+            f[key] = bool(f[key])
         f.update(
             failed_acceptance=[],
             unit_pending=[],
@@ -109,31 +155,34 @@ def load_facts(system_ids=None) -> dict[int, dict]:
         )
         facts[f["system_id"]] = f
         units.add(f["unit_id"])
-    ids = list(facts)
-    if not ids:
+    if not facts:
         return facts
     _failed_acceptance(facts, ids)
     _unit_pending(facts, units)
-    _overdue_requests(facts, ids)
+    _overdue_requests(facts, ids, today)
     _private_only(facts, ids)
     _duplicates(facts, ids)
     return facts
 
 
+def _links(ids):
+    """The system ↔ data resource links, restricted to ``ids`` when given."""
+    links = DataResource.systems.through.objects.order_by()
+    return links if ids is None else links.filter(informationsystem_id__in=ids)
+
+
 def _failed_acceptance(facts, ids):
     from delivery.models import Delivery
 
-    through = InformationSystem.projects.through
-    failed = dict(
-        Delivery.objects.filter(om_ineligible=True).values_list("project_id", "project__code")
-    )
-    if not failed:
-        return
-    for system_id, project_id in through.objects.filter(project_id__in=list(failed)).values_list(
-        "informationsystem_id", "project_id"
+    through = InformationSystem.projects.through.objects.order_by()
+    if ids is not None:
+        through = through.filter(informationsystem_id__in=ids)
+    failed = Delivery.objects.filter(om_ineligible=True).values("project_id")
+    for system_id, code in through.filter(project_id__in=failed).values_list(
+        "informationsystem_id", "project__code"
     ):
         if system_id in facts:
-            facts[system_id]["failed_acceptance"].append(failed[project_id])
+            facts[system_id]["failed_acceptance"].append(code)
 
 
 def _unit_pending(facts, units):
@@ -142,65 +191,94 @@ def _unit_pending(facts, units):
         integration_status=IntegrationStatus.PENDING
     ).values_list("unit_id", "code"):
         pending[unit_id].append(code)
+    for unit_id in pending:
+        pending[unit_id].sort()
     for f in facts.values():
-        f["unit_pending"] = sorted(pending.get(f["unit_id"], []))
+        # the same (sorted) list for every system of the unit: read-only
+        f["unit_pending"] = pending.get(f["unit_id"], [])
 
 
-def _overdue_requests(facts, ids):
-    today = timezone.localdate()
-    through = DataResource.systems.through
+def _overdue_requests(facts, ids, today):
+    overdue = SharingRequest.objects.filter(state=SharingState.PENDING, due_on__lt=today)
     counts = dict(
-        SharingRequest.objects.filter(state=SharingState.PENDING, due_on__lt=today)
+        overdue.order_by()
         .values("resource_id")
         .annotate(n=Count("id"))
         .values_list("resource_id", "n")
     )
     if not counts:
         return
-    for resource_id, system_id in through.objects.filter(
-        dataresource_id__in=list(counts)
-    ).values_list("dataresource_id", "informationsystem_id"):
+    for resource_id, system_id in (
+        _links(ids)
+        .filter(dataresource_id__in=overdue.values("resource_id"))
+        .values_list("dataresource_id", "informationsystem_id")
+    ):
         if system_id in facts:
             facts[system_id]["overdue_requests"] += counts[resource_id]
 
 
 def _private_only(facts, ids):
-    through = DataResource.systems.through
-    for system_id, code in through.objects.filter(
-        dataresource__share_type=ShareType.UNCONDITIONAL,
-        dataresource__open_scope=OpenScope.NAMED,
-    ).values_list("informationsystem_id", "dataresource__resource_code"):
+    for system_id, code in (
+        _links(ids)
+        .filter(
+            dataresource__share_type=ShareType.UNCONDITIONAL,
+            dataresource__open_scope=OpenScope.NAMED,
+        )
+        .values_list("informationsystem_id", "dataresource__resource_code")
+    ):
         if system_id in facts:
             facts[system_id]["private_only"].append(code)
 
 
 def _duplicates(facts, ids):
     """Items of a system's resources whose key (normalised name + data type) is also an item
-    of an authoritative resource of another unit: collected again instead of shared."""
-    authoritative = defaultdict(set)  # key -> {(unit_id, resource_code)}
-    for key, unit_id, code in InformationItem.objects.filter(
-        resource__is_authoritative=True
-    ).values_list("key", "resource__provider_id", "resource__resource_code"):
-        authoritative[key].add((unit_id, code))
-    if not authoritative:
+    of an authoritative resource of another unit: collected again instead of shared. The
+    finding names the item, the authoritative resource, its item and its systems."""
+    authoritative = InformationItem.objects.filter(resource__is_authoritative=True)
+    sources = defaultdict(list)  # key -> [(resource_code, unit_id, item name, resource_id)]
+    for key, unit_id, code, name, resource_id in authoritative.order_by().values_list(
+        "key", "resource__provider_id", "resource__resource_code", "name", "resource_id"
+    ):
+        sources[key].append((code, unit_id, name, resource_id))
+    if not sources:
         return
-    through = DataResource.systems.through
-    system_of = defaultdict(list)
-    for resource_id, system_id in through.objects.values_list(
-        "dataresource_id", "informationsystem_id"
+    for key in sources:
+        sources[key].sort()
+    source_systems = defaultdict(list)
+    for resource_id, code in (
+        DataResource.systems.through.objects.filter(dataresource__is_authoritative=True)
+        .order_by("informationsystem__code")
+        .values_list("dataresource_id", "informationsystem__code")
     ):
-        if system_id in facts:
-            system_of[resource_id].append(system_id)
-    for resource_id, name, key, unit_id, is_auth in InformationItem.objects.filter(
-        key__in=list(authoritative), resource__is_authoritative=False
-    ).values_list(
-        "resource_id", "name", "key", "resource__provider_id", "resource__is_authoritative"
+        source_systems[resource_id].append(code)
+    copies = InformationItem.objects.filter(
+        resource__is_authoritative=False, key__in=authoritative.values("key")
+    )
+    collected = defaultdict(list)  # resource_id -> [(item name, key, provider unit)]
+    for resource_id, name, key, unit_id in copies.order_by("id").values_list(
+        "resource_id", "name", "key", "resource__provider_id"
     ):
-        sources = [(u, c) for u, c in authoritative[key] if u != unit_id]
-        if not sources or is_auth:
+        collected[resource_id].append((name, key, unit_id))
+    for resource_id, system_id in (
+        _links(ids)
+        .filter(dataresource_id__in=copies.values("resource_id"))
+        .values_list("dataresource_id", "informationsystem_id")
+    ):
+        f = facts.get(system_id)
+        if f is None:
             continue
-        for system_id in system_of.get(resource_id, []):
-            facts[system_id]["duplicates"].append({"item": name, "source": sources[0][1]})
+        for name, key, unit_id in collected.get(resource_id, ()):
+            source = next((s for s in sources[key] if s[1] != unit_id), None)
+            if source is None:  # the authoritative unit's own copies are not duplicates
+                continue
+            f["duplicates"].append(
+                {
+                    "item": name,
+                    "source": source[0],
+                    "source_item": source[2],
+                    "source_systems": source_systems.get(source[3], []),
+                }
+            )
 
 
 # -- rules -------------------------------------------------------------------------------------
@@ -270,7 +348,12 @@ def not_sharing(ctx):
             facts={"resources": f["private_only"]},
         )
     if f["duplicates"]:
-        names = "、".join(f"{d['item']}（权威来源 {d['source']}）" for d in f["duplicates"][:5])
+        names = "、".join(
+            f"{d['item']}（权威来源：资源 {d['source']} 的“{d['source_item']}”"
+            + (f"，系统 {'、'.join(d['source_systems'])}" if d.get("source_systems") else "")
+            + "）"
+            for d in f["duplicates"][:5]
+        )
         yield violation(
             f"系统“{f['name']}”重复采集已有权威来源的数据：{names}（第三十一条）。",
             remedy="请改为通过共享获取上述数据，停止重复采集。",
@@ -278,10 +361,15 @@ def not_sharing(ctx):
         )
 
 
-def _overdue(on_iso, months, today) -> bool:
-    if not on_iso:
-        return True
-    return add_months(dt.date.fromisoformat(on_iso), int(months)) < today
+@functools.lru_cache(maxsize=8192)
+def _period_passed(on_iso: str, months: int, today_iso: str) -> bool:
+    # cached: assessment dates repeat across systems, and a yearly run asks 200,000 times
+    return add_months(dt.date.fromisoformat(on_iso), months) < dt.date.fromisoformat(today_iso)
+
+
+@functools.lru_cache(maxsize=64)
+def _months_before(today_iso: str, months: int) -> str:
+    return add_months(dt.date.fromisoformat(today_iso), -months).isoformat()
 
 
 @rule(id="R32.1", article="第三十二条", title=_("不符合密码应用和网络安全要求或存在重大安全隐患"))
@@ -343,9 +431,8 @@ def unit_not_integrated(ctx):
 )
 def mlps_period(ctx):
     f = _f(ctx)
-    today = dt.date.fromisoformat(ctx.facts["today"])
     months = ctx.param("mlps_evaluation_period_months")
-    if f["mlps_evaluated_on"] and _overdue(f["mlps_evaluated_on"], months, today):
+    if f["mlps_evaluated_on"] and _period_passed(f["mlps_evaluated_on"], int(months), f["today"]):
         yield violation(
             f"最近一次等保测评为 {f['mlps_evaluated_on']}，已超过 {months} 个月的测评周期（第十七条）。",
             remedy="请尽快开展新一轮等保测评。",
@@ -356,9 +443,8 @@ def mlps_period(ctx):
 @rule(id="R18.1", article="第十八条", title=_("定期开展密码应用安全性评估"), severity=Severity.WARN)
 def crypto_period(ctx):
     f = _f(ctx)
-    today = dt.date.fromisoformat(ctx.facts["today"])
     months = ctx.param("crypto_assessment_period_months")
-    if f["crypto_assessed_on"] and _overdue(f["crypto_assessed_on"], months, today):
+    if f["crypto_assessed_on"] and _period_passed(f["crypto_assessed_on"], int(months), f["today"]):
         yield violation(
             f"最近一次密评为 {f['crypto_assessed_on']}，已超过 {months} 个月的评估周期（第十八条）。",
             remedy="请尽快开展新一轮密评。",
@@ -385,7 +471,6 @@ def system_hosting(ctx):
 @rule(id="R33.1.zombie", article="第三十三条", title=_("僵尸系统迹象"), severity=Severity.WARN)
 def zombie_indicators(ctx):
     f = _f(ctx)
-    today = dt.date.fromisoformat(ctx.facts["today"])
     signs = []
     if f["detached_from_business"]:
         signs.append("与业务脱节")
@@ -393,9 +478,8 @@ def zombie_indicators(ctx):
         signs.append(f"可被“{f['replaceable_by']}”替代")
     if f["monthly_visits"] is not None and f["monthly_visits"] < 10:
         signs.append(f"月访问量仅 {f['monthly_visits']}")
-    if f["last_maintained_on"] and dt.date.fromisoformat(f["last_maintained_on"]) < add_months(
-        today, -12
-    ):
+    # ISO dates compare as strings
+    if f["last_maintained_on"] and f["last_maintained_on"] < _months_before(f["today"], 12):
         signs.append(f"自 {f['last_maintained_on']} 起无运维")
     if f["status"] in (SystemStatus.STOPPED,):
         signs.append("已停用")
@@ -418,22 +502,55 @@ gate(
 # -- decisions ---------------------------------------------------------------------------------
 
 
-def evaluate(facts: dict, policy, today: dt.date) -> tuple[list[dict], list[dict]]:
-    """(blocking findings, warnings) of one system's facts."""
-    ctx = GateContext(subject=None, policy=policy, facts={**facts, "today": today.isoformat()})
+def _findings(ctx, rules) -> tuple[list[dict], list[dict]]:
+    """The rules' violations stamped as ``Rule.evaluate`` would, without building a Finding per
+    rule and system: in a yearly run most of the million rule calls find nothing."""
     reasons, warnings = [], []
-    for rule_id in OM_RULES:
-        for finding in registry.rules[rule_id].evaluate(ctx):
-            (reasons if finding.blocks else warnings).append(
+    for rule_ in rules:
+        for v in rule_.func(ctx) or ():
+            blocks = (v.severity or rule_.severity) == Severity.BLOCK
+            (reasons if blocks else warnings).append(
                 {
-                    "rule_id": finding.rule_id,
-                    "article": finding.article,
-                    "message": finding.message,
-                    "remedy": finding.remedy,
-                    "facts": finding.facts,
+                    "rule_id": rule_.id,
+                    "article": rule_.article,
+                    "message": v.message,
+                    "remedy": v.remedy,
+                    "facts": v.facts,
                 }
             )
     return reasons, warnings
+
+
+def evaluate(facts: dict, policy, today: dt.date) -> tuple[list[dict], list[dict]]:
+    """(blocking findings, warnings) of one system's facts."""
+    ctx = GateContext(subject=None, policy=policy, facts={**facts, "today": today.isoformat()})
+    return _findings(ctx, [registry.rules[rule_id] for rule_id in OM_RULES])
+
+
+STORED_FIELDS = (
+    "system",
+    "budget_year",
+    "eligible",
+    "reasons",
+    "warnings",
+    "policy",
+    "run",
+    "decided_at",
+)
+
+
+def _insert_decisions(connection, rows) -> None:
+    """One prepared INSERT executed for every row (``executemany``): a yearly run writes one row
+    per system, and model instances with per-field preparation (``bulk_create``) cost more than
+    evaluating the rules. Values are adapted once by the backend's own operations (JSON,
+    datetime), so SQLite and PostgreSQL store what the ORM would."""
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(OMDecision._meta.get_field(f).column) for f in STORED_FIELDS)
+    marks = ", ".join(["%s"] * len(STORED_FIELDS))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {qn(OMDecision._meta.db_table)} ({columns}) VALUES ({marks})", rows
+        )
 
 
 def decide(budget_year: int, *, system_ids=None, today: dt.date | None = None, batch=5000) -> dict:
@@ -441,30 +558,41 @@ def decide(budget_year: int, *, system_ids=None, today: dt.date | None = None, b
     OMDecision each, stamped with the municipal policy in force and a run id."""
     today = today or timezone.localdate()
     policy = policy_in_force(None, today)
-    facts = load_facts(system_ids)
+    facts = load_facts(system_ids, today=today)
     run = f"{budget_year}-{uuid.uuid4().hex[:12]}"
-    now = timezone.now()
+    connection = connections[router.db_for_write(OMDecision)]
+    ops = connection.ops
+    decided_at = ops.adapt_datetimefield_value(timezone.now())
+    empty = ops.adapt_json_value([], None)
+    today_iso = today.isoformat()
+    # One context for the whole run, its facts swapped per system: the rules only read them.
+    ctx = GateContext(subject=None, policy=policy, facts={})
+    rules = [registry.rules[rule_id] for rule_id in OM_RULES]
     rows, eligible = [], 0
-    for system_id, f in facts.items():
-        reasons, warnings = evaluate(f, policy, today)
-        eligible += not reasons
-        rows.append(
-            OMDecision(
-                system_id=system_id,
-                budget_year=budget_year,
-                eligible=not reasons,
-                reasons=reasons,
-                warnings=warnings,
-                policy=policy,
-                run=run,
-                decided_at=now,
+    # a run is stored whole or not at all
+    with transaction.atomic(using=connection.alias), _without_cyclic_gc():
+        for system_id, f in facts.items():
+            f["today"] = today_iso
+            ctx.facts = f
+            reasons, warnings = _findings(ctx, rules)
+            eligible += not reasons
+            rows.append(
+                (
+                    system_id,
+                    budget_year,
+                    not reasons,
+                    ops.adapt_json_value(reasons, None) if reasons else empty,
+                    ops.adapt_json_value(warnings, None) if warnings else empty,
+                    policy.pk,
+                    run,
+                    decided_at,
+                )
             )
-        )
-        if len(rows) >= batch:
-            OMDecision.objects.bulk_create(rows)
-            rows = []
-    if rows:
-        OMDecision.objects.bulk_create(rows)
+            if len(rows) >= batch:
+                _insert_decisions(connection, rows)
+                rows = []
+        if rows:
+            _insert_decisions(connection, rows)
     return {"run": run, "systems": len(facts), "eligible": eligible, "policy": policy.code}
 
 
@@ -473,7 +601,7 @@ def system_blocks_new_projects(system_ids) -> dict[int, list[dict]]:
     today = timezone.localdate()
     policy = policy_in_force(None, today)
     out = {}
-    for system_id, f in load_facts(system_ids).items():
+    for system_id, f in load_facts(system_ids, today=today).items():
         ctx = GateContext(subject=None, policy=policy, facts={**f, "today": today.isoformat()})
         found = [
             finding.as_dict()

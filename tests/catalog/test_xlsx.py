@@ -107,3 +107,96 @@ def test_resource_import_validates_share_rules_and_round_trips(personas):
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
     ws = load_workbook(io.BytesIO(exported)).active
     assert ws.freeze_panes == "A2" and ws["A1"].value == "资源代码"
+
+
+RESOURCE_HEADER = [h for h, _f, _c in xlsx.RESOURCE_COLUMNS]
+
+
+def _resource_row(code, provider, items, systems="", **over):
+    data = dict(zip(RESOURCE_HEADER, [""] * len(RESOURCE_HEADER), strict=True))
+    data.update(
+        {
+            "资源代码": f"A01/{code}",
+            "分类代码": "A01",
+            "资源属性": "基础信息资源",
+            "资源名称": f"资源{code}",
+            "资源提供方": provider,
+            "资源摘要": "摘要",
+            "资源格式": "数据库",
+            "信息项": items,
+            "共享类型": "无条件共享",
+            "共享方式": "共享平台方式（接口）",
+            "开放类型": "不予开放",
+            "更新周期": "每日",
+            "提供系统编码": systems,
+        }
+    )
+    data.update(over)
+    return [data[h] for h in RESOURCE_HEADER]
+
+
+def test_R31_2_imported_items_are_normalised_for_duplicate_collection(personas):
+    # given systems of 市卫生健康委 and 市教委 imported from xlsx
+    from catalog import actions
+    from catalog.demo import register
+
+    register(personas.wj_officer, "WJ-1", "全民健康信息平台", curate_by=personas.bdb)
+    register(personas.jw_officer, "JW-1", "学生资助管理系统", curate_by=personas.bdb)
+    # when 市卫生健康委 imports the authoritative 人口 resource and 市教委 a resource whose
+    # item is written "身份证　号" (full-width space) and "ＩＤ" in full-width letters
+    wj = xlsx.import_resources(
+        _book(
+            [
+                RESOURCE_HEADER,
+                _resource_row(
+                    "000001", "市卫生健康委", "身份证号:字符:18；ID:字符", "WJ-1", 权威数据源="是"
+                ),
+            ]
+        ),
+        acting_user=personas.wj_officer,
+    )
+    jw = xlsx.import_resources(
+        _book(
+            [
+                RESOURCE_HEADER,
+                _resource_row("000002", "市教委", "身份证\u3000号:字符:18；ＩＤ:字符", "JW-1"),
+            ]
+        ),
+        acting_user=personas.jw_officer,
+    )
+    assert (wj.created, jw.created, wj.errors, jw.errors) == (1, 1, [], [])
+    keys = list(
+        DataResource.objects.get(resource_code="A01/000002").items.values_list("key", flat=True)
+    )
+    assert keys == ["身份证号|char", "id|char"]
+    # then 市教委's system is refused for duplicate collection, naming both items
+    result = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
+    from catalog.models import OMDecision
+
+    by = {d.system.code: d for d in OMDecision.objects.filter(run=result["run"])}
+    assert by["WJ-1"].eligible and not by["JW-1"].eligible
+    (reason,) = by["JW-1"].reasons
+    assert reason["rule_id"] == "R31.2"
+    assert {d["item"] for d in reason["facts"]["duplicates"]} == {"身份证\u3000号", "ＩＤ"}
+
+
+def test_R15_1_resource_import_rejects_systems_of_another_unit(personas):
+    from catalog.demo import register
+
+    register(personas.wj_officer, "WJ-1", "全民健康信息平台")
+    result = xlsx.import_resources(
+        _book([RESOURCE_HEADER, _resource_row("000003", "市教委", "学籍号:字符", "WJ-1")]),
+        acting_user=personas.jw_officer,
+    )
+    assert result.created == 0
+    assert [(e["row"], e["column"]) for e in result.errors] == [(2, "提供系统编码")]
+
+
+def test_R15_1_system_import_updates_only_what_changed(personas):
+    file = _book([SYSTEM_HEADER, _system_row("JW-010")])
+    assert xlsx.import_systems(file, acting_user=personas.jw_officer).created == 1
+    changed = _book([SYSTEM_HEADER, _system_row("JW-010", 系统名称="新名称", 等保级别="3")])
+    result = xlsx.import_systems(changed, acting_user=personas.jw_officer)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
+    system = InformationSystem.objects.get(code="JW-010")
+    assert (system.name, system.mlps_level) == ("新名称", 3)

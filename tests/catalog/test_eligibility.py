@@ -1,0 +1,126 @@
+"""O&M decisions as records (Art. 28, 31-33): each is stored with the policy version, every run
+is kept (a system's history), facts load in a fixed number of queries, and only Finance or BDB
+decide."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog import actions, eligibility
+from catalog.demo import ask, make_overdue, publish_resource, register
+from catalog.models import OMDecision
+from core.enums import ActionCode
+from core.errors import ActionForbidden, ActionInvalid
+from core.models import LedgerEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two(personas):
+    ok = register(personas.jw_officer, "JW-OK", "教育管理公共服务平台", curate_by=personas.bdb)
+    bad = register(personas.jw_officer, "JW-BAD", "教育统计分析系统")  # not curated
+    return ok, bad
+
+
+def test_R31_3_decision_is_stored_with_policy_version_and_ledger_event(personas, two):
+    result = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
+    assert result["systems"] == 2 and result["eligible"] == 1
+    assert result["policy"] == "cq-municipal-2021"
+    rows = OMDecision.objects.filter(run=result["run"])
+    assert {d.policy.code for d in rows} == {"cq-municipal-2021"}
+    assert {d.budget_year for d in rows} == {2027}
+    event = LedgerEvent.objects.get(action=ActionCode.OM_DECIDED)
+    assert event.policy_version == "cq-municipal-2021" and event.object_id == result["run"]
+    assert event.actor_id == personas.finance.pk
+
+
+def test_R31_3_deciding_twice_keeps_both_runs_as_history(personas, two):
+    _ok, bad = two
+    first = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
+    actions.curate_system(bad, acting_user=personas.bdb)
+    second = actions.decide_om_funding(acting_user=personas.bdb, budget_year=2027)
+    assert first["run"] != second["run"]
+    assert OMDecision.objects.count() == 4
+    # the system's history, newest first: refused then eligible after curation
+    history = list(OMDecision.objects.filter(system=bad).order_by("-decided_at", "-id"))
+    assert [h.run for h in history] == [second["run"], first["run"]]
+    assert [h.eligible for h in history] == [True, False]
+    assert history[1].reasons[0]["rule_id"] == "R31.3"
+
+
+def test_R31_3_system_history_is_scoped_to_its_unit(personas, two):
+    actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
+    assert OMDecision.objects.for_user(personas.jw_officer).count() == 2
+    assert OMDecision.objects.for_user(personas.wj_officer).count() == 0
+    assert OMDecision.objects.for_user(personas.finance).count() == 2
+
+
+def test_R31_3_only_finance_or_bdb_decide(personas, two):
+    with pytest.raises(ActionForbidden):
+        actions.decide_om_funding(acting_user=personas.jw_officer, budget_year=2027)
+    with pytest.raises(ActionInvalid):
+        actions.decide_om_funding(acting_user=personas.finance, budget_year="明年")
+    assert not OMDecision.objects.exists()
+
+
+def test_R31_3_decide_for_some_systems_only(personas, two):
+    ok, _bad = two
+    result = actions.decide_om_funding(
+        acting_user=personas.finance, budget_year=2027, system_ids=[ok.pk]
+    )
+    assert result["systems"] == 1 and result["eligible"] == 1
+
+
+def test_R31_2_facts_load_in_a_fixed_number_of_queries(personas):
+    # given systems with every kind of fact, loading all costs as many queries as loading one
+    source = register(personas.wj_officer, "WJ-1", "全员人口平台", curate_by=personas.bdb)
+    population = publish_resource(
+        personas.wj_officer,
+        "A01.01/000001",
+        "全员人口基础信息",
+        ["身份证号:char:18"],
+        systems=[source],
+        is_authoritative=True,
+    )
+    make_overdue(ask(personas.jw_officer, population, "核验"))
+    for n in range(6):
+        system = register(personas.jw_officer, f"JW-{n}", f"系统{n}", curate_by=personas.bdb)
+        publish_resource(
+            personas.jw_officer,
+            f"A02.01/00000{n}",
+            f"资源{n}",
+            ["身份证号:char:18"],
+            systems=[system],
+            open_scope="named",
+            open_type="conditional",
+            named_recipients="某公司",
+        )
+    with CaptureQueriesContext(connection) as one:
+        eligibility.load_facts([source.pk])
+    with CaptureQueriesContext(connection) as every:
+        facts = eligibility.load_facts()
+    assert len(every) == len(one) <= 12
+    f = facts[source.pk]
+    assert f["overdue_requests"] == 1
+    for n in range(6):
+        jw = next(v for v in facts.values() if v["code"] == f"JW-{n}")
+        assert jw["private_only"] == [f"A02.01/00000{n}"]
+        assert [d["source"] for d in jw["duplicates"]] == ["A01.01/000001"]
+
+
+def test_R31_2_subset_facts_agree_with_all_facts(personas):
+    source = register(personas.wj_officer, "WJ-1", "全员人口平台", curate_by=personas.bdb)
+    publish_resource(
+        personas.wj_officer,
+        "A01.01/000001",
+        "全员人口基础信息",
+        ["身份证号:char:18"],
+        systems=[source],
+        is_authoritative=True,
+    )
+    copy = register(personas.jw_officer, "JW-1", "资助系统", curate_by=personas.bdb)
+    publish_resource(
+        personas.jw_officer, "A02.01/000001", "资助", ["身份证号:char:18"], systems=[copy]
+    )
+    assert eligibility.load_facts([copy.pk])[copy.pk] == eligibility.load_facts()[copy.pk]
