@@ -69,7 +69,9 @@ def _returned_and_rejected(walker, people):
         review,
         acting_user=people["dsj_shenhe"],
         decision="reject",
-        criteria={c: {"verdict": "fail", "opinion": "不符合集约化要求。"} for c in ListCriterion.values},
+        criteria={
+            c: {"verdict": "fail", "opinion": "不符合集约化要求。"} for c in ListCriterion.values
+        },
         opinion="应依托数字重庆云部署，不新建独立机房（第二十条），不予列入。",
     )
 

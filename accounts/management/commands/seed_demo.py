@@ -3,17 +3,11 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, PEOPLE, seed_directory
+from catalog.demo import seed_catalog
 from delivery.demo import seed_delivery
 from investment.demo import seed_investment
 from planning.demo import seed_planning
 from projects.demo import seed_projects
-
-try:  # the catalog demo is seeded when its module is present
-    from catalog.demo import seed_catalog
-except ModuleNotFoundError as exc:  # pragma: no cover
-    if exc.name != "catalog.demo":
-        raise
-    seed_catalog = None
 
 
 class Command(BaseCommand):
@@ -25,8 +19,7 @@ class Command(BaseCommand):
         seed_projects(people)
         seed_investment(people)
         seed_delivery(people)
-        if seed_catalog is not None:
-            seed_catalog(people)
+        seed_catalog(people)
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )
