@@ -9,7 +9,10 @@ from core.enums import ActionCode
 from core.ledger import record_event, verify_ledger
 from core.models import LedgerEvent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_parallel_appends_form_a_single_valid_chain():
