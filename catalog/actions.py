@@ -178,6 +178,26 @@ def register_system(*, acting_user, unit, code, **fields) -> InformationSystem:
     return system
 
 
+# Fields that need a partner once set: (field, value that needs it or None for "any", partner,
+# message). Checked on the values the entry will have after the update, so a partial update
+# cannot leave an entry that a full form would refuse.
+PAIRS = (
+    ("hosting", "other", "hosting_justification", "未部署在数字重庆云的，须说明理由（第二十条）。"),
+    ("major_hazard", True, "hazard_note", "存在重大安全隐患的，请说明隐患情况。"),
+    ("mlps_result", None, "mlps_evaluated_on", "登记等保测评结论时须填写测评日期。"),
+    ("crypto_result", None, "crypto_assessed_on", "登记密评结论时须填写评估日期。"),
+)
+
+
+def _check_pairs(system, clean, errors) -> None:
+    for field, needs, partner, message in PAIRS:
+        value = clean.get(field, getattr(system, field))
+        other = clean.get(partner, getattr(system, partner))
+        triggered = bool(value) if needs is None else value == needs
+        if triggered and not (other.strip() if isinstance(other, str) else other):
+            errors.setdefault(partner, message)
+
+
 @action
 def update_system(system, *, acting_user, **fields) -> InformationSystem:
     """The owning unit (or BDB curating) updates a catalog entry; changed fields are recorded."""
@@ -186,6 +206,7 @@ def update_system(system, *, acting_user, **fields) -> InformationSystem:
         raise ActionForbidden("只有所属单位或市大数据发展局可以修改目录信息。")
     errors: dict = {}
     clean = clean_system_fields(fields, errors, partial=True)
+    _check_pairs(system, clean, errors)
     raise_if(errors)
     changed = {
         k: [str(getattr(system, k)), str(v)] for k, v in clean.items() if getattr(system, k) != v
@@ -273,7 +294,12 @@ def review_isolation(system, *, acting_user, approve_on=None) -> InformationSyst
     system = _load_system(system, acting_user)
     if system.network != Network.ISOLATED:
         raise ActionConflict("该系统未登记为孤网，无需审批。")
-    on = valid_past_date(approve_on or today(), "approve_on", "日期", {}) or today()
+    errors: dict = {}
+    on = valid_past_date(approve_on or today(), "approve_on", "日期", errors)
+    raise_if(errors)
+    if acting_user.has_role(Role.BDB_REVIEWER) and system.isolation_bdb_reviewed_on is not None:
+        if not acting_user.has_role(Role.GOV_APPROVER):
+            raise ActionConflict("市大数据发展局已完成初审，等待市政府批准。")
     if acting_user.has_role(Role.BDB_REVIEWER) and system.isolation_bdb_reviewed_on is None:
         if not system.isolation_reason.strip():
             raise ActionInvalid(
@@ -425,9 +451,10 @@ def clean_items(items, errors) -> list[tuple[str, str, int | None]]:
 
 @action
 def save_resource(
-    *, acting_user, provider, items, systems=(), resource=None, **fields
+    *, acting_user, provider, items, systems=None, resource=None, **fields
 ) -> DataResource:
-    """Create or replace a data resource entry of the provider unit with its items."""
+    """Create or replace a data resource entry of the provider unit with its items.
+    ``systems`` (providing systems) is replaced only when given; None keeps them."""
     org = Organisation.objects.filter(pk=pk_of(provider), kind=OrgKind.UNIT).first()
     if org is None or not (
         org.pk in unit_ids_of(acting_user) or acting_user.has_role(Role.BDB_REVIEWER)

@@ -133,6 +133,8 @@ class ActionCode(models.TextChoices):
     SHARING_ANSWERED = "catalog.sharing_answered", _("答复共享申请")
     SHARING_FEEDBACK = "catalog.sharing_feedback", _("反馈共享使用情况")
     OM_DECIDED = "catalog.om_decided", _("生成运维经费决定")
+    ART11_REJECTED = "investment.art11_rejected", _("第十一条事项不予办理")
+    ARCHIVE_EXPORTED = "delivery.archive_exported", _("导出电子档案")
 
 
 class Severity(models.TextChoices):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -735,12 +736,34 @@ def archive(request, pk):
     of the work, do not get its review opinions and decisions."""
     project = get_visible_or_404(Project, request.user, pk=pk)
     content = export_archive(project)
+    _record_archive_export(project, request.user, content)
     return FileResponse(
         io.BytesIO(content),
         as_attachment=True,
         filename=f"{project.code}-电子档案.zip",
         content_type="application/zip",
     )
+
+
+def _record_archive_export(project, user, content: bytes) -> None:
+    """Each export is a ledger event carrying the manifest's SM3: an archive rebuilt later with
+    a rewritten manifest no longer matches what the platform handed out."""
+    import zipfile
+
+    from core.enums import ActionCode
+    from core.ledger import record_event
+
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        manifest_sm3 = zf.read("manifest.sm3").decode().strip()
+    with transaction.atomic():
+        record_event(
+            ActionCode.ARCHIVE_EXPORTED,
+            actor=user,
+            obj=project,
+            organisation=project.unit_id,
+            reason=f"导出电子档案，清单 SM3 {manifest_sm3[:16]}…",
+            data={"manifest_sm3": manifest_sm3, "size": len(content)},
+        )
 
 
 # -- list ------------------------------------------------------------------------------------

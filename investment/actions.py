@@ -582,6 +582,29 @@ def approve_art11(request, *, acting_user, opinion="") -> Art11Request:
 
 
 @action
+def reject_art11(request, *, acting_user, opinion) -> Art11Request:
+    """BDB (before listing) or DRC (before approval) refuses an Art. 11 request, with reasons."""
+    req = _load_art11(request, acting_user)
+    allowed = {
+        Art11State.INITIATED: Role.BDB_REVIEWER,
+        Art11State.LISTED: Role.DRC_OFFICER,
+    }.get(req.state)
+    if allowed is None:
+        raise ActionConflict(f"当前状态为“{req.get_state_display()}”，不能不予办理。")
+    _require_role(acting_user, allowed, "对该第十一条事项作出不予办理决定")
+    errors: dict = {}
+    opinion = text(opinion, "opinion", "不予办理的理由", errors)
+    raise_if(errors)
+    _art11_step(req, acting_user, ActionCode.ART11_REJECTED, Art11State.REJECTED, opinion)
+    notify(
+        reviewers_of(Authority.FINANCE),
+        title=f"第十一条事项不予办理：{req.project.code}",
+        body=opinion,
+    )
+    return req
+
+
+@action
 def budget_art11(request, *, acting_user, subject="") -> Art11Request:
     _require_role(acting_user, Role.FINANCE_OFFICER, "安排第十一条事项预算")
     req = _load_art11(request, acting_user)

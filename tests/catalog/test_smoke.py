@@ -35,3 +35,17 @@ def test_om_decisions_explain_each_reason(personas):
     assert by["S3"].reasons[0]["article"] == "第三十二条"
     facts = eligibility.load_facts([missing.pk])
     assert facts[missing.pk]["catalogued"] is False
+
+
+def test_partial_update_cannot_leave_a_pair_incomplete(personas):
+    import pytest
+
+    from core.errors import ActionInvalid
+
+    system = _system(personas, "S9")
+    with pytest.raises(ActionInvalid) as exc:
+        actions.update_system(system, acting_user=personas.jw_officer, hosting="other")
+    assert "第二十条" in exc.value.errors["hosting_justification"]
+    actions.update_system(
+        system, acting_user=personas.jw_officer, hosting="other", hosting_justification="涉及专网"
+    )

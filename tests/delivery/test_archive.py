@@ -163,3 +163,19 @@ def test_archive_download_only_for_those_who_see_the_project(built, personas, lo
     content = b"".join(response.streaming_content)
     assert zipfile.ZipFile(io.BytesIO(content)).testzip() is None
     assert login(personas.wj_officer).get(url).status_code == 404
+
+
+def test_each_archive_download_is_a_ledger_event_with_the_manifest_sm3(built, personas, client):
+    import io
+    import zipfile
+
+    from core.enums import ActionCode
+    from core.models import LedgerEvent
+
+    project = built(target="documents")
+    client.force_login(personas.jw_officer)
+    response = client.get(f"/delivery/projects/{project.pk}/archive/")
+    content = b"".join(response.streaming_content)
+    manifest_sm3 = zipfile.ZipFile(io.BytesIO(content)).read("manifest.sm3").decode().strip()
+    event = LedgerEvent.objects.get(action=ActionCode.ARCHIVE_EXPORTED, object_id=str(project.pk))
+    assert event.data["manifest_sm3"] == manifest_sm3

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from core.enums import ActionCode
-from core.errors import ActionBlocked, ActionConflict, ActionForbidden
+from core.errors import ActionBlocked, ActionConflict, ActionForbidden, ActionInvalid
 from core.models import LedgerEvent
 from investment import actions, services
 from investment.models import Art11State, BudgetLine, PlanState, PlanVersionKind
@@ -262,3 +262,17 @@ def test_R11_1_approval_refused_while_a_plan_draft_is_open(approved, om, persona
         actions.approve_art11(req, acting_user=personas.drc)
     req.refresh_from_db()
     assert req.state == Art11State.LISTED
+
+
+def test_R11_1_bdb_or_drc_may_refuse_with_reasons(approved, personas):
+    req = initiate(personas, approved)
+    with pytest.raises(ActionForbidden):
+        actions.reject_art11(req, acting_user=personas.drc, opinion="不符合")  # BDB's turn
+    with pytest.raises(ActionInvalid) as exc:
+        actions.reject_art11(req, acting_user=personas.bdb, opinion=" ")
+    assert "不予办理的理由" in exc.value.errors["opinion"]
+    req = actions.reject_art11(req, acting_user=personas.bdb, opinion="不属于申报范围及边界。")
+    assert req.state == Art11State.REJECTED
+    assert LedgerEvent.objects.filter(action=ActionCode.ART11_REJECTED).count() == 1
+    with pytest.raises(ActionConflict):
+        actions.list_art11(req, acting_user=personas.bdb)
