@@ -682,6 +682,16 @@ def ever_listed(project) -> bool:
 @rule(id="R10.1", article="第十条", title=_("纳入年度投资计划的项目范围"))
 def plan_eligibility(ctx):
     project = _p(ctx)
+    if project.suspended_at or project.terminated_at:
+        what = "终止" if project.terminated_at else "暂停"
+        yield violation(
+            f"项目“{project.name}”已被{what}（第二十四条），不能纳入年度投资计划（第十条）。",
+            remedy="暂停解除后再纳入计划。",
+            facts={
+                "suspended": bool(project.suspended_at),
+                "terminated": bool(project.terminated_at),
+            },
+        )
     if project.kind == ProjectKind.OM:
         if not ever_listed(project):
             yield violation(

@@ -283,3 +283,17 @@ def test_R10_3_problems_of_stored_tables_are_found_in_bulk(approved, walker, per
         f"指标“{first.name}”未填写指标值",
         f"定量指标“{second.name}”未填写计量单位或计算公式",
     ]
+
+
+def test_R10_1_a_suspended_project_cannot_enter_the_plan(approved, personas):
+    from django.utils import timezone
+
+    from core.errors import ActionBlocked
+    from projects.models import Project
+
+    Project.objects.filter(pk=approved.pk).update(suspended_at=timezone.now())
+    with pytest.raises(ActionBlocked) as exc:
+        actions.add_plan_entry(
+            acting_user=personas.drc, year=approved.year, project=approved, amount_wan="800"
+        )
+    assert any("第二十四条" in f.message for f in exc.value.findings)
