@@ -108,3 +108,20 @@ def _chinese_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def ensure_reference_data():
+    """Load the reference data that migrations install (policy versions, the indicator tree)
+    when a transactional test's flush removed it. Serialized rollback normally restores it;
+    this makes tests that need it independent of which tests ran before on the worker."""
+    import importlib
+
+    from django.apps import apps
+
+    from investment.models import IndicatorCategory
+    from policy.models import PolicyVersion
+
+    if not PolicyVersion.objects.exists():
+        importlib.import_module("policy.migrations.0002_load_policies").load(apps, None)
+    if not IndicatorCategory.objects.exists():
+        importlib.import_module("investment.migrations.0002_indicator_tree").seed(apps, None)

@@ -36,6 +36,17 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Browser tests run against a live server on a flushed database: make sure the policy
+    versions and the indicator tree are there whatever ran before on this worker."""
+    if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        from tests.conftest import ensure_reference_data
+
+        request.getfixturevalue("transactional_db")
+        ensure_reference_data()
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
