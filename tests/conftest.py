@@ -27,6 +27,7 @@ def password():
 @pytest.fixture
 def people(db):
     """Every demo person by username (see accounts/demo.py)."""
+    ensure_reference_data()
     return seed_directory()
 
 
