@@ -381,10 +381,47 @@ def path_by_threshold(ctx):
     )
 
 
+@rule(
+    id="R14.3.early",
+    article="第十四条",
+    title=_("受理时提示：批复前须有数据资源目录和密码应用方案"),
+    severity=Severity.WARN,
+)
+def catalog_and_crypto_plan_early(ctx):
+    """The same check as R14.3, as a warning when DRC accepts: the unit can still add the
+    documents before approval instead of being returned at the end."""
+    for v in catalog_and_crypto_plan(ctx):
+        yield violation(
+            v.message.replace("不能批复", "批复前须补齐"),
+            remedy="请项目建设单位在评估和联合技术审查期间补充上传。",
+            facts=v.facts,
+        )
+
+
+@rule(
+    id="R19.1.early",
+    article="第十九条",
+    title=_("受理时提示：批复时须说明软硬件产品安全可靠情况"),
+    severity=Severity.WARN,
+)
+def secure_reliable_statement_early(ctx):
+    for v in secure_reliable_statement(ctx):
+        yield violation(v.message, remedy="请项目建设单位在批复前补充说明。", facts=v.facts)
+
+
 gate(
     "projects.accept",
     title=_("受理并委托第三方评估"),
-    rules=["R9.2", "R9.2.consultant", "R14.1", "R14.1.post-evaluation", "R12.1", "R9.1.path"],
+    rules=[
+        "R9.2",
+        "R9.2.consultant",
+        "R14.1",
+        "R14.1.post-evaluation",
+        "R12.1",
+        "R9.1.path",
+        "R14.3.early",
+        "R19.1.early",
+    ],
     action="projects.actions.accept_project",
 )
 

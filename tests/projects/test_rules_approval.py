@@ -669,3 +669,22 @@ def test_R19_1_statement_present_passes(walker, personas):
     project = walker.walk(walker.create(NEW, "800"), S.DRC_REVIEW)
     approve(project, personas.drc)()
     assert "R19.1" not in rule_ids(last_decision("projects.approve").findings)
+
+
+def test_R14_3_and_R19_1_warned_at_acceptance_so_the_unit_can_complete_in_time(walker, personas):
+    """DRC's acceptance does not block on them, but says what approval will require."""
+    from policy.models import Decision, Outcome
+
+    project = walker.create("学生资助精准认定系统", "800", secure_reliable_statement="")
+    project = walker.walk(project, "listed")
+    walker.chapters(project)
+    project = walker.accept(project)
+    assert project.state == "evaluation"
+    decision = Decision.objects.filter(gate="projects.accept", subject_id=str(project.pk)).latest(
+        "created_at"
+    )
+    assert decision.outcome == Outcome.WARN
+    early = {f["rule_id"]: f for f in decision.findings}
+    assert "数据资源目录" in early["R14.3.early"]["message"]
+    assert early["R14.3.early"]["article"] == "第十四条"
+    assert early["R19.1.early"]["article"] == "第十九条"
