@@ -1677,6 +1677,9 @@ EN = {
     "本月尚未提交监理报告（第二十二条）。": "No supervision report this month yet (Article 22).",
     "开展后评价：%(code)s《%(name)s》": 'Carry out post-evaluation: %(code)s "%(name)s"',
     "受委托开展第三方后评价（第三十条）。": "Commissioned to carry out a third-party post-evaluation (Article 30).",
+    "第十一条事项不予办理": "Article 11 matter refused",
+    "受理时提示：批复前须有数据资源目录和密码应用方案": "Reminder at acceptance: a data resource catalog and a cryptography application plan are required before approval",
+    "受理时提示：批复时须说明软硬件产品安全可靠情况": "Reminder at acceptance: the secure-and-reliable status of products must be stated at approval",
     # ---- catalog ----
     "目录、共享与运维经费": "Catalogs, sharing and O&M funding",
     "竣工验收未通过的不得安排运维经费": "No O&M funding after failed completion acceptance",
