@@ -20,7 +20,6 @@ from ninja.responses import Status
 from accounts.scoping import for_user, get_visible_or_404
 from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.dates import today
-from core.errors import ActionForbidden
 from projects.visibility import reads_all_projects, unit_ids_of
 
 from . import actions, xlsx
@@ -57,14 +56,6 @@ XLSX_RESPONSE = {
         }
     }
 }
-
-
-def run(func, *args, **kwargs):
-    """Call an action; an ``ActionForbidden`` answers 404 like a missing object."""
-    try:
-        return func(*args, **kwargs)
-    except ActionForbidden as exc:
-        raise Http404 from exc
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -186,7 +177,7 @@ def systems_export(
 def systems_import(request, file: File[UploadedFile]):
     """上传 .xlsx（表头同导出文件）。每行单独校验：有错误的行不导入，逐单元格返回原因
     （行号、列名、原因），其余行保存；编码已存在的行只在内容不同时更新，重复导入不会重复写入。"""
-    return _import_out(run(xlsx.import_systems, file, acting_user=request.auth))
+    return _import_out(xlsx.import_systems(file, acting_user=request.auth))
 
 
 @router.get(
@@ -203,7 +194,7 @@ def system_create(request, payload: SystemIn):
     纳入总目录（第十五条）。校验错误返回 422 及逐字段的中文说明。"""
     fields = payload.model_dump(exclude_none=True)
     unit, code = fields.pop("unit"), fields.pop("code")
-    obj = run(actions.register_system, acting_user=request.auth, unit=unit, code=code, **fields)
+    obj = actions.register_system(acting_user=request.auth, unit=unit, code=code, **fields)
     return Status(201, _systems(request.auth).get(pk=obj.pk))
 
 
@@ -219,7 +210,7 @@ def system_update(request, system_id: int, payload: SystemFieldsIn):
     for key, partner in PAIRED_FIELDS:
         if key in fields and partner not in fields:
             fields[partner] = getattr(obj, partner)
-    run(actions.update_system, obj.pk, acting_user=request.auth, **fields)
+    actions.update_system(obj.pk, acting_user=request.auth, **fields)
     return _systems(request.auth).get(pk=obj.pk)
 
 
@@ -231,8 +222,7 @@ def system_update(request, system_id: int, payload: SystemFieldsIn):
 def system_curate(request, system_id: int, payload: CurateIn):
     """市大数据发展局审核纳入（或移出）总目录。未纳入总目录的系统不予安排运维经费（第三十一条）。"""
     obj = get_visible_or_404(InformationSystem, request.auth, pk=system_id)
-    run(
-        actions.curate_system,
+    actions.curate_system(
         obj.pk,
         acting_user=request.auth,
         catalogued=payload.catalogued,
@@ -251,7 +241,7 @@ def system_isolation_review(request, system_id: int, payload: IsolationReviewIn 
     例外）。审批步骤由操作人的角色决定；非孤网返回 409。"""
     obj = get_visible_or_404(InformationSystem, request.auth, pk=system_id)
     approve_on = payload.approve_on if payload else None
-    run(actions.review_isolation, obj.pk, acting_user=request.auth, approve_on=approve_on)
+    actions.review_isolation(obj.pk, acting_user=request.auth, approve_on=approve_on)
     return _systems(request.auth).get(pk=obj.pk)
 
 
@@ -321,7 +311,7 @@ def resources_export(
 )
 def resources_import(request, file: File[UploadedFile]):
     """上传 .xlsx（表头同导出文件）；规则同系统目录导入。"""
-    return _import_out(run(xlsx.import_resources, file, acting_user=request.auth))
+    return _import_out(xlsx.import_resources(file, acting_user=request.auth))
 
 
 @router.get(
@@ -340,7 +330,7 @@ def resource_create(request, payload: ResourceIn):
     依据；校验错误返回 422，``errors`` 逐字段（信息项为 ``items.<序号>.<字段>``）说明。"""
     fields = payload.model_dump()
     items = fields.pop("items")
-    obj = run(actions.save_resource, acting_user=request.auth, items=items, **fields)
+    obj = actions.save_resource(acting_user=request.auth, items=items, **fields)
     return Status(201, _resources(request.auth).get(pk=obj.pk))
 
 
@@ -354,8 +344,7 @@ def resource_update(request, resource_id: int, payload: ResourceIn):
     obj = get_visible_or_404(DataResource, request.auth, pk=resource_id)
     fields = payload.model_dump()
     items = fields.pop("items")
-    run(
-        actions.save_resource,
+    actions.save_resource(
         acting_user=request.auth,
         items=items,
         resource=obj.pk,
@@ -409,8 +398,7 @@ def sharing_request(request, payload: SharingIn):
         if not units:
             raise Http404
         requester = units[0]
-    req = run(
-        actions.request_sharing,
+    req = actions.request_sharing(
         acting_user=request.auth,
         resource=payload.resource,
         requester=requester,
@@ -427,8 +415,7 @@ def sharing_request(request, payload: SharingIn):
 def sharing_answer(request, request_id: int, payload: AnswerIn):
     """资源提供方同意或不予共享（不予共享须写明理由）；已答复的返回 409。"""
     req = get_visible_or_404(SharingRequest, request.auth, pk=request_id)
-    run(
-        actions.answer_sharing,
+    actions.answer_sharing(
         req.pk,
         acting_user=request.auth,
         grant=payload.grant,
@@ -445,8 +432,7 @@ def sharing_answer(request, request_id: int, payload: AnswerIn):
 def sharing_feedback(request, request_id: int, payload: UsageIn):
     """申请单位在获准共享后反馈使用情况；未获准的返回 409。"""
     req = get_visible_or_404(SharingRequest, request.auth, pk=request_id)
-    run(
-        actions.report_sharing_usage,
+    actions.report_sharing_usage(
         req.pk,
         acting_user=request.auth,
         usage=payload.usage,
@@ -481,9 +467,7 @@ def _om_filtered(user, year=None, eligible=None, unit=None, rule=None, q=None):
 def om_run(request, payload: OMRunIn):
     """市财政局（或市大数据发展局）按现行政策逐系统判定某预算年度能否安排运行维护经费
     （第二十八条、第三十一条至第三十三条），每个系统存一条决定，含全部不符合的条件、条款和事实。"""
-    result = run(
-        actions.decide_om_funding, acting_user=request.auth, budget_year=payload.budget_year
-    )
+    result = actions.decide_om_funding(acting_user=request.auth, budget_year=payload.budget_year)
     return Status(201, result)
 
 

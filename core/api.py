@@ -25,7 +25,7 @@ from ninja.parser import Parser
 from accounts.scoping import for_user
 
 from .enums import ActionCode
-from .errors import ActionBlocked, ActionError, ActionInvalid
+from .errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
 from .models import LedgerEvent
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,9 @@ def register_error_handlers(api: ninja.NinjaAPI) -> None:
         return api.create_response(request, body, status=status)
 
     def action_error(request, exc: ActionError):
+        if isinstance(exc, ActionForbidden):
+            # missing and forbidden look the same: the body of a 404, never a reason
+            return not_found(request, exc)
         extra = {}
         if isinstance(exc, ActionInvalid):
             extra["errors"] = {k: str(v) for k, v in exc.errors.items()}

@@ -22,7 +22,6 @@ from ninja.responses import Status
 
 from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.dates import today
-from core.errors import ActionForbidden
 from investment.models import EvaluationResult
 from projects.models import Project, ProjectState
 from projects.schemas import wan_str, yuan_str
@@ -98,14 +97,6 @@ PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_S
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def run(func, *args, **kwargs):
-    """Call an action; an ``ActionForbidden`` answers 404 like a missing object."""
-    try:
-        return func(*args, **kwargs)
-    except ActionForbidden as exc:
-        raise Http404 from exc
 
 
 def _project(request, project_id: int) -> Project:
@@ -260,7 +251,7 @@ def calendar(request, filters: Query[CalendarQuery]):
 def set_implementation(request, project_id: int, payload: ImplementationIn):
     """建设单位登记项目实施机构、项目负责人及电话（第十六条）。"""
     project = _project(request, project_id)
-    run(actions.set_implementation, project, acting_user=request.auth, **payload.model_dump())
+    actions.set_implementation(project, acting_user=request.auth, **payload.model_dump())
     return _reload(request, project_id)
 
 
@@ -273,8 +264,7 @@ def set_implementation(request, project_id: int, payload: ImplementationIn):
 def assign_supervisor(request, project_id: int, payload: SupervisorIn):
     """建设单位登记通过采购确定的工程监理单位（第二十二条）；再次登记时取代原监理单位。"""
     project = _project(request, project_id)
-    assignment = run(
-        actions.assign_supervisor,
+    assignment = actions.assign_supervisor(
         project,
         acting_user=request.auth,
         supervisor=payload.supervisor_id,
@@ -293,9 +283,7 @@ def start_construction(request, project_id: int, payload: StartIn):
     """登记开工。规则关口：未明确实施机构、负责人或未登记采购合同（第十六条）、未登记工程
     监理（第二十二条）、项目被暂停（第二十四条）时返回 409 及依据条款。"""
     project = _project(request, project_id)
-    run(
-        actions.start_construction, project, acting_user=request.auth, started_on=payload.started_on
-    )
+    actions.start_construction(project, acting_user=request.auth, started_on=payload.started_on)
     return _reload(request, project_id)
 
 
@@ -311,9 +299,7 @@ def start_construction(request, project_id: int, payload: StartIn):
 def add_milestone(request, project_id: int, payload: MilestoneIn):
     """新增建设进度里程碑；建设进度按已完成里程碑的权重占比计算。"""
     project = _project(request, project_id)
-    milestone = run(
-        actions.add_milestone, project, acting_user=request.auth, **payload.model_dump()
-    )
+    milestone = actions.add_milestone(project, acting_user=request.auth, **payload.model_dump())
     return Status(201, milestone)
 
 
@@ -328,9 +314,7 @@ def complete_milestone(request, milestone_id: int, payload: MilestoneDoneIn):
     milestone = _rows(Milestone, request.auth).filter(pk=milestone_id).first()
     if milestone is None:
         raise Http404
-    return run(
-        actions.complete_milestone, milestone, acting_user=request.auth, done_on=payload.done_on
-    )
+    return actions.complete_milestone(milestone, acting_user=request.auth, done_on=payload.done_on)
 
 
 @router.post(
@@ -342,8 +326,8 @@ def complete_milestone(request, milestone_id: int, payload: MilestoneDoneIn):
 def submit_supervision_report(request, project_id: int, payload: SupervisionReportIn):
     """本项目的工程监理单位提交监理报告和监理意见（第二十二条）。"""
     project = _project(request, project_id)
-    report = run(
-        actions.submit_supervision_report, project, acting_user=request.auth, **payload.model_dump()
+    report = actions.submit_supervision_report(
+        project, acting_user=request.auth, **payload.model_dump()
     )
     return Status(201, report)
 
@@ -359,9 +343,7 @@ def submit_annual_report(request, project_id: int, payload: AnnualReportIn):
     试运行期间须写明试运行效果，否则返回 409。建设进度由里程碑、年度计划金额和已支付金额
     由年度投资计划和支付记录自动计算。"""
     project = _project(request, project_id)
-    report = run(
-        actions.submit_annual_report, project, acting_user=request.auth, **payload.model_dump()
-    )
+    report = actions.submit_annual_report(project, acting_user=request.auth, **payload.model_dump())
     return Status(201, report)
 
 
@@ -385,9 +367,7 @@ def report_incident(request, project_id: int, payload: IncidentIn):
     """建设单位向市发展改革委、市财政局报告建设进度严重滞后（delay）或重大损失（loss）
     （第二十四条）。"""
     project = _project(request, project_id)
-    incident = run(
-        actions.report_incident, project, acting_user=request.auth, **payload.model_dump()
-    )
+    incident = actions.report_incident(project, acting_user=request.auth, **payload.model_dump())
     return Status(201, incident)
 
 
@@ -400,9 +380,7 @@ def report_incident(request, project_id: int, payload: IncidentIn):
 def order_rectification(request, incident_id: int, payload: RectificationIn):
     """市发展改革委或市财政局责令限期整改（第二十四条）；整改期限列入项目的法定期限。"""
     incident = _incident(request, incident_id)
-    return run(
-        actions.order_rectification, incident, acting_user=request.auth, **payload.model_dump()
-    )
+    return actions.order_rectification(incident, acting_user=request.auth, **payload.model_dump())
 
 
 @router.post(
@@ -415,8 +393,8 @@ def suspend_project(request, incident_id: int, payload: SuspendIn):
     """市发展改革委或市财政局暂停项目（第二十四条）：解除前不能开始试运行、登记建成、
     申请验收，也不能支付。"""
     incident = _incident(request, incident_id)
-    return run(
-        actions.suspend_project, incident, acting_user=request.auth, order_text=payload.order_text
+    return actions.suspend_project(
+        incident, acting_user=request.auth, order_text=payload.order_text
     )
 
 
@@ -429,7 +407,7 @@ def suspend_project(request, incident_id: int, payload: SuspendIn):
 def lift_suspension(request, incident_id: int, payload: OpinionIn):
     """市发展改革委或市财政局解除暂停；项目恢复办理和支付。"""
     incident = _incident(request, incident_id)
-    return run(actions.lift_suspension, incident, acting_user=request.auth, opinion=payload.opinion)
+    return actions.lift_suspension(incident, acting_user=request.auth, opinion=payload.opinion)
 
 
 @router.post(
@@ -441,7 +419,7 @@ def lift_suspension(request, incident_id: int, payload: OpinionIn):
 def close_incident(request, incident_id: int, payload: OpinionIn):
     """市发展改革委或市财政局确认整改完成，关闭事项（暂停中的事项请用“解除暂停”）。"""
     incident = _incident(request, incident_id)
-    return run(actions.close_incident, incident, acting_user=request.auth, opinion=payload.opinion)
+    return actions.close_incident(incident, acting_user=request.auth, opinion=payload.opinion)
 
 
 # -- trial, completion, archives, acceptance (Art. 28, 29) --------------------------------------
@@ -456,8 +434,7 @@ def close_incident(request, incident_id: int, payload: OpinionIn):
 def start_trial(request, project_id: int, payload: TrialIn):
     """登记试运行开始日期；项目被暂停时返回 409（第二十四条）。"""
     project = _project(request, project_id)
-    run(
-        actions.start_trial,
+    actions.start_trial(
         project,
         acting_user=request.auth,
         trial_started_on=payload.trial_started_on,
@@ -475,8 +452,7 @@ def complete_construction(request, project_id: int, payload: CompleteIn):
     """登记建成日期：竣工验收期限（政策规定的月数，默认 6 个月）自此起算，验收方式按
     政策门槛确定（第二十八条）。"""
     project = _project(request, project_id)
-    run(
-        actions.complete_construction,
+    actions.complete_construction(
         project,
         acting_user=request.auth,
         completed_on=payload.completed_on,
@@ -493,8 +469,7 @@ def complete_construction(request, project_id: int, payload: CompleteIn):
 def accept_archives(request, project_id: int, payload: ArchivesIn):
     """市大数据发展局按档案清单登记档案验收（第二十九条）；档案验收通过后才能竣工验收。"""
     project = _project(request, project_id)
-    run(
-        actions.accept_archives,
+    actions.accept_archives(
         project,
         acting_user=request.auth,
         checklist=payload.checklist,
@@ -514,7 +489,7 @@ def apply_acceptance(request, project_id: int):
     规则关口：验收方式不符（门槛以下应自行组织并报备）、尚未建成、未通过档案验收（第二十九
     条）、材料不全时返回 409；超过验收期限且未获延期时记为警示。"""
     project = _project(request, project_id)
-    return Status(201, run(actions.apply_acceptance, project, acting_user=request.auth))
+    return Status(201, actions.apply_acceptance(project, acting_user=request.auth))
 
 
 @router.post(
@@ -528,9 +503,7 @@ def decide_acceptance(request, acceptance_id: int, payload: AcceptanceResultIn):
     acceptance = _rows(Acceptance, request.auth).filter(pk=acceptance_id).first()
     if acceptance is None:
         raise Http404
-    return run(
-        actions.decide_acceptance, acceptance, acting_user=request.auth, **payload.model_dump()
-    )
+    return actions.decide_acceptance(acceptance, acting_user=request.auth, **payload.model_dump())
 
 
 @router.post(
@@ -543,8 +516,8 @@ def file_unit_acceptance(request, project_id: int, payload: AcceptanceResultIn):
     """总投资低于政策门槛的项目由建设单位组织竣工验收，并将结果报市大数据发展局备案
     （第二十八条）。规则关口同申请验收；不通过的项目不得安排运维经费。"""
     project = _project(request, project_id)
-    acceptance = run(
-        actions.file_unit_acceptance, project, acting_user=request.auth, **payload.model_dump()
+    acceptance = actions.file_unit_acceptance(
+        project, acting_user=request.auth, **payload.model_dump()
     )
     return Status(201, acceptance)
 
@@ -558,9 +531,7 @@ def file_unit_acceptance(request, project_id: int, payload: AcceptanceResultIn):
 def request_extension(request, project_id: int, payload: ExtensionIn):
     """不能按期申请竣工验收的，向市大数据发展局申请延期（第二十八条）。"""
     project = _project(request, project_id)
-    extension = run(
-        actions.request_extension, project, acting_user=request.auth, **payload.model_dump()
-    )
+    extension = actions.request_extension(project, acting_user=request.auth, **payload.model_dump())
     return Status(201, extension)
 
 
@@ -575,9 +546,7 @@ def decide_extension(request, extension_id: int, payload: ExtensionDecideIn):
     extension = _rows(ExtensionRequest, request.auth).filter(pk=extension_id).first()
     if extension is None:
         raise Http404
-    return run(
-        actions.decide_extension, extension, acting_user=request.auth, **payload.model_dump()
-    )
+    return actions.decide_extension(extension, acting_user=request.auth, **payload.model_dump())
 
 
 @router.post(
@@ -589,7 +558,7 @@ def decide_extension(request, extension_id: int, payload: ExtensionDecideIn):
 def go_live(request, project_id: int, payload: GoLiveIn):
     """竣工验收通过后登记正式上线运行日期；自评价期间自验收和上线中较晚者起算（第三十条）。"""
     project = _project(request, project_id)
-    run(actions.go_live, project, acting_user=request.auth, golive_on=payload.golive_on)
+    actions.go_live(project, acting_user=request.auth, golive_on=payload.golive_on)
     return _reload(request, project_id)
 
 
@@ -606,8 +575,8 @@ def submit_self_evaluation(request, project_id: int, payload: EvaluationIn):
     """建设单位在验收运行后的规定期间（默认 12—24 个月）内提交自评价，报送市发展改革委、
     市财政局和市大数据发展局（第三十条）。期间开始前返回 409；期间结束后提交记为逾期警示。"""
     project = _project(request, project_id)
-    result = run(
-        actions.submit_self_evaluation, project, acting_user=request.auth, **payload.model_dump()
+    result = actions.submit_self_evaluation(
+        project, acting_user=request.auth, **payload.model_dump()
     )
     return Status(201, EvaluationResult.objects.get(pk=result.pk))
 
@@ -621,8 +590,7 @@ def submit_self_evaluation(request, project_id: int, payload: EvaluationIn):
 def commission_post_evaluation(request, project_id: int, payload: CommissionIn):
     """市发展改革委或市大数据发展局委托第三方咨询评估机构开展后评价（第三十条）。"""
     project = _project(request, project_id)
-    post = run(
-        actions.commission_post_evaluation,
+    post = actions.commission_post_evaluation(
         project,
         acting_user=request.auth,
         consultant=payload.consultant_id,
@@ -642,7 +610,5 @@ def submit_post_evaluation(request, post_id: int, payload: EvaluationIn):
     post = _rows(PostEvaluation, request.auth).filter(pk=post_id).first()
     if post is None:
         raise Http404
-    result = run(
-        actions.submit_post_evaluation, post, acting_user=request.auth, **payload.model_dump()
-    )
+    result = actions.submit_post_evaluation(post, acting_user=request.auth, **payload.model_dump())
     return Status(201, EvaluationResult.objects.get(pk=result.pk))

@@ -24,7 +24,7 @@ from ninja.responses import Status
 from accounts.scoping import for_user, get_visible_or_404
 from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.enums import ActionCode
-from core.errors import ActionForbidden, ActionInvalid
+from core.errors import ActionInvalid
 from core.models import LedgerEvent
 from core.validate import amount_wan as clean_amount_wan
 from core.validate import raise_if
@@ -104,14 +104,6 @@ FRACTION = '金额（万元）须以字符串传入（如 "812.5"），不接受
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def run(func, *args, **kwargs):
-    """Call an action; an ``ActionForbidden`` answers 404 like a missing object."""
-    try:
-        return func(*args, **kwargs)
-    except ActionForbidden as exc:
-        raise Http404 from exc
 
 
 def refuse_fractions(payload) -> None:
@@ -300,9 +292,7 @@ def plan_diff(request, year: int, number: int):
 def plan_open(request, year: int, payload: PlanOpenIn):
     """市发展改革委开始编制该年度投资计划（第十条）；已有现行计划时开始一次计划调整
     （第二十七条），复制现行版本的全部项目。已有编制中的版本时返回 409。"""
-    version = run(
-        actions.open_plan_version, acting_user=request.auth, year=year, basis=payload.basis
-    )
+    version = actions.open_plan_version(acting_user=request.auth, year=year, basis=payload.basis)
     return Status(201, _version_out(request.auth, version))
 
 
@@ -317,8 +307,7 @@ def plan_entry_add(request, year: int, payload: PlanEntryIn):
     项目须已列入项目清单（第十条），建设项目须已完成审批（第二十七条）并有完整的绩效目标表
     （第十条）；不符合时返回 409 及依据条款。"""
     refuse_fractions(payload)
-    entry = run(
-        actions.add_plan_entry,
+    entry = actions.add_plan_entry(
         acting_user=request.auth,
         year=year,
         project=payload.project_id,
@@ -348,7 +337,7 @@ def plan_compile(request, year: int, payload: CompileIn):
         for pid, value in payload.amounts_wan.items()
     }
     raise_if(errors)
-    result = run(actions.compile_plan, acting_user=request.auth, year=year, amounts=amounts)
+    result = actions.compile_plan(acting_user=request.auth, year=year, amounts=amounts)
     return {
         "version": result["version"].number,
         "added": result["added"],
@@ -368,7 +357,7 @@ def plan_entry_update(request, year: int, entry_id: int, payload: PlanEntryUpdat
     请先开始计划调整。"""
     refuse_fractions(payload)
     entry = _entry(request, year, entry_id)
-    run(actions.change_plan_entry, entry, acting_user=request.auth, amount_wan=payload.amount_wan)
+    actions.change_plan_entry(entry, acting_user=request.auth, amount_wan=payload.amount_wan)
     return _with_evaluations(request.auth, [_entries(request.auth).get(pk=entry.pk)])[0]
 
 
@@ -381,7 +370,7 @@ def plan_entry_update(request, year: int, entry_id: int, payload: PlanEntryUpdat
 def plan_entry_delete(request, year: int, entry_id: int):
     """将一个项目移出编制中的计划版本。已发布的版本不能修改（返回 409）。"""
     entry = _entry(request, year, entry_id)
-    run(actions.change_plan_entry, entry, acting_user=request.auth, remove=True)
+    actions.change_plan_entry(entry, acting_user=request.auth, remove=True)
     return Status(204, None)
 
 
@@ -394,7 +383,7 @@ def plan_entry_delete(request, year: int, entry_id: int):
 def plan_publish(request, year: int, payload: PlanPublishIn):
     """市发展改革委发布编制中的版本：成为现行计划，上一现行版本被取代，并通知市财政局和
     市大数据发展局据此安排预算。计划调整须写明调整依据（第二十七条），空计划不能发布。"""
-    version = run(actions.publish_plan, acting_user=request.auth, year=year, basis=payload.basis)
+    version = actions.publish_plan(acting_user=request.auth, year=year, basis=payload.basis)
     return _version_out(request.auth, version)
 
 
@@ -441,8 +430,7 @@ def performance_put(request, project_id: int, year: int, payload: PerformanceTab
     """项目建设单位填报或整体替换绩效目标表（第十条）。每项指标选择一个二级指标类别
     （见 ``/indicator-tree``）；定量指标须写明指标值、计量单位和计算公式。"""
     project = _project(request, project_id)
-    table = run(
-        actions.save_performance_table,
+    table = actions.save_performance_table(
         project,
         acting_user=request.auth,
         year=year,
@@ -534,8 +522,7 @@ def budget_create(request, payload: BudgetLineIn):
     （第十条：未纳入年度投资计划的项目不予纳入部门预算；确需当年安排的按第十一条办理）。
     预算合计与计划金额不一致时仍可录入，``warnings`` 给出提示，并列入对账差异。"""
     refuse_fractions(payload)
-    line = run(
-        actions.add_budget_line,
+    line = actions.add_budget_line(
         acting_user=request.auth,
         project=payload.project_id,
         year=payload.year,
@@ -661,8 +648,7 @@ def art11_initiate(request, payload: Art11In):
             raise ActionInvalid(
                 "填写内容有误，请按提示修改。", {"change_request_id": "该变更申请不属于本项目。"}
             )
-    req = run(
-        actions.initiate_art11,
+    req = actions.initiate_art11(
         acting_user=user,
         project=payload.project_id,
         year=payload.year,
@@ -683,7 +669,7 @@ def art11_initiate(request, payload: Art11In):
 def art11_list_step(request, request_id: int, payload: OpinionIn):
     """市大数据发展局将第十一条事项纳入项目清单。"""
     req = _art11(request, request_id)
-    run(actions.list_art11, req, acting_user=request.auth, opinion=payload.opinion)
+    actions.list_art11(req, acting_user=request.auth, opinion=payload.opinion)
     return _art11_out(request, req)
 
 
@@ -697,7 +683,7 @@ def art11_approve(request, request_id: int, payload: OpinionIn):
     """市发展改革委审批第十一条事项，并以一个计划调整版本将该项目（及金额）纳入该年度投资
     计划并发布。该年度已有编制中的计划版本时返回 409。"""
     req = _art11(request, request_id)
-    run(actions.approve_art11, req, acting_user=request.auth, opinion=payload.opinion)
+    actions.approve_art11(req, acting_user=request.auth, opinion=payload.opinion)
     return _art11_out(request, req)
 
 
@@ -710,7 +696,7 @@ def art11_approve(request, request_id: int, payload: OpinionIn):
 def art11_budget(request, request_id: int, payload: Art11BudgetIn):
     """市财政局按审批后的计划为第十一条事项安排预算，事项办结。"""
     req = _art11(request, request_id)
-    run(actions.budget_art11, req, acting_user=request.auth, subject=payload.subject)
+    actions.budget_art11(req, acting_user=request.auth, subject=payload.subject)
     return _art11_out(request, req)
 
 
@@ -744,9 +730,7 @@ def contract_create(request, project_id: int, payload: ContractIn):
     """项目建设单位登记合同（合同编号在本项目内唯一），作为支付的依据（第二十五条）。"""
     refuse_fractions(payload)
     project = _project(request, project_id)
-    contract = run(
-        actions.record_contract, project, acting_user=request.auth, **payload.model_dump()
-    )
+    contract = actions.record_contract(project, acting_user=request.auth, **payload.model_dump())
     return Status(201, _contracts(request.auth).get(pk=contract.pk))
 
 
@@ -782,8 +766,7 @@ def payment_create(request, project_id: int, payload: PaymentIn):
     project = _project(request, project_id)
     if not for_user(Contract, user).filter(pk=payload.contract_id, project=project).exists():
         raise ActionInvalid("填写内容有误，请按提示修改。", {"contract_id": "请选择本项目的合同。"})
-    payment = run(
-        actions.record_payment,
+    payment = actions.record_payment(
         acting_user=user,
         contract=payload.contract_id,
         budget_line=payload.budget_line_id,
@@ -844,8 +827,7 @@ def baseline_create(request, project_id: int, payload: BaselineIn):
     后不能修改，此后的调整以变更申请提出，并与基线比较（第二十六条）。"""
     refuse_fractions(payload)
     project = _project(request, project_id)
-    baseline = run(
-        actions.set_baseline,
+    baseline = actions.set_baseline(
         project,
         acting_user=request.auth,
         items=[i.model_dump() for i in payload.items],
@@ -915,8 +897,7 @@ def change_submit(request, project_id: int, payload: ChangeIn):
     refuse_fractions(payload)
     project = _project(request, project_id)
     fields = payload.model_dump(exclude={"items"})
-    change = run(
-        actions.submit_change,
+    change = actions.submit_change(
         project,
         acting_user=request.auth,
         items=[i.model_dump() for i in payload.items],
@@ -935,8 +916,7 @@ def change_decide(request, change_id: int, payload: DecideIn):
     """市发展改革委批准或不予批准待审批的项目调整（须填写审批意见）；批准后调整生效。
     备案类调整无须审批（返回 409）。"""
     change = _change(request, change_id)
-    run(
-        actions.decide_change,
+    actions.decide_change(
         change,
         acting_user=request.auth,
         approve=payload.approve,

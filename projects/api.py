@@ -25,7 +25,7 @@ from accounts.models import Organisation
 from accounts.roles import OrgKind
 from accounts.scoping import for_user, get_visible_or_404
 from core.api import MAX_PAGE_SIZE, ErrorOut
-from core.errors import ActionConflict, ActionForbidden, ActionInvalid
+from core.errors import ActionConflict, ActionInvalid
 from policy.engine import preview_gate
 from policy.lookup import NoPolicyInForce
 
@@ -83,14 +83,6 @@ FLOAT_AMOUNT = '{label}须以字符串传入（如 "812.5"），不接受带小�
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def run(func, *args, **kwargs):
-    """Call an action; an ``ActionForbidden`` answers 404 like a missing object."""
-    try:
-        return func(*args, **kwargs)
-    except ActionForbidden as exc:
-        raise Http404 from exc
 
 
 def _projects():
@@ -210,8 +202,7 @@ def project_create(request, payload: ProjectCreateIn):
     _check_amount(payload.total_investment_wan, "total_investment_wan", "总投资")
     fields = payload.model_dump(exclude_none=True, exclude={"unit_id", "is_classified"})
     unit = _own_unit(user, payload.unit_id, "unit_id")
-    project = run(
-        actions.create_project,
+    project = actions.create_project(
         acting_user=user,
         unit=unit,
         is_classified=payload.is_classified,
@@ -236,8 +227,7 @@ def project_update(request, project_id: int, payload: ProjectUpdateIn):
     _check_amount(payload.total_investment_wan, "total_investment_wan", "总投资")
     fields = payload.model_dump(exclude_unset=True)
     is_classified = fields.pop("is_classified", False)
-    run(
-        actions.update_project,
+    actions.update_project(
         project,
         acting_user=request.auth,
         is_classified=bool(is_classified),
@@ -285,7 +275,7 @@ def project_submit(request, project_id: int):
     """将项目需求报市大数据发展局审核（第八条）。规则关口不通过时返回 409，``findings``
     列出依据条款（如第八条：须按报备的总体方案提交项目需求说明）和处理建议。"""
     project = _project(request, project_id)
-    return _reload(run(actions.submit_project, project, acting_user=request.auth))
+    return _reload(actions.submit_project(project, acting_user=request.auth))
 
 
 @router.post(
@@ -295,7 +285,7 @@ def project_withdraw(request, project_id: int, payload: WithdrawIn):
     """市大数据发展局签收前，建设单位撤回申报，项目回到草稿。已签收时返回 409。"""
     project = _project(request, project_id)
     return _reload(
-        run(actions.withdraw_project, project, acting_user=request.auth, reason=payload.reason)
+        actions.withdraw_project(project, acting_user=request.auth, reason=payload.reason)
     )
 
 
@@ -305,7 +295,7 @@ def project_withdraw(request, project_id: int, payload: WithdrawIn):
 def project_resubmit(request, project_id: int):
     """被退回的项目修改后重新报送至退回它的环节（新一轮审核）。"""
     project = _project(request, project_id)
-    return _reload(run(actions.resubmit_project, project, acting_user=request.auth))
+    return _reload(actions.resubmit_project(project, acting_user=request.auth))
 
 
 @router.post(
@@ -315,8 +305,7 @@ def project_chapter(request, project_id: int, payload: ChapterIn):
     """填写可研报告或初步设计五个必备章节之一（第十四条）：数据资源收集治理、数据共享、
     网络安全、密码应用、集约化建设。"""
     project = _project(request, project_id)
-    return run(
-        actions.declare_chapter,
+    return actions.declare_chapter(
         project,
         acting_user=request.auth,
         stage=payload.stage,
@@ -333,8 +322,7 @@ def project_accept(request, project_id: int, payload: AcceptIn):
     适用政策的门槛确定一次审批或两阶段审批。"""
     project = _project(request, project_id)
     return _reload(
-        run(
-            actions.accept_project,
+        actions.accept_project(
             project,
             acting_user=request.auth,
             consultant=payload.consultant,
@@ -353,7 +341,7 @@ def project_submit_design(request, project_id: int):
     """两阶段审批的项目在可研批复后报送初步设计及概（预）算，由市大数据发展局先审核内容
     （第四条、第九条）。"""
     project = _project(request, project_id)
-    return _reload(run(actions.submit_design, project, acting_user=request.auth))
+    return _reload(actions.submit_design(project, acting_user=request.auth))
 
 
 # -- reviews ----------------------------------------------------------------------------------
@@ -373,7 +361,7 @@ def review_detail(request, review_id: int):
 def review_start(request, review_id: int):
     """承办人签收审核；市大数据发展局签收清单审核后，建设单位不能再撤回。"""
     review = _review(request, review_id)
-    return _review_out(run(actions.start_review, review, acting_user=request.auth))
+    return _review_out(actions.start_review(review, acting_user=request.auth))
 
 
 @router.post(
@@ -385,8 +373,7 @@ def review_decide_list(request, review_id: int, payload: ListDecisionIn):
     """市大数据发展局对建设依据、系统整合、数据共享、共性需求、数据治理逐项出具意见并确定
     优先级（第八条），决定列入项目清单、退回修改或不予列入（后两者须填写理由）。"""
     review = _review(request, review_id)
-    project = run(
-        actions.decide_list_review,
+    project = actions.decide_list_review(
         review,
         acting_user=request.auth,
         decision=payload.decision,
@@ -406,8 +393,7 @@ def review_evaluation_report(request, review_id: int, payload: ChapterOpinionsIn
     """第三方咨询评估机构提交评估结论，对五个章节逐一出具意见（第九条、第十四条），
     项目进入联合技术审查。"""
     review = _review(request, review_id)
-    project = run(
-        actions.submit_evaluation_report,
+    project = actions.submit_evaluation_report(
         review,
         acting_user=request.auth,
         chapter_opinions=payload.chapter_opinions,
@@ -425,8 +411,7 @@ def review_joint_opinion(request, review_id: int, payload: AgreeIn):
     """网络安全、预算管理、政务数据资源、密码应用、保密五个主管部门之一出具意见（第九条）：
     任一部门不同意即退回修改；五个部门全部同意后报市发展改革委审批。"""
     review = _review(request, review_id)
-    project = run(
-        actions.give_joint_opinion,
+    project = actions.give_joint_opinion(
         review,
         acting_user=request.auth,
         agree=payload.agree,
@@ -444,8 +429,7 @@ def review_approve(request, review_id: int, payload: ApproveIn):
     批复文号；``approved_amount_wan`` 省略时按申报总投资核定。"""
     review = _review(request, review_id)
     _check_amount(payload.approved_amount_wan, "approved_amount_wan", "核定总投资")
-    project = run(
-        actions.approve_project,
+    project = actions.approve_project(
         review,
         acting_user=request.auth,
         chapter_opinions=payload.chapter_opinions,
@@ -464,8 +448,7 @@ def review_approve(request, review_id: int, payload: ApproveIn):
 def review_design_content(request, review_id: int, payload: AgreeIn):
     """市大数据发展局审核初步设计内容（第四条）：同意后报市发展改革委批复，或退回修改。"""
     review = _review(request, review_id)
-    project = run(
-        actions.review_design_content,
+    project = actions.review_design_content(
         review,
         acting_user=request.auth,
         agree=payload.agree,
@@ -481,7 +464,7 @@ def review_return(request, review_id: int, payload: OpinionIn):
     """退回建设单位修改（须填写理由）；修改后重新报送至本环节。"""
     review = _review(request, review_id)
     return _reload(
-        run(actions.return_project, review, acting_user=request.auth, opinion=payload.opinion)
+        actions.return_project(review, acting_user=request.auth, opinion=payload.opinion)
     )
 
 
@@ -492,7 +475,7 @@ def review_reject(request, review_id: int, payload: OpinionIn):
     """市大数据发展局不予列入或市发展改革委不予批复（须填写理由），项目终止。"""
     review = _review(request, review_id)
     return _reload(
-        run(actions.reject_project, review, acting_user=request.auth, opinion=payload.opinion)
+        actions.reject_project(review, acting_user=request.auth, opinion=payload.opinion)
     )
 
 
@@ -503,8 +486,7 @@ def review_transfer(request, review_id: int, payload: TransferIn):
     """将审核转给本单位同一岗位的同事办理。"""
     review = _review(request, review_id)
     return _review_out(
-        run(
-            actions.transfer_review,
+        actions.transfer_review(
             review,
             acting_user=request.auth,
             to_user=payload.to_user,
@@ -519,8 +501,7 @@ def review_transfer(request, review_id: int, payload: TransferIn):
 def review_copy(request, review_id: int, payload: CopyIn):
     """抄送：让他人只读查看该审核环节及其项目。"""
     review = _review(request, review_id)
-    run(
-        actions.copy_review,
+    actions.copy_review(
         review,
         acting_user=request.auth,
         recipients=payload.recipients,
@@ -540,8 +521,8 @@ def _lists():
 def list_publish(request, payload: PublishListIn):
     """市大数据发展局发布某年度项目清单的新版本：列入清单的全部项目及其建设单位、金额和
     优先级的快照；上一版本被取代（第八条）。"""
-    version = run(
-        actions.publish_project_list, acting_user=request.auth, year=payload.year, note=payload.note
+    version = actions.publish_project_list(
+        acting_user=request.auth, year=payload.year, note=payload.note
     )
     return Status(201, _lists().get(pk=version.pk))
 
@@ -587,8 +568,7 @@ def framework_create(request, payload: FrameworkIn):
     牵头单位自动成为参与单位。"""
     user = request.auth
     lead = _own_unit(user, payload.lead_unit_id, "lead_unit_id")
-    framework = run(
-        actions.create_framework,
+    framework = actions.create_framework(
         acting_user=user,
         lead_unit=lead,
         **payload.model_dump(exclude={"lead_unit_id"}),
@@ -625,8 +605,7 @@ def framework_detail(request, framework_id: int):
 def framework_participant(request, framework_id: int, payload: ParticipantIn):
     """登记或更新参与单位的业务流、数据流、接口和承担的建设内容（建设内容不得重复）。"""
     framework = _framework(request, framework_id)
-    run(
-        actions.set_framework_participant,
+    actions.set_framework_participant(
         framework,
         acting_user=request.auth,
         unit=payload.unit_id,
@@ -646,8 +625,7 @@ def framework_participant(request, framework_id: int, payload: ParticipantIn):
 def framework_district(request, framework_id: int, payload: FrameworkDistrictIn):
     """登记需要配合的区县及其配套项目（第十三条）。"""
     framework = _framework(request, framework_id)
-    run(
-        actions.add_framework_district,
+    actions.add_framework_district(
         framework,
         acting_user=request.auth,
         district=payload.district_id,
@@ -665,7 +643,7 @@ def framework_district(request, framework_id: int, payload: FrameworkDistrictIn)
 def framework_submit(request, framework_id: int):
     """牵头单位将框架方案报市大数据发展局审核；内容不全时返回 409（第十三条）。"""
     framework = _framework(request, framework_id)
-    return _framework_out(run(actions.submit_framework, framework, acting_user=request.auth))
+    return _framework_out(actions.submit_framework(framework, acting_user=request.auth))
 
 
 @router.post(
@@ -677,8 +655,7 @@ def framework_review(request, framework_id: int, payload: AgreeIn):
     """市大数据发展局出具审核意见（同意或退回）；各参与单位申报项目时须有该意见。"""
     framework = _framework(request, framework_id)
     return _framework_out(
-        run(
-            actions.review_framework,
+        actions.review_framework(
             framework,
             acting_user=request.auth,
             agree=payload.agree,
@@ -697,8 +674,7 @@ def stub_create(request, payload: ClassifiedStubIn):
     """市发展改革委授权经办人登记线下办理的涉密项目的非涉密存根（编号、建设单位、年度、
     金额），以保证规划和预算合计完整（第八条）。不登记任何其他内容。"""
     _check_amount(payload.amount_wan, "amount_wan", "金额")
-    stub = run(
-        actions.record_classified_stub,
+    stub = actions.record_classified_stub(
         acting_user=request.auth,
         unit=payload.unit_id,
         year=payload.year,
@@ -784,8 +760,7 @@ def intake_yukuaiban(request, payload: YukuaibanIn):
     )
 
     def receive():
-        return run(
-            actions.receive_external_requirement,
+        return actions.receive_external_requirement(
             acting_user=user,
             external_ref=payload.external_ref,
             unit=unit,
