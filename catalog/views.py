@@ -29,8 +29,9 @@ from accounts.models import Organisation
 from accounts.roles import Role
 from accounts.scoping import for_user, get_visible_or_404
 from core.dates import today
-from core.errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
 from core.listing import paginate_sorted
+from core.pageactions import form_errors as _form_errors
+from core.pageactions import run_action as _run
 from policy.lookup import NoPolicyInForce, policy_in_force
 from projects.models import Project
 from projects.visibility import is_unit_staff, reads_all_projects, unit_ids_of
@@ -79,48 +80,12 @@ OM_READER_ROLES = (
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _run(request, func, *, form=None, success="", on_invalid=None):
-    """Call an action; return (result, ok). Forbidden -> 404; invalid -> form errors (or
-    ``on_invalid``); blocked -> a message with each finding and its article; conflicts -> a
-    message."""
-    try:
-        result = func()
-    except ActionForbidden as exc:
-        raise Http404 from exc
-    except ActionInvalid as exc:
-        errors = dict(exc.errors)
-        if on_invalid is not None:
-            errors = on_invalid(errors)
-        if form is not None and errors:
-            form.add_action_errors(errors)
-            messages.error(request, exc.message)
-        else:
-            messages.error(request, " ".join([exc.message, *map(str, errors.values())]))
-        return None, False
-    except ActionBlocked as exc:
-        details = "；".join(
-            f"{f.message}（{f.article} {f.rule_id}）" for f in exc.findings if f.blocks
-        )
-        messages.error(request, f"{exc.message} {details}")
-        return None, False
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return None, False
-    if success:
-        messages.success(request, success)
-    return result, True
-
-
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename
     )
     return response
-
-
-def _form_errors(form) -> str:
-    return "；".join(str(e) for errs in form.errors.values() for e in errs)
 
 
 def _acting_units(user):

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,11 +23,13 @@ from accounts.models import Organisation
 from accounts.roles import OrgKind, Role
 from accounts.scoping import for_user, get_visible_or_404, sees_everything
 from core.dates import today
-from core.errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
 from core.listing import paginate_sorted
+from core.pageactions import any_blocks as _blocks
+from core.pageactions import form_errors as _form_errors
+from core.pageactions import preview_findings as _preview
+from core.pageactions import run_action
 from documents.services import document_types_present
 from investment.models import Contract, EvaluationKind, EvaluationResult
-from policy.engine import preview_gate
 from policy.lookup import NoPolicyInForce
 from projects.models import Project, ProjectState
 from projects.visibility import consultant_org_ids, is_unit_staff, unit_ids_of
@@ -83,6 +86,14 @@ from .services import (
     visible_projects,
 )
 
+
+def _keep(request, findings, form):
+    _keep_findings(request, findings)
+
+
+_run = partial(run_action, on_findings=_keep)
+
+
 FINDINGS_KEY = "delivery_findings"
 STATUS_LABELS = {
     "not_open": "未开始",
@@ -125,51 +136,6 @@ def _keep_findings(request, findings) -> None:
     request.session[FINDINGS_KEY] = [
         f.as_dict() if hasattr(f, "as_dict") else dict(f) for f in findings
     ]
-
-
-def _run(request, func, *, form=None, success=""):
-    """Call an action; return (result, ok). Forbidden -> 404; invalid -> form errors (or the
-    messages when there is no form); blocked and conflicts -> a message, and the findings with
-    their articles kept for the page drawn next."""
-    try:
-        result = func()
-    except ActionForbidden as exc:
-        raise Http404 from exc
-    except ActionInvalid as exc:
-        if form is not None and exc.errors:
-            form.add_action_errors(exc.errors)
-            messages.error(request, exc.message)
-        else:
-            messages.error(request, " ".join([exc.message, *map(str, exc.errors.values())]))
-        return None, False
-    except ActionBlocked as exc:
-        details = "；".join(f.message for f in exc.findings if f.blocks)
-        messages.error(request, f"{exc.message} {details}")
-        _keep_findings(request, exc.findings)
-        return None, False
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        if exc.findings:
-            _keep_findings(request, exc.findings)
-        return None, False
-    if success:
-        messages.success(request, success)
-    return result, True
-
-
-def _preview(code, ctx_factory):
-    try:
-        return preview_gate(code, ctx_factory())
-    except NoPolicyInForce:
-        return []
-
-
-def _blocks(findings) -> bool:
-    return any(f.blocks for f in findings)
-
-
-def _form_errors(form) -> str:
-    return "；".join(str(e) for errs in form.errors.values() for e in errs)
 
 
 def _project_or_404(user, pk) -> Project:

@@ -15,26 +15,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.scoping import get_visible_or_404
-from core.errors import ActionError, ActionForbidden
+from core.pageactions import run_action as _run
 
 from . import actions
 from .forms import UploadForm, VersionForm, WithdrawForm
 from .models import Document, DocumentVersion
 from .services import may_attach
-
-
-def _run(request, func, *, success=""):
-    """Call an action; forbidden -> 404, any other refusal -> an error message."""
-    try:
-        result = func()
-    except ActionForbidden as exc:
-        raise Http404 from exc
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return None, False
-    if success:
-        messages.success(request, success)
-    return result, True
 
 
 def _next_url(request, fallback: str) -> str:

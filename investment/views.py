@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,9 +29,9 @@ from accounts.models import Organisation
 from accounts.roles import Role
 from accounts.scoping import for_user, get_visible_or_404
 from core.dates import today
-from core.errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
 from core.listing import paginate_sorted
 from core.money import YUAN_PER_WAN
+from core.pageactions import run_action
 from policy.models import Decision
 from projects.models import Project, ProjectState
 from projects.visibility import is_unit_staff, reads_all_projects
@@ -78,6 +79,15 @@ from .models import (
     PlanVersion,
 )
 
+
+def _keep(request, findings, form):
+    _keep_findings(request, findings)
+
+
+# the page drawn next shows the findings with their articles, so the message stays short
+_run = partial(run_action, details=False, on_findings=_keep)
+
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FINDINGS_KEY = "investment_findings"
 COMPILE_KEY = "investment_compile"
@@ -96,36 +106,6 @@ def _keep_findings(request, findings) -> None:
     request.session[FINDINGS_KEY] = _jsonable(
         [f.as_dict() if hasattr(f, "as_dict") else f for f in findings]
     )
-
-
-def _run(request, func, *, form=None, success="", on_invalid=None):
-    """Call an action; return (result, ok). Forbidden -> 404; invalid -> form errors;
-    blocked -> a message, and the findings with their articles on the next page drawn;
-    conflicts -> a message."""
-    try:
-        result = func()
-    except ActionForbidden as exc:
-        raise Http404 from exc
-    except ActionInvalid as exc:
-        errors = dict(exc.errors)
-        if on_invalid is not None:
-            errors = on_invalid(errors)
-        if form is not None and errors:
-            form.add_action_errors(errors)
-            messages.error(request, exc.message)
-        else:
-            messages.error(request, " ".join([exc.message, *map(str, errors.values())]))
-        return None, False
-    except ActionBlocked as exc:
-        messages.error(request, exc.message)
-        _keep_findings(request, exc.findings)
-        return None, False
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return None, False
-    if success:
-        messages.success(request, success)
-    return result, True
 
 
 def _render(request, template, ctx):

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organisation
 from accounts.roles import Role
 from accounts.scoping import for_user, get_visible_or_404
-from core.errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
 from core.listing import paginate_sorted
-from policy.engine import preview_gate
-from policy.lookup import NoPolicyInForce
+from core.pageactions import any_blocks as _blocks
+from core.pageactions import preview_findings as _preview
+from core.pageactions import run_action as _run
 
 from . import actions
 from .forms import (
@@ -38,42 +38,6 @@ from .models import (
     RevisionState,
 )
 from .services import city_plan_context, filing_context, latest_data_governance
-
-
-def _run(request, func, *, form=None, success=""):
-    """Call an action; return (result, ok). Forbidden -> 404; invalid -> form errors;
-    blocked and conflicts -> a message (the page shows the findings beside the button)."""
-    try:
-        result = func()
-    except ActionForbidden as exc:
-        raise Http404 from exc
-    except ActionInvalid as exc:
-        if form is not None and exc.errors:
-            form.add_action_errors(exc.errors)
-        messages.error(request, exc.message)
-        return None, False
-    except ActionBlocked as exc:
-        details = "；".join(f.message for f in exc.findings if f.blocks)
-        messages.error(request, f"{exc.message} {details}")
-        return None, False
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return None, False
-    if success:
-        messages.success(request, success)
-    return result, True
-
-
-def _preview(code, ctx_factory):
-    try:
-        return preview_gate(code, ctx_factory())
-    except NoPolicyInForce:
-        return []
-
-
-def _blocks(findings) -> bool:
-    return any(f.blocks for f in findings)
-
 
 # -- city plan ------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,15 +26,16 @@ from accounts.models import Membership, Organisation, User
 from accounts.roles import OrgKind, Role
 from accounts.scoping import for_user, get_visible_or_404, units_user_may_act_for
 from core.dates import today
-from core.errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
+from core.errors import ActionBlocked, ActionError, ActionForbidden
 from core.listing import paginate_sorted
 from core.models import LedgerEvent
 from core.money import YUAN_PER_WAN
+from core.pageactions import any_blocks as _blocks
+from core.pageactions import preview_findings as _preview
+from core.pageactions import run_action
 from documents.models import DocType
 from documents.panel import documents_panel_context
 from planning.services import current_filed_revision
-from policy.engine import preview_gate
-from policy.lookup import NoPolicyInForce
 from policy.models import Decision
 
 from . import actions, lifecycle
@@ -71,48 +73,20 @@ from .models import (
 from .services import joint_review_status, project_context
 from .visibility import is_unit_staff, may_act_on_review, unit_ids_of
 
+
+def _keep_on_form(request, findings, form):
+    """A blocked form keeps its findings to show them beside its button."""
+    if form is not None:
+        form.blocked_findings = findings
+
+
+_run = partial(run_action, on_findings=_keep_on_form)
+
+
 S = ProjectState
 
 
 # -- helpers (the same shape as planning/views.py) -------------------------------------------
-
-
-def _run(request, func, *, form=None, success=""):
-    """Call an action; return (result, ok). Forbidden -> 404; invalid -> form errors;
-    blocked and conflicts -> a message, and a blocked form keeps the findings to show them
-    beside its button (``form.blocked_findings``)."""
-    try:
-        result = func()
-    except ActionForbidden as exc:
-        raise Http404 from exc
-    except ActionInvalid as exc:
-        if form is not None and exc.errors:
-            form.add_action_errors(exc.errors)
-        messages.error(request, exc.message)
-        return None, False
-    except ActionBlocked as exc:
-        details = "；".join(f.message for f in exc.findings if f.blocks)
-        messages.error(request, f"{exc.message} {details}")
-        if form is not None:
-            form.blocked_findings = exc.findings
-        return None, False
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return None, False
-    if success:
-        messages.success(request, success)
-    return result, True
-
-
-def _preview(code, ctx_factory):
-    try:
-        return preview_gate(code, ctx_factory())
-    except NoPolicyInForce:
-        return []
-
-
-def _blocks(findings) -> bool:
-    return any(f.blocks for f in findings)
 
 
 def _wan_text(yuan) -> str:

@@ -1,0 +1,80 @@
+"""How pages call actions and show gates: one place for every chapter's views.
+
+``run_action`` turns an action's typed errors into what a civil servant sees: forbidden and
+missing answer 404; invalid input goes back onto the form (or into the message); a blocked
+action says which articles block it and why; a conflict says what changed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+
+from policy.engine import preview_gate
+from policy.lookup import NoPolicyInForce
+
+from .errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
+
+
+def blocked_details(findings) -> str:
+    """The blocking findings as one sentence, each with its article."""
+    return "；".join(
+        f.message if f.article in f.message else f"{f.message}（{f.article}）"
+        for f in findings
+        if f.blocks
+    )
+
+
+def run_action(
+    request, func, *, form=None, success="", on_invalid=None, on_findings=None, details=True
+):
+    """Call ``func`` (an action with its arguments bound); return (result, ok).
+
+    ``on_invalid(errors) -> errors`` may rename field keys for the form; ``on_findings(request,
+    findings, form)`` keeps refused findings for the page drawn next; ``details=False`` leaves
+    the findings out of the message when that page shows them anyway."""
+    try:
+        result = func()
+    except ActionForbidden as exc:
+        raise Http404 from exc
+    except ActionInvalid as exc:
+        errors = dict(exc.errors)
+        if on_invalid is not None:
+            errors = on_invalid(errors)
+        if form is not None and errors:
+            form.add_action_errors(errors)
+            messages.error(request, exc.message)
+        else:
+            extra = [str(e) for e in errors.values() if str(e) not in exc.message]
+            messages.error(request, " ".join([exc.message, *extra]))
+        return None, False
+    except ActionBlocked as exc:
+        text = blocked_details(exc.findings) if details else ""
+        messages.error(request, f"{exc.message} {text}".strip())
+        if on_findings is not None:
+            on_findings(request, exc.findings, form)
+        return None, False
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        if on_findings is not None and exc.findings:
+            on_findings(request, exc.findings, form)
+        return None, False
+    if success:
+        messages.success(request, success)
+    return result, True
+
+
+def preview_findings(code, ctx_factory) -> list:
+    """The findings a gate would give now, to show beside its button (none without a policy)."""
+    try:
+        return preview_gate(code, ctx_factory())
+    except NoPolicyInForce:
+        return []
+
+
+def any_blocks(findings) -> bool:
+    return any(f.blocks for f in findings)
+
+
+def form_errors(form) -> str:
+    return "；".join(str(e) for errs in form.errors.values() for e in errs)
