@@ -476,10 +476,12 @@ def zombie_indicators(ctx):
         signs.append("与业务脱节")
     if (f["replaceable_by"] or "").strip():
         signs.append(f"可被“{f['replaceable_by']}”替代")
-    if f["monthly_visits"] is not None and f["monthly_visits"] < 10:
+    min_visits = ctx.param("zombie_min_monthly_visits")
+    if f["monthly_visits"] is not None and f["monthly_visits"] < min_visits:
         signs.append(f"月访问量仅 {f['monthly_visits']}")
+    idle = ctx.param("zombie_idle_months")
     # ISO dates compare as strings
-    if f["last_maintained_on"] and f["last_maintained_on"] < _months_before(f["today"], 12):
+    if f["last_maintained_on"] and f["last_maintained_on"] < _months_before(f["today"], idle):
         signs.append(f"自 {f['last_maintained_on']} 起无运维")
     if f["status"] in (SystemStatus.STOPPED,):
         signs.append("已停用")
@@ -487,7 +489,12 @@ def zombie_indicators(ctx):
         yield violation(
             f"系统“{f['name']}”有僵尸系统迹象：{'、'.join(signs)}，建议整合或下线（第三十三条）。",
             remedy="请评估整合、迁移或下线。",
-            facts={"signs": signs},
+            facts={
+                "signs": signs,
+                "min_monthly_visits": min_visits,
+                "idle_months": idle,
+                "policy": ctx.policy.code,
+            },
         )
 
 

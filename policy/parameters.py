@@ -91,6 +91,22 @@ SPECS: dict[str, ParamSpec] = {
             _("规章未定，按本市数据共享规定配置"),
         ),
         ParamSpec(
+            "zombie_min_monthly_visits",
+            "int",
+            _("僵尸系统提示：月访问量下限"),
+            "次",
+            "第三十三条",
+            _("规章未定具体数值，由主管部门配置"),
+        ),
+        ParamSpec(
+            "zombie_idle_months",
+            "int",
+            _("僵尸系统提示：无运维月数"),
+            "月",
+            "第三十三条",
+            _("规章未定具体数值，由主管部门配置"),
+        ),
+        ParamSpec(
             "per_user_investment_advisory",
             "money",
             _("人均投资规模提示线"),

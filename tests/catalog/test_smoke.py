@@ -49,3 +49,21 @@ def test_partial_update_cannot_leave_a_pair_incomplete(personas):
     actions.update_system(
         system, acting_user=personas.jw_officer, hosting="other", hosting_justification="涉及专网"
     )
+
+
+def test_zombie_thresholds_come_from_the_policy(personas):
+    from policy.models import PolicyParameter
+
+    system = _system(personas, "S7", monthly_visits=15)
+    actions.curate_system(system, acting_user=personas.bdb)
+    run = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
+    decision = OMDecision.objects.get(run=run["run"], system=system)
+    assert not [w for w in decision.warnings if w["rule_id"] == "R33.1.zombie"]
+    PolicyParameter.objects.filter(key="zombie_min_monthly_visits").update(value="20")
+    run = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
+    warning = next(
+        w
+        for w in OMDecision.objects.get(run=run["run"], system=system).warnings
+        if w["rule_id"] == "R33.1.zombie"
+    )
+    assert warning["facts"]["min_monthly_visits"] == 20 and warning["article"] == "第三十三条"
