@@ -1680,6 +1680,8 @@ EN = {
     "第十一条事项不予办理": "Article 11 matter refused",
     "受理时提示：批复前须有数据资源目录和密码应用方案": "Reminder at acceptance: a data resource catalog and a cryptography application plan are required before approval",
     "受理时提示：批复时须说明软硬件产品安全可靠情况": "Reminder at acceptance: the secure-and-reliable status of products must be stated at approval",
+    "僵尸系统提示：月访问量下限": "Zombie-system hint: minimum monthly visits",
+    "僵尸系统提示：无运维月数": "Zombie-system hint: months without maintenance",
     # ---- catalog ----
     "目录、共享与运维经费": "Catalogs, sharing and O&M funding",
     "竣工验收未通过的不得安排运维经费": "No O&M funding after failed completion acceptance",
