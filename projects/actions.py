@@ -459,7 +459,7 @@ def declare_chapter(project, *, acting_user, stage, chapter, text_content="") ->
     """Write one of the five chapters of Art. 14 for the FSR or the preliminary design."""
     project = _load_project(project, acting_user)
     _require_unit_staff(acting_user, project)
-    if project.state == S.APPROVED or not project.can_attach(acting_user, "chapter"):
+    if not project.can_edit_chapters(acting_user):
         raise ActionConflict(f"项目当前状态为“{project.get_state_display()}”，不能修改报告章节。")
     errors: dict = {}
     stage = choice(stage, "stage", "阶段", Stage.choices, errors)

@@ -231,6 +231,10 @@ class Project(models.Model):
             ProjectState.DESIGN_DRC_REVIEW,
         ) or (self.approval_path == ApprovalPath.TWO and self.state == ProjectState.APPROVED)
 
+    def can_edit_chapters(self, user) -> bool:
+        """The five chapters belong to the FSR and the design: frozen once approved."""
+        return self.state != ProjectState.APPROVED and self.can_attach(user, "chapter")
+
     def can_attach(self, user, doc_type) -> bool:
         """Unit staff attach documents while the project is theirs to edit; reviewers attach
         to their reviews (see Review.can_attach)."""

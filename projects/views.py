@@ -392,7 +392,7 @@ def _chapters(project, user, bound) -> list[dict]:
         (c.stage, c.chapter): c
         for c in ChapterDeclaration.objects.filter(project=project).select_related("updated_by")
     }
-    editable = project.can_attach(user, "chapter")
+    editable = project.can_edit_chapters(user)
     edit_stage = _editable_stage(project)
     result = []
     for stage in stages:

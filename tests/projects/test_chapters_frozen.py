@@ -1,0 +1,21 @@
+"""Once approved, the five chapters are the approved text: no edit form, and the action refuses."""
+
+import pytest
+
+from core.errors import ActionConflict
+from projects import actions
+
+
+def test_chapters_are_frozen_after_approval(walker, personas, client):
+    project = walker.walk(walker.create("学生资助精准认定系统", "800"), "approved")
+    client.force_login(personas.jw_officer)
+    html = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "保存本章" not in html
+    with pytest.raises(ActionConflict):
+        actions.declare_chapter(
+            project,
+            acting_user=personas.jw_officer,
+            stage="fsr",
+            chapter="crypto",
+            text_content="x",
+        )
