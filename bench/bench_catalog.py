@@ -10,9 +10,10 @@ approvals, and ineligible: 5 % not catalogued (R31.3), 3 % isolated without appr
 missing crypto/MLPS assessment or major hazard (R32.1), 2 % failed acceptance (R28.4); plus four
 units with a system that should have been integrated (R33.1, 1,000 systems).
 
-Then ``catalog.eligibility.decide`` (load facts, evaluate the registered rules, store 100,000
-OMDecision rows) is timed against one SELECT computing the same conditions for every system;
-both must agree on the eligible count. Peak memory is the process's maximum RSS. Everything
+Then ``catalog.eligibility.decide`` (one INSERT … SELECT of the declared conditions, recording
+every failed condition with its facts in 100,000 OMDecision rows) is timed against one SELECT
+computing the same conditions for every system, best of three each; both must agree on the
+eligible count. Peak memory is the process's maximum RSS. Everything
 runs in one transaction rolled back at the end, so the benchmarks that follow start empty.
 """
 
@@ -51,6 +52,7 @@ BATCH = 5_000
 TARGET_DECIDE_S = 10.0
 TARGET_RATIO = 3.0
 TARGET_MB = 500
+RUNS = 3  # best of: the machines here share their CPUs, single timings vary by a third
 
 AUTHORITATIVE = [
     ("人口", ["身份证号:char", "姓名:char", "性别:char", "出生日期:date", "户籍地址:char"]),
@@ -380,38 +382,43 @@ def _run() -> None:
         f"setup {setup_s:.1f} s"
     )
     on = today()
+    # the same session settings for both (on PostgreSQL: hash tables in memory, no JIT)
+    eligibility.tune_for_batch(connection)
     rss_before = _rss_mb()
-    t0 = time.perf_counter()
-    result = eligibility.decide(YEAR, today=on)
-    decide_s = time.perf_counter() - t0
+    decide_times, results = [], []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        results.append(eligibility.decide(YEAR, today=on))
+        decide_times.append(time.perf_counter() - t0)
     rss_after = _rss_mb()
+    result = results[-1]
     assert OMDecision.objects.filter(run=result["run"]).count() == SYSTEMS
+    assert len({r["eligible"] for r in results}) == 1
 
-    t0 = time.perf_counter()
-    rows = _sql(on)
-    sql_s = time.perf_counter() - t0
+    sql_times = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        rows = _sql(on)
+        sql_times.append(time.perf_counter() - t0)
     sql_eligible = sum(flag for _id, flag in rows)
     assert len(rows) == SYSTEMS
 
-    t0 = time.perf_counter()
-    eligibility.load_facts(today=on)
-    load_s = time.perf_counter() - t0
-
+    decide_s, sql_s = min(decide_times), min(sql_times)
     ratio = decide_s / sql_s
+    runs = lambda times: ", ".join(f"{t:.2f}" for t in times)  # noqa: E731
     print(
-        f"  decide: {decide_s:.2f} s for {result['systems']:,} systems, "
-        f"{result['eligible']:,} eligible, {result['systems'] - result['eligible']:,} refused — "
-        f"target ≤ {TARGET_DECIDE_S:.0f} s: {'met' if decide_s <= TARGET_DECIDE_S else 'MISSED'}"
+        f"  decide: {decide_s:.2f} s (best of {RUNS}: {runs(decide_times)}) for "
+        f"{result['systems']:,} systems, {result['eligible']:,} eligible, "
+        f"{result['systems'] - result['eligible']:,} refused — "
+        f"target ≤ {TARGET_DECIDE_S:.0f} s: {'met' if max(decide_times) <= TARGET_DECIDE_S else 'MISSED'}"
     )
-    print(f"  hand-written SQL: {sql_s:.2f} s, {sql_eligible:,} eligible")
     print(
-        f"  of decide: load_facts alone {load_s:.2f} s ({load_s / sql_s:.1f}x the SQL); the rest "
-        f"({decide_s - load_s:.2f} s) evaluates the rules and stores the decisions"
+        f"  hand-written SQL: {sql_s:.2f} s (best of {RUNS}: {runs(sql_times)}), {sql_eligible:,} eligible"
     )
     print(
         f"  ratio decide/SQL: {ratio:.2f}x — target ≤ {TARGET_RATIO:.0f}x: "
         f"{'met' if ratio <= TARGET_RATIO else 'MISSED'} "
-        "(decide also evaluates the rules' messages and stores 100,000 decisions)"
+        "(decide also records every failed condition with its facts and stores 100,000 decisions)"
     )
     print(
         f"  peak RSS: {rss_after:.0f} MB (before decide {rss_before:.0f} MB) — "

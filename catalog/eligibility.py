@@ -1,31 +1,47 @@
 """O&M funding eligibility (Art. 28, 31, 32, 33, with 17, 18, 20 as warnings).
 
-The facts of many systems are loaded with a fixed number of set queries (``load_facts``),
-then the registered rules below are evaluated on each system's facts. The same rules serve
-three purposes: the yearly O&M decisions (``decide``), the explanation of one system's
-decision, and gates elsewhere (a unit with un-integrated systems cannot submit new projects;
-a system failing R31.2 or R32.1 cannot have a new or expansion project).
+Every condition is declared once (``CONDITIONS``) as database expressions over
+``InformationSystem``: when it holds and the facts it records. Its words — the message naming
+the article and the remedy — are rendered in Python from the recorded facts when a decision is
+read (so they follow the reader's language). One SELECT evaluates the conditions for any set of
+systems; the same SELECT, wrapped in an ``INSERT``, stores a yearly run of 100,000 decisions
+without a Python round trip per system. The same conditions serve as rules in the registry (the
+rules page, the ``catalog.om_funding`` gate) and as gates elsewhere: a unit with un-integrated
+systems cannot submit new projects; a system failing R31.2 or R32.1 cannot be expanded.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
+import json
+import operator
 import uuid
-from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connections, router, transaction
-from django.db.models import Count
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import JSONObject, Trim
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import add_months
 from core.enums import Severity
-from policy.engine import GateContext
+from core.sqljson import JSONList, JSONMerge, JSONValue, joined_json_array, json_literal
 from policy.lookup import policy_in_force
-from policy.registry import gate, registry, rule, violation
+from policy.registry import gate, registry, violation
 
 from .models import (
     AssessmentResult,
@@ -42,496 +58,605 @@ from .models import (
     SystemStatus,
 )
 
-SYSTEM_FIELDS = (
-    "pk",
-    "code",
-    "name",
-    "unit_id",
-    "catalogued",
-    "network",
-    "isolation_bdb_reviewed_on",
-    "isolation_gov_approved_on",
-    "hosting",
-    "hosting_justification",
-    "mlps_level",
-    "mlps_evaluated_on",
-    "mlps_result",
-    "crypto_assessed_on",
-    "crypto_result",
-    "major_hazard",
-    "hazard_note",
-    "status",
-    "users_count",
-    "monthly_visits",
-    "last_maintained_on",
-    "detached_from_business",
-    "replaceable_by",
-)
-OM_RULES = [
-    "R28.4",
-    "R31.3",
-    "R31.1",
-    "R31.2",
-    "R32.1",
-    "R33.1",
-    "R17.1",
-    "R18.1",
-    "R20.1.system",
-    "R33.1.zombie",
-]
+# rule id -> (article, title, severity), in the order reasons are listed
+OM_RULE_META = {
+    "R28.4": ("第二十八条", _("竣工验收未通过的不得安排运维经费"), Severity.BLOCK),
+    "R31.3": ("第三十一条", _("未纳入总目录的系统不予安排运维经费"), Severity.BLOCK),
+    "R31.1": ("第三十一条", _("孤网须经大数据局初审并报市政府批准"), Severity.BLOCK),
+    "R31.2": ("第三十一条", _("未按要求共享或重复采集数据的系统"), Severity.BLOCK),
+    "R32.1": ("第三十二条", _("不符合密码应用和网络安全要求或存在重大安全隐患"), Severity.BLOCK),
+    "R33.1": ("第三十三条", _("有应整合未整合系统的单位"), Severity.BLOCK),
+    "R17.1": ("第十七条", _("定期开展网络安全检测与风险评估"), Severity.WARN),
+    "R18.1": ("第十八条", _("定期开展密码应用安全性评估"), Severity.WARN),
+    "R20.1.system": ("第二十条", _("未部署在数字重庆云须说明理由"), Severity.WARN),
+    "R33.1.zombie": ("第三十三条", _("僵尸系统迹象"), Severity.WARN),
+}
+OM_RULES = list(OM_RULE_META)
 
 
-def _iso(value):
-    return value.isoformat() if isinstance(value, dt.date) else value
+@dataclass(frozen=True)
+class Params:
+    """The numbers a run uses: the day and the policy in force, with the cut-off dates derived
+    from its periods (R17.1, R18.1, Art. 33 idle months)."""
 
+    today: dt.date
+    policy: object
+    mlps_months: int
+    crypto_months: int
+    min_visits: int
+    idle_months: int
+    sources: dict  # item key -> authoritative sources, see _authoritative_sources
 
-DATE_FIELDS = (
-    "isolation_bdb_reviewed_on",
-    "isolation_gov_approved_on",
-    "mlps_evaluated_on",
-    "crypto_assessed_on",
-    "last_maintained_on",
-)
-
-
-FACT_KEYS = ("system_id", *SYSTEM_FIELDS[1:])
-BOOL_FIELDS = ("catalogued", "major_hazard", "detached_from_business")
-
-
-def _raw_rows(queryset):
-    """The rows of a values_list queryset straight from the cursor: the ORM's per-value
-    converters (dates, booleans) cost more than the facts of 100,000 systems are worth. Dates
-    come back as the driver gives them (date objects, or ISO text), both handled by ``_iso``;
-    booleans may be 0/1 (SQLite) and are turned into bool by the caller."""
-    sql, params = queryset.query.sql_with_params()
-    connection = connections[queryset.db]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(10_000):
-            yield from chunk
-
-
-@contextlib.contextmanager
-def _without_cyclic_gc():
-    """Building 100,000 fact dicts (and decisions) triggers the cyclic garbage collector again
-    and again over every live object, which doubles the time; nothing built here is cyclic."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def load_facts(system_ids=None, *, today: dt.date | None = None) -> dict[int, dict]:
-    """Facts of the given systems (all when None) as of ``today``, in a fixed number of set
-    queries whatever their number. For a subset the related rows are restricted to it; for
-    all systems no id list is sent to the database (joins and subqueries instead)."""
-    with _without_cyclic_gc():
-        return _load_facts(system_ids, today or timezone.localdate())
-
-
-def _load_facts(system_ids, today: dt.date) -> dict[int, dict]:
-    systems = InformationSystem.objects.order_by()
-    ids = None
-    if system_ids is not None:
-        ids = list(system_ids)
-        systems = systems.filter(pk__in=ids)
-    facts: dict[int, dict] = {}
-    units = set()
-    for row in _raw_rows(systems.values_list(*SYSTEM_FIELDS)):
-        f = dict(zip(FACT_KEYS, row, strict=True))
-        for key in DATE_FIELDS:
-            f[key] = _iso(f[key])
-        for key in BOOL_FIELDS:
-            f[key] = bool(f[key])
-        f.update(
-            failed_acceptance=[],
-            unit_pending=[],
-            overdue_requests=0,
-            private_only=[],
-            duplicates=[],
+    @classmethod
+    def of(cls, policy, today: dt.date) -> Params:
+        return cls(
+            today=today,
+            policy=policy,
+            mlps_months=int(policy.param("mlps_evaluation_period_months")),
+            crypto_months=int(policy.param("crypto_assessment_period_months")),
+            min_visits=int(policy.param("zombie_min_monthly_visits")),
+            idle_months=int(policy.param("zombie_idle_months")),
+            sources=_authoritative_sources(),
         )
-        facts[f["system_id"]] = f
-        units.add(f["unit_id"])
-    if not facts:
-        return facts
-    _failed_acceptance(facts, ids)
-    _unit_pending(facts, units)
-    _overdue_requests(facts, ids, today)
-    _private_only(facts, ids)
-    _duplicates(facts, ids)
-    return facts
+
+    def overdue_by(self, months: int) -> dt.date:
+        """The last assessment date whose period has run out: ``add_months(on, months) <
+        today``. Month ends clamp (Aug 31 + 6 = Feb 28), so step back from the naive date."""
+        on = add_months(self.today, -months) + dt.timedelta(days=4)
+        while add_months(on, months) >= self.today:
+            on -= dt.timedelta(days=1)
+        return on
+
+    @property
+    def idle_before(self) -> dt.date:
+        return add_months(self.today, -self.idle_months)
 
 
-def _links(ids):
-    """The system ↔ data resource links, restricted to ``ids`` when given."""
-    links = DataResource.systems.through.objects.order_by()
-    return links if ids is None else links.filter(informationsystem_id__in=ids)
+@dataclass(frozen=True)
+class Condition:
+    """One way a rule fails: ``when`` (a boolean expression over a system), the ``facts`` it
+    records (expressions, evaluated only for systems it holds for) and ``words`` (message and
+    remedy from the system's name and those facts)."""
+
+    rule_id: str
+    kind: str
+    when: Callable[[Params], object]
+    facts: Callable[[Params], dict]
+    words: Callable[[str, dict], tuple[str, str]]
+
+    @property
+    def article(self) -> str:
+        return OM_RULE_META[self.rule_id][0]
+
+    @property
+    def blocks(self) -> bool:
+        return OM_RULE_META[self.rule_id][2] == Severity.BLOCK
 
 
-def _failed_acceptance(facts, ids):
+# -- the sets the conditions look up -----------------------------------------------------------
+
+LINKS = DataResource.systems.through
+SYSTEM_PROJECTS = InformationSystem.projects.through
+
+
+def _ids(queryset, field="informationsystem_id"):
+    return queryset.order_by().values(field)
+
+
+def _failed_projects():
     from delivery.models import Delivery
 
-    through = InformationSystem.projects.through.objects.order_by()
-    if ids is not None:
-        through = through.filter(informationsystem_id__in=ids)
-    failed = Delivery.objects.filter(om_ineligible=True).values("project_id")
-    for system_id, code in through.filter(project_id__in=failed).values_list(
-        "informationsystem_id", "project__code"
-    ):
-        if system_id in facts:
-            facts[system_id]["failed_acceptance"].append(code)
-
-
-def _unit_pending(facts, units):
-    pending = defaultdict(list)
-    for unit_id, code in InformationSystem.objects.filter(
-        integration_status=IntegrationStatus.PENDING
-    ).values_list("unit_id", "code"):
-        pending[unit_id].append(code)
-    for unit_id in pending:
-        pending[unit_id].sort()
-    for f in facts.values():
-        # the same (sorted) list for every system of the unit: read-only
-        f["unit_pending"] = pending.get(f["unit_id"], [])
-
-
-def _overdue_requests(facts, ids, today):
-    overdue = SharingRequest.objects.filter(state=SharingState.PENDING, due_on__lt=today)
-    counts = dict(
-        overdue.order_by()
-        .values("resource_id")
-        .annotate(n=Count("id"))
-        .values_list("resource_id", "n")
+    return SYSTEM_PROJECTS.objects.filter(
+        project_id__in=Delivery.objects.filter(om_ineligible=True).values("project_id")
     )
-    if not counts:
-        return
-    for resource_id, system_id in (
-        _links(ids)
-        .filter(dataresource_id__in=overdue.values("resource_id"))
-        .values_list("dataresource_id", "informationsystem_id")
+
+
+def _overdue(p: Params):
+    return SharingRequest.objects.filter(state=SharingState.PENDING, due_on__lt=p.today)
+
+
+def _private_links():
+    return LINKS.objects.filter(
+        dataresource__share_type=ShareType.UNCONDITIONAL,
+        dataresource__open_scope=OpenScope.NAMED,
+    )
+
+
+def _authoritative_sources() -> dict[str, list[dict]]:
+    """The items of authoritative resources by key, each with its resource, unit and systems,
+    in the order a duplicate names its source (resource code, unit, item). They are the city's
+    few base resources (人口, 法人, …), so a run reads them once and writes them into its SQL:
+    a correlated lookup by key would match every ordinary copy of a common item."""
+    systems: dict[int, list[str]] = {}
+    for resource_id, code in LINKS.objects.filter(dataresource__is_authoritative=True).values_list(
+        "dataresource_id", "informationsystem__code"
     ):
-        if system_id in facts:
-            facts[system_id]["overdue_requests"] += counts[resource_id]
-
-
-def _private_only(facts, ids):
-    for system_id, code in (
-        _links(ids)
-        .filter(
-            dataresource__share_type=ShareType.UNCONDITIONAL,
-            dataresource__open_scope=OpenScope.NAMED,
+        systems.setdefault(resource_id, []).append(code)
+    sources: dict[str, list[dict]] = {}
+    rows = InformationItem.objects.filter(resource__is_authoritative=True).values_list(
+        "key", "resource__resource_code", "resource__provider_id", "name", "resource_id"
+    )
+    for key, code, provider, name, resource_id in sorted(rows):
+        sources.setdefault(key, []).append(
+            {
+                "source": code,
+                "provider": provider,
+                "source_item": name,
+                "source_systems": sorted(systems.get(resource_id, [])),
+            }
         )
-        .values_list("informationsystem_id", "dataresource__resource_code")
-    ):
-        if system_id in facts:
-            facts[system_id]["private_only"].append(code)
+    return sources
 
 
-def _duplicates(facts, ids):
-    """Items of a system's resources whose key (normalised name + data type) is also an item
-    of an authoritative resource of another unit: collected again instead of shared. The
-    finding names the item, the authoritative resource, its item and its systems."""
-    authoritative = InformationItem.objects.filter(resource__is_authoritative=True)
-    sources = defaultdict(list)  # key -> [(resource_code, unit_id, item name, resource_id)]
-    for key, unit_id, code, name, resource_id in authoritative.order_by().values_list(
-        "key", "resource__provider_id", "resource__resource_code", "name", "resource_id"
-    ):
-        sources[key].append((code, unit_id, name, resource_id))
-    if not sources:
-        return
-    for key in sources:
-        sources[key].sort()
-    source_systems = defaultdict(list)
-    for resource_id, code in (
-        DataResource.systems.through.objects.filter(dataresource__is_authoritative=True)
-        .order_by("informationsystem__code")
-        .values_list("dataresource_id", "informationsystem__code")
-    ):
-        source_systems[resource_id].append(code)
+def _copied_from_other_unit(p: Params) -> Q:
+    """An ordinary item whose key is an authoritative item of another unit: collected again
+    instead of shared (R31.2). The authoritative unit's own copies are not duplicates."""
+    any_other_unit, only_unit = [], {}
+    for key, sources in p.sources.items():
+        providers = {s["provider"] for s in sources}
+        if len(providers) > 1:
+            any_other_unit.append(key)
+        else:
+            only_unit.setdefault(providers.pop(), []).append(key)
+    # one IN list per providing unit (a handful), which the key index answers
+    found = Q(key__in=any_other_unit) if any_other_unit else Q(pk__isnull=True)
+    for provider, keys in only_unit.items():
+        found |= Q(key__in=keys) & ~Q(resource__provider_id=provider)
+    return Q(resource__is_authoritative=False) & found
+
+
+def _source_of_copy(p: Params) -> JSONValue:
+    """For a copied item (see ``_copied_from_other_unit``), its first authoritative source of
+    another unit as a JSON object (resource, item, systems). A key with one providing unit
+    needs no unit test here: the copy is of another unit already."""
+    whens = []
+    for key, sources in p.sources.items():
+        single_unit = len({s["provider"] for s in sources}) == 1
+        for s in sources[:1] if single_unit else sources:
+            condition = (
+                Q(key=key) if single_unit else Q(key=key) & ~Q(resource__provider_id=s["provider"])
+            )
+            text = json.dumps({k: v for k, v in s.items() if k != "provider"}, ensure_ascii=False)
+            whens.append(When(condition, then=Value(text)))
+    if not whens:
+        return json_literal("{}")
+    return JSONValue(Case(*whens, default=Value("{}"), output_field=TextField()))
+
+
+def _pending_units():
+    return InformationSystem.objects.filter(integration_status=IntegrationStatus.PENDING).values(
+        "unit_id"
+    )
+
+
+def _list_of(queryset, group: str, value) -> JSONValue:
+    """The values of ``queryset`` (correlated to the system) as one JSON array."""
+    return JSONValue(
+        Subquery(queryset.order_by().values(group).annotate(v=JSONList(value)).values("v"))
+    )
+
+
+def _duplicates_facts(p: Params):
     copies = InformationItem.objects.filter(
-        resource__is_authoritative=False, key__in=authoritative.values("key")
+        _copied_from_other_unit(p), resource__systems=OuterRef("pk")
     )
-    collected = defaultdict(list)  # resource_id -> [(item name, key, provider unit)]
-    for resource_id, name, key, unit_id in copies.order_by("id").values_list(
-        "resource_id", "name", "key", "resource__provider_id"
-    ):
-        collected[resource_id].append((name, key, unit_id))
-    for resource_id, system_id in (
-        _links(ids)
-        .filter(dataresource_id__in=copies.values("resource_id"))
-        .values_list("dataresource_id", "informationsystem_id")
-    ):
-        f = facts.get(system_id)
-        if f is None:
-            continue
-        for name, key, unit_id in collected.get(resource_id, ()):
-            source = next((s for s in sources[key] if s[1] != unit_id), None)
-            if source is None:  # the authoritative unit's own copies are not duplicates
-                continue
-            f["duplicates"].append(
-                {
-                    "item": name,
-                    "source": source[0],
-                    "source_item": source[2],
-                    "source_systems": source_systems.get(source[3], []),
-                }
+    entry = JSONMerge(JSONObject(item=F("name")), _source_of_copy(p))
+    return {"duplicates": _list_of(copies, "resource__systems", entry)}
+
+
+# -- words -------------------------------------------------------------------------------------
+
+
+def _joined(values, limit=None) -> str:
+    values = sorted(values or [])
+    return "、".join(values[:limit] if limit else values)
+
+
+def _duplicates_words(name, f):
+    names = "、".join(
+        f"{d['item']}（权威来源：资源 {d['source']} 的“{d['source_item']}”"
+        + (f"，系统 {_joined(d['source_systems'])}" if d.get("source_systems") else "")
+        + "）"
+        for d in (f["duplicates"] or [])[:5]
+    )
+    return (
+        f"系统“{name}”重复采集已有权威来源的数据：{names}（第三十一条）。",
+        "请改为通过共享获取上述数据，停止重复采集。",
+    )
+
+
+ZOMBIE_SIGNS = {
+    "detached": lambda f: "与业务脱节",
+    "replaceable": lambda f: f"可被“{f['replaceable_by']}”替代",
+    "unused": lambda f: f"月访问量仅 {f['monthly_visits']}",
+    "unmaintained": lambda f: f"自 {f['last_maintained_on']} 起无运维",
+    "stopped": lambda f: "已停用",
+}
+
+
+def zombie_sign_texts(facts: dict) -> list[str]:
+    return [ZOMBIE_SIGNS[code](facts) for code in facts.get("signs") or []]
+
+
+def _zombie_words(name, f):
+    return (
+        f"系统“{name}”有僵尸系统迹象：{'、'.join(zombie_sign_texts(f))}，建议整合或下线（第三十三条）。",
+        "请评估整合、迁移或下线。",
+    )
+
+
+def _isolated_words(name, f):
+    return (
+        f"系统“{name}”部署为孤网、不进行数据共享，但缺少{'和'.join(f['missing'])}"
+        "（第三十一条：联网通办是原则，孤网是例外）。",
+        "请说明不能共享的法律法规依据，报市大数据发展局初审后报市政府批准。",
+    )
+
+
+def _zombie_when(p: Params):
+    return (
+        Q(detached_from_business=True)
+        | ~Exact(Trim("replaceable_by"), Value(""))
+        | Q(monthly_visits__lt=p.min_visits)
+        | Q(last_maintained_on__lt=p.idle_before)
+        | Q(status=SystemStatus.STOPPED)
+    )
+
+
+def _zombie_facts(p: Params):
+    signs = joined_json_array(
+        [
+            (Q(detached_from_business=True), Value('"detached"')),
+            (~Exact(Trim("replaceable_by"), Value("")), Value('"replaceable"')),
+            (Q(monthly_visits__lt=p.min_visits), Value('"unused"')),
+            (Q(last_maintained_on__lt=p.idle_before), Value('"unmaintained"')),
+            (Q(status=SystemStatus.STOPPED), Value('"stopped"')),
+        ]
+    )
+    return {
+        "signs": JSONValue(signs),
+        "monthly_visits": F("monthly_visits"),
+        "last_maintained_on": F("last_maintained_on"),
+        "replaceable_by": F("replaceable_by"),
+        "min_monthly_visits": Value(p.min_visits),
+        "idle_months": Value(p.idle_months),
+        "policy": Value(p.policy.code),
+    }
+
+
+CONDITIONS = [
+    Condition(
+        "R28.4",
+        "failed_acceptance",
+        when=lambda p: Q(pk__in=_ids(_failed_projects())),
+        facts=lambda p: {
+            "projects": _list_of(
+                SYSTEM_PROJECTS.objects.filter(
+                    informationsystem_id=OuterRef("pk"), project__delivery__om_ineligible=True
+                ),
+                "informationsystem_id",
+                "project__code",
             )
-
-
-# -- rules -------------------------------------------------------------------------------------
-
-
-def _f(ctx) -> dict:
-    return ctx.facts
-
-
-@rule(id="R28.4", article="第二十八条", title=_("竣工验收未通过的不得安排运维经费"))
-def failed_acceptance(ctx):
-    f = _f(ctx)
-    if f["failed_acceptance"]:
-        yield violation(
-            f"系统“{f['name']}”的建设项目 {'、'.join(f['failed_acceptance'])} 竣工验收未通过，"
+        },
+        words=lambda name, f: (
+            f"系统“{name}”的建设项目 {_joined(f['projects'])} 竣工验收未通过，"
             "不得安排运行维护经费（第二十八条）。",
-            remedy="整改后重新组织验收并通过。",
-            facts={"projects": f["failed_acceptance"]},
-        )
-
-
-@rule(id="R31.3", article="第三十一条", title=_("未纳入总目录的系统不予安排运维经费"))
-def not_catalogued(ctx):
-    f = _f(ctx)
-    if not f["catalogued"]:
-        yield violation(
-            f"系统“{f['name']}”未纳入市级政务信息系统总目录，财政部门不予安排运行维护经费（第三十一条）。",
-            remedy="请所属单位完善目录信息，由市大数据发展局审核纳入总目录。",
-            facts={"catalogued": False},
-        )
-
-
-@rule(id="R31.1", article="第三十一条", title=_("孤网须经大数据局初审并报市政府批准"))
-def isolated_network(ctx):
-    f = _f(ctx)
-    if f["network"] != Network.ISOLATED:
-        return
-    missing = []
-    if not f["isolation_bdb_reviewed_on"]:
-        missing.append("市大数据发展局初审")
-    if not f["isolation_gov_approved_on"]:
-        missing.append("市政府批准")
-    if missing:
-        yield violation(
-            f"系统“{f['name']}”部署为孤网、不进行数据共享，但缺少{'和'.join(missing)}"
-            "（第三十一条：联网通办是原则，孤网是例外）。",
-            remedy="请说明不能共享的法律法规依据，报市大数据发展局初审后报市政府批准。",
-            facts={"missing": missing},
-        )
-
-
-@rule(id="R31.2", article="第三十一条", title=_("未按要求共享或重复采集数据的系统"))
-def not_sharing(ctx):
-    f = _f(ctx)
-    if f["overdue_requests"]:
-        yield violation(
-            f"系统“{f['name']}”提供的数据资源有 {f['overdue_requests']} 个共享申请超过答复期限未答复，"
-            "未按要求共享数据（第三十一条、第十四条）。",
-            remedy="请及时答复共享申请。",
-            facts={"overdue_requests": f["overdue_requests"]},
-        )
-    if f["private_only"]:
-        yield violation(
-            f"系统“{f['name']}”的无条件共享资源 {'、'.join(f['private_only'])} 仅向特定企业或组织开放"
-            "（第十四条、第三十一条）。",
-            remedy="应普遍共享的数据不得仅向特定企业、社会组织开放，请调整开放范围。",
-            facts={"resources": f["private_only"]},
-        )
-    if f["duplicates"]:
-        names = "、".join(
-            f"{d['item']}（权威来源：资源 {d['source']} 的“{d['source_item']}”"
-            + (f"，系统 {'、'.join(d['source_systems'])}" if d.get("source_systems") else "")
-            + "）"
-            for d in f["duplicates"][:5]
-        )
-        yield violation(
-            f"系统“{f['name']}”重复采集已有权威来源的数据：{names}（第三十一条）。",
-            remedy="请改为通过共享获取上述数据，停止重复采集。",
-            facts={"duplicates": f["duplicates"][:20]},
-        )
-
-
-@functools.lru_cache(maxsize=8192)
-def _period_passed(on_iso: str, months: int, today_iso: str) -> bool:
-    # cached: assessment dates repeat across systems, and a yearly run asks 200,000 times
-    return add_months(dt.date.fromisoformat(on_iso), months) < dt.date.fromisoformat(today_iso)
-
-
-@functools.lru_cache(maxsize=64)
-def _months_before(today_iso: str, months: int) -> str:
-    return add_months(dt.date.fromisoformat(today_iso), -months).isoformat()
-
-
-@rule(id="R32.1", article="第三十二条", title=_("不符合密码应用和网络安全要求或存在重大安全隐患"))
-def security_requirements(ctx):
-    f = _f(ctx)
-    if f["crypto_result"] == AssessmentResult.FAIL:
-        yield violation(
-            f"系统“{f['name']}”密码应用安全性评估结论为“不符合”（第三十二条）。",
-            remedy="请按密评意见整改并重新评估。",
-            facts={
-                "crypto_result": f["crypto_result"],
-                "crypto_assessed_on": f["crypto_assessed_on"],
-            },
-        )
-    elif not f["crypto_result"]:
-        yield violation(
-            f"系统“{f['name']}”未开展密码应用安全性评估（第三十二条、第十八条）。",
-            remedy="请开展密评并登记结论。",
-            facts={"crypto_result": ""},
-        )
-    if f["mlps_result"] == AssessmentResult.FAIL:
-        yield violation(
-            f"系统“{f['name']}”等级保护测评结论为“不符合”（第三十二条）。",
-            remedy="请按测评意见整改并重新测评。",
-            facts={"mlps_result": f["mlps_result"], "mlps_evaluated_on": f["mlps_evaluated_on"]},
-        )
-    elif not f["mlps_result"]:
-        yield violation(
-            f"系统“{f['name']}”未开展网络安全等级保护测评（第三十二条、第十七条）。",
-            remedy="请开展等保测评并登记结论。",
-            facts={"mlps_result": ""},
-        )
-    if f["major_hazard"]:
-        yield violation(
-            f"系统“{f['name']}”存在重大安全隐患：{f['hazard_note'] or '未说明'}（第三十二条）。",
-            remedy="请整改消除隐患后更新系统信息。",
-            facts={"major_hazard": True},
-        )
-
-
-@rule(id="R33.1", article="第三十三条", title=_("有应整合未整合系统的单位"))
-def unit_not_integrated(ctx):
-    f = _f(ctx)
-    pending = f.get("unit_pending") or []
-    if pending:
-        yield violation(
-            f"所属单位有应整合而未整合的系统 {'、'.join(pending[:10])}，财政部门不安排运行维护经费，"
-            "不支持新建信息化项目（第三十三条）。",
-            remedy="请完成系统整合并更新整合状态。",
-            facts={"pending_systems": pending[:50]},
-        )
-
-
-@rule(
-    id="R17.1",
-    article="第十七条",
-    title=_("定期开展网络安全检测与风险评估"),
-    severity=Severity.WARN,
-)
-def mlps_period(ctx):
-    f = _f(ctx)
-    months = ctx.param("mlps_evaluation_period_months")
-    if f["mlps_evaluated_on"] and _period_passed(f["mlps_evaluated_on"], int(months), f["today"]):
-        yield violation(
-            f"最近一次等保测评为 {f['mlps_evaluated_on']}，已超过 {months} 个月的测评周期（第十七条）。",
-            remedy="请尽快开展新一轮等保测评。",
-            facts={"mlps_evaluated_on": f["mlps_evaluated_on"], "period_months": months},
-        )
-
-
-@rule(id="R18.1", article="第十八条", title=_("定期开展密码应用安全性评估"), severity=Severity.WARN)
-def crypto_period(ctx):
-    f = _f(ctx)
-    months = ctx.param("crypto_assessment_period_months")
-    if f["crypto_assessed_on"] and _period_passed(f["crypto_assessed_on"], int(months), f["today"]):
-        yield violation(
-            f"最近一次密评为 {f['crypto_assessed_on']}，已超过 {months} 个月的评估周期（第十八条）。",
-            remedy="请尽快开展新一轮密评。",
-            facts={"crypto_assessed_on": f["crypto_assessed_on"], "period_months": months},
-        )
-
-
-@rule(
-    id="R20.1.system",
-    article="第二十条",
-    title=_("未部署在数字重庆云须说明理由"),
-    severity=Severity.WARN,
-)
-def system_hosting(ctx):
-    f = _f(ctx)
-    if f["hosting"] == "other" and not (f["hosting_justification"] or "").strip():
-        yield violation(
-            f"系统“{f['name']}”未部署在数字重庆云，且未说明理由（第二十条）。",
-            remedy="请迁移至数字重庆云或登记理由。",
-            facts={"hosting": f["hosting"]},
-        )
-
-
-@rule(id="R33.1.zombie", article="第三十三条", title=_("僵尸系统迹象"), severity=Severity.WARN)
-def zombie_indicators(ctx):
-    f = _f(ctx)
-    signs = []
-    if f["detached_from_business"]:
-        signs.append("与业务脱节")
-    if (f["replaceable_by"] or "").strip():
-        signs.append(f"可被“{f['replaceable_by']}”替代")
-    min_visits = ctx.param("zombie_min_monthly_visits")
-    if f["monthly_visits"] is not None and f["monthly_visits"] < min_visits:
-        signs.append(f"月访问量仅 {f['monthly_visits']}")
-    idle = ctx.param("zombie_idle_months")
-    # ISO dates compare as strings
-    if f["last_maintained_on"] and f["last_maintained_on"] < _months_before(f["today"], idle):
-        signs.append(f"自 {f['last_maintained_on']} 起无运维")
-    if f["status"] in (SystemStatus.STOPPED,):
-        signs.append("已停用")
-    if signs:
-        yield violation(
-            f"系统“{f['name']}”有僵尸系统迹象：{'、'.join(signs)}，建议整合或下线（第三十三条）。",
-            remedy="请评估整合、迁移或下线。",
-            facts={
-                "signs": signs,
-                "min_monthly_visits": min_visits,
-                "idle_months": idle,
-                "policy": ctx.policy.code,
-            },
-        )
-
-
-gate(
-    "catalog.om_funding",
-    title=_("运行维护经费安排"),
-    rules=OM_RULES,
-    action="catalog.actions.decide_om_funding",
-)
-
-
-# -- decisions ---------------------------------------------------------------------------------
-
-
-def _findings(ctx, rules) -> tuple[list[dict], list[dict]]:
-    """The rules' violations stamped as ``Rule.evaluate`` would, without building a Finding per
-    rule and system: in a yearly run most of the million rule calls find nothing."""
-    reasons, warnings = [], []
-    for rule_ in rules:
-        for v in rule_.func(ctx) or ():
-            blocks = (v.severity or rule_.severity) == Severity.BLOCK
-            (reasons if blocks else warnings).append(
-                {
-                    "rule_id": rule_.id,
-                    "article": rule_.article,
-                    "message": v.message,
-                    "remedy": v.remedy,
-                    "facts": v.facts,
-                }
+            "整改后重新组织验收并通过。",
+        ),
+    ),
+    Condition(
+        "R31.3",
+        "not_catalogued",
+        when=lambda p: Q(catalogued=False),
+        facts=lambda p: {"catalogued": json_literal("false")},
+        words=lambda name, f: (
+            f"系统“{name}”未纳入市级政务信息系统总目录，财政部门不予安排运行维护经费（第三十一条）。",
+            "请所属单位完善目录信息，由市大数据发展局审核纳入总目录。",
+        ),
+    ),
+    Condition(
+        "R31.1",
+        "isolated_unapproved",
+        when=lambda p: (
+            Q(network=Network.ISOLATED)
+            & (
+                Q(isolation_bdb_reviewed_on__isnull=True)
+                | Q(isolation_gov_approved_on__isnull=True)
             )
-    return reasons, warnings
+        ),
+        facts=lambda p: {
+            "missing": JSONValue(
+                joined_json_array(
+                    [
+                        (Q(isolation_bdb_reviewed_on__isnull=True), Value('"市大数据发展局初审"')),
+                        (Q(isolation_gov_approved_on__isnull=True), Value('"市政府批准"')),
+                    ]
+                )
+            )
+        },
+        words=_isolated_words,
+    ),
+    Condition(
+        "R31.2",
+        "overdue_requests",
+        when=lambda p: Q(
+            pk__in=_ids(LINKS.objects.filter(dataresource_id__in=_overdue(p).values("resource_id")))
+        ),
+        facts=lambda p: {
+            # the overdue filter sits inside the count so the lookup starts from the system's
+            # links, not from every overdue request (SQLite has no statistics to know better)
+            "overdue_requests": Subquery(
+                LINKS.objects.filter(informationsystem_id=OuterRef("pk"))
+                .order_by()
+                .values("informationsystem_id")
+                .annotate(
+                    n=Count(
+                        "dataresource__requests",
+                        filter=Q(
+                            dataresource__requests__state=SharingState.PENDING,
+                            dataresource__requests__due_on__lt=p.today,
+                        ),
+                    )
+                )
+                .values("n")
+            )
+        },
+        words=lambda name, f: (
+            f"系统“{name}”提供的数据资源有 {f['overdue_requests']} 个共享申请超过答复期限未答复，"
+            "未按要求共享数据（第三十一条、第十四条）。",
+            "请及时答复共享申请。",
+        ),
+    ),
+    Condition(
+        "R31.2",
+        "private_only",
+        when=lambda p: Q(pk__in=_ids(_private_links())),
+        facts=lambda p: {
+            "resources": _list_of(
+                _private_links().filter(informationsystem_id=OuterRef("pk")),
+                "informationsystem_id",
+                "dataresource__resource_code",
+            )
+        },
+        words=lambda name, f: (
+            f"系统“{name}”的无条件共享资源 {_joined(f['resources'])} 仅向特定企业或组织开放"
+            "（第十四条、第三十一条）。",
+            "应普遍共享的数据不得仅向特定企业、社会组织开放，请调整开放范围。",
+        ),
+    ),
+    Condition(
+        "R31.2",
+        "duplicates",
+        when=lambda p: Q(
+            pk__in=_ids(
+                LINKS.objects.filter(
+                    dataresource_id__in=InformationItem.objects.filter(
+                        _copied_from_other_unit(p)
+                    ).values("resource_id")
+                )
+            )
+        ),
+        facts=_duplicates_facts,
+        words=_duplicates_words,
+    ),
+    Condition(
+        "R32.1",
+        "crypto_failed",
+        when=lambda p: Q(crypto_result=AssessmentResult.FAIL),
+        facts=lambda p: {
+            "crypto_result": F("crypto_result"),
+            "crypto_assessed_on": F("crypto_assessed_on"),
+        },
+        words=lambda name, f: (
+            f"系统“{name}”密码应用安全性评估结论为“不符合”（第三十二条）。",
+            "请按密评意见整改并重新评估。",
+        ),
+    ),
+    Condition(
+        "R32.1",
+        "crypto_missing",
+        when=lambda p: Q(crypto_result=""),
+        facts=lambda p: {"crypto_result": F("crypto_result")},
+        words=lambda name, f: (
+            f"系统“{name}”未开展密码应用安全性评估（第三十二条、第十八条）。",
+            "请开展密评并登记结论。",
+        ),
+    ),
+    Condition(
+        "R32.1",
+        "mlps_failed",
+        when=lambda p: Q(mlps_result=AssessmentResult.FAIL),
+        facts=lambda p: {
+            "mlps_result": F("mlps_result"),
+            "mlps_evaluated_on": F("mlps_evaluated_on"),
+        },
+        words=lambda name, f: (
+            f"系统“{name}”等级保护测评结论为“不符合”（第三十二条）。",
+            "请按测评意见整改并重新测评。",
+        ),
+    ),
+    Condition(
+        "R32.1",
+        "mlps_missing",
+        when=lambda p: Q(mlps_result=""),
+        facts=lambda p: {"mlps_result": F("mlps_result")},
+        words=lambda name, f: (
+            f"系统“{name}”未开展网络安全等级保护测评（第三十二条、第十七条）。",
+            "请开展等保测评并登记结论。",
+        ),
+    ),
+    Condition(
+        "R32.1",
+        "major_hazard",
+        when=lambda p: Q(major_hazard=True),
+        facts=lambda p: {"major_hazard": json_literal("true"), "hazard_note": F("hazard_note")},
+        words=lambda name, f: (
+            f"系统“{name}”存在重大安全隐患：{f.get('hazard_note') or '未说明'}（第三十二条）。",
+            "请整改消除隐患后更新系统信息。",
+        ),
+    ),
+    Condition(
+        "R33.1",
+        "unit_not_integrated",
+        when=lambda p: Q(unit_id__in=_pending_units()),
+        facts=lambda p: {
+            "pending_systems": _list_of(
+                InformationSystem.objects.filter(
+                    unit_id=OuterRef("unit_id"), integration_status=IntegrationStatus.PENDING
+                ),
+                "unit_id",
+                "code",
+            )
+        },
+        words=lambda name, f: (
+            f"所属单位有应整合而未整合的系统 {_joined(f['pending_systems'], 10)}，"
+            "财政部门不安排运行维护经费，不支持新建信息化项目（第三十三条）。",
+            "请完成系统整合并更新整合状态。",
+        ),
+    ),
+    Condition(
+        "R17.1",
+        "mlps_period",
+        when=lambda p: Q(mlps_evaluated_on__lte=p.overdue_by(p.mlps_months)),
+        facts=lambda p: {
+            "mlps_evaluated_on": F("mlps_evaluated_on"),
+            "period_months": Value(p.mlps_months),
+        },
+        words=lambda name, f: (
+            f"最近一次等保测评为 {f['mlps_evaluated_on']}，已超过 {f['period_months']} 个月的测评周期"
+            "（第十七条）。",
+            "请尽快开展新一轮等保测评。",
+        ),
+    ),
+    Condition(
+        "R18.1",
+        "crypto_period",
+        when=lambda p: Q(crypto_assessed_on__lte=p.overdue_by(p.crypto_months)),
+        facts=lambda p: {
+            "crypto_assessed_on": F("crypto_assessed_on"),
+            "period_months": Value(p.crypto_months),
+        },
+        words=lambda name, f: (
+            f"最近一次密评为 {f['crypto_assessed_on']}，已超过 {f['period_months']} 个月的评估周期"
+            "（第十八条）。",
+            "请尽快开展新一轮密评。",
+        ),
+    ),
+    Condition(
+        "R20.1.system",
+        "hosting_unjustified",
+        when=lambda p: Q(hosting="other") & Exact(Trim("hosting_justification"), Value("")),
+        facts=lambda p: {"hosting": F("hosting")},
+        words=lambda name, f: (
+            f"系统“{name}”未部署在数字重庆云，且未说明理由（第二十条）。",
+            "请迁移至数字重庆云或登记理由。",
+        ),
+    ),
+    Condition(
+        "R33.1.zombie",
+        "zombie",
+        when=_zombie_when,
+        facts=_zombie_facts,
+        words=_zombie_words,
+    ),
+]
+_BY_KIND = {(c.rule_id, c.kind): c for c in CONDITIONS}
 
 
-def evaluate(facts: dict, policy, today: dt.date) -> tuple[list[dict], list[dict]]:
-    """(blocking findings, warnings) of one system's facts."""
-    ctx = GateContext(subject=None, policy=policy, facts={**facts, "today": today.isoformat()})
-    return _findings(ctx, [registry.rules[rule_id] for rule_id in OM_RULES])
+# -- evaluation --------------------------------------------------------------------------------
+
+
+def _entry(c: Condition, p: Params) -> JSONObject:
+    return JSONObject(
+        rule_id=Value(c.rule_id),
+        article=Value(c.article),
+        kind=Value(c.kind),
+        facts=JSONObject(**c.facts(p)),
+    )
+
+
+def _any(conditions, p: Params) -> Q:
+    """Whether any of the conditions holds: an OR that stops at the first hit."""
+    return functools.reduce(operator.or_, (Q(c.when(p)) for c in conditions))
+
+
+def _found(conditions, p: Params):
+    """JSON text: the entries of the conditions that hold, in declaration order. Most systems
+    meet every condition; for them one OR (like a hand-written eligibility query) is all the
+    work, and the entries are built only for the others."""
+    return Case(
+        When(
+            _any(conditions, p),
+            then=joined_json_array([(c.when(p), _entry(c, p)) for c in conditions]),
+        ),
+        default=Value("[]"),
+        output_field=TextField(),
+    )
+
+
+BLOCKING = [c for c in CONDITIONS if c.blocks]
+WARNING = [c for c in CONDITIONS if not c.blocks]
+
+
+def _systems(system_ids=None):
+    systems = InformationSystem.objects.order_by()
+    if system_ids is not None:
+        systems = systems.filter(pk__in=list(system_ids))
+    return systems
+
+
+def _evaluated(p: Params, system_ids=None):
+    """(id, name, reasons text, warnings text) per system: one SELECT whatever their number."""
+    return (
+        _systems(system_ids)
+        .annotate(
+            om_system=F("pk"),
+            om_name=F("name"),
+            om_reasons=_found(BLOCKING, p),
+            om_warnings=_found(WARNING, p),
+        )
+        .values_list("om_system", "om_name", "om_reasons", "om_warnings")
+    )
+
+
+def explain(entries, system_name: str) -> list[dict]:
+    """Stored entries with their words: the message and remedy rendered from the facts."""
+    out = []
+    for entry in entries or []:
+        condition = _BY_KIND.get((entry.get("rule_id"), entry.get("kind")))
+        if condition is None:  # an entry of a condition that no longer exists keeps its record
+            out.append({"message": "", "remedy": "", **entry})
+            continue
+        message, remedy = condition.words(system_name, entry.get("facts") or {})
+        out.append({**entry, "message": message, "remedy": remedy})
+    return out
+
+
+def evaluate_systems(system_ids=None, *, today: dt.date | None = None, policy=None) -> dict:
+    """What a decision run would say now about the given systems (all when None):
+    ``{id: {"eligible", "reasons", "warnings"}}`` with words."""
+    today = today or timezone.localdate()
+    policy = policy or policy_in_force(None, today)
+    out = {}
+    for pk, name, reasons, warnings in _evaluated(Params.of(policy, today), system_ids):
+        reasons, warnings = json.loads(reasons), json.loads(warnings)
+        out[pk] = {
+            "eligible": not reasons,
+            "reasons": explain(reasons, name),
+            "warnings": explain(warnings, name),
+        }
+    return out
+
+
+def tune_for_batch(connection) -> None:
+    """PostgreSQL settings for one yearly run, for this transaction only: its condition sets
+    are hashed only when they fit in ``work_mem`` (the 4 MB default makes it rescan a list for
+    each of 100,000 systems), and JIT would spend seconds compiling this long statement to save
+    milliseconds running it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
 
 
 STORED_FIELDS = (
@@ -546,75 +671,82 @@ STORED_FIELDS = (
 )
 
 
-def _insert_decisions(connection, rows) -> None:
-    """One prepared INSERT executed for every row (``executemany``): a yearly run writes one row
-    per system, and model instances with per-field preparation (``bulk_create``) cost more than
-    evaluating the rules. Values are adapted once by the backend's own operations (JSON,
-    datetime), so SQLite and PostgreSQL store what the ORM would."""
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(OMDecision._meta.get_field(f).column) for f in STORED_FIELDS)
-    marks = ", ".join(["%s"] * len(STORED_FIELDS))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {qn(OMDecision._meta.db_table)} ({columns}) VALUES ({marks})", rows
-        )
-
-
-def decide(budget_year: int, *, system_ids=None, today: dt.date | None = None, batch=5000) -> dict:
+def decide(budget_year: int, *, system_ids=None, today: dt.date | None = None) -> dict:
     """Decide O&M eligibility of every (or the given) system for ``budget_year`` and store one
-    OMDecision each, stamped with the municipal policy in force and a run id."""
+    OMDecision each, stamped with the municipal policy in force and a run id: one
+    ``INSERT … SELECT`` of the conditions, so the database does the work for every system."""
     today = today or timezone.localdate()
     policy = policy_in_force(None, today)
-    facts = load_facts(system_ids, today=today)
     run = f"{budget_year}-{uuid.uuid4().hex[:12]}"
     connection = connections[router.db_for_write(OMDecision)]
-    ops = connection.ops
-    decided_at = ops.adapt_datetimefield_value(timezone.now())
-    empty = ops.adapt_json_value([], None)
-    today_iso = today.isoformat()
-    # One context for the whole run, its facts swapped per system: the rules only read them.
-    ctx = GateContext(subject=None, policy=policy, facts={})
-    rules = [registry.rules[rule_id] for rule_id in OM_RULES]
-    rows, eligible = [], 0
+    qn = connection.ops.quote_name
+    select, params = _evaluated(Params.of(policy, today), system_ids).query.sql_with_params()
+    columns = ", ".join(qn(OMDecision._meta.get_field(f).column) for f in STORED_FIELDS)
+    as_json = "CAST({} AS jsonb)" if connection.vendor == "postgresql" else "{}"
+    reasons, warnings = (as_json.format(f"x.{qn(c)}") for c in ("om_reasons", "om_warnings"))
+    # MATERIALIZED: the conditions are evaluated once into a work table; inlined (SQLite and
+    # PostgreSQL both would), the two uses of the reasons would evaluate them twice
+    sql = (
+        f"WITH x AS MATERIALIZED ({select}) "
+        f"INSERT INTO {qn(OMDecision._meta.db_table)} ({columns}) "
+        f"SELECT x.{qn('om_system')}, %s, x.{qn('om_reasons')} = '[]', {reasons}, {warnings}, "
+        "%s, %s, %s FROM x"
+    )
+    decided_at = connection.ops.adapt_datetimefield_value(timezone.now())
     # a run is stored whole or not at all
-    with transaction.atomic(using=connection.alias), _without_cyclic_gc():
-        for system_id, f in facts.items():
-            f["today"] = today_iso
-            ctx.facts = f
-            reasons, warnings = _findings(ctx, rules)
-            eligible += not reasons
-            rows.append(
-                (
-                    system_id,
-                    budget_year,
-                    not reasons,
-                    ops.adapt_json_value(reasons, None) if reasons else empty,
-                    ops.adapt_json_value(warnings, None) if warnings else empty,
-                    policy.pk,
-                    run,
-                    decided_at,
-                )
-            )
-            if len(rows) >= batch:
-                _insert_decisions(connection, rows)
-                rows = []
-        if rows:
-            _insert_decisions(connection, rows)
-    return {"run": run, "systems": len(facts), "eligible": eligible, "policy": policy.code}
+    with transaction.atomic(using=connection.alias):
+        tune_for_batch(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, budget_year, policy.pk, run, decided_at])
+        counts = OMDecision.objects.filter(run=run).aggregate(
+            systems=Count("pk"), eligible=Count("pk", filter=Q(eligible=True))
+        )
+    return {"run": run, **counts, "policy": policy.code}
 
 
 def system_blocks_new_projects(system_ids) -> dict[int, list[dict]]:
-    """R31.2 and R32.1 findings per system (for the new/expansion project gate)."""
-    today = timezone.localdate()
-    policy = policy_in_force(None, today)
+    """R31.2 and R32.1 findings (with words) per system, for the new/expansion project gate."""
     out = {}
-    for system_id, f in load_facts(system_ids, today=today).items():
-        ctx = GateContext(subject=None, policy=policy, facts={**f, "today": today.isoformat()})
-        found = [
-            finding.as_dict()
-            for rule_id in ("R31.2", "R32.1")
-            for finding in registry.rules[rule_id].evaluate(ctx)
-        ]
+    for system_id, result in evaluate_systems(system_ids).items():
+        found = [r for r in result["reasons"] if r["rule_id"] in ("R31.2", "R32.1")]
         if found:
             out[system_id] = found
     return out
+
+
+# -- the conditions as registered rules --------------------------------------------------------
+
+
+def _as_rule(rule_id: str):
+    """A registry rule for ``rule_id``: evaluates the system in ``ctx.subject`` (or
+    ``ctx.facts["system_id"]``) once per context and yields its entries for this rule."""
+
+    def check(ctx):
+        system_id = ctx.facts.get("system_id") or getattr(ctx.subject, "pk", None)
+        if system_id is None:
+            return
+        if "om_result" not in ctx.facts:
+            ctx.facts["om_result"] = evaluate_systems([system_id], policy=ctx.policy).get(
+                system_id, {"reasons": [], "warnings": []}
+            )
+        result = ctx.facts["om_result"]
+        for entry in result["reasons"] + result["warnings"]:
+            if entry["rule_id"] == rule_id:
+                yield violation(entry["message"], remedy=entry["remedy"], facts=entry["facts"])
+
+    check.__name__ = check.__qualname__ = f"om_{rule_id.replace('.', '_')}"
+    check.__doc__ = f"O&M condition {rule_id}, evaluated in SQL (see CONDITIONS)."
+    return check
+
+
+for _rule_id, (_article, _title, _severity) in OM_RULE_META.items():
+    registry.rule(id=_rule_id, article=_article, title=_title, severity=_severity)(
+        _as_rule(_rule_id)
+    )
+
+gate(
+    "catalog.om_funding",
+    title=_("运行维护经费安排"),
+    rules=OM_RULES,
+    action="catalog.actions.decide_om_funding",
+)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -378,14 +379,18 @@ class OMDecision(models.Model):
     """O&M funding decision for one system and budget year: eligible or not, with every failed
     condition (rule id, article, message, facts) and the policy version (R28.4, R31-R33)."""
 
+    # no single-column indexes on the two keys: (system, budget_year) serves the system's
+    # history, and policy versions are never deleted; a yearly run writes 100,000 rows
     system = models.ForeignKey(
-        InformationSystem, on_delete=models.PROTECT, related_name="om_decisions"
+        InformationSystem, on_delete=models.PROTECT, related_name="om_decisions", db_index=False
     )
     budget_year = models.PositiveSmallIntegerField(_("预算年度"))
     eligible = models.BooleanField(_("可安排运维经费"))
     reasons = models.JSONField(_("不符合的条件"), default=list)
     warnings = models.JSONField(_("提示"), default=list)
-    policy = models.ForeignKey("policy.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+    policy = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     run = models.CharField(_("批次"), max_length=40)
     decided_at = models.DateTimeField(_("决定时间"))
 
@@ -395,11 +400,25 @@ class OMDecision(models.Model):
         ordering = ["-decided_at", "system_id"]
         verbose_name = _("运维经费决定")
         verbose_name_plural = _("运维经费决定")
+        # the Finance list reads the latest run of a year (run), a system page its history
         indexes = [
-            models.Index(fields=["budget_year", "eligible"]),
             models.Index(fields=["system", "budget_year"]),
-            models.Index(fields=["run"]),
+            models.Index(fields=["run", "eligible"]),
         ]
 
     def __str__(self):
         return f"{self.system.code} {self.budget_year} {'可安排' if self.eligible else '不予安排'}"
+
+    @cached_property
+    def explained_reasons(self) -> list[dict]:
+        """The stored failed conditions with their words (message, remedy) rendered from the
+        recorded facts."""
+        from .eligibility import explain
+
+        return explain(self.reasons, self.system.name)
+
+    @cached_property
+    def explained_warnings(self) -> list[dict]:
+        from .eligibility import explain
+
+        return explain(self.warnings, self.system.name)

@@ -335,6 +335,7 @@ class OMRunOut(Schema):
 class ReasonOut(Schema):
     rule_id: str
     article: str
+    kind: str = Field("", description="条件的种类（同一规则可有多种不符合情形）")
     message: str
     remedy: str = ""
     facts: dict = Field(default_factory=dict)
@@ -374,6 +375,14 @@ class OMDecisionOut(Schema):
     @staticmethod
     def resolve_policy_code(obj) -> str:
         return obj.policy.code
+
+    @staticmethod
+    def resolve_reasons(obj) -> list[dict]:
+        return obj.explained_reasons
+
+    @staticmethod
+    def resolve_warnings(obj) -> list[dict]:
+        return obj.explained_warnings
 
 
 # -- import -----------------------------------------------------------------------------------

@@ -125,6 +125,13 @@ FACT_LABELS = {
     "period_months": "周期（月）",
     "signs": "迹象",
     "hosting": "部署方式",
+    "hazard_note": "隐患说明",
+    "monthly_visits": "月访问量",
+    "last_maintained_on": "最近运维日期",
+    "replaceable_by": "可替代系统",
+    "min_monthly_visits": "最低月访问量",
+    "idle_months": "无运维月数阈值",
+    "policy": "政策版本",
     "system_id": "系统",
 }
 RESULT_LABELS = {value: str(label) for value, label in AssessmentResult.choices}
@@ -152,9 +159,17 @@ def _fact_text(key, value) -> str:
 
 def fact_rows(facts: dict) -> list[dict]:
     """The facts a condition used, with Chinese labels (the key stays visible for audit)."""
+    facts = facts or {}
     return [
-        {"key": k, "label": FACT_LABELS.get(k, k), "text": _fact_text(k, v)}
-        for k, v in (facts or {}).items()
+        {
+            "key": k,
+            "label": FACT_LABELS.get(k, k),
+            # zombie signs are recorded as codes; their words need the other facts
+            "text": "、".join(eligibility.zombie_sign_texts(facts))
+            if k == "signs"
+            else _fact_text(k, v),
+        }
+        for k, v in facts.items()
     ]
 
 
@@ -170,10 +185,10 @@ def _om_preview(system):
         policy = policy_in_force(None, on)
     except NoPolicyInForce:
         return [], []
-    facts = eligibility.load_facts([system.pk]).get(system.pk)
-    if facts is None:
+    result = eligibility.evaluate_systems([system.pk], today=on, policy=policy).get(system.pk)
+    if result is None:
         return [], []
-    return eligibility.evaluate(facts, policy, on)
+    return result["reasons"], result["warnings"]
 
 
 # -- master catalog (R15.1) -------------------------------------------------------------------
@@ -269,7 +284,7 @@ def system_detail(request, pk):
         .order_by("-budget_year", "-decided_at")[:20]
     )
     for d in decisions:
-        d.explained = _explained(d.reasons, "block")
+        d.explained = _explained(d.explained_reasons, "block")
     reasons, warnings = _om_preview(system)
     is_bdb = user.has_role(Role.BDB_REVIEWER)
     isolated = system.network == Network.ISOLATED
@@ -847,8 +862,8 @@ def om_detail(request, pk):
     )
     ctx = {
         "decision": decision,
-        "reasons": _explained(decision.reasons, "block"),
-        "warnings": _explained(decision.warnings, "warn"),
+        "reasons": _explained(decision.explained_reasons, "block"),
+        "warnings": _explained(decision.explained_warnings, "warn"),
         "history": history,
     }
     return render(request, "catalog/om_detail.html", ctx)
@@ -897,9 +912,13 @@ def om_workbook(decisions) -> bytes:
                 d.system.unit.name,
                 "可安排" if d.eligible else "不予安排",
                 tags,
-                "\n".join(f"{r['rule_id']}（{r['article']}）{r['message']}" for r in d.reasons),
-                "\n".join(r.get("remedy") or "" for r in d.reasons if r.get("remedy")),
-                "\n".join(f"{w['rule_id']}（{w['article']}）{w['message']}" for w in d.warnings),
+                "\n".join(
+                    f"{r['rule_id']}（{r['article']}）{r['message']}" for r in d.explained_reasons
+                ),
+                "\n".join(r["remedy"] for r in d.explained_reasons if r.get("remedy")),
+                "\n".join(
+                    f"{w['rule_id']}（{w['article']}）{w['message']}" for w in d.explained_warnings
+                ),
                 d.policy.code,
                 d.run,
                 d.decided_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),

@@ -52,7 +52,7 @@ def test_demo_has_each_reason_and_is_idempotent(planned):
         code: {r["rule_id"] for r in d.reasons} for code, d in decisions.items() if not d.eligible
     }
     assert only["JW-SYS-002"] == {"R31.2"}  # duplicate collection
-    assert "身份证" in decisions["JW-SYS-002"].reasons[0]["message"]
+    assert "身份证" in decisions["JW-SYS-002"].explained_reasons[0]["message"]
     assert only["JW-SYS-005"] == {"R31.1"}
     assert only["JW-SYS-007"] == {"R31.3"}
     assert only["JW-SYS-003"] == {"R32.1"}

@@ -72,8 +72,8 @@ def test_R31_3_decide_for_some_systems_only(personas, two):
     assert result["systems"] == 1 and result["eligible"] == 1
 
 
-def test_R31_2_facts_load_in_a_fixed_number_of_queries(personas):
-    # given systems with every kind of fact, loading all costs as many queries as loading one
+def test_R31_2_one_query_evaluates_one_system_or_all(personas):
+    # given systems with every kind of fact, evaluating all costs as many queries as one
     source = register(personas.wj_officer, "WJ-1", "全员人口平台", curate_by=personas.bdb)
     population = publish_resource(
         personas.wj_officer,
@@ -97,19 +97,20 @@ def test_R31_2_facts_load_in_a_fixed_number_of_queries(personas):
             named_recipients="某公司",
         )
     with CaptureQueriesContext(connection) as one:
-        eligibility.load_facts([source.pk])
+        eligibility.evaluate_systems([source.pk])
     with CaptureQueriesContext(connection) as every:
-        facts = eligibility.load_facts()
-    assert len(every) == len(one) <= 12
-    f = facts[source.pk]
-    assert f["overdue_requests"] == 1
+        found = eligibility.evaluate_systems()
+    assert len(every) == len(one) <= 6
+    facts = {r["kind"]: r["facts"] for r in found[source.pk]["reasons"]}
+    assert facts["overdue_requests"] == {"overdue_requests": 1}
     for n in range(6):
-        jw = next(v for v in facts.values() if v["code"] == f"JW-{n}")
-        assert jw["private_only"] == [f"A02.01/00000{n}"]
-        assert [d["source"] for d in jw["duplicates"]] == ["A01.01/000001"]
+        jw = next(v for v in found.values() if f"系统{n}" in v["reasons"][0]["message"])
+        facts = {r["kind"]: r["facts"] for r in jw["reasons"]}
+        assert facts["private_only"] == {"resources": [f"A02.01/00000{n}"]}
+        assert [d["source"] for d in facts["duplicates"]["duplicates"]] == ["A01.01/000001"]
 
 
-def test_R31_2_subset_facts_agree_with_all_facts(personas):
+def test_R31_2_one_system_is_judged_as_in_a_run_of_all(personas):
     source = register(personas.wj_officer, "WJ-1", "全员人口平台", curate_by=personas.bdb)
     publish_resource(
         personas.wj_officer,
@@ -123,4 +124,33 @@ def test_R31_2_subset_facts_agree_with_all_facts(personas):
     publish_resource(
         personas.jw_officer, "A02.01/000001", "资助", ["身份证号:char:18"], systems=[copy]
     )
-    assert eligibility.load_facts([copy.pk])[copy.pk] == eligibility.load_facts()[copy.pk]
+    alone = eligibility.evaluate_systems([copy.pk])[copy.pk]
+    assert alone == eligibility.evaluate_systems()[copy.pk]
+    assert not alone["eligible"] and alone["reasons"][0]["kind"] == "duplicates"
+    run = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
+    stored = OMDecision.objects.get(run=run["run"], system=copy)
+    assert stored.explained_reasons == alone["reasons"]
+
+
+@pytest.mark.parametrize("months", [1, 6, 12, 24])
+def test_R17_1_period_cut_off_is_the_last_day_whose_period_has_run_out(months):
+    # month ends clamp (Aug 31 + 6 months = Feb 28), so the cut-off is found, not computed
+    import datetime as dt
+
+    from core.dates import add_months
+
+    start = dt.date(2027, 1, 1)
+    for offset in range(0, 800, 7):
+        on = start + dt.timedelta(days=offset)
+        params = eligibility.Params(
+            today=on,
+            policy=None,
+            mlps_months=months,
+            crypto_months=months,
+            min_visits=0,
+            idle_months=0,
+            sources={},
+        )
+        cut = params.overdue_by(months)
+        assert add_months(cut, months) < on
+        assert add_months(cut + dt.timedelta(days=1), months) >= on

@@ -106,7 +106,7 @@ def test_R31_3_not_catalogued_is_ineligible(personas):
     system = register(personas.jw_officer, "JW-1", "教育统计分析系统")
     decision = decide(personas)["JW-1"]
     assert not decision.eligible and rule_ids(decision) == {"R31.3"}
-    reason = decision.reasons[0]
+    reason = decision.explained_reasons[0]
     assert reason["article"] == "第三十一条" and "总目录" in reason["message"]
     assert reason["facts"] == {"catalogued": False}
     assert system.pk == decision.system_id
@@ -147,7 +147,7 @@ def test_R31_1_isolated_without_any_review_is_ineligible(personas):
     decision = decide(personas)["JW-ISO"]
     assert rule_ids(decision) == {"R31.1"}
     assert decision.reasons[0]["facts"]["missing"] == ["市大数据发展局初审", "市政府批准"]
-    assert "孤网是例外" in decision.reasons[0]["message"]
+    assert "孤网是例外" in decision.explained_reasons[0]["message"]
 
 
 def test_R31_1_isolated_with_bdb_review_only_is_ineligible(personas):

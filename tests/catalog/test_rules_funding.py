@@ -46,7 +46,7 @@ def test_R28_4_failed_acceptance_is_ineligible(walker, personas):
     project, system = _accepted_system(walker, personas, passed=False)
     decision = decide(personas)[system.code]
     assert not decision.eligible and rule_ids(decision) == {"R28.4"}
-    (reason,) = decision.reasons
+    (reason,) = decision.explained_reasons
     assert reason["article"] == "第二十八条" and project.code in reason["message"]
     assert reason["facts"] == {"projects": [project.code]}
 
@@ -85,7 +85,7 @@ def test_R33_1_unit_with_unintegrated_system_has_all_systems_ineligible(personas
     # then every system of that unit is refused, naming the pending system and Art. 33
     for code in ("WJ-OLD", "WJ-OK"):
         assert rule_ids(decisions[code]) == {"R33.1"}
-        (reason,) = decisions[code].reasons
+        (reason,) = decisions[code].explained_reasons
         assert reason["article"] == "第三十三条" and "WJ-OLD" in reason["message"]
         assert reason["facts"] == {"pending_systems": ["WJ-OLD"]}
     # and other units are not affected

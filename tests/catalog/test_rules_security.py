@@ -49,7 +49,7 @@ def _one(personas, **over):
 def test_R32_1_security_failures_are_ineligible(personas, over, words):
     decision = _one(personas, **over)
     assert not decision.eligible and rule_ids(decision.reasons) == {"R32.1"}
-    (reason,) = decision.reasons
+    (reason,) = decision.explained_reasons
     assert reason["article"] == "第三十二条" and "第三十二条" in reason["message"]
     assert words in reason["message"]
 
@@ -95,7 +95,7 @@ def test_R17_1_R18_1_stale_assessments_warn_but_stay_eligible(personas):
     decision = _one(personas, mlps_evaluated_on=_days_ago(400), crypto_assessed_on=_days_ago(380))
     assert decision.eligible and decision.reasons == []
     assert rule_ids(decision.warnings) == {"R17.1", "R18.1"}
-    by = {w["rule_id"]: w for w in decision.warnings}
+    by = {w["rule_id"]: w for w in decision.explained_warnings}
     assert by["R17.1"]["article"] == "第十七条" and by["R18.1"]["article"] == "第十八条"
     # the period comes from the policy in force (12 months), not from the code
     assert by["R17.1"]["facts"]["period_months"] == 12
@@ -146,8 +146,12 @@ def test_R33_1_zombie_indicators_warn(personas):
         status="stopped",
     )
     assert decision.eligible and rule_ids(decision.warnings) == {"R33.1.zombie"}
-    signs = decision.warnings[0]["facts"]["signs"]
-    assert len(signs) == 5 and "月访问量仅 3" in signs and "已停用" in signs
+    facts = decision.warnings[0]["facts"]
+    assert facts["signs"] == ["detached", "replaceable", "unused", "unmaintained", "stopped"]
+    (warning,) = decision.explained_warnings
+    assert "月访问量仅 3" in warning["message"] and "已停用" in warning["message"]
+    assert "可被“教育管理公共服务平台”替代" in warning["message"]
+    assert facts["min_monthly_visits"] == 10 and facts["policy"] == "cq-municipal-2021"
 
 
 def test_R33_1_busy_maintained_system_has_no_zombie_warning(personas):

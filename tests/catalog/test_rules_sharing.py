@@ -53,7 +53,7 @@ def test_R31_2_overdue_unanswered_request_makes_provider_ineligible(personas, he
     # then the providing system gets no O&M funding
     decision = decide(personas)["WJ-1"]
     assert rule_ids(decision) == {"R31.2"}
-    reason = decision.reasons[0]
+    reason = decision.explained_reasons[0]
     assert reason["article"] == "第三十一条" and "超过答复期限未答复" in reason["message"]
     assert reason["facts"] == {"overdue_requests": 1}
 
@@ -120,7 +120,7 @@ def test_R31_2_unconditional_resource_open_only_to_named_recipients_is_ineligibl
     decision = decide(personas)["WJ-3"]
     assert rule_ids(decision) == {"R31.2"}
     assert decision.reasons[0]["facts"] == {"resources": ["C05.03/000001"]}
-    assert "特定企业或组织" in decision.reasons[0]["message"]
+    assert "特定企业或组织" in decision.explained_reasons[0]["message"]
 
 
 def test_R14_4_resource_open_to_all_is_eligible(personas):
@@ -163,7 +163,7 @@ def test_R31_2_duplicate_collection_in_another_unit_is_ineligible(personas, heal
     decisions = decide(personas)
     decision = decisions["JW-2"]
     assert rule_ids(decision) == {"R31.2"}
-    reason = decision.reasons[0]
+    reason = decision.explained_reasons[0]
     # the finding names both systems and both items
     assert "学生资助管理系统" in reason["message"] and "身份证\u3000号" in reason["message"]
     assert "A01.01/000001" in reason["message"] and "WJ-1" in reason["message"]

@@ -33,8 +33,8 @@ def test_om_decisions_explain_each_reason(personas):
     assert {r["rule_id"] for r in by["S2"].reasons} == {"R31.3"}
     assert {r["rule_id"] for r in by["S3"].reasons} == {"R32.1"}
     assert by["S3"].reasons[0]["article"] == "第三十二条"
-    facts = eligibility.load_facts([missing.pk])
-    assert facts[missing.pk]["catalogued"] is False
+    now = eligibility.evaluate_systems([missing.pk])
+    assert now[missing.pk]["reasons"][0]["facts"] == {"catalogued": False}
 
 
 def test_partial_update_cannot_leave_a_pair_incomplete(personas):
