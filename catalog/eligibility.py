@@ -3,7 +3,7 @@
 Every condition is declared once (``CONDITIONS``) as database expressions over
 ``InformationSystem``: when it holds and the facts it records. Its words — the message naming
 the article and the remedy — are rendered in Python from the recorded facts when a decision is
-read (so they follow the reader's language). One SELECT evaluates the conditions for any set of
+read. One SELECT evaluates the conditions for any set of
 systems; the same SELECT, wrapped in an ``INSERT``, stores a yearly run of 100,000 decisions
 without a Python round trip per system. The same conditions serve as rules in the registry (the
 rules page, the ``catalog.om_funding`` gate) and as gates elsewhere: a unit with un-integrated

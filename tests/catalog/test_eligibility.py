@@ -154,3 +154,15 @@ def test_R17_1_period_cut_off_is_the_last_day_whose_period_has_run_out(months):
         cut = params.overdue_by(months)
         assert add_months(cut, months) < on
         assert add_months(cut + dt.timedelta(days=1), months) >= on
+
+
+def test_R31_3_a_run_costs_the_same_queries_for_two_systems_as_for_twelve(personas, two):
+    # the whole run is one INSERT … SELECT: no query per system
+    with CaptureQueriesContext(connection) as few:
+        eligibility.decide(2027)
+    for n in range(10):
+        register(personas.jw_officer, f"JW-N{n}", f"新系统{n}", curate_by=personas.bdb)
+    with CaptureQueriesContext(connection) as many:
+        result = eligibility.decide(2027)
+    assert result["systems"] == 12 and result["eligible"] == 11
+    assert len(many) == len(few)
