@@ -381,6 +381,11 @@ def _run() -> None:
         f"sharing requests: {counts['requests']:,}; deliveries: {counts['deliveries']:,}; "
         f"setup {setup_s:.1f} s"
     )
+    if connection.vendor == "postgresql":
+        # PostgreSQL plans from table statistics, which autovacuum keeps in production; this
+        # bulk load sits in one uncommitted transaction, so refresh them as after any load
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     on = today()
     # the same session settings for both (on PostgreSQL: hash tables in memory, no JIT)
     eligibility.tune_for_batch(connection)
