@@ -25,6 +25,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    JSONField,
     OuterRef,
     Q,
     Subquery,
@@ -581,16 +582,16 @@ def _any(conditions, p: Params) -> Q:
 
 
 def _found(conditions, p: Params):
-    """JSON text: the entries of the conditions that hold, in declaration order. Most systems
-    meet every condition; for them one OR (like a hand-written eligibility query) is all the
-    work, and the entries are built only for the others."""
+    """The entries of the conditions that hold, in declaration order, as a JSON array. Most
+    systems meet every condition; for them one OR (like a hand-written eligibility query) is
+    all the work, and the entries are built only for the others."""
     return Case(
         When(
             _any(conditions, p),
             then=joined_json_array([(c.when(p), _entry(c, p)) for c in conditions]),
         ),
-        default=Value("[]"),
-        output_field=TextField(),
+        default=json_literal("[]"),
+        output_field=JSONField(),
     )
 
 
@@ -639,7 +640,6 @@ def evaluate_systems(system_ids=None, *, today: dt.date | None = None, policy=No
     policy = policy or policy_in_force(None, today)
     out = {}
     for pk, name, reasons, warnings in _evaluated(Params.of(policy, today), system_ids):
-        reasons, warnings = json.loads(reasons), json.loads(warnings)
         out[pk] = {
             "eligible": not reasons,
             "reasons": explain(reasons, name),
@@ -682,14 +682,13 @@ def decide(budget_year: int, *, system_ids=None, today: dt.date | None = None) -
     qn = connection.ops.quote_name
     select, params = _evaluated(Params.of(policy, today), system_ids).query.sql_with_params()
     columns = ", ".join(qn(OMDecision._meta.get_field(f).column) for f in STORED_FIELDS)
-    as_json = "CAST({} AS jsonb)" if connection.vendor == "postgresql" else "{}"
-    reasons, warnings = (as_json.format(f"x.{qn(c)}") for c in ("om_reasons", "om_warnings"))
     # MATERIALIZED: the conditions are evaluated once into a work table; inlined (SQLite and
     # PostgreSQL both would), the two uses of the reasons would evaluate them twice
     sql = (
         f"WITH x AS MATERIALIZED ({select}) "
         f"INSERT INTO {qn(OMDecision._meta.db_table)} ({columns}) "
-        f"SELECT x.{qn('om_system')}, %s, x.{qn('om_reasons')} = '[]', {reasons}, {warnings}, "
+        f"SELECT x.{qn('om_system')}, %s, x.{qn('om_reasons')} = '[]', x.{qn('om_reasons')}, "
+        f"x.{qn('om_warnings')}, "
         "%s, %s, %s FROM x"
     )
     decided_at = connection.ops.adapt_datetimefield_value(timezone.now())

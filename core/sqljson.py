@@ -73,17 +73,42 @@ def json_literal(value: str) -> JSONValue:
     return JSONValue(Value(value, output_field=TextField()))
 
 
-def joined_json_array(parts) -> TextJoin:
-    """A JSON array as text from ``(condition, json_text)`` pairs: the texts whose condition holds,
-    in order. Each text is prefixed with a comma and the first comma cut off, so no separator
-    logic depends on which parts hold."""
+class ByVendor(Func):
+    """One of two equivalent expressions, chosen when compiled: the first on SQLite, the second
+    on PostgreSQL (where JSON is built natively instead of as text)."""
+
+    def __init__(self, sqlite, postgresql, *, output_field):
+        super().__init__(sqlite, postgresql, output_field=output_field)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return compiler.compile(self.get_source_expressions()[0])
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return compiler.compile(self.get_source_expressions()[1])
+
+
+def joined_json_array(parts) -> ByVendor:
+    """A JSON array of the values whose condition holds, in order, from ``(condition, value)``
+    pairs (values: JSON expressions or JSON text). SQLite joins texts: each prefixed with a comma,
+    the first comma cut off, so no separator logic depends on which parts hold. PostgreSQL
+    collects jsonb values in an array without the NULLs of the parts that do not hold, rather
+    than printing and re-parsing them."""
     pieces = [
         Case(
-            When(condition, then=TextJoin(Value(","), text)),
+            When(condition, then=TextJoin(Value(","), value)),
             default=Value(""),
             output_field=TextField(),
         )
-        for condition, text in parts
+        for condition, value in parts
     ]
     body = TextJoin(*pieces) if len(pieces) > 1 else pieces[0]
-    return TextJoin(Value("["), Substr(body, 2), Value("]"))
+    as_text = TextJoin(Value("["), Substr(body, 2), Value("]"))
+    as_jsonb = Func(
+        *(
+            Case(When(condition, then=JSONValue(value)), default=None, output_field=JSONField())
+            for condition, value in parts
+        ),
+        template="TO_JSONB(ARRAY_REMOVE(ARRAY[%(expressions)s]::jsonb[], NULL))",
+        output_field=JSONField(),
+    )
+    return ByVendor(as_text, as_jsonb, output_field=JSONField())
