@@ -325,12 +325,101 @@ def _zombie_facts(p: Params):
     }
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """One of the two periodic assessments a system owes: 等保测评 (Art. 17) and 密评 (Art. 18);
+    both must pass (Art. 32)."""
+
+    kind: str  # "crypto" or "mlps"
+    result: str  # field of the result
+    on: str  # field of the date
+    title: str  # as in "……结论为“不符合”"
+    full_title: str  # as in "未开展……"
+    short: str  # as in "最近一次……为"
+    article: str
+    rule_id: str  # of the period rule
+    months: str  # Params attribute of the period
+    period_word: str  # 测评周期 / 评估周期
+    redo: str  # remedy when failed
+
+
+CRYPTO = Assessment(
+    "crypto",
+    "crypto_result",
+    "crypto_assessed_on",
+    "密码应用安全性评估",
+    "密码应用安全性评估",
+    "密评",
+    "第十八条",
+    "R18.1",
+    "crypto_months",
+    "评估周期",
+    "请按密评意见整改并重新评估。",
+)
+MLPS = Assessment(
+    "mlps",
+    "mlps_result",
+    "mlps_evaluated_on",
+    "等级保护测评",
+    "网络安全等级保护测评",
+    "等保测评",
+    "第十七条",
+    "R17.1",
+    "mlps_months",
+    "测评周期",
+    "请按测评意见整改并重新测评。",
+)
+
+
+def _assessment_conditions(a: Assessment) -> list[Condition]:
+    """R32.1: the assessment failed, or was never done."""
+    return [
+        Condition(
+            "R32.1",
+            f"{a.kind}_failed",
+            when=lambda p: Q(**{a.result: AssessmentResult.FAIL}),
+            facts=lambda p: {a.result: F(a.result), a.on: F(a.on)},
+            words=lambda name, f: (
+                f"系统“{name}”{a.title}结论为“不符合”（第三十二条）。",
+                a.redo,
+            ),
+        ),
+        Condition(
+            "R32.1",
+            f"{a.kind}_missing",
+            when=lambda p: Q(**{a.result: ""}),
+            facts=lambda p: {a.result: F(a.result)},
+            words=lambda name, f: (
+                f"系统“{name}”未开展{a.full_title}（第三十二条、{a.article}）。",
+                f"请开展{a.short}并登记结论。",
+            ),
+        ),
+    ]
+
+
+def _period_condition(a: Assessment) -> Condition:
+    """R17.1 / R18.1 (warning): the last assessment is older than the policy's period."""
+    return Condition(
+        a.rule_id,
+        f"{a.kind}_period",
+        when=lambda p: Q(**{f"{a.on}__lte": p.overdue_by(getattr(p, a.months))}),
+        facts=lambda p: {a.on: F(a.on), "period_months": Value(getattr(p, a.months))},
+        words=lambda name, f: (
+            f"最近一次{a.short}为 {f[a.on]}，已超过 {f['period_months']} 个月的{a.period_word}"
+            f"（{a.article}）。",
+            f"请尽快开展新一轮{a.short}。",
+        ),
+    )
+
+
 CONDITIONS = [
     Condition(
         "R28.4",
         "failed_acceptance",
         when=lambda p: Q(pk__in=_ids(_failed_projects())),
         facts=lambda p: {
+            # joined rather than _failed_projects(): inside a correlated subquery SQLite would
+            # rebuild that set for each refused system
             "projects": _list_of(
                 SYSTEM_PROJECTS.objects.filter(
                     informationsystem_id=OuterRef("pk"), project__delivery__om_ineligible=True
@@ -440,52 +529,8 @@ CONDITIONS = [
         facts=_duplicates_facts,
         words=_duplicates_words,
     ),
-    Condition(
-        "R32.1",
-        "crypto_failed",
-        when=lambda p: Q(crypto_result=AssessmentResult.FAIL),
-        facts=lambda p: {
-            "crypto_result": F("crypto_result"),
-            "crypto_assessed_on": F("crypto_assessed_on"),
-        },
-        words=lambda name, f: (
-            f"系统“{name}”密码应用安全性评估结论为“不符合”（第三十二条）。",
-            "请按密评意见整改并重新评估。",
-        ),
-    ),
-    Condition(
-        "R32.1",
-        "crypto_missing",
-        when=lambda p: Q(crypto_result=""),
-        facts=lambda p: {"crypto_result": F("crypto_result")},
-        words=lambda name, f: (
-            f"系统“{name}”未开展密码应用安全性评估（第三十二条、第十八条）。",
-            "请开展密评并登记结论。",
-        ),
-    ),
-    Condition(
-        "R32.1",
-        "mlps_failed",
-        when=lambda p: Q(mlps_result=AssessmentResult.FAIL),
-        facts=lambda p: {
-            "mlps_result": F("mlps_result"),
-            "mlps_evaluated_on": F("mlps_evaluated_on"),
-        },
-        words=lambda name, f: (
-            f"系统“{name}”等级保护测评结论为“不符合”（第三十二条）。",
-            "请按测评意见整改并重新测评。",
-        ),
-    ),
-    Condition(
-        "R32.1",
-        "mlps_missing",
-        when=lambda p: Q(mlps_result=""),
-        facts=lambda p: {"mlps_result": F("mlps_result")},
-        words=lambda name, f: (
-            f"系统“{name}”未开展网络安全等级保护测评（第三十二条、第十七条）。",
-            "请开展等保测评并登记结论。",
-        ),
-    ),
+    *_assessment_conditions(CRYPTO),
+    *_assessment_conditions(MLPS),
     Condition(
         "R32.1",
         "major_hazard",
@@ -515,34 +560,8 @@ CONDITIONS = [
             "请完成系统整合并更新整合状态。",
         ),
     ),
-    Condition(
-        "R17.1",
-        "mlps_period",
-        when=lambda p: Q(mlps_evaluated_on__lte=p.overdue_by(p.mlps_months)),
-        facts=lambda p: {
-            "mlps_evaluated_on": F("mlps_evaluated_on"),
-            "period_months": Value(p.mlps_months),
-        },
-        words=lambda name, f: (
-            f"最近一次等保测评为 {f['mlps_evaluated_on']}，已超过 {f['period_months']} 个月的测评周期"
-            "（第十七条）。",
-            "请尽快开展新一轮等保测评。",
-        ),
-    ),
-    Condition(
-        "R18.1",
-        "crypto_period",
-        when=lambda p: Q(crypto_assessed_on__lte=p.overdue_by(p.crypto_months)),
-        facts=lambda p: {
-            "crypto_assessed_on": F("crypto_assessed_on"),
-            "period_months": Value(p.crypto_months),
-        },
-        words=lambda name, f: (
-            f"最近一次密评为 {f['crypto_assessed_on']}，已超过 {f['period_months']} 个月的评估周期"
-            "（第十八条）。",
-            "请尽快开展新一轮密评。",
-        ),
-    ),
+    _period_condition(MLPS),
+    _period_condition(CRYPTO),
     Condition(
         "R20.1.system",
         "hosting_unjustified",
@@ -724,11 +743,14 @@ def _as_rule(rule_id: str):
         system_id = ctx.facts.get("system_id") or getattr(ctx.subject, "pk", None)
         if system_id is None:
             return
-        if "om_result" not in ctx.facts:
-            ctx.facts["om_result"] = evaluate_systems([system_id], policy=ctx.policy).get(
+        # evaluated once per context (not kept in ctx.facts, which a stored gate decision
+        # records as its inputs)
+        result = getattr(ctx, "_om_result", None)
+        if result is None:
+            result = evaluate_systems([system_id], policy=ctx.policy).get(
                 system_id, {"reasons": [], "warnings": []}
             )
-        result = ctx.facts["om_result"]
+            ctx._om_result = result
         for entry in result["reasons"] + result["warnings"]:
             if entry["rule_id"] == rule_id:
                 yield violation(entry["message"], remedy=entry["remedy"], facts=entry["facts"])

@@ -166,3 +166,22 @@ def test_R31_3_a_run_costs_the_same_queries_for_two_systems_as_for_twelve(person
         result = eligibility.decide(2027)
     assert result["systems"] == 12 and result["eligible"] == 11
     assert len(many) == len(few)
+
+
+def test_R31_3_registered_rules_explain_one_system_as_the_run_does(personas, two):
+    # the rules page's gate evaluates the same conditions for one system, in Chinese with the article
+    from core.dates import today
+    from policy.engine import GateContext, preview_gate
+    from policy.lookup import policy_in_force
+
+    ok, bad = two
+    policy = policy_in_force(None, today())
+    (finding,) = [
+        f
+        for f in preview_gate("catalog.om_funding", GateContext(subject=bad, policy=policy))
+        if f.severity == "block"
+    ]
+    assert finding.rule_id == "R31.3" and finding.article == "第三十一条"
+    assert "总目录" in finding.message and finding.remedy
+    ok_findings = preview_gate("catalog.om_funding", GateContext(subject=ok, policy=policy))
+    assert all(f.severity != "block" for f in ok_findings)
