@@ -634,11 +634,11 @@ def decide_om_funding(*, acting_user, budget_year, system_ids=None) -> dict:
     errors: dict = {}
     year = valid_year(budget_year, "budget_year", "预算年度", errors)
     raise_if(errors)
-    result = eligibility.decide(year, system_ids=system_ids)
+    result = eligibility.decide(year, system_ids=system_ids, decided_by=acting_user)
     record_event(
         ActionCode.OM_DECIDED,
         actor=acting_user,
-        object_type="catalog.omdecision",
+        object_type="catalog.omrun",
         object_id=result["run"],
         object_repr=f"{year} 年运维经费决定",
         policy_version=result["policy"],

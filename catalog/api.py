@@ -445,11 +445,14 @@ def sharing_feedback(request, request_id: int, payload: UsageIn):
 
 
 def _om_filtered(user, year=None, eligible=None, unit=None, rule=None, q=None):
-    visible = for_user(OMDecision, user)
-    _years, runs = _latest_runs(visible)
-    qs = visible.filter(run__in=runs).select_related("system__unit", "policy")
+    _years, runs = _latest_runs()
+    qs = (
+        for_user(OMDecision, user)
+        .filter(run__in=runs)
+        .select_related("system__unit", "run__policy")
+    )
     if year is not None:
-        qs = qs.filter(budget_year=year)
+        qs = qs.filter(run__budget_year=year)
     if eligible is not None:
         qs = qs.filter(eligible=eligible)
     if unit is not None:
@@ -488,7 +491,7 @@ def om_decisions(
     """每个预算年度最近一次生成的决定（当前用户可见的系统）。可按年度、结论 ``eligible``、
     单位、不符合的规则 ``rule``（R28.4、R31.1、R31.2、R31.3、R32.1、R33.1）和系统编码或名称筛选。"""
     qs = _om_filtered(request.auth, year, eligible, unit, rule, q)
-    return qs.order_by("-budget_year", "system__unit__name", "system__code")
+    return qs.order_by("-run__budget_year", "system__unit__name", "system__code")
 
 
 @router.get(
@@ -507,7 +510,7 @@ def om_export(
 ):
     """筛选后的决定，每个系统一行，含不符合的条件及条款、原因、整改要求和提示。"""
     qs = _om_filtered(request.auth, year, eligible, unit, rule, q).order_by(
-        "-budget_year", "system__unit__name", "system__code"
+        "-run__budget_year", "system__unit__name", "system__code"
     )
     return _xlsx(om_workbook(qs), f"运维经费决定-{today():%Y%m%d}.xlsx")
 
@@ -521,5 +524,7 @@ def om_decision(request, decision_id: int):
     """一个系统一个年度的决定：每个不符合的条件的规则编号、条款、说明、整改要求和所用事实，
     以及提示和所依据的政策版本。"""
     return get_visible_or_404(
-        OMDecision.objects.select_related("system__unit", "policy"), request.auth, pk=decision_id
+        OMDecision.objects.select_related("system__unit", "run__policy"),
+        request.auth,
+        pk=decision_id,
     )

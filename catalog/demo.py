@@ -25,7 +25,7 @@ from . import actions
 from .models import (
     DataResource,
     InformationSystem,
-    OMDecision,
+    OMRun,
     SharingRequest,
     SharingState,
 )
@@ -383,8 +383,8 @@ def seed_catalog(people: dict) -> dict:
     _court(people)
     _failed_acceptance(people)
     year = today().year + 1
-    run = OMDecision.objects.filter(budget_year=year).order_by("-decided_at").values("run").first()
+    run = OMRun.objects.filter(budget_year=year).order_by("-decided_at").first()
     if run is not None:
-        return {"run": run["run"], "budget_year": year}
+        return {"run": run.code, "budget_year": year}
     result = actions.decide_om_funding(acting_user=people["czj_jingban"], budget_year=year)
     return {**result, "budget_year": year}

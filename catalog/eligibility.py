@@ -52,6 +52,7 @@ from .models import (
     IntegrationStatus,
     Network,
     OMDecision,
+    OMRun,
     OpenScope,
     ShareType,
     SharingRequest,
@@ -169,7 +170,9 @@ def _authoritative_sources() -> dict[str, list[dict]]:
     few base resources (人口, 法人, …), so a run reads them once and writes them into its SQL:
     a correlated lookup by key would match every ordinary copy of a common item."""
     systems: dict[int, list[str]] = {}
-    for resource_id, code in LINKS.objects.filter(dataresource__is_authoritative=True).values_list(
+    # from the few authoritative resources to their links, not from every link to its resource
+    authoritative = DataResource.objects.filter(is_authoritative=True).values("pk")
+    for resource_id, code in LINKS.objects.filter(dataresource__in=authoritative).values_list(
         "dataresource_id", "informationsystem__code"
     ):
         systems.setdefault(resource_id, []).append(code)
@@ -679,25 +682,18 @@ def tune_for_batch(connection) -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
-STORED_FIELDS = (
-    "system",
-    "budget_year",
-    "eligible",
-    "reasons",
-    "warnings",
-    "policy",
-    "run",
-    "decided_at",
-)
+STORED_FIELDS = ("run", "system", "eligible", "reasons", "warnings")
 
 
-def decide(budget_year: int, *, system_ids=None, today: dt.date | None = None) -> dict:
-    """Decide O&M eligibility of every (or the given) system for ``budget_year`` and store one
-    OMDecision each, stamped with the municipal policy in force and a run id: one
-    ``INSERT … SELECT`` of the conditions, so the database does the work for every system."""
+def decide(
+    budget_year: int, *, system_ids=None, today: dt.date | None = None, decided_by=None
+) -> dict:
+    """Decide O&M eligibility of every (or the given) system for ``budget_year``: one OMRun
+    stamped with the municipal policy in force, and one OMDecision per system written by a
+    single ``INSERT … SELECT`` of the conditions, so the database does the work for every
+    system."""
     today = today or timezone.localdate()
     policy = policy_in_force(None, today)
-    run = f"{budget_year}-{uuid.uuid4().hex[:12]}"
     connection = connections[router.db_for_write(OMDecision)]
     qn = connection.ops.quote_name
     select, params = _evaluated(Params.of(policy, today), system_ids).query.sql_with_params()
@@ -708,18 +704,30 @@ def decide(budget_year: int, *, system_ids=None, today: dt.date | None = None) -
     fence = "LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else "OFFSET 0"
     sql = (
         f"INSERT INTO {qn(OMDecision._meta.db_table)} ({columns}) "
-        f"SELECT x.{qn('om_system')}, %s, x.{qn('om_reasons')} = '[]', x.{qn('om_reasons')}, "
-        f"x.{qn('om_warnings')}, %s, %s, %s FROM ({select} {fence}) x"
+        f"SELECT %s, x.{qn('om_system')}, x.{qn('om_reasons')} = '[]', x.{qn('om_reasons')}, "
+        f"x.{qn('om_warnings')} FROM ({select} {fence}) x"
     )
-    decided_at = connection.ops.adapt_datetimefield_value(timezone.now())
     # a run is stored whole or not at all
     with transaction.atomic(using=connection.alias):
+        run = OMRun.objects.using(connection.alias).create(
+            code=f"{budget_year}-{uuid.uuid4().hex[:12]}",
+            budget_year=budget_year,
+            policy=policy,
+            decided_at=timezone.now(),
+            decided_by=decided_by,
+        )
         tune_for_batch(connection)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [budget_year, policy.pk, run, decided_at, *params])
-            systems = cursor.rowcount
-        eligible = OMDecision.objects.filter(run=run, eligible=True).count()  # (run, eligible)
-    return {"run": run, "systems": systems, "eligible": eligible, "policy": policy.code}
+            cursor.execute(sql, [run.pk, *params])
+            run.systems = cursor.rowcount
+        run.eligible = run.decisions.filter(eligible=True).count()  # (run, eligible)
+        run.save(update_fields=["systems", "eligible"])
+    return {
+        "run": run.code,
+        "systems": run.systems,
+        "eligible": run.eligible,
+        "policy": policy.code,
+    }
 
 
 def system_blocks_new_projects(system_ids) -> dict[int, list[dict]]:

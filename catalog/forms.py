@@ -566,7 +566,7 @@ class OMFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         if data.get("year"):
-            qs = qs.filter(budget_year=data["year"])
+            qs = qs.filter(run__budget_year=data["year"])
         if data.get("eligible") in ("0", "1"):
             qs = qs.filter(eligible=data["eligible"] == "1")
         if data.get("unit"):

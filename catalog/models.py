@@ -7,8 +7,9 @@
   compilation guide;
 - ``SharingRequest`` and ``SharingFeedback``: requests between units, answered within the
   policy's period, and the requester's usage feedback (Art. 14);
-- ``OMDecision``: for every system and budget year, eligible for O&M funding or not, with every
-  failed condition, its article and facts, and the policy version (Art. 28, 31-33).
+- ``OMRun`` and ``OMDecision``: a run decides, for a budget year under the policy version in
+  force, whether each system is eligible for O&M funding, with every failed condition, its
+  article and facts (Art. 28, 31-33).
 """
 
 from __future__ import annotations
@@ -261,6 +262,14 @@ class DataResource(models.Model):
         ordering = ["resource_code"]
         verbose_name = _("数据资源")
         verbose_name_plural = _("数据资源目录")
+        # the few authoritative base resources, found without reading the whole catalog
+        indexes = [
+            models.Index(
+                fields=["is_authoritative"],
+                condition=Q(is_authoritative=True),
+                name="catalog_res_authoritative",
+            )
+        ]
 
     def __str__(self):
         return f"{self.resource_code} {self.name}"
@@ -371,43 +380,87 @@ class SharingFeedback(models.Model):
         return f"{self.request} 反馈"
 
 
+class OMRun(models.Model):
+    """One run of the O&M funding decision (R28.4, R31-R33): the budget year, the policy version
+    in force, when and by whom, and how many systems it decided and found eligible. Its
+    decisions hold only what differs per system; what the run shares is stored here once."""
+
+    code = models.CharField(_("批次"), max_length=40, unique=True)
+    budget_year = models.PositiveSmallIntegerField(_("预算年度"))
+    policy = models.ForeignKey(
+        "policy.PolicyVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("政策版本"),
+    )
+    decided_at = models.DateTimeField(_("决定时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("决定人"),
+    )
+    systems = models.PositiveIntegerField(_("系统数"), default=0)
+    eligible = models.PositiveIntegerField(_("可安排数"), default=0)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("运维经费决定批次")
+        verbose_name_plural = _("运维经费决定批次")
+        indexes = [models.Index(fields=["budget_year", "decided_at"])]
+
+    def __str__(self):
+        return self.code
+
+
 class OMDecisionQuerySet(UnitScopedQuerySet):
     unit_field = "system__unit_id"
 
 
 class OMDecision(models.Model):
-    """O&M funding decision for one system and budget year: eligible or not, with every failed
-    condition (rule id, article, message, facts) and the policy version (R28.4, R31-R33)."""
+    """O&M funding decision for one system in one run (hence one budget year): eligible or not,
+    with every failed condition (rule id, article, kind, facts) and the warnings; the budget
+    year, policy version and time are the run's (R28.4, R31-R33)."""
 
-    # no single-column indexes on the two keys: (system, budget_year) serves the system's
-    # history, and policy versions are never deleted; a yearly run writes 100,000 rows
+    # a yearly run writes 100,000 rows: the row keeps only what differs per system, and the
+    # two composite indexes serve the pages (a system's history; a run's list and counts)
     system = models.ForeignKey(
         InformationSystem, on_delete=models.PROTECT, related_name="om_decisions", db_index=False
     )
-    budget_year = models.PositiveSmallIntegerField(_("预算年度"))
+    run = models.ForeignKey(
+        OMRun, on_delete=models.PROTECT, related_name="decisions", db_index=False
+    )
     eligible = models.BooleanField(_("可安排运维经费"))
     reasons = models.JSONField(_("不符合的条件"), default=list)
     warnings = models.JSONField(_("提示"), default=list)
-    policy = models.ForeignKey(
-        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    run = models.CharField(_("批次"), max_length=40)
-    decided_at = models.DateTimeField(_("决定时间"))
 
     objects = OMDecisionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-decided_at", "system_id"]
+        ordering = ["-run_id", "system_id"]
         verbose_name = _("运维经费决定")
         verbose_name_plural = _("运维经费决定")
-        # the Finance list reads the latest run of a year (run), a system page its history
         indexes = [
-            models.Index(fields=["system", "budget_year"]),
+            models.Index(fields=["system", "run"]),
             models.Index(fields=["run", "eligible"]),
         ]
 
     def __str__(self):
         return f"{self.system.code} {self.budget_year} {'可安排' if self.eligible else '不予安排'}"
+
+    @property
+    def budget_year(self) -> int:
+        return self.run.budget_year
+
+    @property
+    def policy(self):
+        return self.run.policy
+
+    @property
+    def decided_at(self):
+        return self.run.decided_at
 
     @cached_property
     def explained_reasons(self) -> list[dict]:

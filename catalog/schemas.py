@@ -374,7 +374,11 @@ class OMDecisionOut(Schema):
 
     @staticmethod
     def resolve_policy_code(obj) -> str:
-        return obj.policy.code
+        return obj.run.policy.code
+
+    @staticmethod
+    def resolve_run(obj) -> str:
+        return obj.run.code
 
     @staticmethod
     def resolve_reasons(obj) -> list[dict]:

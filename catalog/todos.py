@@ -11,7 +11,7 @@ from core.dates import today
 from core.todos import Todo, provider
 from projects.visibility import unit_ids_of
 
-from .models import InformationSystem, Network, OMDecision, SharingRequest, SharingState
+from .models import InformationSystem, Network, OMRun, SharingRequest, SharingState
 
 LIMIT = 10
 
@@ -95,7 +95,7 @@ def catalog_todos(user) -> list:
             )
     if user.has_role(Role.FINANCE_OFFICER):
         next_year = on.year + 1
-        has_run = OMDecision.objects.filter(budget_year=next_year).exists()
+        has_run = OMRun.objects.filter(budget_year=next_year).exists()
         if not has_run:
             items.append(
                 Todo(

@@ -59,6 +59,7 @@ from .models import (
     InformationSystem,
     Network,
     OMDecision,
+    OMRun,
     ShareType,
     SharingRequest,
     SharingState,
@@ -280,8 +281,8 @@ def system_detail(request, pk):
     )
     decisions = list(
         for_user(OMDecision.objects.filter(system=system), user)
-        .select_related("policy")
-        .order_by("-budget_year", "-decided_at")[:20]
+        .select_related("run__policy")
+        .order_by("-run__budget_year", "-run__decided_at")[:20]
     )
     for d in decisions:
         d.explained = _explained(d.explained_reasons, "block")
@@ -746,31 +747,24 @@ def _om_reader(user):
         raise Http404
 
 
-def _latest_runs(visible) -> tuple[list[int], list[str]]:
-    """Years with decisions (newest first) and the latest run of each year."""
-    years = sorted(
-        set(visible.order_by().values_list("budget_year", flat=True).distinct()), reverse=True
-    )
-    runs = []
-    for year in years:
-        run = (
-            visible.filter(budget_year=year)
-            .order_by("-decided_at", "-pk")
-            .values_list("run", flat=True)
-            .first()
-        )
-        if run:
+def _latest_runs() -> tuple[list[int], list[int]]:
+    """Years with a run (newest first) and the latest run of each year."""
+    years, runs = [], []
+    for year, run in OMRun.objects.order_by("-budget_year", "-decided_at", "-id").values_list(
+        "budget_year", "id"
+    ):
+        if year not in years:
+            years.append(year)
             runs.append(run)
     return years, runs
 
 
 def _om_filtered(request):
     user = request.user
-    visible = for_user(OMDecision, user)
-    years, runs = _latest_runs(visible)
-    latest = visible.filter(run__in=runs)
+    years, runs = _latest_runs()
+    latest = for_user(OMDecision, user).filter(run__in=runs)
     form = OMFilterForm(request.GET or None, years=years, units=_system_units(user))
-    qs = form.apply(latest.select_related("system__unit", "policy"))
+    qs = form.apply(latest.select_related("system__unit", "run__policy"))
     return qs, latest, form, years
 
 
@@ -793,7 +787,7 @@ def om_list(request):
         request,
         qs,
         sortable={
-            "year": "budget_year",
+            "year": "run__budget_year",
             "code": "system__code",
             "unit": "system__unit__name",
             "eligible": "eligible",
@@ -804,9 +798,9 @@ def om_list(request):
         d.tags = _reason_tags(d)
     summary = list(
         latest.order_by()
-        .values("budget_year", "run", "policy__code")
+        .values("run__budget_year", "run__code", "run__policy__code")
         .annotate(total=Count("id"), ok=Count("id", filter=Q(eligible=True)))
-        .order_by("-budget_year")
+        .order_by("-run__budget_year")
     )
     for row in summary:
         row["refused"] = row["total"] - row["ok"]
@@ -853,12 +847,13 @@ def om_detail(request, pk):
     user = request.user
     _om_reader(user)
     decision = get_visible_or_404(
-        OMDecision.objects.select_related("system__unit", "policy"), user, pk=pk
+        OMDecision.objects.select_related("system__unit", "run__policy"), user, pk=pk
     )
     history = list(
         for_user(OMDecision.objects.filter(system=decision.system_id), user)
         .exclude(pk=decision.pk)
-        .order_by("-budget_year", "-decided_at")[:10]
+        .select_related("run")
+        .order_by("-run__budget_year", "-run__decided_at")[:10]
     )
     ctx = {
         "decision": decision,
@@ -920,7 +915,7 @@ def om_workbook(decisions) -> bytes:
                     f"{w['rule_id']}（{w['article']}）{w['message']}" for w in d.explained_warnings
                 ),
                 d.policy.code,
-                d.run,
+                d.run.code,
                 d.decided_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             ]
         )
@@ -933,5 +928,5 @@ def om_workbook(decisions) -> bytes:
 def om_export(request):
     _om_reader(request.user)
     qs, _latest, _form, _years = _om_filtered(request)
-    qs = qs.order_by("-budget_year", "system__unit__name", "system__code")
+    qs = qs.order_by("-run__budget_year", "system__unit__name", "system__code")
     return _xlsx(om_workbook(qs), f"运维经费决定-{today():%Y%m%d}.xlsx")

@@ -38,7 +38,7 @@ def test_demo_has_each_reason_and_is_idempotent(planned):
         SharingFeedback.objects.count(),
         OMDecision.objects.count(),
     )
-    decisions = {d.system.code: d for d in OMDecision.objects.filter(run=first["run"])}
+    decisions = {d.system.code: d for d in OMDecision.objects.filter(run__code=first["run"])}
     assert first["budget_year"] == today().year + 1
     # eligible systems exist, including the approved isolated network
     assert decisions["WJ-SYS-001"].eligible and decisions["JW-SYS-001"].eligible

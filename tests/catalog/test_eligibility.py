@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog import actions, eligibility
 from catalog.demo import ask, make_overdue, publish_resource, register
-from catalog.models import OMDecision
+from catalog.models import OMDecision, OMRun
 from core.enums import ActionCode
 from core.errors import ActionForbidden, ActionInvalid
 from core.models import LedgerEvent
@@ -27,9 +27,14 @@ def test_R31_3_decision_is_stored_with_policy_version_and_ledger_event(personas,
     result = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
     assert result["systems"] == 2 and result["eligible"] == 1
     assert result["policy"] == "cq-municipal-2021"
-    rows = OMDecision.objects.filter(run=result["run"])
+    rows = OMDecision.objects.filter(run__code=result["run"])
     assert {d.policy.code for d in rows} == {"cq-municipal-2021"}
     assert {d.budget_year for d in rows} == {2027}
+    # what the run shares is stored once, with who ran it and its counts
+    run = OMRun.objects.get(code=result["run"])
+    assert (run.budget_year, run.policy.code) == (2027, "cq-municipal-2021")
+    assert (run.systems, run.eligible, run.decided_by) == (2, 1, personas.finance)
+    assert {d.run_id for d in rows} == {run.pk}
     event = LedgerEvent.objects.get(action=ActionCode.OM_DECIDED)
     assert event.policy_version == "cq-municipal-2021" and event.object_id == result["run"]
     assert event.actor_id == personas.finance.pk
@@ -43,8 +48,8 @@ def test_R31_3_deciding_twice_keeps_both_runs_as_history(personas, two):
     assert first["run"] != second["run"]
     assert OMDecision.objects.count() == 4
     # the system's history, newest first: refused then eligible after curation
-    history = list(OMDecision.objects.filter(system=bad).order_by("-decided_at", "-id"))
-    assert [h.run for h in history] == [second["run"], first["run"]]
+    history = list(OMDecision.objects.filter(system=bad).order_by("-run__decided_at", "-id"))
+    assert [h.run.code for h in history] == [second["run"], first["run"]]
     assert [h.eligible for h in history] == [True, False]
     assert history[1].reasons[0]["rule_id"] == "R31.3"
 
@@ -128,7 +133,7 @@ def test_R31_2_one_system_is_judged_as_in_a_run_of_all(personas):
     assert alone == eligibility.evaluate_systems()[copy.pk]
     assert not alone["eligible"] and alone["reasons"][0]["kind"] == "duplicates"
     run = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
-    stored = OMDecision.objects.get(run=run["run"], system=copy)
+    stored = OMDecision.objects.get(run__code=run["run"], system=copy)
     assert stored.explained_reasons == alone["reasons"]
 
 

@@ -33,7 +33,7 @@ def test_finance_runs_filters_and_reads_the_reasons(personas, login):
     assert "run-form" in page and "missing-run" in page
     response = client.post("/catalog/om-decisions/run/", {"budget_year": YEAR})
     assert response.status_code == 302 and response.url.endswith(f"?year={YEAR}")
-    assert OMDecision.objects.filter(budget_year=YEAR).count() == 4
+    assert OMDecision.objects.filter(run__budget_year=YEAR).count() == 4
     assert not any(f"{YEAR} 年运维经费决定" in t.title for t in todos_for(personas.finance))
 
     page = client.get(response.url, follow=True).content.decode()
@@ -64,7 +64,7 @@ def test_finance_runs_filters_and_reads_the_reasons(personas, login):
     client.post("/catalog/om-decisions/run/", {"budget_year": YEAR})
     page = client.get(f"/catalog/om-decisions/?year={YEAR}&eligible=0").content.decode()
     assert page.count('data-testid="om-row"') == 1
-    assert OMDecision.objects.filter(budget_year=YEAR).count() == 8
+    assert OMDecision.objects.filter(run__budget_year=YEAR).count() == 8
 
 
 def test_export_of_the_filtered_list(personas, login):

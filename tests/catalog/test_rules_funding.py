@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def decide(personas, year=2027):
     result = actions.decide_om_funding(acting_user=personas.finance, budget_year=year)
-    return {d.system.code: d for d in OMDecision.objects.filter(run=result["run"])}
+    return {d.system.code: d for d in OMDecision.objects.filter(run__code=result["run"])}
 
 
 def rule_ids(decision):

@@ -20,7 +20,7 @@ POPULATION = ["身份证号:char:18", "姓名:char:50", "出生日期:date"]
 
 def decide(personas, year=2027, **kw):
     result = actions.decide_om_funding(acting_user=personas.finance, budget_year=year, **kw)
-    return {d.system.code: d for d in OMDecision.objects.filter(run=result["run"])}
+    return {d.system.code: d for d in OMDecision.objects.filter(run__code=result["run"])}
 
 
 def rule_ids(decision):
@@ -78,7 +78,7 @@ def test_R31_2_request_overdue_on_a_later_day_is_ineligible(personas, health):
     from catalog import eligibility
 
     later = eligibility.decide(2027, today=today() + dt.timedelta(days=11))
-    decision = OMDecision.objects.get(run=later["run"], system__code="WJ-1")
+    decision = OMDecision.objects.get(run__code=later["run"], system__code="WJ-1")
     assert rule_ids(decision) == {"R31.2"}
 
 

@@ -28,7 +28,7 @@ def test_om_decisions_explain_each_reason(personas):
     actions.curate_system(crypto, acting_user=personas.bdb)
     result = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
     assert result["systems"] == 3 and result["eligible"] == 1
-    by = {d.system.code: d for d in OMDecision.objects.filter(run=result["run"])}
+    by = {d.system.code: d for d in OMDecision.objects.filter(run__code=result["run"])}
     assert by["S1"].eligible
     assert {r["rule_id"] for r in by["S2"].reasons} == {"R31.3"}
     assert {r["rule_id"] for r in by["S3"].reasons} == {"R32.1"}
@@ -57,13 +57,13 @@ def test_zombie_thresholds_come_from_the_policy(personas):
     system = _system(personas, "S7", monthly_visits=15)
     actions.curate_system(system, acting_user=personas.bdb)
     run = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
-    decision = OMDecision.objects.get(run=run["run"], system=system)
+    decision = OMDecision.objects.get(run__code=run["run"], system=system)
     assert not [w for w in decision.warnings if w["rule_id"] == "R33.1.zombie"]
     PolicyParameter.objects.filter(key="zombie_min_monthly_visits").update(value="20")
     run = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
     warning = next(
         w
-        for w in OMDecision.objects.get(run=run["run"], system=system).warnings
+        for w in OMDecision.objects.get(run__code=run["run"], system=system).warnings
         if w["rule_id"] == "R33.1.zombie"
     )
     assert warning["facts"]["min_monthly_visits"] == 20 and warning["article"] == "第三十三条"

@@ -173,7 +173,7 @@ def test_R31_2_imported_items_are_normalised_for_duplicate_collection(personas):
     result = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
     from catalog.models import OMDecision
 
-    by = {d.system.code: d for d in OMDecision.objects.filter(run=result["run"])}
+    by = {d.system.code: d for d in OMDecision.objects.filter(run__code=result["run"])}
     assert by["WJ-1"].eligible and not by["JW-1"].eligible
     (reason,) = by["JW-1"].reasons
     assert reason["rule_id"] == "R31.2"

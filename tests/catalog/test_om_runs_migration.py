@@ -1,0 +1,83 @@
+"""Migration catalog 0003 (decisions share one run record): no decision is lost, each former run
+becomes an OMRun with its year, policy, time and counts, and the way back restores the rows."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from accounts.demo import seed_directory
+from catalog.demo import register
+from tests.conftest import ensure_reference_data
+
+BEFORE = [("catalog", "0002_om_decision_indexes")]
+AFTER = [("catalog", "0003_om_runs")]
+AT = dt.datetime(2026, 11, 1, 2, 0, tzinfo=dt.UTC)
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def _leaf():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_R28_4_runs_migration_keeps_every_decision_and_goes_back():
+    ensure_reference_data()
+    people = seed_directory()
+    a = register(people["jw_tianbao"], "MIG-A", "迁移测试系统甲")
+    b = register(people["jw_tianbao"], "MIG-B", "迁移测试系统乙")
+    leaf = _leaf()
+    try:
+        old = _migrate(BEFORE)
+        Decision = old.get_model("catalog", "OMDecision")
+        policy = old.get_model("policy", "PolicyVersion").objects.get(code="cq-municipal-2021")
+        reason = [{"rule_id": "R31.3", "article": "第三十一条", "kind": "not_catalogued"}]
+        for run, year, minutes, rows in (
+            ("2026-aaa", 2026, 0, [(a.pk, True, []), (b.pk, False, reason)]),
+            ("2027-bbb", 2027, 5, [(a.pk, True, []), (b.pk, True, [])]),
+        ):
+            for system_id, eligible, reasons in rows:
+                Decision.objects.create(
+                    system_id=system_id,
+                    budget_year=year,
+                    eligible=eligible,
+                    reasons=reasons,
+                    warnings=[],
+                    policy=policy,
+                    run=run,
+                    decided_at=AT + dt.timedelta(minutes=minutes, seconds=system_id % 7),
+                )
+
+        new = _migrate(AFTER)
+        Run = new.get_model("catalog", "OMRun")
+        Decision = new.get_model("catalog", "OMDecision")
+        runs = {r.code: r for r in Run.objects.all()}
+        assert set(runs) == {"2026-aaa", "2027-bbb"}
+        first = runs["2026-aaa"]
+        assert (first.budget_year, first.policy_id, first.systems, first.eligible) == (
+            2026,
+            policy.pk,
+            2,
+            1,
+        )
+        assert first.decided_at == AT + dt.timedelta(seconds=min(a.pk % 7, b.pk % 7))
+        assert (runs["2027-bbb"].systems, runs["2027-bbb"].eligible) == (2, 2)
+        refused = Decision.objects.get(run__code="2026-aaa", system_id=b.pk)
+        assert not refused.eligible and refused.reasons == reason
+        assert Decision.objects.count() == 4
+
+        old = _migrate(BEFORE)
+        Decision = old.get_model("catalog", "OMDecision")
+        back = Decision.objects.get(run="2026-aaa", system_id=b.pk)
+        assert (back.budget_year, back.policy_id, back.reasons) == (2026, policy.pk, reason)
+        assert Decision.objects.filter(run="2027-bbb", budget_year=2027).count() == 2
+    finally:
+        _migrate(leaf)
