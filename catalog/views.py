@@ -847,7 +847,9 @@ def om_detail(request, pk):
     user = request.user
     _om_reader(user)
     decision = get_visible_or_404(
-        OMDecision.objects.select_related("system__unit", "run__policy"), user, pk=pk
+        OMDecision.objects.select_related("system__unit", "run__policy", "run__decided_by"),
+        user,
+        pk=pk,
     )
     history = list(
         for_user(OMDecision.objects.filter(system=decision.system_id), user)

@@ -58,6 +58,9 @@ def test_finance_runs_filters_and_reads_the_reasons(personas, login):
     assert "密评结论" in page and "不符合" in page and "crypto_result" in page  # the facts
     assert "请按密评意见整改并重新评估。" in page  # the remedy
     assert decision.policy.code in page
+    # who ran it and the run's counts, from the run record
+    assert f'data-testid="decided-by">{personas.finance}<' in page
+    assert "4 个系统，2 个可安排" in page
 
     # a second run replaces the list with the latest run of the year; the first stays stored
     actions.curate_system(_missing, acting_user=personas.bdb)
