@@ -1,7 +1,8 @@
 """O&M decisions move what a run shares (budget year, policy version, time) to a run record.
 
 Existing decisions keep their run: one OMRun per former run code, with the year, policy and
-the earliest decision time of its rows, and the counts of its decisions.
+the earliest decision time of its rows, the counts of its decisions, and who ran it as the
+audit ledger recorded it.
 """
 
 import django.db.models.deletion
@@ -10,9 +11,20 @@ from django.db import migrations, models
 from django.db.models import Count, Min, Q
 
 
+def _deciders(apps) -> dict[str, int]:
+    """Run code -> the user who ran it, from the run's ledger event."""
+    LedgerEvent = apps.get_model("core", "LedgerEvent")
+    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    events = LedgerEvent.objects.filter(action="catalog.om_decided", actor__isnull=False)
+    by_run = dict(events.values_list("object_id", "actor_id"))
+    existing = set(User.objects.filter(pk__in=by_run.values()).values_list("pk", flat=True))
+    return {code: actor for code, actor in by_run.items() if actor in existing}
+
+
 def runs_from_decisions(apps, schema_editor):
     OMDecision = apps.get_model("catalog", "OMDecision")
     OMRun = apps.get_model("catalog", "OMRun")
+    deciders = _deciders(apps)
     groups = (
         OMDecision.objects.order_by()
         .values("run", "budget_year", "policy_id")
@@ -30,6 +42,7 @@ def runs_from_decisions(apps, schema_editor):
             decided_at=g["decided_at"],
             systems=g["systems"],
             eligible=g["eligible"],
+            decided_by_id=deciders.get(g["run"]),
         )
         OMDecision.objects.filter(run=g["run"]).update(run_ref=run)
 
@@ -49,6 +62,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0002_om_decision_indexes"),
         ("policy", "0003_zombie_parameters"),
+        ("core", "0008_more_action_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,5 +1,6 @@
 """Migration catalog 0003 (decisions share one run record): no decision is lost, each former run
-becomes an OMRun with its year, policy, time and counts, and the way back restores the rows."""
+becomes an OMRun with its year, policy, time, counts and who ran it (from the audit ledger), and
+the way back restores the rows."""
 
 import datetime as dt
 
@@ -9,6 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from accounts.demo import seed_directory
 from catalog.demo import register
+from core.enums import ActionCode
+from core.ledger import record_event
 from tests.conftest import ensure_reference_data
 
 BEFORE = [("catalog", "0002_om_decision_indexes")]
@@ -56,6 +59,14 @@ def test_R28_4_runs_migration_keeps_every_decision_and_goes_back():
                     decided_at=AT + dt.timedelta(minutes=minutes, seconds=system_id % 7),
                 )
 
+        # who ran the first run is in the audit ledger
+        record_event(
+            ActionCode.OM_DECIDED,
+            actor=people["czj_jingban"],
+            object_type="catalog.omdecision",
+            object_id="2026-aaa",
+        )
+
         new = _migrate(AFTER)
         Run = new.get_model("catalog", "OMRun")
         Decision = new.get_model("catalog", "OMDecision")
@@ -69,7 +80,9 @@ def test_R28_4_runs_migration_keeps_every_decision_and_goes_back():
             1,
         )
         assert first.decided_at == AT + dt.timedelta(seconds=min(a.pk % 7, b.pk % 7))
+        assert first.decided_by_id == people["czj_jingban"].pk
         assert (runs["2027-bbb"].systems, runs["2027-bbb"].eligible) == (2, 2)
+        assert runs["2027-bbb"].decided_by_id is None  # no event: not guessed
         refused = Decision.objects.get(run__code="2026-aaa", system_id=b.pk)
         assert not refused.eligible and refused.reasons == reason
         assert Decision.objects.count() == 4
