@@ -23,13 +23,21 @@ from core.dates import today
 from projects.visibility import reads_all_projects, unit_ids_of
 
 from . import actions, xlsx
-from .models import DataResource, InformationSystem, OMDecision, SharingRequest, SharingState
+from .models import (
+    DataResource,
+    InformationSystem,
+    OMDecision,
+    OMRun,
+    SharingRequest,
+    SharingState,
+)
 from .schemas import (
     AnswerIn,
     CurateIn,
     ImportOut,
     IsolationReviewIn,
     OMDecisionOut,
+    OMRunRecordOut,
     OMRunIn,
     OMRunOut,
     ResourceIn,
@@ -472,6 +480,24 @@ def om_run(request, payload: OMRunIn):
     （第二十八条、第三十一条至第三十三条），每个系统存一条决定，含全部不符合的条件、条款和事实。"""
     result = actions.decide_om_funding(acting_user=request.auth, budget_year=payload.budget_year)
     return Status(201, result)
+
+
+@router.get(
+    "/om-runs",
+    summary="运维经费决定批次",
+    response={200: list[OMRunRecordOut], **READ_ERRORS},
+)
+@paginate(PageNumberPagination, **PAGINATION)
+def om_runs(request, year: int | None = None):
+    """历次生成的运维经费决定批次，新在前：预算年度、政策版本、时间、决定人、系统数和可安排数。
+    批次的数字覆盖全市系统，只有能查看全部项目的部门（市财政局、市大数据发展局、市发展改革委、
+    市政府、审计等）可查；可按预算年度筛选。"""
+    if not reads_all_projects(request.auth):
+        raise Http404
+    runs = OMRun.objects.select_related("policy", "decided_by")
+    if year is not None:
+        runs = runs.filter(budget_year=year)
+    return runs.order_by("-decided_at", "-id")
 
 
 @router.get(

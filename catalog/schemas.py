@@ -332,6 +332,24 @@ class OMRunOut(Schema):
     policy: str = Field(..., description="所依据的政策版本")
 
 
+class OMRunRecordOut(Schema):
+    code: str = Field(..., description="批次号")
+    budget_year: int = Field(..., description="预算年度")
+    policy: str = Field(..., description="所依据的政策版本")
+    decided_at: datetime
+    decided_by: str = Field("", description="决定人（迁移前的批次可能为空）")
+    systems: int = Field(..., description="判定的系统数")
+    eligible: int = Field(..., description="可安排运维经费的系统数")
+
+    @staticmethod
+    def resolve_policy(obj) -> str:
+        return obj.policy.code
+
+    @staticmethod
+    def resolve_decided_by(obj) -> str:
+        return str(obj.decided_by) if obj.decided_by_id else ""
+
+
 class ReasonOut(Schema):
     rule_id: str
     article: str

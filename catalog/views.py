@@ -768,6 +768,26 @@ def _om_filtered(request):
     return qs, latest, form, years
 
 
+def _run_summary(latest) -> list[dict]:
+    """The latest run of each year with its counts over the decisions the user sees."""
+    counts = {
+        row["run"]: row
+        for row in latest.order_by()
+        .values("run")
+        .annotate(total=Count("id"), ok=Count("id", filter=Q(eligible=True)))
+    }
+    runs = OMRun.objects.filter(pk__in=counts).select_related("policy", "decided_by")
+    return [
+        {
+            "run": run,
+            "total": counts[run.pk]["total"],
+            "ok": counts[run.pk]["ok"],
+            "refused": counts[run.pk]["total"] - counts[run.pk]["ok"],
+        }
+        for run in runs.order_by("-budget_year")
+    ]
+
+
 def _reason_tags(decision) -> list[dict]:
     seen, tags = set(), []
     for r in decision.reasons:
@@ -796,14 +816,7 @@ def om_list(request):
     )
     for d in ctx["page_obj"]:
         d.tags = _reason_tags(d)
-    summary = list(
-        latest.order_by()
-        .values("run__budget_year", "run__code", "run__policy__code")
-        .annotate(total=Count("id"), ok=Count("id", filter=Q(eligible=True)))
-        .order_by("-run__budget_year")
-    )
-    for row in summary:
-        row["refused"] = row["total"] - row["ok"]
+    summary = _run_summary(latest)
     can_run = user.has_role(Role.FINANCE_OFFICER, Role.BDB_REVIEWER)
     next_year = today().year + 1
     ctx.update(

@@ -259,6 +259,16 @@ def test_om_run_list_detail_and_export(personas, login):
     assert crypto["article"] == "第三十二条" and crypto["facts"]["crypto_result"] == "fail"
     assert detail["policy_code"]
 
+    # the runs, newest first, with who ran them; Audit reads them, a unit officer does not
+    second = post_json(client, f"{BASE}/om-decisions/run", {"budget_year": year}).json()
+    runs = login(personas.auditor).get(f"{BASE}/om-runs?year={year}").json()
+    assert [r["code"] for r in runs["items"]] == [second["run"], response.json()["run"]]
+    assert runs["items"][0]["decided_by"] == str(personas.finance)
+    assert (runs["items"][0]["systems"], runs["items"][0]["eligible"]) == (2, 1)
+    assert login(personas.auditor).get(f"{BASE}/om-runs?year={year - 1}").json()["count"] == 0
+    assert_error(login(personas.jw_officer).get(f"{BASE}/om-runs"), 404, "not_found")
+    client = login(personas.finance)
+
     export = client.get(f"{BASE}/om-decisions/export?year={year}")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
@@ -268,7 +278,7 @@ def test_om_run_list_detail_and_export(personas, login):
     other = login(personas.wj_officer)
     assert other.get(f"{BASE}/om-decisions").json()["count"] == 0
     assert_error(other.get(f"{BASE}/om-decisions/{decision['id']}"), 404, "not_found")
-    assert OMDecision.objects.count() == 2
+    assert OMDecision.objects.count() == 4
 
 
 def _upload(rows, name="systems.xlsx"):
