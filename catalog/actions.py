@@ -127,18 +127,19 @@ def clean_system_fields(fields: dict, errors: dict, *, partial: bool) -> dict:
         if not partial or key in fields:
             value = fields.get(key)
             clean[key] = value in (True, "1", "true", "on", "是", 1)
+    # setdefault: a date that failed its own check keeps that message, not "须填写"
     if (
         clean.get("hosting") == "other"
         and "hosting_justification" in clean
         and not clean["hosting_justification"]
     ):
-        errors["hosting_justification"] = "未部署在数字重庆云的，须说明理由（第二十条）。"
+        errors.setdefault("hosting_justification", "未部署在数字重庆云的，须说明理由（第二十条）。")
     if clean.get("major_hazard") and "hazard_note" in clean and not clean["hazard_note"]:
-        errors["hazard_note"] = "存在重大安全隐患的，请说明隐患情况。"
+        errors.setdefault("hazard_note", "存在重大安全隐患的，请说明隐患情况。")
     if clean.get("mlps_result") and not clean.get("mlps_evaluated_on") and not partial:
-        errors["mlps_evaluated_on"] = "登记等保测评结论时须填写测评日期。"
+        errors.setdefault("mlps_evaluated_on", "登记等保测评结论时须填写测评日期。")
     if clean.get("crypto_result") and not clean.get("crypto_assessed_on") and not partial:
-        errors["crypto_assessed_on"] = "登记密评结论时须填写评估日期。"
+        errors.setdefault("crypto_assessed_on", "登记密评结论时须填写评估日期。")
     return clean
 
 
@@ -166,6 +167,7 @@ def register_system(*, acting_user, unit, code, **fields) -> InformationSystem:
     if code and InformationSystem.objects.filter(code=code).exists():
         errors["code"] = f"系统编码 {code} 已存在。"
     clean = clean_system_fields(fields, errors, partial=False)
+    check_integration_change(acting_user, IntegrationStatus.NOT_NEEDED, clean, errors)
     raise_if(errors)
     system = InformationSystem.objects.create(unit=org, code=code, **clean)
     record_event(
@@ -189,13 +191,43 @@ PAIRS = (
 )
 
 
-def _check_pairs(system, clean, errors) -> None:
+def check_pairs(system, clean, errors) -> None:
     for field, needs, partner, message in PAIRS:
         value = clean.get(field, getattr(system, field))
         other = clean.get(partner, getattr(system, partner))
         triggered = bool(value) if needs is None else value == needs
         if triggered and not (other.strip() if isinstance(other, str) else other):
             errors.setdefault(partner, message)
+
+
+INTEGRATION_BY_BDB = (
+    "“应整合未整合”由市大数据发展局认定和解除；如系统已整合或无需整合，请联系市大数据发展局"
+    "核实后更改（第三十三条）。"
+)
+
+
+def check_integration_change(acting_user, before: str, clean: dict, errors: dict) -> None:
+    """Only BDB marks a system as one that should have been integrated, or clears the mark:
+    otherwise a unit could lift its own R33.1 block (Art. 33)."""
+    after = clean.get("integration_status", before)
+    changes_pending = (before == IntegrationStatus.PENDING) != (after == IntegrationStatus.PENDING)
+    if changes_pending and not acting_user.has_role(Role.BDB_REVIEWER):
+        errors["integration_status"] = INTEGRATION_BY_BDB
+
+
+def apply_system_fields(system, clean: dict) -> dict:
+    """Set the validated fields on ``system`` (not saved); returns {field: [old, new]} of what
+    changed. An Art. 31 approval covers the isolated network it was given for: a system that
+    becomes isolated (again) needs BDB's review and the city government's approval anew."""
+    changed = {
+        k: [str(getattr(system, k)), str(v)] for k, v in clean.items() if getattr(system, k) != v
+    }
+    for key, value in clean.items():
+        setattr(system, key, value)
+    if "network" in changed and system.network == Network.ISOLATED:
+        system.isolation_bdb_reviewed_on = None
+        system.isolation_gov_approved_on = None
+    return changed
 
 
 @action
@@ -206,20 +238,12 @@ def update_system(system, *, acting_user, **fields) -> InformationSystem:
         raise ActionForbidden("只有所属单位或市大数据发展局可以修改目录信息。")
     errors: dict = {}
     clean = clean_system_fields(fields, errors, partial=True)
-    _check_pairs(system, clean, errors)
+    check_pairs(system, clean, errors)
+    check_integration_change(acting_user, system.integration_status, clean, errors)
     raise_if(errors)
-    changed = {
-        k: [str(getattr(system, k)), str(v)] for k, v in clean.items() if getattr(system, k) != v
-    }
-    if not changed:
+    if not any(getattr(system, k) != v for k, v in clean.items()):
         return system
-    for key, value in clean.items():
-        setattr(system, key, value)
-    if "network" in changed and system.network == Network.ISOLATED:
-        # an approval of Art. 31 covers the isolated network it was given for: a system that
-        # becomes isolated (again) needs BDB's review and the city government's approval anew
-        system.isolation_bdb_reviewed_on = None
-        system.isolation_gov_approved_on = None
+    changed = apply_system_fields(system, clean)
     system.save()
     record_event(
         ActionCode.SYSTEM_UPDATED,
@@ -449,6 +473,19 @@ def clean_items(items, errors) -> list[tuple[str, str, int | None]]:
     return clean
 
 
+AUTHORITATIVE_BY_BDB = (
+    "权威数据源由市大数据发展局认定；如需认定或取消，请联系市大数据发展局（第三十一条）。"
+)
+
+
+def check_authoritative_change(acting_user, before: bool, clean: dict, errors: dict) -> None:
+    """Only BDB names a resource the authoritative source of its items, or withdraws it: the
+    flag decides whose copies are duplicate collection (Art. 31)."""
+    after = clean.get("is_authoritative", before)
+    if after != before and not acting_user.has_role(Role.BDB_REVIEWER):
+        errors["is_authoritative"] = AUTHORITATIVE_BY_BDB
+
+
 @action
 def save_resource(
     *, acting_user, provider, items, systems=None, resource=None, **fields
@@ -479,6 +516,9 @@ def save_resource(
         .exists()
     ):
         errors["resource_code"] = f"资源代码 {clean['resource_code']} 已存在。"
+    check_authoritative_change(
+        acting_user, existing.is_authoritative if existing else False, clean, errors
+    )
     system_ids = [pk_of(s) for s in systems or []]
     if (
         system_ids

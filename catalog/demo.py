@@ -19,6 +19,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from accounts.roles import Role
 from core.dates import today
 
 from . import actions
@@ -52,12 +53,25 @@ def sound(**over) -> dict:
     return fields
 
 
+def bdb_reviewer():
+    """A reviewer of the Big Data Development Bureau (from the demo directory)."""
+    from accounts.models import User
+
+    return (
+        User.objects.filter(memberships__role=Role.BDB_REVIEWER, is_active=True)
+        .order_by("username")
+        .first()
+    )
+
+
 def register(officer, code, name, *, curate_by=None, **over) -> InformationSystem:
     """A system of the officer's unit, sound unless ``over`` says otherwise, curated into the
-    master catalog when ``curate_by`` (a BDB reviewer) is given. Returns an existing one as is."""
+    master catalog when ``curate_by`` (a BDB reviewer) is given. A system that should have
+    been integrated is marked so by BDB (Art. 33). Returns an existing one as is."""
     existing = InformationSystem.objects.filter(code=code).first()
     if existing is not None:
         return existing
+    integration = over.pop("integration_status", None)
     system = actions.register_system(
         acting_user=officer,
         unit=officer.primary_organisation,
@@ -65,6 +79,10 @@ def register(officer, code, name, *, curate_by=None, **over) -> InformationSyste
         name=name,
         **sound(**over),
     )
+    if integration and integration != system.integration_status:
+        system = actions.update_system(
+            system, acting_user=curate_by or bdb_reviewer(), integration_status=integration
+        )
     if curate_by is not None:
         system = actions.curate_system(system, acting_user=curate_by)
     return system
@@ -94,8 +112,9 @@ def publish_resource(officer, code, name, items, *, systems=(), **over) -> DataR
         rows.append(
             {"name": bits[0], "data_type": bits[1], "length": bits[2] if len(bits) > 2 else None}
         )
+    # BDB names the authoritative sources (Art. 31)
     return actions.save_resource(
-        acting_user=officer,
+        acting_user=bdb_reviewer() if fields.get("is_authoritative") else officer,
         provider=officer.primary_organisation,
         items=rows,
         systems=[s.pk for s in systems],

@@ -358,10 +358,16 @@ class ResourceForm(GroupedForm):
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
 
-    def __init__(self, *args, units, systems, provider_fixed=None, **kwargs):
+    def __init__(self, *args, units, systems, provider_fixed=None, bdb=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["summary"].error_messages["required"] = _("请填写资源摘要。")
         self.fields["systems"].queryset = systems
+        if not bdb:
+            # BDB names the authoritative sources (Art. 31); a unit sees the flag, unchangeable
+            self.fields["is_authoritative"].disabled = True
+            self.fields["is_authoritative"].help_text = _(
+                "由市大数据发展局认定：权威来源的信息项被其他单位再采集即为重复采集（第三十一条）。"
+            )
         if provider_fixed is None:
             self.fields["provider"] = forms.ModelChoiceField(
                 label=_("资源提供方"),

@@ -522,6 +522,7 @@ def _resource_form_page(request, resource=None):
         units=units,
         systems=systems.select_related("unit").order_by("code"),
         provider_fixed=resource.provider if resource else None,
+        bdb=user.has_role(Role.BDB_REVIEWER),
     )
     formset = item_formset(request.POST or None, items)
     if request.method == "POST":

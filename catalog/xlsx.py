@@ -24,7 +24,16 @@ from core.errors import ActionForbidden, ActionInvalid
 from core.ledger import record_event
 from projects.visibility import unit_ids_of
 
-from .actions import clean_items, clean_resource_fields, clean_system_fields, item_key
+from .actions import (
+    apply_system_fields,
+    check_authoritative_change,
+    check_integration_change,
+    check_pairs,
+    clean_items,
+    clean_resource_fields,
+    clean_system_fields,
+    item_key,
+)
 from .models import (
     AssessmentResult,
     DataResource,
@@ -46,6 +55,7 @@ from .models import (
 )
 
 MAX_ROWS = 20000
+YES = ("是", "1", "true", "TRUE", "True")
 HOSTING = [("cq_cloud", "数字重庆云"), ("other", "其他")]
 
 # (header, field, choices or None)
@@ -72,7 +82,15 @@ SYSTEM_COLUMNS = [
     ("用户数", "users_count", None),
     ("月访问量", "monthly_visits", None),
     ("最近运维日期", "last_maintained_on", None),
+    ("与业务脱节", "detached_from_business", None),
+    ("可被替代的系统", "replaceable_by", None),
+    ("不能共享的法律法规依据", "isolation_reason", None),
+    # exported for reference, never imported: set by the actions of BDB and the city government
+    ("已纳入总目录", "catalogued", None),
+    ("孤网大数据局初审日期", "isolation_bdb_reviewed_on", None),
+    ("孤网市政府批准日期", "isolation_gov_approved_on", None),
 ]
+SYSTEM_READ_ONLY = {"catalogued", "isolation_bdb_reviewed_on", "isolation_gov_approved_on"}
 RESOURCE_COLUMNS = [
     ("资源代码", "resource_code", None),
     ("分类代码", "class_code", None),
@@ -110,7 +128,11 @@ class ImportResult:
 
 
 def _label_to_value(choices):
-    return {str(label): value for value, label in choices} | {value: value for value, _ in choices}
+    """Label, label without its note in full-width brackets (“孤网” for “孤网（须经…）”), or
+    the stored value."""
+    short = {str(label).split("（")[0]: value for value, label in choices}
+    full = {str(label): value for value, label in choices}
+    return short | full | {value: value for value, _ in choices}
 
 
 def _cell(value):
@@ -211,15 +233,29 @@ def import_systems(file, *, acting_user) -> ImportResult:
         code = values.pop("code", "")
         if not code:
             row_errors.append({"row": row, "column": "系统编码", "message": "请填写系统编码"})
+        for key in SYSTEM_READ_ONLY:
+            values.pop(key, None)
+        existing = InformationSystem.objects.filter(code=code).first() if code else None
         errors: dict = {}
+        # an existing entry changes only in the columns the file has (an older template
+        # without a column leaves that field alone); a new one needs every required field
         clean = clean_system_fields(
-            {k: v for k, v in values.items() if v is not None}, errors, partial=False
+            {k: v for k, v in values.items() if v is not None},
+            errors,
+            partial=existing is not None,
+        )
+        if existing is not None:
+            check_pairs(existing, clean, errors)
+        check_integration_change(
+            acting_user,
+            existing.integration_status if existing else IntegrationStatus.NOT_NEEDED,
+            clean,
+            errors,
         )
         row_errors += [
             {"row": row, "column": header_of.get(k.split(".")[0], k), "message": m}
             for k, m in errors.items()
         ]
-        existing = InformationSystem.objects.filter(code=code).first() if code else None
         if existing is not None and unit is not None and existing.unit_id != unit.pk:
             row_errors.append(
                 {"row": row, "column": "系统编码", "message": f"编码 {code} 已属于其他单位"}
@@ -232,8 +268,7 @@ def import_systems(file, *, acting_user) -> ImportResult:
                 InformationSystem.objects.create(code=code, unit=unit, **clean)
                 result.created += 1
             elif any(getattr(existing, k) != v for k, v in clean.items()):
-                for k, v in clean.items():
-                    setattr(existing, k, v)
+                apply_system_fields(existing, clean)
                 existing.save()
                 result.updated += 1
             else:
@@ -291,8 +326,15 @@ def import_resources(file, *, acting_user) -> ImportResult:
                 }
             )
         errors: dict = {}
-        values["is_authoritative"] = values.get("is_authoritative") in ("是", "1", "true", "TRUE")
+        existing = DataResource.objects.filter(resource_code=values.get("resource_code")).first()
+        if "is_authoritative" in values:
+            values["is_authoritative"] = values["is_authoritative"] in YES
+        else:  # a file without the column keeps the entry's flag
+            values["is_authoritative"] = bool(existing and existing.is_authoritative)
         clean = clean_resource_fields({k: v for k, v in values.items() if v is not None}, errors)
+        check_authoritative_change(
+            acting_user, bool(existing and existing.is_authoritative), clean, errors
+        )
         rows_items = clean_items(items, errors)
         row_errors += [
             {
@@ -302,7 +344,6 @@ def import_resources(file, *, acting_user) -> ImportResult:
             }
             for k, m in errors.items()
         ]
-        existing = DataResource.objects.filter(resource_code=clean.get("resource_code")).first()
         if existing is not None and provider is not None and existing.provider_id != provider.pk:
             row_errors.append(
                 {"row": row, "column": "资源代码", "message": "资源代码已属于其他单位"}

@@ -1909,6 +1909,7 @@ EN = {
     "决定信息": "Decision details",
     "决定批次": "Decision batch",
     "决定人": "Decided by",
+    "由市大数据发展局认定：权威来源的信息项被其他单位再采集即为重复采集（第三十一条）。": "Set by the Big Data Development Bureau: an item of an authoritative source collected again by another unit is duplicate collection (Art. 31).",
     "可安排数": "Eligible",
     "运维经费决定批次": "O&M funding decision runs",
     "本批次": "This run",

@@ -1,6 +1,7 @@
 """Master catalog and data resource catalog pages (第十四条、第十五条、第三十一条)."""
 
 import io
+import re
 
 from openpyxl import Workbook, load_workbook
 
@@ -248,6 +249,20 @@ def test_resource_form_validation_and_save(personas, login):
     assert response.status_code == 302
     res.refresh_from_db()
     assert res.name == "学籍基本信息" and res.items.count() == 2
+
+    # the authoritative flag is BDB's: shown to the unit but not editable, a forged post ignored
+    page = client.get(f"/catalog/resources/{res.pk}/edit/").content.decode()
+    assert re.search(r'<input[^>]*name="is_authoritative"[^>]*disabled', page)
+    response = client.post(f"/catalog/resources/{res.pk}/edit/", {**data, "is_authoritative": "on"})
+    assert response.status_code == 302
+    res.refresh_from_db()
+    assert not res.is_authoritative
+    client = login(personas.bdb)
+    page = client.get(f"/catalog/resources/{res.pk}/edit/").content.decode()
+    assert not re.search(r'<input[^>]*name="is_authoritative"[^>]*disabled', page)
+    client.post(f"/catalog/resources/{res.pk}/edit/", {**data, "is_authoritative": "on"})
+    res.refresh_from_db()
+    assert res.is_authoritative
 
     # every unit finds it in the catalogue
     listing = login(personas.wj_officer).get("/catalog/resources/?share_type=conditional")

@@ -60,7 +60,8 @@ def test_R33_1_new_project_rule_passes_other_units(walker, unintegrated):
 
 
 def test_R33_1_new_project_rule_passes_after_integration(wj_walker, personas, unintegrated):
-    actions.update_system(unintegrated, acting_user=personas.wj_officer, integration_status="done")
+    # BDB verifies the integration and clears the mark
+    actions.update_system(unintegrated, acting_user=personas.bdb, integration_status="done")
     project = wj_walker.create("互联网医院监管平台", "1500")
     assert findings(project, "R33.1.new-project") == []
 

@@ -7,6 +7,7 @@ import pytest
 from catalog import actions
 from catalog.demo import register, sound
 from catalog.models import InformationSystem, OMDecision
+from core.errors import ActionInvalid
 from delivery import actions as delivery
 from tests.delivery.helpers import delivered
 
@@ -97,6 +98,35 @@ def test_R33_1_integrated_unit_is_eligible_again(personas):
     old = register(wj, "WJ-OLD", "旧版卫生监督系统", curate_by=bdb, integration_status="pending")
     register(wj, "WJ-OK", "全民健康信息平台", curate_by=bdb)
     assert not decide(personas)["WJ-OK"].eligible
-    actions.update_system(old, acting_user=wj, integration_status="done", status="integrated")
+    # the unit cannot lift its own block: BDB verifies the integration and clears the mark
+    with pytest.raises(ActionInvalid) as refused:
+        actions.update_system(old, acting_user=wj, integration_status="done")
+    assert "市大数据发展局" in refused.value.errors["integration_status"]
+    assert "第三十三条" in refused.value.errors["integration_status"]
+    old.refresh_from_db()
+    assert old.integration_status == "pending"
+    actions.update_system(old, acting_user=wj, status="integrated")  # other fields: the unit's
+    actions.update_system(old, acting_user=bdb, integration_status="done")
     decisions = decide(personas)
     assert decisions["WJ-OK"].eligible and decisions["WJ-OLD"].eligible
+
+
+def test_R33_1_only_bdb_marks_a_system_as_to_be_integrated(personas):
+    wj = personas.wj_officer
+    with pytest.raises(ActionInvalid):
+        actions.register_system(
+            acting_user=wj,
+            unit=wj.primary_organisation,
+            code="WJ-SELF",
+            name="自报待整合系统",
+            **sound(integration_status="pending"),
+        )
+    assert not InformationSystem.objects.filter(code="WJ-SELF").exists()
+    system = register(wj, "WJ-NEW", "新建系统")
+    with pytest.raises(ActionInvalid):
+        actions.update_system(system, acting_user=wj, integration_status="pending")
+    # between "done" and "not needed" the unit records what it knows
+    actions.update_system(system, acting_user=wj, integration_status="done")
+    actions.update_system(system, acting_user=personas.bdb, integration_status="pending")
+    system.refresh_from_db()
+    assert system.integration_status == "pending"

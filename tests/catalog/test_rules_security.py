@@ -156,3 +156,20 @@ def test_R33_1_zombie_indicators_warn(personas):
 
 def test_R33_1_busy_maintained_system_has_no_zombie_warning(personas):
     assert _one(personas).warnings == []
+
+
+def test_R32_1_a_malformed_assessment_date_is_reported_as_malformed(personas):
+    from catalog.demo import sound
+    from core.errors import ActionInvalid
+
+    officer = personas.jw_officer
+    with pytest.raises(ActionInvalid) as refused:
+        actions.register_system(
+            acting_user=officer,
+            unit=officer.primary_organisation,
+            code="JW-DATE",
+            name="日期有误的系统",
+            **sound(crypto_result="pass", crypto_assessed_on="2025/13/40"),
+        )
+    # the date's own message, not "登记密评结论时须填写评估日期"
+    assert refused.value.errors["crypto_assessed_on"] == "最近密评日期格式应为 2025-03-18。"

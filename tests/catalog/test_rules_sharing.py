@@ -11,7 +11,7 @@ from catalog import actions
 from catalog.demo import ask, make_overdue, publish_resource, register
 from catalog.models import OMDecision, SharingState
 from core.dates import today
-from core.errors import ActionConflict, ActionForbidden
+from core.errors import ActionConflict, ActionForbidden, ActionInvalid
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +172,54 @@ def test_R31_2_duplicate_collection_in_another_unit_is_ineligible(personas, heal
     assert dup["source_item"] == "身份证号" and dup["source_systems"] == ["WJ-1"]
     # the authoritative source itself is eligible
     assert decisions["WJ-1"].eligible
+
+
+def _resave(officer, resource, **over):
+    """Save ``resource`` again through the action with its own values, changed by ``over``."""
+    fields = {
+        f: getattr(resource, f)
+        for f in (
+            "classification",
+            "class_code",
+            "resource_code",
+            "name",
+            "summary",
+            "format",
+            "share_type",
+            "share_method",
+            "open_type",
+            "update_cycle",
+            "is_authoritative",
+        )
+    }
+    items = [
+        {"name": i.name, "data_type": i.data_type, "length": i.length} for i in resource.items.all()
+    ]
+    return actions.save_resource(
+        acting_user=officer,
+        provider=resource.provider_id,
+        items=items,
+        resource=resource.pk,
+        **{**fields, **over},
+    )
+
+
+def test_R31_2_a_unit_cannot_name_or_withdraw_an_authoritative_source(personas, health):
+    # 市教委 may not make its copy the source, which would clear its own duplicate finding
+    aid = _aid(personas, ["身份证号:char:18"])
+    copy = aid.resources.get()
+    with pytest.raises(ActionInvalid) as refused:
+        _resave(personas.jw_officer, copy, is_authoritative=True)
+    message = refused.value.errors["is_authoritative"]
+    assert "市大数据发展局" in message and "第三十一条" in message
+    # nor may 市卫生健康委 withdraw its own source; editing the rest of it stays its own
+    with pytest.raises(ActionInvalid):
+        _resave(personas.wj_officer, health[1], is_authoritative=False)
+    _resave(personas.wj_officer, health[1], summary="全员人口基础信息（更新）")
+    assert "R31.2" in rule_ids(decide(personas)["JW-2"])
+    # BDB decides: withdrawn, the copy is no longer duplicate collection
+    _resave(personas.bdb, health[1], is_authoritative=False)
+    assert decide(personas)["JW-2"].eligible
 
 
 def test_R31_2_same_item_in_the_authoritative_units_own_system_is_not_duplicate(personas, health):

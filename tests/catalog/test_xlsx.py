@@ -142,19 +142,20 @@ def test_R31_2_imported_items_are_normalised_for_duplicate_collection(personas):
 
     register(personas.wj_officer, "WJ-1", "全民健康信息平台", curate_by=personas.bdb)
     register(personas.jw_officer, "JW-1", "学生资助管理系统", curate_by=personas.bdb)
-    # when 市卫生健康委 imports the authoritative 人口 resource and 市教委 a resource whose
-    # item is written "身份证　号" (full-width space) and "ＩＤ" in full-width letters
-    wj = xlsx.import_resources(
-        _book(
-            [
-                RESOURCE_HEADER,
-                _resource_row(
-                    "000001", "市卫生健康委", "身份证号:字符:18；ID:字符", "WJ-1", 权威数据源="是"
-                ),
-            ]
+    # when 市卫生健康委's authoritative 人口 resource is imported and 市教委 imports a resource
+    # whose item is written "身份证　号" (full-width space) and "ＩＤ" in full-width letters
+    population = [
+        RESOURCE_HEADER,
+        _resource_row(
+            "000001", "市卫生健康委", "身份证号:字符:18；ID:字符", "WJ-1", 权威数据源="是"
         ),
-        acting_user=personas.wj_officer,
-    )
+    ]
+    # (only BDB names an authoritative source: the unit's own import is refused at that cell)
+    refused = xlsx.import_resources(_book(population), acting_user=personas.wj_officer)
+    assert refused.created == 0
+    assert [(e["row"], e["column"]) for e in refused.errors] == [(2, "权威数据源")]
+    assert "市大数据发展局" in refused.errors[0]["message"]
+    wj = xlsx.import_resources(_book(population), acting_user=personas.bdb)
     jw = xlsx.import_resources(
         _book(
             [
@@ -200,3 +201,84 @@ def test_R15_1_system_import_updates_only_what_changed(personas):
     assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
     system = InformationSystem.objects.get(code="JW-010")
     assert (system.name, system.mlps_level) == ("新名称", 3)
+
+
+def test_R15_1_exported_entry_reimports_unchanged_with_every_field(personas):
+    from catalog import actions
+    from catalog.demo import register
+
+    system = register(personas.jw_officer, "JW-020", "旧版学籍系统", curate_by=personas.bdb)
+    actions.update_system(
+        system,
+        acting_user=personas.jw_officer,
+        detached_from_business=True,
+        replaceable_by="教育管理公共服务平台",
+        network="isolated",
+        isolation_reason="涉密数据，依《保守国家秘密法》不得联网共享",
+    )
+    actions.review_isolation(system, acting_user=personas.bdb)
+    exported = xlsx.export_systems(InformationSystem.objects.filter(code="JW-020"))
+    header = [c.value for c in load_workbook(io.BytesIO(exported)).active[1]]
+    assert {
+        "与业务脱节",
+        "可被替代的系统",
+        "不能共享的法律法规依据",
+        "孤网大数据局初审日期",
+    } <= set(header)
+    again = xlsx.import_systems(io.BytesIO(exported), acting_user=personas.jw_officer)
+    assert (again.updated, again.unchanged, again.errors) == (0, 1, [])
+    system.refresh_from_db()
+    assert system.detached_from_business and system.replaceable_by == "教育管理公共服务平台"
+    assert system.isolation_reason.startswith("涉密数据")
+    assert system.isolation_bdb_reviewed_on is not None
+
+
+def test_R15_1_import_changes_only_the_columns_the_file_has(personas):
+    from catalog import actions
+    from catalog.demo import register
+
+    system = register(personas.jw_officer, "JW-021", "学生资助管理系统")
+    actions.update_system(system, acting_user=personas.jw_officer, replaceable_by="某平台")
+    older = ["系统编码", "系统名称", "所属单位", "系统类别"]  # a template without the new columns
+    result = xlsx.import_systems(
+        _book([older, ["JW-021", "学生资助管理系统（新）", "市教委", "业务信息系统"]]),
+        acting_user=personas.jw_officer,
+    )
+    assert (result.updated, result.errors) == (1, [])
+    system.refresh_from_db()
+    assert system.name == "学生资助管理系统（新）" and system.replaceable_by == "某平台"
+
+
+def test_R31_1_import_to_isolated_network_needs_the_approvals_anew(personas):
+    from catalog import actions
+    from catalog.demo import register
+
+    system = register(personas.jw_officer, "JW-022", "考试命题系统", curate_by=personas.bdb)
+    actions.update_system(
+        system, acting_user=personas.jw_officer, network="isolated", isolation_reason="涉密"
+    )
+    actions.review_isolation(system, acting_user=personas.bdb)
+    actions.review_isolation(system, acting_user=personas.gov)
+    header = ["系统编码", "系统名称", "所属单位", "系统类别", "部署网络"]
+
+    def network(label):
+        row = ["JW-022", "考试命题系统", "市教委", "业务信息系统", label]
+        return xlsx.import_systems(_book([header, row]), acting_user=personas.jw_officer)
+
+    assert network("政务外网").updated == 1
+    assert network("孤网").updated == 1
+    system.refresh_from_db()
+    assert system.isolation_bdb_reviewed_on is None and system.isolation_gov_approved_on is None
+
+
+def test_R33_1_import_cannot_lift_the_integration_mark(personas):
+    from catalog.demo import register
+
+    register(personas.jw_officer, "JW-023", "旧版系统", integration_status="pending")
+    header = ["系统编码", "系统名称", "所属单位", "系统类别", "整合状态"]
+    row = ["JW-023", "旧版系统", "市教委", "业务信息系统", "已整合"]
+    refused = xlsx.import_systems(_book([header, row]), acting_user=personas.jw_officer)
+    assert [(e["row"], e["column"]) for e in refused.errors] == [(2, "整合状态")]
+    assert InformationSystem.objects.get(code="JW-023").integration_status == "pending"
+    done = xlsx.import_systems(_book([header, row]), acting_user=personas.bdb)
+    assert done.updated == 1
