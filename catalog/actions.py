@@ -278,9 +278,11 @@ def curate_system(system, *, acting_user, catalogued=True, note="") -> Informati
     return system
 
 
-def sync_system_for_project(project, acting_user) -> InformationSystem:
-    """Create or update the catalog entry of a project's system when it is accepted (R15.1):
-    called inside the acceptance action's transaction."""
+def sync_system_for_project(project, acting_user, *, passed=True) -> InformationSystem:
+    """Create or update the catalog entry of a project's system when its acceptance is decided
+    (R15.1): called inside the acceptance action's transaction. A passed acceptance puts the
+    system into operation; a failed one records a new system as in trial run and leaves an
+    existing one (the predecessor of an expansion) as it was."""
     system = InformationSystem.objects.filter(projects=project).first()
     if system is None and project.predecessor_id:
         system = InformationSystem.objects.filter(projects=project.predecessor_id).first()
@@ -291,12 +293,12 @@ def sync_system_for_project(project, acting_user) -> InformationSystem:
             code=f"SYS-{project.code}",
             name=project.name,
             category=SystemCategory.BUSINESS,
-            status=SystemStatus.RUNNING,
+            status=SystemStatus.RUNNING if passed else SystemStatus.TRIAL,
             mlps_level=project.mlps_level,
             hosting="other" if project.hosting == "other" else "cq_cloud",
             hosting_justification=project.hosting_justification,
         )
-    else:
+    elif passed:
         system.status = SystemStatus.RUNNING
         system.save(update_fields=["status", "updated_at"])
     system.projects.add(project)
@@ -305,7 +307,8 @@ def sync_system_for_project(project, acting_user) -> InformationSystem:
         actor=acting_user,
         obj=system,
         organisation=project.unit_id,
-        reason=f"由项目 {project.code} 验收{'新增' if created else '更新'}目录条目（第十五条）",
+        reason=f"由项目 {project.code} 验收{'通过' if passed else '不通过'}"
+        f"{'新增' if created else '更新'}目录条目（第十五条）",
     )
     notify(reviewers_of(Authority.BDB), title=f"待纳入总目录：{system.code} {system.name}")
     return system

@@ -196,6 +196,23 @@ def system(request, system_id: int):
     return get_visible_or_404(_systems(request.auth), request.auth, pk=system_id)
 
 
+@router.get(
+    "/systems/{int:system_id}/om-decisions",
+    summary="系统的运维经费决定历史",
+    response={200: list[OMDecisionOut], **READ_ERRORS},
+)
+@paginate(PageNumberPagination, **PAGINATION)
+def system_om_decisions(request, system_id: int):
+    """一个系统历次的运维经费决定（每个批次一条，新在前），含不符合的条件、条款和事实。
+    所属单位和能查看全部系统的部门可查。"""
+    system = get_visible_or_404(InformationSystem.objects.all(), request.auth, pk=system_id)
+    return (
+        for_user(OMDecision.objects.filter(system=system), request.auth)
+        .select_related("system__unit", "run__policy")
+        .order_by("-run__budget_year", "-run__decided_at", "-id")
+    )
+
+
 @router.post("/systems", summary="登记政务信息系统", response={201: SystemOut, **ACT_ERRORS})
 def system_create(request, payload: SystemIn):
     """建设单位登记本单位的系统（市大数据发展局可为任一单位登记），待市大数据发展局审核

@@ -309,9 +309,27 @@ def _transport(people):
 
 
 def _court(people):
-    """市高法院: an eligible system with zombie indicators (a warning only)."""
+    """市高法院: an eligible system with zombie indicators (a warning only), and one refused
+    for each remaining way of failing R32.1: 密评 never done, 等保 failed, 等保 never done."""
     fy, bdb = people["fy_tianbao"], people["dsj_shenhe"]
     register(fy, "FY-SYS-001", "诉讼服务网（旧版）", curate_by=bdb, monthly_visits=3)
+    register(
+        fy,
+        "FY-SYS-002",
+        "审判流程管理系统",
+        curate_by=bdb,
+        crypto_result="",
+        crypto_assessed_on=None,
+    )
+    register(fy, "FY-SYS-003", "执行案件管理系统", curate_by=bdb, mlps_result="fail")
+    register(
+        fy,
+        "FY-SYS-004",
+        "电子卷宗随案生成系统",
+        curate_by=bdb,
+        mlps_result="",
+        mlps_evaluated_on=None,
+    )
 
 
 def _failed_acceptance(people) -> bool:

@@ -710,7 +710,7 @@ def _record_result(delivery, acceptance, passed, user, held_on, conclusion):
     delivery.om_ineligible = not passed  # Art. 28 ¶3: failed acceptance, no O&M funding
     from catalog.actions import sync_system_for_project  # the master catalog follows (Art. 15)
 
-    sync_system_for_project(delivery.project, user)
+    sync_system_for_project(delivery.project, user, passed=passed)
     _set_phase(
         delivery,
         Phase.ACCEPTED if passed else Phase.FAILED,

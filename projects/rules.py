@@ -223,7 +223,17 @@ gate(
 gate(
     "projects.resubmit",
     title=_("修改后重新报送"),
-    rules=["R8.3", "R8.1", "R13.1", "R20.1", "R14.4.preview"],
+    rules=[
+        "R8.3",
+        "R8.1",
+        "R13.1",
+        "R20.1",
+        "R14.4.preview",
+        # a returned project meets the catalog conditions again when it comes back
+        "R33.1.new-project",
+        "R31.2.expansion",
+        "R32.1.expansion",
+    ],
     action="projects.actions.resubmit_project",
 )
 

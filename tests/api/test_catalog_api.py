@@ -274,8 +274,15 @@ def test_om_run_list_detail_and_export(personas, login):
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "预算年度" and len(rows) == 3
 
+    # a system's own history, one decision per run, newest first; its unit reads it too
+    bad_id = decision["system_id"]
+    history = login(personas.jw_officer).get(f"{BASE}/systems/{bad_id}/om-decisions").json()
+    assert [d["run"] for d in history["items"]] == [second["run"], response.json()["run"]]
+    assert all(not d["eligible"] for d in history["items"])
+
     # another unit's officer sees none of them
     other = login(personas.wj_officer)
+    assert_error(other.get(f"{BASE}/systems/{bad_id}/om-decisions"), 404, "not_found")
     assert other.get(f"{BASE}/om-decisions").json()["count"] == 0
     assert_error(other.get(f"{BASE}/om-decisions/{decision['id']}"), 404, "not_found")
     assert OMDecision.objects.count() == 4

@@ -2,6 +2,7 @@
 
 import pytest
 
+from catalog import eligibility
 from catalog.demo import seed_catalog
 from catalog.models import (
     DataResource,
@@ -59,6 +60,12 @@ def test_demo_has_each_reason_and_is_idempotent(planned):
     assert only["WJ-SYS-003"] == {"R31.2"}  # private-only
     assert only["WJ-SYS-004"] == {"R31.2"}  # overdue request
     assert only["JT-SYS-002"] == {"R33.1"}
+    # and every way of failing a condition, each on a system of its own
+    kinds = {r["kind"] for d in decisions.values() for r in d.reasons}
+    assert kinds >= {c.kind for c in eligibility.BLOCKING}
+    assert [r["kind"] for r in decisions["FY-SYS-002"].reasons] == ["crypto_missing"]
+    assert [r["kind"] for r in decisions["FY-SYS-003"].reasons] == ["mlps_failed"]
+    assert [r["kind"] for r in decisions["FY-SYS-004"].reasons] == ["mlps_missing"]
     failed = InformationSystem.objects.get(projects__name="教育收费监管系统")
     assert only[failed.code] == {"R28.4"}
     # warnings for the stale assessments and the zombie indicators

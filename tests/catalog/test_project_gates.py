@@ -79,6 +79,30 @@ def test_R33_1_new_project_blocked_at_submission(wj_walker, unintegrated):
     assert decision.outcome == Outcome.BLOCK and decision.policy.code == "cq-municipal-2021"
 
 
+def test_R33_1_returned_project_is_blocked_at_resubmission(wj_walker, personas):
+    from projects import actions as projects
+    from projects.models import Review
+
+    project = wj_walker.walk(
+        wj_walker.create("互联网医院监管平台", "1500"), ProjectState.DRC_REVIEW
+    )
+    review = Review.objects.open().get(project=project, kind="drc_approval")
+    projects.return_project(review, acting_user=personas.drc, opinion="请修改概算。")
+    # meanwhile BDB finds a system of the unit that should have been integrated
+    register(
+        personas.wj_officer,
+        "WJ-OLD",
+        "旧版卫生监督系统",
+        curate_by=personas.bdb,
+        integration_status="pending",
+    )
+    with pytest.raises(ActionBlocked) as exc:
+        projects.resubmit_project(project, acting_user=personas.wj_officer)
+    assert "R33.1.new-project" in {f.rule_id for f in exc.value.findings}
+    project.refresh_from_db()
+    assert project.state == ProjectState.RETURNED
+
+
 def test_R33_1_new_project_submission_passes_without_pending_systems(wj_walker):
     require_in_submit_gate("R33.1.new-project")
     project = wj_walker.submit(wj_walker.create("互联网医院监管平台", "1500"))

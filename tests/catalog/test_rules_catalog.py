@@ -61,6 +61,16 @@ def test_R15_1_accepted_project_creates_catalog_entry(walker, personas):
     assert "R31.3" in rule_ids(decide(personas)[system.code])
 
 
+def test_R15_1_failed_acceptance_records_the_system_in_trial_run(walker, personas):
+    project = delivered(walker, personas, target="documents")
+    _accept(project, personas, passed=False)
+    system = InformationSystem.objects.get(projects=project)
+    assert system.status == SystemStatus.TRIAL  # built but not accepted: not in operation
+    event = LedgerEvent.objects.filter(action=ActionCode.SYSTEM_SYNCED).latest("seq")
+    assert "验收不通过" in event.reason
+    assert "R28.4" in rule_ids(decide(personas)[system.code])
+
+
 def test_R15_1_expansion_updates_the_predecessors_entry(walker, personas):
     # given an accepted project whose system was later stopped
     first = delivered(walker, personas, target="documents")
