@@ -160,6 +160,7 @@ class ResourceOut(Schema):
     name: str
     provider_id: int
     provider_name: str
+    provider_credit_code: str = Field("", description="资源提供方统一社会信用代码")
     summary: str
     format: str
     format_label: str
@@ -183,6 +184,10 @@ class ResourceOut(Schema):
     @staticmethod
     def resolve_provider_name(obj) -> str:
         return obj.provider.name
+
+    @staticmethod
+    def resolve_provider_credit_code(obj) -> str:
+        return obj.provider.credit_code
 
     @staticmethod
     def resolve_classification_label(obj) -> str:

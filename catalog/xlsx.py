@@ -89,14 +89,21 @@ SYSTEM_COLUMNS = [
     ("已纳入总目录", "catalogued", None),
     ("孤网大数据局初审日期", "isolation_bdb_reviewed_on", None),
     ("孤网市政府批准日期", "isolation_gov_approved_on", None),
+    ("建设或改造项目", "project_codes", None),
 ]
-SYSTEM_READ_ONLY = {"catalogued", "isolation_bdb_reviewed_on", "isolation_gov_approved_on"}
+SYSTEM_READ_ONLY = {
+    "catalogued",
+    "isolation_bdb_reviewed_on",
+    "isolation_gov_approved_on",
+    "project_codes",  # linked by acceptance (Art. 15), not typed in
+}
 RESOURCE_COLUMNS = [
     ("资源代码", "resource_code", None),
     ("分类代码", "class_code", None),
     ("资源属性", "classification", ResourceAttribute.choices),
     ("资源名称", "name", None),
     ("资源提供方", "provider", None),
+    ("提供方统一社会信用代码", "provider_credit_code", None),  # exported only
     ("资源摘要", "summary", None),
     ("资源格式", "format", ResourceFormat.choices),
     ("信息项", "items", None),  # 名称:类型[:长度]; 分号分隔
@@ -289,6 +296,7 @@ def import_resources(file, *, acting_user) -> ImportResult:
         row_errors: list[dict] = []
         _map_choices(values, RESOURCE_COLUMNS, row_errors, row, header_of)
         provider = _org_by_name(values.pop("provider", ""))
+        values.pop("provider_credit_code", None)  # exported for reference
         if provider is None:
             row_errors.append({"row": row, "column": "资源提供方", "message": "单位不存在"})
         elif allowed is not None and provider.pk not in allowed:
@@ -432,10 +440,15 @@ def _book(columns, rows) -> bytes:
 
 def export_systems(queryset) -> bytes:
     rows = []
-    for s in queryset.select_related("unit").order_by("code"):
+    for s in queryset.select_related("unit").prefetch_related("projects").order_by("code"):
         row = []
         for _h, fname, choices in SYSTEM_COLUMNS:
-            value = s.unit.name if fname == "unit" else getattr(s, fname)
+            if fname == "unit":
+                value = s.unit.name
+            elif fname == "project_codes":
+                value = ",".join(sorted(p.code for p in s.projects.all()))
+            else:
+                value = getattr(s, fname)
             if choices:
                 value = _label(choices, value)
             elif isinstance(value, bool):
@@ -459,6 +472,8 @@ def export_resources(queryset) -> bytes:
         for _h, fname, choices in RESOURCE_COLUMNS:
             if fname == "provider":
                 value = r.provider.name
+            elif fname == "provider_credit_code":
+                value = r.provider.credit_code
             elif fname == "items":
                 value = "；".join(
                     f"{i.name}:{types[i.data_type]}" + (f":{i.length}" if i.length else "")

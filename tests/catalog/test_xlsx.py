@@ -107,6 +107,11 @@ def test_resource_import_validates_share_rules_and_round_trips(personas):
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
     ws = load_workbook(io.BytesIO(exported)).active
     assert ws.freeze_panes == "A2" and ws["A1"].value == "资源代码"
+    # the provider's unified social credit code goes out with it (not imported)
+    type(res.provider).objects.filter(pk=res.provider_id).update(credit_code="11500000MB0000001X")
+    ws = load_workbook(io.BytesIO(xlsx.export_resources(DataResource.objects.all()))).active
+    header = [c.value for c in ws[1]]
+    assert ws.cell(2, header.index("提供方统一社会信用代码") + 1).value == "11500000MB0000001X"
 
 
 RESOURCE_HEADER = [h for h, _f, _c in xlsx.RESOURCE_COLUMNS]
@@ -224,6 +229,7 @@ def test_R15_1_exported_entry_reimports_unchanged_with_every_field(personas):
         "可被替代的系统",
         "不能共享的法律法规依据",
         "孤网大数据局初审日期",
+        "建设或改造项目",
     } <= set(header)
     again = xlsx.import_systems(io.BytesIO(exported), acting_user=personas.jw_officer)
     assert (again.updated, again.unchanged, again.errors) == (0, 1, [])
