@@ -15,11 +15,14 @@ BATCH = 5_000
 
 
 def _build_chain(count: int) -> list[bytes]:
-    """Insert a valid chain of ``count`` events; return the canonical bytes of each."""
+    """Append a valid chain of ``count`` events after whatever the ledger holds (the
+    benchmarks before this one leave their events: the ledger is append-only); return the
+    canonical bytes of each."""
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    prev = GENESIS_HASH
+    last = LedgerEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    first, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
     rows, payloads = [], []
-    for i in range(1, count + 1):
+    for i in range(first, first + count):
         values = {
             "seq": i,
             "occurred_at": start + dt.timedelta(seconds=i),
@@ -50,14 +53,13 @@ def _build_chain(count: int) -> list[bytes]:
 
 
 def run() -> None:
-    if LedgerEvent.objects.exists():
-        raise SystemExit("基准测试需要一个空的审计日志（请使用独立数据库）。")
+    before = LedgerEvent.objects.count()
     payloads = _build_chain(EVENTS)
 
     t0 = time.perf_counter()
     result = verify_ledger()
     verify_s = time.perf_counter() - t0
-    assert result.ok and result.checked == EVENTS, result
+    assert result.ok and result.checked == before + EVENTS, result
 
     t0 = time.perf_counter()
     for payload in payloads:
@@ -65,8 +67,11 @@ def run() -> None:
     raw_s = time.perf_counter() - t0
 
     mb = sum(len(p) for p in payloads) / 1e6
-    verify_rate, raw_rate = EVENTS / verify_s, EVENTS / raw_s
-    print(f"  database: {connection.vendor}; events: {EVENTS:,}; canonical bytes: {mb:.1f} MB")
+    verify_rate, raw_rate = result.checked / verify_s, EVENTS / raw_s
+    print(
+        f"  database: {connection.vendor}; events: {EVENTS:,} (+{before:,} already in the "
+        f"ledger); canonical bytes: {mb:.1f} MB"
+    )
     print(f"  verify_ledger: {verify_s:.2f} s = {verify_rate:,.0f} events/s")
     print(
         f"  raw SM3 of the same bytes: {raw_s:.2f} s = {raw_rate:,.0f} events/s ({mb / raw_s:.1f} MB/s)"

@@ -451,7 +451,12 @@ def clean_resource_fields(fields: dict, errors: dict) -> dict:
     return clean
 
 
-def clean_items(items, errors) -> list[tuple[str, str, int | None]]:
+def clean_items(items, errors, systems=None) -> list[tuple[str, str, int | None, int | None]]:
+    """(name, data type, length, owning system id) of each item. ``systems`` are the resource's
+    providing systems: an item names its own by code (``system_code``); left blank, it is the
+    only providing system when there is one (STANDARDS: each item has its owning system)."""
+    by_code = {s.code: s.pk for s in systems or []}
+    only = next(iter(by_code.values())) if len(by_code) == 1 else None
     clean = []
     for n, row in enumerate(items or [], start=1):
         name = (row.get("name") or "").strip()
@@ -470,7 +475,13 @@ def clean_items(items, errors) -> list[tuple[str, str, int | None]]:
         except (TypeError, ValueError):
             errors[f"items.{n}.length"] = f"第 {n} 个信息项“{name}”：数据长度应为整数。"
             length = None
-        clean.append((name, dtype, length))
+        code = (row.get("system_code") or "").strip()
+        if code and code not in by_code:
+            errors[f"items.{n}.system_code"] = (
+                f"第 {n} 个信息项“{name}”：所属系统须为该资源的提供系统"
+                f"（{'、'.join(by_code) if by_code else '请先选择提供系统'}）。"
+            )
+        clean.append((name, dtype, length, by_code.get(code) if code else only))
     if not clean and not errors:
         errors["items"] = "请至少填写一个信息项。"
     return clean
@@ -502,7 +513,6 @@ def save_resource(
         raise ActionForbidden("只能编制本单位的数据资源目录。")
     errors: dict = {}
     clean = clean_resource_fields(fields, errors)
-    rows = clean_items(items, errors)
     existing = None
     if resource is not None:
         existing = (
@@ -512,6 +522,14 @@ def save_resource(
         )
         if existing is None:
             raise ActionForbidden(NOT_FOUND)
+    providing = (
+        list(InformationSystem.objects.filter(pk__in=[pk_of(s) for s in systems], unit=org))
+        if systems is not None
+        else list(existing.systems.all())
+        if existing is not None
+        else []
+    )
+    rows = clean_items(items, errors, providing)
     if (
         clean.get("resource_code")
         and DataResource.objects.filter(resource_code=clean["resource_code"])
@@ -539,8 +557,10 @@ def save_resource(
         res = existing
     InformationItem.objects.bulk_create(
         [
-            InformationItem(resource=res, name=n, data_type=t, length=ln, key=item_key(n, t))
-            for n, t, ln in rows
+            InformationItem(
+                resource=res, name=n, data_type=t, length=ln, system_id=sid, key=item_key(n, t)
+            )
+            for n, t, ln, sid in rows
         ]
     )
     if systems is not None:

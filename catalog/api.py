@@ -275,7 +275,9 @@ def system_isolation_review(request, system_id: int, payload: IsolationReviewIn 
 
 def _resources(user):
     return (
-        for_user(DataResource, user).select_related("provider").prefetch_related("items", "systems")
+        for_user(DataResource, user)
+        .select_related("provider")
+        .prefetch_related("items__system", "systems")
     )
 
 

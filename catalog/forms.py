@@ -400,6 +400,12 @@ class ItemRowForm(StyledForm):
         min_value=1,
         error_messages={"invalid": _("数据长度应为整数。"), "min_value": _("数据长度应大于零。")},
     )
+    system_code = forms.CharField(
+        label=_("所属系统编码"),
+        max_length=40,
+        required=False,
+        help_text=_("提供系统之一；只有一个提供系统时可不填"),
+    )
 
     def add_action_errors(self, errors: dict) -> None:
         for name, message in errors.items():
@@ -408,7 +414,15 @@ class ItemRowForm(StyledForm):
 
 def item_formset(data=None, items=()):
     """A fixed number of rows (at least ``ITEM_ROWS``), prefilled with ``items``."""
-    initial = [{"name": i.name, "data_type": i.data_type, "length": i.length} for i in items]
+    initial = [
+        {
+            "name": i.name,
+            "data_type": i.data_type,
+            "length": i.length,
+            "system_code": i.system.code if i.system_id else "",
+        }
+        for i in items
+    ]
     formset_class = forms.formset_factory(
         ItemRowForm, extra=max(ITEM_ROWS - len(initial), 2), max_num=200
     )
@@ -432,6 +446,7 @@ def filled_rows(formset) -> list[tuple[int, dict]]:
                         "name": data.get("name") or "",
                         "data_type": data.get("data_type") or "",
                         "length": data.get("length"),
+                        "system_code": data.get("system_code") or "",
                     },
                 )
             )

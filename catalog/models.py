@@ -294,6 +294,15 @@ class InformationItem(models.Model):
     key = models.CharField(_("归一化标识"), max_length=140, db_index=True, editable=False)
     data_type = models.CharField(_("数据类型"), max_length=10, choices=DataType.choices)
     length = models.PositiveIntegerField(_("数据长度"), null=True, blank=True)
+    # the providing system that holds the item (one of the resource's systems)
+    system = models.ForeignKey(
+        InformationSystem,
+        verbose_name=_("所属系统"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
 
     class Meta:
         ordering = ["resource", "id"]

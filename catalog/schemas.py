@@ -149,6 +149,15 @@ class ItemSchema(Schema):
         "bool 逻辑 / memo 备注",
     )
     length: int | None = None
+    system_code: str | None = Field(
+        None, description="所属系统编码（资源的提供系统之一；只有一个提供系统时可省略）"
+    )
+
+
+class ItemOut(ItemSchema):
+    @staticmethod
+    def resolve_system_code(obj) -> str | None:
+        return obj.system.code if obj.system_id else None
 
 
 class ResourceOut(Schema):
@@ -177,7 +186,7 @@ class ResourceOut(Schema):
     release_date: date | None
     related_codes: str
     is_authoritative: bool
-    items: list[ItemSchema]
+    items: list[ItemOut]
     system_ids: list[int] = Field(..., description="提供系统 id")
     updated_at: datetime
 

@@ -465,7 +465,7 @@ def resource_detail(request, pk):
     )
     ctx = {
         "resource": resource,
-        "items": resource.items.all(),
+        "items": resource.items.select_related("system"),
         "systems": for_user(InformationSystem.objects.filter(resources=resource), user),
         "requests": requests,
         "can_edit": _may_edit_resource(user, resource),
@@ -515,7 +515,7 @@ def _resource_form_page(request, resource=None):
             if name not in ("systems",)
         }
         initial["systems"] = list(resource.systems.values_list("pk", flat=True))
-        items = list(resource.items.all())
+        items = list(resource.items.select_related("system"))
     form = ResourceForm(
         request.POST or None,
         initial=initial,

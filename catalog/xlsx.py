@@ -106,7 +106,7 @@ RESOURCE_COLUMNS = [
     ("提供方统一社会信用代码", "provider_credit_code", None),  # exported only
     ("资源摘要", "summary", None),
     ("资源格式", "format", ResourceFormat.choices),
-    ("信息项", "items", None),  # 名称:类型[:长度]; 分号分隔
+    ("信息项", "items", None),  # 名称:类型[:长度[:所属系统编码]]; 分号分隔
     ("共享类型", "share_type", ShareType.choices),
     ("共享条件", "share_conditions", None),
     ("不予共享依据", "share_basis", None),
@@ -313,6 +313,7 @@ def import_resources(file, *, acting_user) -> ImportResult:
                     "name": bits[0],
                     "data_type": types.get(bits[1], bits[1]) if len(bits) > 1 else "",
                     "length": bits[2] if len(bits) > 2 else None,
+                    "system_code": bits[3] if len(bits) > 3 else "",
                 }
             )
         system_codes = [
@@ -343,7 +344,7 @@ def import_resources(file, *, acting_user) -> ImportResult:
         check_authoritative_change(
             acting_user, bool(existing and existing.is_authoritative), clean, errors
         )
-        rows_items = clean_items(items, errors)
+        rows_items = clean_items(items, errors, systems)
         row_errors += [
             {
                 "row": row,
@@ -360,7 +361,7 @@ def import_resources(file, *, acting_user) -> ImportResult:
             result.errors += row_errors
             continue
         with transaction.atomic():
-            new_items = [(n, t, ln) for n, t, ln in rows_items]
+            new_items = list(rows_items)
             if existing is None:
                 res = DataResource.objects.create(provider=provider, **clean)
                 _set_items(res, new_items)
@@ -368,7 +369,9 @@ def import_resources(file, *, acting_user) -> ImportResult:
                 result.created += 1
                 continue
             old_items = list(
-                existing.items.order_by("id").values_list("name", "data_type", "length")
+                existing.items.order_by("id").values_list(
+                    "name", "data_type", "length", "system_id"
+                )
             )
             same = all(getattr(existing, k) == v for k, v in clean.items())
             same = same and old_items == new_items
@@ -392,8 +395,10 @@ def import_resources(file, *, acting_user) -> ImportResult:
 def _set_items(resource, items):
     InformationItem.objects.bulk_create(
         [
-            InformationItem(resource=resource, name=n, data_type=t, length=ln, key=item_key(n, t))
-            for n, t, ln in items
+            InformationItem(
+                resource=resource, name=n, data_type=t, length=ln, system_id=sid, key=item_key(n, t)
+            )
+            for n, t, ln, sid in items
         ]
     )
 
@@ -460,12 +465,22 @@ def export_systems(queryset) -> bytes:
     return _book(SYSTEM_COLUMNS, rows)
 
 
+def _item_text(item, types) -> str:
+    """名称:类型[:长度[:所属系统编码]], as the import reads it."""
+    parts = [item.name, str(types[item.data_type])]
+    if item.length or item.system_id:
+        parts.append(str(item.length or ""))
+    if item.system_id:
+        parts.append(item.system.code)
+    return ":".join(parts)
+
+
 def export_resources(queryset) -> bytes:
     types = dict(DataType.choices)
     rows = []
     for r in (
         queryset.select_related("provider")
-        .prefetch_related("items", "systems")
+        .prefetch_related("items__system", "systems")
         .order_by("resource_code")
     ):
         row = []
@@ -475,10 +490,7 @@ def export_resources(queryset) -> bytes:
             elif fname == "provider_credit_code":
                 value = r.provider.credit_code
             elif fname == "items":
-                value = "；".join(
-                    f"{i.name}:{types[i.data_type]}" + (f":{i.length}" if i.length else "")
-                    for i in r.items.all()
-                )
+                value = "；".join(_item_text(i, types) for i in r.items.all())
             elif fname == "systems":
                 value = ",".join(s.code for s in r.systems.all())
             else:

@@ -137,8 +137,30 @@ def test_resources_create_update_and_validation(personas, login):
     response = post_json(client, f"{BASE}/resources", {**RESOURCE, "provider": unit})
     assert response.status_code == 201, response.content
     res = response.json()
-    assert res["items"] == [{"name": "学籍号", "data_type": "char", "length": 20}]
+    assert res["items"] == [
+        {"name": "学籍号", "data_type": "char", "length": 20, "system_code": None}
+    ]
     assert res["share_type_label"] == "无条件共享"
+
+    # each item names its owning system, one of the resource's providing systems
+    system = post_json(client, f"{BASE}/systems", {**SYSTEM, "unit": unit, "code": "JW-ITEM"})
+    owned = {
+        **RESOURCE,
+        "provider": unit,
+        "resource_code": "A01/000009",
+        "systems": [system.json()["id"]],
+        "items": [
+            {"name": "学籍号", "data_type": "char", "system_code": "JW-ITEM"},
+            {"name": "姓名", "data_type": "char"},  # the only providing system
+        ],
+    }
+    response = post_json(client, f"{BASE}/resources", owned)
+    assert response.status_code == 201, response.content
+    assert [i["system_code"] for i in response.json()["items"]] == ["JW-ITEM", "JW-ITEM"]
+    wrong = {**owned, "resource_code": "A01/000010"}
+    wrong["items"] = [{"name": "学籍号", "data_type": "char", "system_code": "WJ-1"}]
+    body = assert_error(post_json(client, f"{BASE}/resources", wrong), 422, "invalid")
+    assert "所属系统须为该资源的提供系统" in body["errors"]["items.1.system_code"]
 
     response = client.put(
         f"{BASE}/resources/{res['id']}",
@@ -157,7 +179,7 @@ def test_resources_create_update_and_validation(personas, login):
     # every unit reads the catalogue; only the provider changes it
     other = login(personas.wj_officer)
     assert other.get(f"{BASE}/resources/{res['id']}").status_code == 200
-    assert other.get(f"{BASE}/resources?q=学籍").json()["count"] == 1
+    assert other.get(f"{BASE}/resources?q=学籍").json()["count"] == 2
     response = other.put(
         f"{BASE}/resources/{res['id']}",
         {**RESOURCE, "provider": _unit(personas.wj_officer)},

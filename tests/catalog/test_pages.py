@@ -230,11 +230,16 @@ def test_resource_form_validation_and_save(personas, login):
     assert "数据类型无效" in page  # the third row (second filled) has no data type
     assert not DataResource.objects.exists()
 
+    # an item's owning system must be one of the providing systems
     data.update({"share_conditions": "仅用于学生资助审核", "items-2-data_type": "date"})
+    response = client.post("/catalog/resources/new/", {**data, "items-0-system_code": "WJ-X"})
+    assert "所属系统须为该资源的提供系统（JW-RES）" in response.content.decode()
+    assert not DataResource.objects.exists()
     response = client.post("/catalog/resources/new/", data)
     assert response.status_code == 302, response.content.decode()
     res = DataResource.objects.get(resource_code="A01.02/000001")
     assert [i.name for i in res.items.all()] == ["学籍号", "入学日期"]
+    assert {i.system for i in res.items.all()} == {system}  # the only providing system
     assert list(res.systems.all()) == [system]
 
     detail = client.get(f"/catalog/resources/{res.pk}/").content.decode()

@@ -175,6 +175,12 @@ def test_R31_2_imported_items_are_normalised_for_duplicate_collection(personas):
         DataResource.objects.get(resource_code="A01/000002").items.values_list("key", flat=True)
     )
     assert keys == ["身份证号|char", "id|char"]
+    # each item is held by the resource's only providing system, and is exported with it
+    copy = DataResource.objects.get(resource_code="A01/000002")
+    assert {i.system.code for i in copy.items.all()} == {"JW-1"}
+    ws = load_workbook(io.BytesIO(xlsx.export_resources(DataResource.objects.all()))).active
+    items_col = [c.value for c in ws[1]].index("信息项") + 1
+    assert ws.cell(3, items_col).value == "身份证\u3000号:字符:18:JW-1；ＩＤ:字符::JW-1"
     # then 市教委's system is refused for duplicate collection, naming both items
     result = actions.decide_om_funding(acting_user=personas.finance, budget_year=2027)
     from catalog.models import OMDecision
