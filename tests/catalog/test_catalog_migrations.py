@@ -1,6 +1,10 @@
-"""Migration catalog 0003 (decisions share one run record): no decision is lost, each former run
-becomes an OMRun with its year, policy, time, counts and who ran it (from the audit ledger), and
-the way back restores the rows."""
+"""Catalog data migrations keep every record.
+
+- 0003 (decisions share one run record): no decision is lost, each former run becomes an
+  OMRun with its year, policy, time, counts and who ran it (from the audit ledger), and the
+  way back restores the rows.
+- 0005 (items name their owning system): items of a resource with one providing system get it.
+"""
 
 import datetime as dt
 
@@ -92,5 +96,29 @@ def test_R28_4_runs_migration_keeps_every_decision_and_goes_back():
         back = Decision.objects.get(run="2026-aaa", system_id=b.pk)
         assert (back.budget_year, back.policy_id, back.reasons) == (2026, policy.pk, reason)
         assert Decision.objects.filter(run="2027-bbb", budget_year=2027).count() == 2
+    finally:
+        _migrate(leaf)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_R15_1_items_migration_names_the_only_providing_system():
+    from catalog.demo import publish_resource
+
+    ensure_reference_data()
+    people = seed_directory()
+    officer = people["jw_tianbao"]
+    one = register(officer, "MIG-ONE", "单一提供系统")
+    two = register(officer, "MIG-TWO", "另一系统")
+    single = publish_resource(officer, "A09/000001", "单系统资源", ["学号:char"], systems=[one])
+    shared = publish_resource(
+        officer, "A09/000002", "双系统资源", ["学号:char"], systems=[one, two]
+    )
+    leaf = _leaf()
+    try:
+        _migrate([("catalog", "0004_authoritative_index")])
+        new = _migrate([("catalog", "0005_item_owning_system")])
+        Item = new.get_model("catalog", "InformationItem")
+        assert {i.system_id for i in Item.objects.filter(resource_id=single.pk)} == {one.pk}
+        assert {i.system_id for i in Item.objects.filter(resource_id=shared.pk)} == {None}
     finally:
         _migrate(leaf)
