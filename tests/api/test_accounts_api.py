@@ -38,6 +38,9 @@ def test_organisation_filter_rejects_unknown_kind(personas, login):
         login(personas.jw_officer).get("/api/organisations", {"kind": "bank"}), 422, "invalid"
     )
     assert body["message"] == "请求参数有误" and body["details"]
+    # in Chinese, field by field, as the actions' own 422s
+    assert body["errors"]["kind"].startswith("可选值：")
+    assert body["details"][0]["msg"] == body["errors"]["kind"]
 
 
 def test_organisation_detail_and_404(personas, login):

@@ -265,6 +265,24 @@ def test_om_run_list_detail_and_export(personas, login):
         "invalid",
     )
     assert "budget_year" in body["errors"]
+    # a type error names the field in Chinese too, not in pydantic's English
+    body = assert_error(
+        post_json(login(personas.finance), f"{BASE}/om-decisions/run", {"budget_year": "明年"}),
+        422,
+        "invalid",
+    )
+    assert body["errors"] == {"budget_year": "应为整数"}
+    body = assert_error(
+        post_json(
+            login(personas.jw_officer),
+            f"{BASE}/resources",
+            {"items": [{"name": "学号", "data_type": "char", "length": "十"}]},
+        ),
+        422,
+        "invalid",
+    )
+    assert body["errors"]["items.1.length"] == "应为整数"
+    assert body["errors"]["provider"] == "必填"
     response = post_json(login(personas.finance), f"{BASE}/om-decisions/run", {"budget_year": year})
     assert response.status_code == 201, response.content
     assert response.json()["systems"] == 2 and response.json()["eligible"] == 1
