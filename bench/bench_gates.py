@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from bench import rolled_back
 from core.dates import today
 
 PROJECTS = 10_000
@@ -154,19 +155,8 @@ def measure(gate: str, project, facts: dict, *, runs: int, store: bool = False):
     return statistics.median(times), len(captured.captured_queries)
 
 
-class _Rollback(Exception):
-    pass
-
-
 def run() -> None:
-    """Measure inside one transaction rolled back at the end, so the benchmarks that follow
-    (the ledger's needs an empty audit ledger) find the database as this one found it."""
-    try:
-        with transaction.atomic():
-            _run()
-            raise _Rollback
-    except _Rollback:
-        pass
+    rolled_back(_run)
 
 
 def _run() -> None:

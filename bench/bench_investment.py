@@ -13,12 +13,13 @@ import os
 import time
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.roles import OrgKind
+from bench import rolled_back
 from investment import actions, exports, services
 from investment.models import (
     BudgetLine,
@@ -36,10 +37,6 @@ PENDING = 300  # construction projects not yet approved: refused by R27.1
 BATCH = 2_000
 TARGET_COMPILE_RECONCILE_S = 2.0
 TARGET_XLSX_S = 5.0
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _projects(units, user) -> tuple[list[Project], list[Project]]:
@@ -214,9 +211,4 @@ def _run() -> None:
 
 
 def run() -> None:
-    try:
-        with transaction.atomic():
-            _run()
-            raise _Rollback
-    except _Rollback:
-        pass
+    rolled_back(_run)

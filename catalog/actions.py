@@ -241,9 +241,9 @@ def update_system(system, *, acting_user, **fields) -> InformationSystem:
     check_pairs(system, clean, errors)
     check_integration_change(acting_user, system.integration_status, clean, errors)
     raise_if(errors)
-    if not any(getattr(system, k) != v for k, v in clean.items()):
-        return system
     changed = apply_system_fields(system, clean)
+    if not changed:
+        return system
     system.save()
     record_event(
         ActionCode.SYSTEM_UPDATED,

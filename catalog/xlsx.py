@@ -274,8 +274,7 @@ def import_systems(file, *, acting_user) -> ImportResult:
             if existing is None:
                 InformationSystem.objects.create(code=code, unit=unit, **clean)
                 result.created += 1
-            elif any(getattr(existing, k) != v for k, v in clean.items()):
-                apply_system_fields(existing, clean)
+            elif apply_system_fields(existing, clean):
                 existing.save()
                 result.updated += 1
             else:
