@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
+
 from .models import (
     AssessmentResult,
     DataType,
@@ -38,7 +40,7 @@ def _date(label):
     return forms.DateField(
         label=label,
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages=DATE_ERRORS,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
 from planning.forms import YEAR_ERRORS, StyledForm
 
 from .models import IncidentKind
@@ -28,7 +29,7 @@ def _date(label, required=True):
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages=DATE_ERRORS,
     )
 
@@ -110,7 +111,7 @@ class MilestoneForm(StyledForm):
     name = _line(_("里程碑名称"), 100)
     planned_on = forms.DateField(
         label=_("计划完成日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages=DATE_ERRORS,
     )
     weight = forms.IntegerField(
@@ -159,7 +160,7 @@ class IncidentForm(StyledForm):
 class RectificationForm(StyledForm):
     deadline = forms.DateField(
         label=_("整改期限"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages=DATE_ERRORS,
     )
     order_text = _text(_("整改要求"))
@@ -206,7 +207,7 @@ class ResultForm(StyledForm):
 class ExtensionForm(StyledForm):
     requested_until = forms.DateField(
         label=_("申请延期至"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages=DATE_ERRORS,
     )
     reason = _text(_("延期理由"))

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_wan
+from core.widgets import DateInput
 from planning.forms import YEAR_ERRORS, StyledForm
 
 from .models import ChangeClass, ChangeState, Circumstance, ProcurementMethod
@@ -177,7 +178,7 @@ class ContractForm(StyledForm):
     amount_wan = _amount(_("合同金额（万元）"))
     signed_on = forms.DateField(
         label=_("签订日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": _("请填写签订日期。"), **DATE_ERRORS},
     )
 
@@ -191,7 +192,7 @@ class PaymentForm(StyledForm):
     )
     paid_on = forms.DateField(
         label=_("支付日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": _("请填写支付日期。"), **DATE_ERRORS},
     )
     amount_wan = _amount(_("支付金额（万元）"))
@@ -223,7 +224,7 @@ class BaselineForm(StyledForm):
     planned_completion = forms.DateField(
         label=_("计划建成日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages=DATE_ERRORS,
     )
 

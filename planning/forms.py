@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
+
 from .models import ItemKind, ItemStatus
 
 YEAR_ERRORS = {
@@ -97,7 +99,7 @@ class MasterPlanForm(PeriodMixin, StyledForm):
     collective_review_date = forms.DateField(
         label=_("集体审议日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": _("日期格式应为 2025-03-18。")},
     )
     collective_review_ref = forms.CharField(
@@ -165,7 +167,7 @@ class DataGovernanceForm(StyledForm):
     standards_set_on = forms.DateField(
         label=_("数据标准制定完成日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": _("日期格式应为 2025-03-18。")},
     )
     data_aggregated = forms.BooleanField(label=_("已对已有数据完成汇聚治理"), required=False)

@@ -79,6 +79,12 @@ def test_register_edit_and_curate_a_system(personas, login):
     )
     assert again.status_code == 200 and "系统编码 JW-DD-01 已存在。" in again.content.decode()
 
+    # the edit form shows the stored dates (ISO for the date picker, not 2026/09/29)
+    form = client.get(f"/catalog/systems/{system.pk}/edit/").content.decode()
+    assert system.mlps_evaluated_on and system.crypto_assessed_on
+    assert f'value="{system.mlps_evaluated_on.isoformat()}"' in form
+    assert f'value="{system.crypto_assessed_on.isoformat()}"' in form
+
     edit = {**SYSTEM_POST, "crypto_result": "fail", "hosting": "other"}
     response = client.post(f"/catalog/systems/{system.pk}/edit/", edit)
     assert response.status_code == 200
