@@ -1,37 +1,297 @@
-"""The action decorator: every change of important state runs through one of these.
+"""Actions: every change of important state is one, and each can be asked before it is done.
 
-An action guards, mutates, records one ledger event and notifies, all inside one transaction.
-When a gate blocks, the transaction rolls back, but the blocked decision and a ledger event
-saying so are stored afterwards: a refusal must be explainable later too.
+    class SubmitProject(ProjectAction):
+        \"\"\"Submit the requirement to BDB for the project list (Art. 8).\"\"\"
+        label = _("申报")
+        transition = "submit"
+        gate = "projects.submit"
+
+        def perform(self, project, data, user, decision): ...
+
+    submit_project = SubmitProject()
+
+``check(obj, user)`` returns the findings that would refuse the action now and changes
+nothing: pages and the API use it for the "您现在可以办理" card and beside every button.
+``execute(obj, data, acting_user=…)`` (or calling the instance) runs, in one transaction:
+
+1. **guard** — load the object for this user and lock it (missing and forbidden look the
+   same), validate the input contract once, run the state and rule checks and evaluate the
+   gate (stored as a decision); any blocking finding raises ``ActionBlocked``;
+2. **mutate** and **record** — ``perform``, which moves the state through the machine (one
+   ledger event) or records its own event;
+3. **notify** — notifications are rows of the same transaction, so a rolled-back action
+   notifies nobody.
+
+When a gate blocks, the transaction rolls back, and then the blocked decision and a ledger
+event saying so are stored in a fresh transaction: a refusal must be explainable later too.
 """
 
+from __future__ import annotations
+
 import functools
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, ClassVar
 
-from django.db import transaction
+from django.db import models, transaction
 
-from .enums import ActionCode
-from .errors import ActionBlocked
+from .contracts import Contract
+from .enums import ActionCode, Severity
+from .errors import ActionBlocked, ActionForbidden
+from .findings import Finding, any_blocks, render
 from .ledger import record_event
+from .machines import Machine
+
+_ACTIONS: dict[str, Action] = {}
 
 
-def action(func):
-    """Wrap an action in a transaction; keyword-only ``acting_user`` is required."""
+def pk_of(value: Any) -> Any:
+    return getattr(value, "pk", value)
 
-    @functools.wraps(func)
-    def wrapper(*args, acting_user, **kwargs):
+
+class Action:
+    """Base of every action. Subclasses set the class attributes and implement ``perform``
+    (and, where the measures or the platform refuse for a reason of their own, ``refusals``).
+    """
+
+    #: unique name, "<app>.<function name>"; set from the instance's module and name
+    name: str = ""
+    label: Any = ""
+    #: the model acted on (None: the action creates its object)
+    model: ClassVar[type[models.Model] | None] = None
+    machine: ClassVar[Machine | None] = None
+    transition: ClassVar[str] = ""
+    #: the input contract (None: the action takes no input)
+    Input: ClassVar[type[Contract] | None] = None
+    #: who may take it; defaults to the transition's roles (empty: anyone who sees the object
+    #: and passes ``allowed``)
+    roles: ClassVar[tuple[str, ...]] = ()
+    article: ClassVar[str] = ""
+    requirement: ClassVar[str] = ""
+    gate: ClassVar[str] = ""
+    lock: ClassVar[bool] = True
+    #: what the button says it does, and what the page says afterwards
+    hint: Any = ""
+    success: Any = ""
+    #: an official act asks for confirmation with this summary (issue 18)
+    confirm: Any = ""
+    style: ClassVar[str] = "primary"
+    #: the page where it is offered: its model, and how to find the targets from a page object
+    offered_on: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        if not self.name:
+            module = type(self).__module__.split(".")[0]
+            self.name = f"{module}.{_snake(type(self).__name__)}"
+        if self.name in _ACTIONS and type(_ACTIONS[self.name]) is not type(self):
+            raise ValueError(f"action {self.name} defined twice")
+        _ACTIONS[self.name] = self
+        functools.update_wrapper(self, type(self), assigned=("__doc__",), updated=())
+
+    # -- metadata ------------------------------------------------------------------------------
+
+    @property
+    def step(self) -> Any:
+        return self.machine[self.transition] if self.machine and self.transition else None
+
+    @property
+    def function_name(self) -> str:
+        return self.name.split(".", 1)[1]
+
+    def allowed_roles(self) -> tuple[str, ...]:
+        if self.roles:
+            return tuple(self.roles)
+        step = self.step
+        return tuple(step.roles) if step else ()
+
+    def cited_article(self) -> str:
+        step = self.step
+        return self.article or (step.article if step else "")
+
+    def cited_requirement(self) -> str:
+        step = self.step
+        return self.requirement or (step.requirement if step else "")
+
+    # -- asking --------------------------------------------------------------------------------
+
+    def load(self, ref: Any, user: Any, *, lock: bool = False) -> Any:
+        """The object as ``user`` may see it (locked for an execution); missing and
+        forbidden look the same."""
+        if self.model is None:
+            return None
+        qs = self.model._default_manager.all()
+        if not hasattr(qs, "for_user"):
+            raise TypeError(f"{self.model.__name__} has no for_user scope")
+        qs = qs.for_user(user) if getattr(user, "is_authenticated", False) else qs.none()
+        if lock:
+            qs = qs.select_for_update()
+        try:
+            return qs.get(pk=pk_of(ref))
+        except (self.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+            raise ActionForbidden() from exc
+
+    def permitted(self, obj: Any, user: Any) -> bool:
+        """May ``user`` take this action on ``obj`` at all (role and relation)? Not being
+        permitted is not a finding: the action is simply not offered (404 when forced)."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        roles = self.allowed_roles()
+        if roles and not user.has_role(*roles):
+            return False
+        return self.allowed(obj, user)
+
+    def allowed(self, obj: Any, user: Any) -> bool:
+        """The relation an actor needs besides the role (its own unit, its review)."""
+        return True
+
+    def check(self, obj: Any, user: Any, data: Contract | None = None) -> list[Finding]:
+        """The findings that refuse (or warn about) the action now; changes nothing.
+
+        With ``data`` None, rules about the input are left out (a page asks before the form is
+        filled in)."""
+        if self.machine is not None and self.transition:
+            state = self.machine.state_finding(obj, self.transition)
+            if state is not None:
+                return [state]
+        findings = list(self.refusals(obj, user, data))
+        if any_blocks(findings):
+            return findings
+        return findings + list(self.gate_findings(obj, user, data))
+
+    def refusals(self, obj: Any, user: Any, data: Contract | None) -> Iterable[Finding]:
+        """Findings of the action's own conditions (state details, platform rules)."""
+        return ()
+
+    def gate_findings(self, obj: Any, user: Any, data: Contract | None) -> Iterable[Finding]:
+        """The gate's findings without storing them (``policy.actions.GatedAction``)."""
+        return ()
+
+    def evaluate_gate(self, obj: Any, user: Any, data: Contract | None) -> Any:
+        """Evaluate and store the gate's decision; raise when it blocks. None without a gate."""
+        return None
+
+    def policy_version(self, obj: Any) -> str:
+        return ""
+
+    def refuse(
+        self,
+        rule_id: str,
+        message: str,
+        *,
+        article: str = "",
+        remedy: str = "",
+        facts: dict | None = None,
+        params: dict | None = None,
+        severity: str = Severity.BLOCK,
+    ) -> Finding:
+        """A finding of this action's own rule: ``rule_id`` is a requirement id with a suffix
+        (``R8.1.editable``); ``article`` defaults to the action's. With ``params`` the message
+        and remedy are templates kept for translation."""
+        return Finding(
+            rule_id=rule_id,
+            article=article or self.cited_article(),
+            severity=severity,
+            title=str(self.label),
+            message=render(message, params),
+            remedy=render(remedy, params) if remedy else "",
+            facts=facts or {},
+            template=message if params is not None else "",
+            remedy_template=remedy if params is not None else "",
+            params={k: str(v) for k, v in (params or {}).items()},
+        )
+
+    # -- doing ---------------------------------------------------------------------------------
+
+    def __call__(self, *args: Any, acting_user: Any, **values: Any) -> Any:
+        """The action as a function: ``submit_project(project, acting_user=u, **input)``."""
+        obj = args[0] if args else None
+        return self.execute(obj, values or None, acting_user=acting_user)
+
+    def parse(self, data: Any) -> Contract | None:
+        if self.Input is None:
+            return None
+        return self.Input.parse(data)
+
+    def execute(self, obj: Any = None, data: Any = None, *, acting_user: Any) -> Any:
         try:
             with transaction.atomic():
-                return func(*args, acting_user=acting_user, **kwargs)
+                return self._execute(obj, data, acting_user)
         except ActionBlocked as exc:
             if exc.decision is not None:
-                _keep_blocked_decision(exc.decision, acting_user, func.__name__)
+                keep_blocked_decision(exc.decision, acting_user, self)
             raise
 
-    wrapper.is_action = True
-    return wrapper
+    def _execute(self, ref: Any, data: Any, user: Any) -> Any:
+        obj = self.load(ref, user, lock=self.lock) if self.model is not None else ref
+        if not self.permitted(obj, user):
+            raise ActionForbidden()
+        clean = self.parse(data)
+        findings = self.check_for_execution(obj, user, clean)
+        if any_blocks(findings):
+            raise ActionBlocked([f for f in findings if f.blocks])
+        decision = self.evaluate_gate(obj, user, clean)
+        return self.perform(obj, clean, user, decision)
+
+    def check_for_execution(self, obj: Any, user: Any, data: Contract | None) -> list[Finding]:
+        """``check`` without the gate (the gate is evaluated and stored separately)."""
+        if self.machine is not None and self.transition:
+            state = self.machine.state_finding(obj, self.transition)
+            if state is not None:
+                return [state]
+        return list(self.refusals(obj, user, data))
+
+    def perform(self, obj: Any, data: Any, user: Any, decision: Any) -> Any:
+        raise NotImplementedError
+
+    # -- helpers for perform -------------------------------------------------------------------
+
+    def move(self, obj: Any, *, actor: Any, event: str, decision: Any = None, **kwargs: Any) -> str:
+        """Take this action's transition (one ledger event)."""
+        assert self.machine is not None and self.transition
+        kwargs.setdefault("policy_version", self.policy_version(obj))
+        return self.machine.move(
+            obj, self.transition, actor=actor, event=event, decision=decision, **kwargs
+        )
+
+    # -- offering --------------------------------------------------------------------------------
+
+    def targets(self, page_obj: Any, user: Any) -> Iterator[Any]:
+        """The objects this action would act on from a page about ``page_obj``."""
+        if self.model is not None and isinstance(page_obj, self.model):
+            yield page_obj
+
+    def choices(self, obj: Any, user: Any) -> dict[str, list[tuple[Any, Any]]]:
+        """Options of the contract's reference fields, for this object and user."""
+        return {}
+
+    def initial(self, obj: Any, user: Any) -> dict[str, Any]:
+        """Values the page form starts with (an edit form shows the current values)."""
+        return {}
+
+    def target_label(self, obj: Any) -> str:
+        """How the card names the target when it is not the page's own object."""
+        return ""
+
+    def next_url(self, obj: Any, result: Any) -> str:
+        """Where the user goes after success (the object's page)."""
+        for candidate in (result, obj):
+            url = getattr(candidate, "get_absolute_url", None)
+            if callable(url):
+                return str(url())
+        return "/"
 
 
-def _keep_blocked_decision(decision, acting_user, action_name: str) -> None:
+def _snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i:
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def keep_blocked_decision(decision: Any, acting_user: Any, act: Action | str) -> None:
+    """Store a blocked gate decision after its action's transaction rolled back."""
+    name = act if isinstance(act, str) else str(act.label or act.name)
     with transaction.atomic():
         decision.save(force_insert=True)
         record_event(
@@ -42,8 +302,38 @@ def _keep_blocked_decision(decision, acting_user, action_name: str) -> None:
             object_repr=decision.subject_repr,
             organisation=decision.organisation_id,
             to_state=decision.outcome,
-            reason=f"{action_name} 被阻止："
+            reason=f"“{name}”被阻止："
             + "；".join(f["message"] for f in decision.findings if f["severity"] == "block"),
             policy_version=decision.policy.code,
             decision_id=decision.pk,
         )
+
+
+def action(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Legacy: wrap a function action in a transaction (``acting_user`` keyword-only) and
+    keep a blocked decision. New actions are ``Action`` classes."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, acting_user: Any, **kwargs: Any) -> Any:
+        try:
+            with transaction.atomic():
+                return func(*args, acting_user=acting_user, **kwargs)
+        except ActionBlocked as exc:
+            if exc.decision is not None:
+                keep_blocked_decision(exc.decision, acting_user, func.__name__)
+            raise
+
+    wrapper.is_action = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def registered() -> dict[str, Action]:
+    return dict(_ACTIONS)
+
+
+def get(name: str) -> Action:
+    return _ACTIONS[name]
+
+
+def offered_on(label: str) -> list[Action]:
+    return [a for a in _ACTIONS.values() if a.offered_on.lower() == label.lower()]

@@ -10,18 +10,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 
-from policy.engine import preview_gate
-from policy.lookup import NoPolicyInForce
-
 from .errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
 
 
 def blocked_details(findings) -> str:
     """The blocking findings as one sentence, each with its article."""
     return "；".join(
-        f.message if f.article in f.message else f"{f.message}（{f.article}）"
-        for f in findings
-        if f.blocks
+        f.text if f.article in f.text else f"{f.text}（{f.article}）" for f in findings if f.blocks
     )
 
 
@@ -62,14 +57,6 @@ def run_action(
     if success:
         messages.success(request, success)
     return result, True
-
-
-def preview_findings(code, ctx_factory) -> list:
-    """The findings a gate would give now, to show beside its button (none without a policy)."""
-    try:
-        return preview_gate(code, ctx_factory())
-    except NoPolicyInForce:
-        return []
 
 
 def any_blocks(findings) -> bool:

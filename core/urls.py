@@ -13,6 +13,8 @@ urlpatterns = [
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("ledger/", views.ledger, name="ledger"),
     path("ledger/<int:seq>/", views.ledger_event, name="ledger_event"),
+    path("act/<str:name>/", views.act, name="act_new"),
+    path("act/<str:name>/<int:pk>/", views.act, name="act"),
 ]
 
 navigation.register(_("工作台"), "core:workbench", order=0)

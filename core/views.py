@@ -1,17 +1,23 @@
 """Workbench (工作台), notifications and the audit ledger pages."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import for_user, get_visible_or_404
 
+from . import actions, offers
 from .enums import ActionCode
+from .errors import ActionForbidden
+from .forms import contract_form
 from .listing import paginate_sorted
 from .models import LedgerEvent, Notification
+from .pageactions import run_action
 from .todos import todos_for
 
 
@@ -81,3 +87,71 @@ def ledger(request):
 def ledger_event(request, seq: int):
     event = get_visible_or_404(LedgerEvent, request.user, seq=seq)
     return render(request, "core/ledger_event.html", {"event": event})
+
+
+# -- any action, asked and done (the "您现在可以办理" card posts here) ---------------------------
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return fallback
+
+
+@login_required
+def act(request, name: str, pk: int | None = None):
+    """GET: the action's form with what its check finds now. POST: do it, then go back."""
+    try:
+        step = actions.get(name)
+    except KeyError as exc:
+        raise Http404 from exc
+    user = request.user
+    target = None
+    if pk is not None:
+        try:
+            target = step.load(pk, user)
+        except ActionForbidden as exc:
+            raise Http404 from exc
+    elif step.model is not None:
+        raise Http404
+    if not step.permitted(target, user):
+        raise Http404
+    back = step.next_url(target, None) if target is not None else "/"
+    form = None
+    if step.Input is not None:
+        form = contract_form(
+            step.Input,
+            request.POST if request.method == "POST" else None,
+            initial=step.initial(target, user),
+            choices=step.choices(target, user),
+            prefix=offers.prefix_of(step, target),
+        )
+    if request.method == "POST":
+        if form is None or form.is_valid():
+            data = form.contract if form is not None else None
+            result, ok = run_action(
+                request,
+                lambda: step.execute(getattr(target, "pk", None), data, acting_user=user),
+                form=form,
+                success=str(step.success or _("已办理：%(label)s。") % {"label": step.label}),
+            )
+            if ok:
+                return HttpResponseRedirect(_safe_next(request, step.next_url(target, result)))
+            if form is None or not form.errors:
+                return HttpResponseRedirect(_safe_next(request, back))
+        else:
+            messages.error(request, _("填写内容有误，请按提示修改。"))
+    findings = step.check(target, user) if step.model is None or target is not None else []
+    context = {
+        "action": step,
+        "target": target,
+        "form": form,
+        "findings": findings,
+        "blocked": any(f.blocks for f in findings),
+        "back": back,
+        "next": _safe_next(request, back),
+    }
+    return render(
+        request, "core/act.html", context, status=422 if form is not None and form.errors else 200
+    )

@@ -26,7 +26,7 @@ from core.dates import today
 from core.listing import paginate_sorted
 from core.pageactions import any_blocks as _blocks
 from core.pageactions import form_errors as _form_errors
-from core.pageactions import preview_findings as _preview
+from policy.engine import preview_findings as _preview
 from core.pageactions import run_action
 from documents.services import document_types_present
 from investment.models import Contract, EvaluationKind, EvaluationResult

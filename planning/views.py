@@ -14,7 +14,7 @@ from accounts.roles import Role
 from accounts.scoping import for_user, get_visible_or_404
 from core.listing import paginate_sorted
 from core.pageactions import any_blocks as _blocks
-from core.pageactions import preview_findings as _preview
+from policy.engine import preview_findings as _preview
 from core.pageactions import run_action as _run
 
 from . import actions

@@ -84,3 +84,13 @@ def enforce(decision: Decision) -> Decision:
     if decision.outcome == Outcome.BLOCK:
         raise ActionBlocked([Finding.from_dict(f) for f in decision.findings], decision=decision)
     return decision
+
+
+def preview_findings(code, ctx_factory) -> list:
+    """The findings a gate would give now, to show beside its button (none without a policy)."""
+    from .lookup import NoPolicyInForce
+
+    try:
+        return preview_gate(code, ctx_factory())
+    except NoPolicyInForce:
+        return []

@@ -13,46 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 
 from core.enums import Severity
+from core.findings import Finding, Violation, violation
+
+__all__ = ["Finding", "Registry", "Rule", "Violation", "gate", "registry", "rule", "violation"]
 
 RULE_ID_PATTERN = re.compile(r"^R\d+\.\d+(\.[a-z0-9-]+)?$")
 ARTICLE_PATTERN = re.compile(r"^第[一二三四五六七八九十百]+条$")
-
-
-@dataclass(frozen=True)
-class Violation:
-    message: str
-    remedy: str = ""
-    facts: dict = field(default_factory=dict)
-    severity: str | None = None  # overrides the rule's severity when set
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule_id: str
-    article: str
-    severity: str
-    title: str
-    message: str
-    remedy: str
-    facts: dict
-
-    @property
-    def blocks(self) -> bool:
-        return self.severity == Severity.BLOCK
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Finding:
-        return cls(**{k: data.get(k, "") for k in cls.__dataclass_fields__})
-
-
-def violation(message: str, *, remedy: str = "", facts: dict | None = None, severity=None):
-    return Violation(message=message, remedy=remedy, facts=facts or {}, severity=severity)
 
 
 @dataclass(frozen=True)
@@ -69,20 +38,12 @@ class Rule:
         return ".".join(self.id.split(".")[:2])
 
     def evaluate(self, ctx) -> list[Finding]:
-        found = []
-        for v in self.func(ctx) or ():
-            found.append(
-                Finding(
-                    rule_id=self.id,
-                    article=self.article,
-                    severity=str(v.severity or self.severity),
-                    title=str(self.title),
-                    message=v.message,
-                    remedy=v.remedy,
-                    facts=v.facts,
-                )
+        return [
+            Finding.of(
+                v, rule_id=self.id, article=self.article, severity=self.severity, title=self.title
             )
-        return found
+            for v in self.func(ctx) or ()
+        ]
 
 
 class Registry:

@@ -1,0 +1,141 @@
+"""The "您现在可以办理" card: what a user can do now on an object, and why not.
+
+Every action names the page it is offered on (``Action.offered_on``, a model label) and how
+to find its targets from that page's object (``Action.targets``). For a page object and a
+user, ``next_steps`` asks each such action that the user may take whether it can be done now
+(``Action.check``): the card offers those that pass, lists the others with the findings that
+block them, and adds the duties the chapters register (deadlines the user's unit must meet).
+The screen never re-derives a rule: it shows what the actions say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from . import actions as registry
+from .actions import Action
+from .findings import Finding, any_blocks
+from .forms import ContractForm, contract_form
+
+
+@dataclass
+class Offer:
+    """One action the user may take on one target, with what its check found."""
+
+    action: Action
+    target: Any
+    findings: list[Finding]
+    url: str
+    form: ContractForm | None = None
+    qualifier: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return not any_blocks(self.findings)
+
+    @property
+    def label(self) -> str:
+        return str(self.action.label)
+
+    @property
+    def key(self) -> str:
+        return f"{self.action.name}:{getattr(self.target, 'pk', '')}"
+
+    @property
+    def testid(self) -> str:
+        return f"act-{self.action.function_name.replace('_', '-')}"
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.blocks]
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocks]
+
+
+@dataclass
+class Duty:
+    """Something the user's unit must do by a date (from a chapter's deadline engine)."""
+
+    title: str
+    url: str = ""
+    due: Any = None
+    detail: str = ""
+    overdue: bool = False
+
+
+@dataclass
+class NextSteps:
+    offers: list[Offer] = field(default_factory=list)
+    duties: list[Duty] = field(default_factory=list)
+
+    @property
+    def enabled(self) -> list[Offer]:
+        return [o for o in self.offers if o.enabled]
+
+    @property
+    def blocked(self) -> list[Offer]:
+        return [o for o in self.offers if not o.enabled]
+
+    @property
+    def empty(self) -> bool:
+        return not self.offers and not self.duties
+
+    def names(self) -> set[str]:
+        return {o.action.name for o in self.enabled}
+
+
+_DUTIES: dict[str, list[Callable[[Any, Any], Iterable[Duty]]]] = {}
+_RELATED: dict[str, list[Callable[[Any], Iterable[Any]]]] = {}
+
+
+def duties(label: str) -> Callable[[Callable[[Any, Any], Iterable[Duty]]], Callable]:
+    """Register a provider of duties for pages of model ``label``."""
+
+    def decorator(func: Callable[[Any, Any], Iterable[Duty]]) -> Callable:
+        _DUTIES.setdefault(label.lower(), []).append(func)
+        return func
+
+    return decorator
+
+
+def action_url(act: Action, target: Any = None) -> str:
+    if target is None or getattr(target, "pk", None) is None:
+        return reverse("core:act_new", args=[act.name])
+    return reverse("core:act", args=[act.name, target.pk])
+
+
+def offer(act: Action, target: Any, user: Any, *, bound: dict | None = None) -> Offer:
+    findings = act.check(target, user)
+    form = None
+    if act.Input is not None:
+        key = f"{act.name}:{getattr(target, 'pk', '')}"
+        form = (bound or {}).get(key) or contract_form(
+            act.Input,
+            initial=act.initial(target, user),
+            choices=act.choices(target, user),
+            prefix=prefix_of(act, target),
+        )
+    return Offer(act, target, findings, action_url(act, target), form, act.target_label(target))
+
+
+def prefix_of(act: Action, target: Any) -> str:
+    return f"{act.function_name}-{getattr(target, 'pk', 'new')}"
+
+
+def next_steps(page_obj: Any, user: Any, *, bound: dict | None = None) -> NextSteps:
+    """The card of ``page_obj`` for ``user``."""
+    label = page_obj._meta.label.lower()
+    steps = NextSteps()
+    for act in registry.offered_on(label):
+        for target in act.targets(page_obj, user):
+            if act.permitted(target, user):
+                steps.offers.append(offer(act, target, user, bound=bound))
+    for provider in _DUTIES.get(label, []):
+        steps.duties.extend(provider(page_obj, user))
+    return steps
