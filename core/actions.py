@@ -53,6 +53,8 @@ class Action:
     (and, where the measures or the platform refuse for a reason of their own, ``refusals``).
     """
 
+    #: templates read an action's attributes; they must not call it
+    do_not_call_in_templates = True
     #: unique name, "<app>.<function name>"; set from the instance's module and name
     name: str = ""
     label: Any = ""
@@ -69,6 +71,8 @@ class Action:
     requirement: ClassVar[str] = ""
     gate: ClassVar[str] = ""
     lock: ClassVar[bool] = True
+    #: an edit: a partial input is laid over the current values
+    partial: ClassVar[bool] = False
     #: what the button says it does, and what the page says afterwards
     hint: Any = ""
     success: Any = ""
@@ -211,6 +215,14 @@ class Action:
             return None
         return self.Input.parse(data)
 
+    def parse_for(self, obj: Any, user: Any, data: Any) -> Contract | None:
+        """The validated input for ``obj``. An edit (``partial``) lays the fields given over
+        the object's current values (``initial``), so fields not named keep what they hold."""
+        if not self.partial or self.Input is None:
+            return self.parse(data)
+        given = data.model_dump(exclude_unset=True) if isinstance(data, Contract) else data
+        return self.Input.parse({**self.initial(obj, user), **dict(given or {})})
+
     def execute(self, obj: Any = None, data: Any = None, *, acting_user: Any) -> Any:
         try:
             with transaction.atomic():
@@ -224,7 +236,7 @@ class Action:
         obj = self.load(ref, user, lock=self.lock) if self.model is not None else ref
         if not self.permitted(obj, user):
             raise ActionForbidden()
-        clean = self.parse(data)
+        clean = self.parse_for(obj, user, data)
         findings = self.check_for_execution(obj, user, clean)
         if any_blocks(findings):
             raise ActionBlocked([f for f in findings if f.blocks])

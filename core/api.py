@@ -24,6 +24,7 @@ from ninja.parser import Parser
 
 from accounts.scoping import for_user
 
+from .contracts import error_field, error_message
 from .enums import ActionCode
 from .errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
 from .models import LedgerEvent
@@ -55,62 +56,12 @@ HTTP_ERRORS = {
 CSRF_FAILED = ("csrf_failed", "CSRF 校验失败，请刷新页面后重试。")
 
 
-# pydantic's error types in Chinese; {name} takes the error's context (max_length, ge, …)
-VALIDATION_MESSAGES = {
-    "missing": "必填",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "decimal_parsing": "应为数字",
-    "decimal_type": "应为数字",
-    "decimal_max_digits": "数字位数过多",
-    "decimal_max_places": "小数位数过多",
-    "bool_parsing": "应为 true 或 false",
-    "bool_type": "应为 true 或 false",
-    "string_type": "应为文本",
-    "string_too_long": "不能超过 {max_length} 个字",
-    "string_too_short": "不能少于 {min_length} 个字",
-    "date_parsing": "日期格式应为 2025-03-18",
-    "date_from_datetime_parsing": "日期格式应为 2025-03-18",
-    "date_type": "日期格式应为 2025-03-18",
-    "datetime_parsing": "时间格式应为 2025-03-18T09:30:00+08:00",
-    "datetime_from_date_parsing": "时间格式应为 2025-03-18T09:30:00+08:00",
-    "datetime_type": "时间格式应为 2025-03-18T09:30:00+08:00",
-    "list_type": "应为列表",
-    "dict_type": "应为对象",
-    "model_type": "应为对象",
-    "model_attributes_type": "应为对象",
-    "greater_than": "应大于 {gt}",
-    "greater_than_equal": "不能小于 {ge}",
-    "less_than": "应小于 {lt}",
-    "less_than_equal": "不能大于 {le}",
-    "literal_error": "可选值：{expected}",
-    "enum": "可选值：{expected}",
-    "json_invalid": "请求体不是有效的 JSON",
-    "too_long": "条目过多",
-    "too_short": "条目过少",
-}
-# where pydantic puts the request part, and ninja the parameter group, before the field
-LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "file", "payload"}
-
-
 def validation_message(error: dict) -> str:
-    template = VALIDATION_MESSAGES.get(error.get("type", ""), "格式无效")
-    try:
-        return template.format(**(error.get("ctx") or {}))
-    except (KeyError, IndexError, ValueError):
-        return template.split("{")[0].rstrip("：:") or "格式无效"
+    return error_message(error)
 
 
 def validation_field(error: dict) -> str:
-    """``items.1.data_type`` from ``["body", "payload", "items", 0, "data_type"]`` (1-based,
-    as ``ActionInvalid`` numbers items)."""
-    loc = list(error.get("loc") or ())
-    while loc and str(loc[0]) in LOCATION_PREFIXES:
-        loc.pop(0)
-    return ".".join(str(p + 1) if isinstance(p, int) else str(p) for p in loc) or "request"
+    return error_field(error)
 
 
 def error_body(code: str, message: str, findings=(), **extra) -> dict:

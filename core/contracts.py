@@ -393,17 +393,26 @@ class Contract(Schema):
     def parse(cls: type[C], data: Any = None, **values: Any) -> C:
         """Validate ``data`` (a mapping, or an instance) plus keyword ``values``."""
         if isinstance(data, cls) and not values:
-            return data
-        merged: dict[str, Any] = {}
-        if isinstance(data, Contract):
-            merged.update(data.model_dump())
-        elif data is not None:
-            merged.update(dict(data))
-        merged.update(values)
-        try:
-            return cls.model_validate(merged)
-        except ValidationError as exc:
-            raise ActionInvalid(_(cls.INVALID), errors_of(exc)) from None
+            clean = data
+        else:
+            merged: dict[str, Any] = {}
+            if isinstance(data, Contract):
+                merged.update(data.model_dump(exclude_unset=True))
+            elif data is not None:
+                merged.update(dict(data))
+            merged.update(values)
+            try:
+                clean = cls.model_validate(merged)
+            except ValidationError as exc:
+                raise ActionInvalid(_(cls.INVALID), errors_of(exc)) from None
+        problems = clean.problems()
+        if problems:
+            raise ActionInvalid(_(cls.INVALID), problems)
+        return clean
+
+    def problems(self) -> dict[str, str]:
+        """Errors that involve several fields (an end before a start), by field."""
+        return {}
 
     @classmethod
     def labels(cls) -> dict[str, str]:

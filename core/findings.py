@@ -109,14 +109,13 @@ class Finding:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
         values: dict[str, Any] = {}
-        for name, spec in cls.__dataclass_fields__.items():
+        for name in cls.__dataclass_fields__:
             if name in data:
                 values[name] = data[name]
             elif name in ("facts", "params"):
                 values[name] = {}
             else:
                 values[name] = ""
-        del spec
         return cls(**values)
 
     @classmethod

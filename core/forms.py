@@ -99,6 +99,8 @@ class ContractForm(StyledForm):
     contract: Contract | None = None
     sections: tuple = ()
     fixed: Mapping[str, Any] = {}
+    #: how the input is validated (an action's ``parse_for``); the contract's ``parse`` if None
+    parser: Any = None
 
     def clean(self) -> dict[str, Any]:
         raw = super().clean()
@@ -115,7 +117,7 @@ class ContractForm(StyledForm):
                 data[name] = raw.get(name)
         data.update(self.fixed)
         try:
-            self.contract = self.contract_class.parse(data)
+            self.contract = (self.parser or self.contract_class.parse)(data)
         except ActionInvalid as exc:
             self.add_action_errors(self._form_keys(exc.errors))
         return raw
@@ -168,6 +170,7 @@ def contract_form(
     choices: Mapping[str, Iterable[tuple[Any, Any]]] | None = None,
     exclude: Iterable[str] = (),
     fixed: Mapping[str, Any] | None = None,
+    parser: Any = None,
 ) -> ContractForm:
     """A page form for ``contract``. ``choices`` gives the options of reference fields,
     ``exclude`` leaves fields off the page and ``fixed`` supplies them instead."""
@@ -185,7 +188,8 @@ def contract_form(
         {**fields, "contract_class": contract, "sections": contract.SECTIONS},
     )
     form = form_class(data, initial=_initial(contract, initial or {}), prefix=prefix)
-    form.fixed = dict(fixed or {})  # type: ignore[attr-defined]
+    form.fixed = dict(fixed or {})
+    form.parser = parser
     return form
 
 
@@ -206,3 +210,11 @@ def _initial(contract: type[Contract], values: Mapping[str, Any]) -> dict[str, A
         elif value is not None:
             initial[name] = value
     return initial
+
+
+YEAR_ERRORS = {
+    "required": _("请填写年度。"),
+    "invalid": _("请填写四位年份，如 2025。"),
+    "min_value": _("年度不能早于 2000 年。"),
+    "max_value": _("年度不能晚于 2100 年。"),
+}

@@ -12,17 +12,16 @@ renders every machine, and a test checks that every gate and action named exists
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 from collections.abc import Iterable, Iterator
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext as _
 
-from .findings import Finding
 from .enums import Severity
+from .findings import Finding
 
 _local = threading.local()
 
@@ -272,14 +271,6 @@ class StatefulModel(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
-        instance = super().from_db(db, field_names, values)
-        spec = _MACHINES.get(cls.MACHINE)
-        if spec is not None and spec.field in field_names:
-            instance._loaded_state = getattr(instance, spec.field)
-        return instance
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         spec = _MACHINES.get(self.MACHINE)
         if spec is not None and id(self) not in getattr(_local, "moving", set()):
@@ -297,3 +288,11 @@ class StatefulModel(models.Model):
         super().save(*args, **kwargs)
         if spec is not None:
             self._loaded_state = getattr(self, spec.field)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+        instance = super().from_db(db, field_names, values)
+        spec = _MACHINES.get(cls.MACHINE)
+        if spec is not None and spec.field in field_names:
+            instance._loaded_state = getattr(instance, spec.field)
+        return instance

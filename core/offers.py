@@ -120,6 +120,7 @@ def offer(act: Action, target: Any, user: Any, *, bound: dict | None = None) -> 
             initial=act.initial(target, user),
             choices=act.choices(target, user),
             prefix=prefix_of(act, target),
+            parser=lambda data: act.parse_for(target, user, data),
         )
     return Offer(act, target, findings, action_url(act, target), form, act.target_label(target))
 

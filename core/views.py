@@ -99,8 +99,19 @@ def _safe_next(request, fallback: str) -> str:
     return fallback
 
 
+def action_page(name: str, template: str = "core/act.html", **extra):
+    """A view for one action at an address of its chapter (``/planning/master-plans/new/``)."""
+
+    @login_required
+    def view(request, pk: int | None = None):
+        return act(request, name, pk, template=template, extra=extra)
+
+    view.__name__ = name.replace(".", "_")
+    return view
+
+
 @login_required
-def act(request, name: str, pk: int | None = None):
+def act(request, name: str, pk: int | None = None, *, template="core/act.html", extra=None):
     """GET: the action's form with what its check finds now. POST: do it, then go back."""
     try:
         step = actions.get(name)
@@ -120,12 +131,16 @@ def act(request, name: str, pk: int | None = None):
     back = step.next_url(target, None) if target is not None else "/"
     form = None
     if step.Input is not None:
+        # the card posts prefixed fields (several forms on one page); this page does not
+        prefix = offers.prefix_of(step, target)
+        posted_with_prefix = any(k.startswith(f"{prefix}-") for k in request.POST)
         form = contract_form(
             step.Input,
             request.POST if request.method == "POST" else None,
             initial=step.initial(target, user),
             choices=step.choices(target, user),
-            prefix=offers.prefix_of(step, target),
+            prefix=prefix if posted_with_prefix else None,
+            parser=lambda data: step.parse_for(target, user, data),
         )
     if request.method == "POST":
         if form is None or form.is_valid():

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import DateInput
-from planning.forms import YEAR_ERRORS, StyledForm
+from core.forms import YEAR_ERRORS, StyledForm
 
 from .models import IncidentKind
 

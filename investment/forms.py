@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import format_wan
 from core.widgets import DateInput
-from planning.forms import YEAR_ERRORS, StyledForm
+from core.forms import YEAR_ERRORS, StyledForm
 
 from .models import ChangeClass, ChangeState, Circumstance, ProcurementMethod
 

@@ -1,24 +1,26 @@
 """The planning chapter over JSON (Art. 6, 7): department master plans with their revisions,
 items and filings, and the city plan with its versions. Mounted at ``/api/planning/``.
 
-Reads go through ``accounts.scoping``; the two changes offered (add an item, file the plan) are
-actions of ``planning/actions.py``. Missing and forbidden answer the same 404.
+Reads go through ``accounts.scoping`` and the chapter's filter sets; changes are actions of
+``planning/actions`` (every action is also at ``/api/actions/…``). Missing and forbidden
+answer the same 404.
 """
 
 from datetime import date, datetime
 from uuid import UUID
 
 from django.conf import settings
-from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
 from core.api import MAX_PAGE_SIZE, ErrorOut
-from core.errors import ActionForbidden
+from core.filters import apply
 
 from . import actions
+from .contracts import MasterPlanItemIn
+from .filters import CityPlanFilter, MasterPlanFilter
 from .models import (
     CityPlan,
     CityPlanVersion,
@@ -33,14 +35,6 @@ router = Router(tags=["规划"])
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
-
-
-def run(func, *args, **kwargs):
-    """Call an action; an ``ActionForbidden`` answers 404 like a missing object."""
-    try:
-        return func(*args, **kwargs)
-    except ActionForbidden as exc:
-        raise Http404 from exc
 
 
 def _name(user) -> str:
@@ -194,16 +188,6 @@ class CityPlanOut(Schema):
         return for_user(qs, context["request"].auth)
 
 
-class ItemIn(Schema):
-    name: str = Field(..., description="项目名称")
-    kind: str = Field(..., description="new 新建 / expansion 改扩建 / continuing 续建 / om 运维")
-    status: str = Field(..., description="building 在建 / planned 计划 / operating 运维")
-    planned_year: int = Field(..., description="计划申报年度（须在方案期限内）")
-    seq: int | None = Field(None, description="建设时序号；省略时排在最后")
-    is_data_governance: bool = False
-    description: str = ""
-
-
 # -- routes -----------------------------------------------------------------------------------
 
 
@@ -217,13 +201,11 @@ def _plans():
     response={200: list[MasterPlanSummaryOut], **READ_ERRORS},
 )
 @paginate(PageNumberPagination, **PAGINATION)
-def master_plans(request, unit: int | None = None):
+def master_plans(request, filters: Query[MasterPlanFilter.schema()]):  # type: ignore[valid-type]
     """当前用户可见的部门整合建设总体方案（第六条）：建设单位看到本单位的方案；市大数据
     发展局、市发展改革委、市委网信办、审计人员和系统管理员看到全部。可按建设单位 ``unit``
-    筛选。"""
-    qs = for_user(_plans(), request.auth)
-    if unit is not None:
-        qs = qs.filter(unit_id=unit)
+    筛选，``q`` 搜索方案名称或单位。"""
+    qs = apply(MasterPlanFilter, request.GET, for_user(_plans(), request.auth)).qs
     return qs.order_by("unit__name", "-pk")
 
 
@@ -243,12 +225,10 @@ def master_plan(request, plan_id: int):
     summary="增加总体方案项目",
     response={201: ItemOut, **ACT_ERRORS},
 )
-def master_plan_add_item(request, plan_id: int, payload: ItemIn):
+def master_plan_add_item(request, plan_id: int, payload: MasterPlanItemIn):
     """在修订稿中增加项目；方案已报备时自动新建修订稿，须重新集体审议并报备后才成为现行
     版本（第六条）。"""
-    plan = get_visible_or_404(MasterPlan, request.auth, pk=plan_id)
-    fields = payload.model_dump(exclude_none=True)
-    item = run(actions.add_master_plan_item, plan, acting_user=request.auth, **fields)
+    item = actions.add_master_plan_item.execute(plan_id, payload, acting_user=request.auth)
     return Status(201, MasterPlanItem.objects.get(pk=item.pk))
 
 
@@ -260,8 +240,7 @@ def master_plan_add_item(request, plan_id: int, payload: ItemIn):
 def master_plan_file(request, plan_id: int):
     """经集体审议后向市大数据发展局、市发展改革委、市委网信办报备修订稿（第六条），修订稿
     成为现行版本，原报备版本被取代。缺少集体审议等要件时返回 409 及依据条款。"""
-    plan = get_visible_or_404(MasterPlan, request.auth, pk=plan_id)
-    revision = run(actions.file_master_plan, plan, acting_user=request.auth)
+    revision = actions.file_master_plan.execute(plan_id, acting_user=request.auth)
     return MasterPlanRevision.objects.select_related("filed_by").get(pk=revision.pk)
 
 
@@ -271,10 +250,11 @@ def master_plan_file(request, plan_id: int):
     response={200: list[CityPlanOut], **READ_ERRORS},
 )
 @paginate(PageNumberPagination, **PAGINATION)
-def city_plans(request):
+def city_plans(request, filters: Query[CityPlanFilter.schema()]):  # type: ignore[valid-type]
     """市级政务信息化建设规划及其版本（第六条）。市政府批准的版本人人可见；草稿和报批中的
     版本只有市大数据发展局、市发展改革委、市委网信办、市政府、审计人员和系统管理员可见。"""
-    return for_user(CityPlan, request.auth).order_by("-start_year", "-pk")
+    qs = apply(CityPlanFilter, request.GET, for_user(CityPlan, request.auth)).qs
+    return qs.order_by("-start_year", "-pk")
 
 
 @router.get(

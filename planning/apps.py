@@ -7,7 +7,9 @@ class PlanningConfig(AppConfig):
     verbose_name = _("规划管理")
 
     def ready(self):
-        from . import (
-            rules,  # noqa: F401  (registers the rules and gates of Art. 6, 7)
-            todos,  # noqa: F401  (registers the planning to-do provider)
+        from . import (  # noqa: F401  (each registers what it declares)
+            actions,  # the actions, offered on the chapter's pages
+            machines,  # the lifecycles of city-plan versions and master-plan revisions
+            rules,  # the rules and gates of Art. 6, 7
+            todos,  # the planning to-do provider
         )

@@ -16,7 +16,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from core.errors import ActionConflict
+from core.enums import Severity
+from core.errors import ActionBlocked
+from core.findings import Finding
+from core.machines import StatefulModel, StatefulQuerySet
 
 # Authorities that read every unit's plans: BDB guides and assesses master plans (Art. 6 ¶2),
 # DRC and 市委网信办 receive the filings; Audit and the platform admin read everything.
@@ -110,7 +113,7 @@ class CityPlan(models.Model):
         return self.versions.filter(state__in=OPEN_CITY_PLAN_STATES).first()
 
 
-class CityPlanVersionQuerySet(models.QuerySet):
+class CityPlanVersionQuerySet(StatefulQuerySet):
     def for_user(self, user):
         """Authorities that draft, approve or audit see every version; others see only what
         the city government approved (current or superseded)."""
@@ -121,10 +124,12 @@ class CityPlanVersionQuerySet(models.QuerySet):
         return self.filter(state__in=[CityPlanState.APPROVED, CityPlanState.SUPERSEDED])
 
 
-class CityPlanVersion(models.Model):
+class CityPlanVersion(StatefulModel):
     """One version of the city plan. Version 1 is the original; a re-assessment (评估论证)
     creates a later version proposing adjustments, which needs the city government's approval
     again; until then the previously approved version stays current."""
+
+    MACHINE = "city_plan"
 
     plan = models.ForeignKey(CityPlan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("版本号"))
@@ -212,7 +217,7 @@ class ItemStatus(models.TextChoices):
     OPERATING = "operating", _("运维")
 
 
-class UnitScopedQuerySet(models.QuerySet):
+class UnitScopedQuerySet(StatefulQuerySet):
     """A unit sees its own plans; BDB, DRC, 市委网信办, Audit and the admin see all."""
 
     unit_field = "unit_id"
@@ -267,23 +272,43 @@ class MasterPlan(models.Model):
         return self.revisions.filter(is_current_filed=True).first()
 
 
-class RevisionImmutable(ActionConflict):
-    """A filed (or superseded) master-plan revision cannot be changed (R6.3)."""
+class RevisionImmutable(ActionBlocked):
+    """A filed (or superseded) master-plan revision cannot be changed (R6.3). The actions
+    never try; this guards the rule against any other code."""
 
     code = "revision_immutable"
+
+    def __init__(self, message: str):
+        super().__init__(
+            [
+                Finding(
+                    rule_id="R6.3.immutable",
+                    article="第六条",
+                    severity=Severity.BLOCK,
+                    title="",
+                    message=message,
+                    remedy="请在新修订稿中调整，经集体审议后重新报备。",
+                    facts={},
+                )
+            ]
+        )
 
 
 class MasterPlanRevisionQuerySet(UnitScopedQuerySet):
     pass
 
 
-REVISION_MUTABLE_AFTER_FILING = frozenset({"state", "is_current_filed", "superseded_at"})
+REVISION_MUTABLE_AFTER_FILING = frozenset(
+    {"state", "is_current_filed", "superseded_at", "filed_at", "filed_by"}
+)
 
 
-class MasterPlanRevision(models.Model):
+class MasterPlanRevision(StatefulModel):
     """One revision of a master plan. A draft may be edited; filing freezes it. Adding,
     removing or changing an item of a filed revision creates the next draft revision, and the
     filed one stays current until the new one is filed (R6.3)."""
+
+    MACHINE = "master_plan_revision"
 
     plan = models.ForeignKey(MasterPlan, on_delete=models.CASCADE, related_name="revisions")
     unit = models.ForeignKey(

@@ -83,13 +83,13 @@ gate(
     "planning.city_plan.submit",
     title=_("市级规划报市政府审批"),
     rules=["R6.1", "R6.1.reassessment"],
-    action="planning.actions.submit_city_plan",
+    action="planning.submit_city_plan",
 )
 gate(
     "planning.city_plan.approve",
     title=_("市政府批准市级规划"),
     rules=["R6.1", "R6.1.reassessment", "R6.1.supersedes"],
-    action="planning.actions.approve_city_plan",
+    action="planning.approve_city_plan",
 )
 
 
@@ -268,7 +268,7 @@ gate(
         "R6.2.data-plan",
         "R6.3.refiling",
     ],
-    action="planning.actions.file_master_plan",
+    action="planning.file_master_plan",
 )
 
 

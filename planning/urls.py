@@ -3,35 +3,52 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core import navigation
+from core.views import action_page
 
 from . import views
 
 app_name = "planning"
 urlpatterns = [
     path("city-plans/", views.city_plan_list, name="city_plans"),
-    path("city-plans/new/", views.city_plan_create, name="city_plan_create"),
+    path(
+        "city-plans/new/",
+        action_page("planning.create_city_plan"),
+        name="city_plan_create",
+    ),
     path("city-plans/<int:pk>/", views.city_plan_detail, name="city_plan_detail"),
-    path("city-plans/<int:pk>/reassess/", views.city_plan_reassess, name="city_plan_reassess"),
     path(
         "city-plan-versions/<int:pk>/edit/",
-        views.city_plan_version_edit,
+        action_page("planning.update_city_plan"),
         name="city_plan_version_edit",
     ),
-    path(
-        "city-plan-versions/<int:pk>/<str:verb>/",
-        views.city_plan_version_action,
-        name="city_plan_version_action",
-    ),
     path("master-plans/", views.master_plan_list, name="master_plans"),
-    path("master-plans/new/", views.master_plan_create, name="master_plan_create"),
+    path(
+        "master-plans/new/",
+        action_page("planning.create_master_plan"),
+        name="master_plan_create",
+    ),
     path("master-plans/<int:pk>/", views.master_plan_detail, name="master_plan_detail"),
-    path("master-plans/<int:pk>/edit/", views.master_plan_edit, name="master_plan_edit"),
-    path("master-plans/<int:pk>/items/new/", views.item_add, name="item_add"),
-    path("master-plans/<int:pk>/file/", views.master_plan_file, name="master_plan_file"),
-    path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
-    path("items/<int:pk>/remove/", views.item_remove, name="item_remove"),
-    path("filings/<int:pk>/confirm/", views.filing_confirm, name="filing_confirm"),
+    path(
+        "master-plans/<int:pk>/edit/",
+        action_page("planning.update_master_plan"),
+        name="master_plan_edit",
+    ),
+    path(
+        "master-plans/<int:pk>/items/new/",
+        action_page("planning.add_master_plan_item"),
+        name="item_add",
+    ),
+    path(
+        "items/<int:pk>/edit/",
+        action_page("planning.change_master_plan_item"),
+        name="item_edit",
+    ),
     path("data-governance/", views.data_governance, name="data_governance"),
+    path(
+        "data-governance/new/",
+        action_page("planning.record_data_governance"),
+        name="data_governance_record",
+    ),
 ]
 
 PLAN_ROLES = [

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from planning.forms import StyledForm
+from core.forms import StyledForm
 
 from .models import (
     Chapter,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.roles import OrgKind
-from planning.forms import YEAR_ERRORS, StyledForm
+from core.forms import YEAR_ERRORS, StyledForm
 
 
 def _year_field(label):

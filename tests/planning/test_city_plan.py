@@ -4,7 +4,7 @@ re-assessed through new versions that need approval again."""
 import pytest
 
 from core.enums import ActionCode
-from core.errors import ActionBlocked, ActionConflict, ActionForbidden, ActionInvalid
+from core.errors import ActionBlocked, ActionForbidden, ActionInvalid
 from core.models import LedgerEvent, Notification
 from planning import actions
 from planning.models import CityPlan, CityPlanState, CityPlanVersion
@@ -113,8 +113,10 @@ def test_R6_1_reassessment_without_reason_is_blocked(personas):
 
 def test_R6_1_only_one_open_version_and_reassess_needs_current(personas):
     plan, _version = _draft(personas)
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc_info:
         actions.reassess_city_plan(plan.pk, acting_user=personas.bdb, reassessment_reason="评估")
+    assert [f.rule_id for f in exc_info.value.findings] == ["R6.1.current"]
+    assert exc_info.value.findings[0].article == "第六条"
 
 
 def test_R6_1_gov_returns_with_opinion_and_bdb_resubmits(personas):

@@ -7,7 +7,7 @@ import pytest
 
 from core.dates import today
 from core.enums import ActionCode
-from core.errors import ActionBlocked, ActionConflict, ActionForbidden, ActionInvalid
+from core.errors import ActionBlocked, ActionForbidden, ActionInvalid
 from core.models import LedgerEvent, Notification
 from planning import actions
 from planning.models import (
@@ -293,8 +293,9 @@ def test_R6_3_filed_revision_is_immutable(personas, filed_plan, jw_unit):
 
 def test_R6_3_nothing_to_file_without_a_draft(personas, filed_plan):
     plan = filed_plan()
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc_info:
         actions.file_master_plan(plan.pk, acting_user=personas.jw_head)
+    assert _blocking(exc_info) == ["R6.3.nothing-to-file"]
 
 
 def test_R6_2_other_unit_cannot_see_or_change_the_plan(personas, draft_plan):
@@ -330,5 +331,6 @@ def test_R6_2_authority_confirms_receipt(personas, filed_plan, jw_unit):
     filing.refresh_from_db()
     assert filing.received_by == personas.drc
     assert LedgerEvent.objects.filter(action=ActionCode.MASTER_PLAN_FILING_RECEIVED).exists()
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc_info:
         actions.confirm_master_plan_filing(filing.pk, acting_user=personas.drc)
+    assert _blocking(exc_info) == ["R6.2.received"]

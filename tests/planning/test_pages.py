@@ -30,8 +30,8 @@ def test_R6_2_other_unit_gets_404(personas, login, draft_plan):
     assert client.get(f"/planning/master-plans/{plan.pk}/").status_code == 404
     assert client.get(f"/planning/master-plans/{plan.pk}/edit/").status_code == 404
     assert client.get(f"/planning/items/{item.pk}/edit/").status_code == 404
-    assert client.post(f"/planning/master-plans/{plan.pk}/file/").status_code == 404
-    assert client.post(f"/planning/items/{item.pk}/remove/").status_code == 404
+    assert client.post(f"/act/planning.file_master_plan/{plan.pk}/").status_code == 404
+    assert client.post(f"/act/planning.remove_master_plan_item/{item.pk}/").status_code == 404
     assert client.get("/planning/master-plans/99999/").status_code == 404
     # BDB reads it but cannot edit it
     bdb = login(personas.bdb)
@@ -42,7 +42,7 @@ def test_R6_2_other_unit_gets_404(personas, login, draft_plan):
 def test_R6_2_detail_shows_findings_beside_file_button(personas, login, draft_plan):
     plan = draft_plan(start=START, end=START + 1)
     html = login(personas.jw_officer).get(f"/planning/master-plans/{plan.pk}/").content.decode()
-    assert 'data-testid="file-button" disabled' in html
+    assert 'disabled data-testid="act-file-master-plan"' in html
     assert 'data-rule="R6.2"' in html and "第六条" in html and "怎么办" in html
 
 
@@ -50,7 +50,7 @@ def test_R6_2_create_plan_and_items_through_pages(personas, login, jw_unit):
     client = login(personas.jw_officer)
     assert client.get("/planning/master-plans/new/").status_code == 200
     bad = client.post("/planning/master-plans/new/", {"unit": jw_unit.pk, "title": ""})
-    assert "请填写方案名称" in bad.content.decode() and "请填写年度" in bad.content.decode()
+    assert "请填写方案名称" in bad.content.decode() and "请填写起始年度" in bad.content.decode()
     resp = client.post(
         "/planning/master-plans/new/",
         {
@@ -82,7 +82,7 @@ def test_R6_2_create_plan_and_items_through_pages(personas, login, jw_unit):
             },
         )
         assert resp.status_code == 302
-    resp = login(personas.jw_head).post(f"/planning/master-plans/{plan.pk}/file/")
+    resp = login(personas.jw_head).post(f"/act/planning.file_master_plan/{plan.pk}/")
     assert resp.status_code == 302
     assert plan.revisions.get().state == RevisionState.FILED
     # editing an item of the filed plan creates revision 2 (R6.3)
@@ -119,18 +119,18 @@ def test_R6_1_city_plan_pages(personas, login):
     )
     plan = CityPlan.objects.get()
     html = bdb.get(f"/planning/city-plans/{plan.pk}/").content.decode()
-    assert 'data-testid="submit-city-plan" disabled' in html and 'data-rule="R6.1"' in html
+    assert 'disabled data-testid="act-submit-city-plan"' in html and 'data-rule="R6.1"' in html
     version = plan.versions.get()
     bdb.post(
         f"/planning/city-plan-versions/{version.pk}/edit/",
         {"summary": "要点", "data_orientation": "数据治理"},
     )
-    bdb.post(f"/planning/city-plan-versions/{version.pk}/submit/")
+    bdb.post(f"/act/planning.submit_city_plan/{version.pk}/")
     gov = login(personas.gov)
     assert any("审批市级规划" in t.title for t in todos_for(personas.gov))
     html = gov.get(f"/planning/city-plans/{plan.pk}/").content.decode()
-    assert 'data-testid="approve-city-plan"' in html
-    gov.post(f"/planning/city-plan-versions/{version.pk}/approve/", {"opinion": "同意"})
+    assert 'data-testid="act-approve-city-plan"' in html
+    gov.post(f"/act/planning.approve_city_plan/{version.pk}/", {"opinion": "同意"})
     version.refresh_from_db()
     assert version.is_current
     # units read the approved plan; creating one is 404 for them
@@ -138,15 +138,15 @@ def test_R6_1_city_plan_pages(personas, login):
     assert "市级规划" in unit.get("/planning/city-plans/").content.decode()
     assert unit.get(f"/planning/city-plans/{plan.pk}/").status_code == 200
     assert unit.get("/planning/city-plans/new/").status_code == 404
-    assert unit.post(f"/planning/city-plan-versions/{version.pk}/approve/").status_code == 404
+    assert unit.post(f"/act/planning.approve_city_plan/{version.pk}/").status_code == 404
 
 
 def test_R7_1_data_governance_page(personas, login):
     client = login(personas.jw_officer)
-    resp = client.post("/planning/data-governance/", {"data_aggregated": "on"})
+    resp = client.post("/planning/data-governance/new/", {"data_aggregated": "on"})
     assert "请说明汇聚治理的数据范围和成果" in resp.content.decode()
     resp = client.post(
-        "/planning/data-governance/",
+        "/planning/data-governance/new/",
         {"standards_set_on": "2024-06-01", "data_aggregated": "on", "governance_summary": "已治理"},
     )
     assert resp.status_code == 302
@@ -155,7 +155,7 @@ def test_R7_1_data_governance_page(personas, login):
         "已治理"
         not in login(personas.wj_officer).get("/planning/data-governance/").content.decode()
     )
-    assert login(personas.drc).post("/planning/data-governance/", {}).status_code == 404
+    assert login(personas.drc).post("/planning/data-governance/new/", {}).status_code == 404
 
 
 def test_todos_and_navigation(personas, login, draft_plan):
