@@ -62,6 +62,9 @@ class Action:
     model: ClassVar[type[models.Model] | None] = None
     machine: ClassVar[Machine | None] = None
     transition: ClassVar[str] = ""
+    #: for an action that is not a transition but works only in some states of its machine
+    #: (editing a draft): those states
+    states: ClassVar[tuple[str, ...]] = ()
     #: the input contract (None: the action takes no input)
     Input: ClassVar[type[Contract] | None] = None
     #: who may take it; defaults to the transition's roles (empty: anyone who sees the object
@@ -147,22 +150,38 @@ class Action:
         """The relation an actor needs besides the role (its own unit, its review)."""
         return True
 
+    def available(self, obj: Any) -> bool:
+        """Does the object's state allow the action at all? (The card offers only these.)"""
+        return self.state_refusal(obj) is None
+
+    def state_refusal(self, obj: Any) -> Finding | None:
+        if self.machine is None or obj is None:
+            return None
+        if self.transition:
+            return self.machine.state_finding(obj, self.transition)
+        if self.states and self.machine.state_of(obj) not in self.states:
+            return self.machine.states_finding(
+                obj, self.states, self.label, self.cited_article(), self.cited_requirement()
+            )
+        return None
+
     def check(self, obj: Any, user: Any, data: Contract | None = None) -> list[Finding]:
         """The findings that refuse (or warn about) the action now; changes nothing.
 
         With ``data`` None, rules about the input are left out (a page asks before the form is
         filled in)."""
-        if self.machine is not None and self.transition:
-            state = self.machine.state_finding(obj, self.transition)
-            if state is not None:
-                return [state]
+        state = self.state_refusal(obj)
+        if state is not None:
+            return [state]
         findings = list(self.refusals(obj, user, data))
         if any_blocks(findings):
             return findings
         return findings + list(self.gate_findings(obj, user, data))
 
     def refusals(self, obj: Any, user: Any, data: Contract | None) -> Iterable[Finding]:
-        """Findings of the action's own conditions (state details, platform rules)."""
+        """Findings of the action's own conditions (state details, platform rules). Called
+        with ``data`` None before the input is read (conditions on the object) and again with
+        the validated input (conditions on what was typed)."""
         return ()
 
     def gate_findings(self, obj: Any, user: Any, data: Contract | None) -> Iterable[Finding]:
@@ -236,19 +255,25 @@ class Action:
         obj = self.load(ref, user, lock=self.lock) if self.model is not None else ref
         if not self.permitted(obj, user):
             raise ActionForbidden()
+        # whether it can be done at all comes before whether the input is right
+        self.raise_blocking(self.check_for_execution(obj, user, None))
         clean = self.parse_for(obj, user, data)
-        findings = self.check_for_execution(obj, user, clean)
-        if any_blocks(findings):
-            raise ActionBlocked([f for f in findings if f.blocks])
+        if clean is not None:
+            self.raise_blocking(self.refusals(obj, user, clean))
         decision = self.evaluate_gate(obj, user, clean)
         return self.perform(obj, clean, user, decision)
 
+    @staticmethod
+    def raise_blocking(findings: Iterable[Finding]) -> None:
+        blocking = [f for f in findings if f.blocks]
+        if blocking:
+            raise ActionBlocked(blocking)
+
     def check_for_execution(self, obj: Any, user: Any, data: Contract | None) -> list[Finding]:
         """``check`` without the gate (the gate is evaluated and stored separately)."""
-        if self.machine is not None and self.transition:
-            state = self.machine.state_finding(obj, self.transition)
-            if state is not None:
-                return [state]
+        state = self.state_refusal(obj)
+        if state is not None:
+            return [state]
         return list(self.refusals(obj, user, data))
 
     def perform(self, obj: Any, data: Any, user: Any, decision: Any) -> Any:

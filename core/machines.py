@@ -99,29 +99,42 @@ class Machine:
     def state_finding(self, obj: Any, code: str) -> Finding | None:
         """Why ``code`` cannot be taken from the object's current state (None when it can)."""
         t = self.by_code[code]
-        state = self.state_of(obj)
-        if state in t.sources:
+        if self.state_of(obj) in t.sources:
             return None
-        sources = "、".join(self.state_label(s) for s in t.sources)
+        return self.states_finding(obj, t.sources, t.label, t.article, t.requirement, code)
+
+    def states_finding(
+        self,
+        obj: Any,
+        allowed: tuple[str, ...],
+        label: Any,
+        article: str,
+        requirement: str,
+        code: str = "",
+    ) -> Finding | None:
+        """Why an action allowed only in ``allowed`` states cannot be taken now."""
+        state = self.state_of(obj)
+        if state in allowed:
+            return None
         params = {
-            "object": self.label,
+            "object": str(self.label),
             "state": self.state_label(state),
-            "label": t.label,
-            "sources": sources,
+            "label": str(label),
+            "sources": "、".join(self.state_label(s) for s in allowed),
         }
         template = "%(object)s当前为“%(state)s”，不能%(label)s（只能在“%(sources)s”时办理）。"
         remedy = "请刷新页面查看最新状态；如需办理，请先完成前一环节。"
         return Finding(
-            rule_id=f"{t.requirement or 'R0.0'}.state",
-            article=t.article,
+            rule_id=f"{requirement or 'R0.0'}.state",
+            article=article or self.article,
             severity=Severity.BLOCK,
-            title=str(t.label),
-            message=template % {k: str(v) for k, v in params.items()},
+            title=str(label),
+            message=template % params,
             remedy=remedy,
-            facts={"state": state, "transition": f"{self.key}.{code}"},
+            facts={"state": state, "machine": self.key, "transition": code},
             template=template,
             remedy_template=remedy,
-            params={k: str(v) for k, v in params.items()},
+            params=params,
         )
 
     # -- moving ------------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def next_steps(page_obj: Any, user: Any, *, bound: dict | None = None) -> NextSt
     steps = NextSteps()
     for act in registry.offered_on(label):
         for target in act.targets(page_obj, user):
-            if act.permitted(target, user):
+            if act.available(target) and act.permitted(target, user):
                 steps.offers.append(offer(act, target, user, bound=bound))
     for provider in _DUTIES.get(label, []):
         steps.duties.extend(provider(page_obj, user))

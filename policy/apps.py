@@ -10,6 +10,8 @@ class PolicyConfig(AppConfig):
         from django.core import checks
 
         from . import rules  # noqa: F401  (registers the rules of this app)
-        from .checks import check_rule_registry
+        from .checks import check_machines, check_refusals_cite, check_rule_registry
 
         checks.register(check_rule_registry, "govit")
+        checks.register(check_machines, "govit")
+        checks.register(check_refusals_cite, "govit")

@@ -8,9 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from accounts.roles import Role
 from accounts.scoping import for_user, get_visible_or_404, units_user_may_act_for
+from core.actions import registered as registered_actions
 from core.errors import ActionError
 from core.listing import paginate_sorted
+from core.machines import machines
 
 from .actions import estimate_approval_path
 from .models import Decision, Outcome, PolicyVersion
@@ -120,3 +123,44 @@ def approval_path(request):
         else:
             return redirect("policy:decision", pk=decision.pk)
     return render(request, "policy/approval_path.html", {"form": form})
+
+
+# -- every lifecycle (core.machines) ---------------------------------------------------------
+
+
+def machine_rows(machine) -> list[dict]:
+    """A machine's transitions with state and role labels and each gate's rules."""
+    roles = dict(Role.choices)
+    rows = []
+    for t in machine.transitions:
+        gate = registry.gates.get(t.gate) if t.gate else None
+        rows.append(
+            {
+                "t": t,
+                "sources": [machine.state_label(s) for s in t.sources],
+                "target": machine.state_label(t.target),
+                "roles": [roles.get(r, r) for r in dict.fromkeys(t.roles)],
+                "gate_title": gate[0] if gate else "",
+                "rules": [registry.rules[rid] for rid in gate[2] if rid in registry.rules]
+                if gate
+                else [],
+                "action": registered_actions().get(t.action),
+            }
+        )
+    return rows
+
+
+@login_required
+def lifecycles(request):
+    """Every object's lifecycle as a table: the platform changes a state only along these."""
+    entries = [
+        {
+            "machine": m,
+            "rows": machine_rows(m),
+            "states": [(s, m.state_label(s)) for s in m.states.values],
+            "terminal": [m.state_label(s) for s in m.terminal],
+            "initial": m.state_label(m.initial) if m.initial else "",
+        }
+        for m in sorted(machines(), key=lambda m: str(m.label))
+    ]
+    return render(request, "policy/lifecycles.html", {"entries": entries})

@@ -113,7 +113,9 @@ class UpdateCityPlan(CityPlanAction):
     roles = BDB
     Input = CityPlanVersionIn
     partial = True
+    states = EDITABLE
     article = "第六条"
+    requirement = "R6.1"
     success = _("已保存。")
     style = "outline-primary"
 
@@ -123,15 +125,6 @@ class UpdateCityPlan(CityPlanAction):
             "data_orientation": obj.data_orientation,
             "reassessment_reason": obj.reassessment_reason,
         }
-
-    def refusals(self, obj: Any, user: Any, data: Any):
-        if obj.state not in EDITABLE:
-            yield refusal(
-                "R6.1.editable",
-                N_("%(version)s%(state)s，不能修改（第六条）。"),
-                remedy=N_("已报批或已批准的版本不能修改；如需调整，请经评估论证后提出调整版本。"),
-                params={"version": obj, "state": obj.get_state_display()},
-            )
 
     def perform(self, obj: Any, data: CityPlanVersionIn, user: Any, decision: Any) -> Any:
         obj.summary = data.summary
