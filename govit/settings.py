@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "investment",
     "delivery",
     "catalog",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Organisation
 from accounts.roles import OrgKind
-from core.management.commands import serve
+from demo.management.commands import serve
 from core.todos import todos_for
 from delivery import actions
 from delivery.tasks import sweep_deadlines

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_PASSWORD, PEOPLE, seed_directory
+from accounts.demo import seed_directory
 from catalog.demo import seed_catalog
 from delivery.demo import seed_delivery
 from investment.demo import seed_investment
@@ -20,8 +20,5 @@ class Command(BaseCommand):
         seed_investment(people)
         seed_delivery(people)
         seed_catalog(people)
-        self.stdout.write(
-            self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
-        )
-        for person in PEOPLE:
-            self.stdout.write(f"  {person.username:<18} {person.full_name}（{person.title}）")
+        # the accounts are listed by ``serve``, which ``make run`` starts next
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))

@@ -1,8 +1,9 @@
 """`python manage.py serve`: the development server plus the background task worker
-(django-tasks `db_worker`), stopped together. At start-up the periodic deadline sweep is
+(django-tasks `db_worker`), stopped together on Ctrl+C or any termination signal. At start-up the periodic deadline sweep is
 enqueued once (it re-enqueues itself), unless one is already waiting or running."""
 
 import datetime as dt
+import signal
 import subprocess
 import sys
 
@@ -46,10 +47,12 @@ def enqueue_sweep_once(stdout=None) -> bool:
 
 
 class Command(BaseCommand):
-    help = "启动开发服务器（http://127.0.0.1:8000）及后台任务进程。"
+    help = "启动开发服务器（默认 http://127.0.0.1:8000，可指定地址和端口，如 0.0.0.0:8001）及后台任务进程。"
 
     def add_arguments(self, parser):
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument(
+            "addrport", nargs="?", default="127.0.0.1:8000", help="地址:端口，默认 127.0.0.1:8000"
+        )
 
     def handle(self, *args, addrport, **options):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
@@ -58,8 +61,24 @@ class Command(BaseCommand):
         self.stdout.write(f"打开 http://{addrport}/ 登录。按 Ctrl+C 停止。")
         enqueue_sweep_once(self.stdout)
         worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"])
+        stop_on_signals()
         try:
             call_command("runserver", addrport, use_reloader=False)
+        except SystemExit:
+            pass
         finally:
             worker.terminate()
-            worker.wait(timeout=10)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGHUP stop the server like Ctrl+C, so the worker is stopped with it."""
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
