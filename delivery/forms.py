@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import DateInput
 from core.forms import YEAR_ERRORS, StyledForm
+from core.widgets import DateInput
 
 from .models import IncidentKind
 

@@ -14,7 +14,7 @@ from investment.models import EvaluationKind, EvaluationResult, Payment
 from investment.services import current_plan_version, plan_amounts
 from policy.engine import GateContext
 from policy.lookup import policy_in_force
-from policy.rules import TWO_STAGE, approval_path
+from policy.paths import ApprovalPath, approval_path_for
 from projects.models import Project
 
 from .deadlines import ClockFacts, DueItem, due_items
@@ -110,7 +110,7 @@ def acceptance_path_for(project) -> str:
     """Art. 28 by the threshold of the policy in force (含本数 at or above)."""
     policy = project.policy or policy_in_force(project.unit)
     total = project.approved_total or project.total_investment
-    if approval_path(total, policy.param("approval_threshold")) == TWO_STAGE:
+    if approval_path_for(total, policy) == ApprovalPath.TWO:
         return AcceptancePath.BDB
     return AcceptancePath.UNIT
 

@@ -26,10 +26,10 @@ from core.dates import today
 from core.listing import paginate_sorted
 from core.pageactions import any_blocks as _blocks
 from core.pageactions import form_errors as _form_errors
-from policy.engine import preview_findings as _preview
 from core.pageactions import run_action
 from documents.services import document_types_present
 from investment.models import Contract, EvaluationKind, EvaluationResult
+from policy.engine import preview_findings as _preview
 from policy.lookup import NoPolicyInForce
 from projects.models import Project, ProjectState
 from projects.visibility import consultant_org_ids, is_unit_staff, unit_ids_of

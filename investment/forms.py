@@ -9,9 +9,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import YEAR_ERRORS, StyledForm
 from core.money import format_wan
 from core.widgets import DateInput
-from core.forms import YEAR_ERRORS, StyledForm
 
 from .models import ChangeClass, ChangeState, Circumstance, ProcurementMethod
 

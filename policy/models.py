@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.enums import Severity
 
-from .parameters import SPECS
+from .parameters import SPECS, PolicyParams
 
 
 class PolicyVersionQuerySet(models.QuerySet):
@@ -63,6 +63,11 @@ class PolicyVersion(models.Model):
 
     def param(self, key: str):
         return self.params[key]
+
+    @cached_property
+    def p(self) -> PolicyParams:
+        """The parameters, typed (``policy.p.approval_threshold``)."""
+        return PolicyParams(**self.params)
 
 
 class PolicyParameter(models.Model):

@@ -3,8 +3,9 @@ no rule holds a literal threshold or ratio."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -41,78 +42,68 @@ class ParamSpec:
         raise ValueError(f"未知参数类型 {self.kind}")
 
 
+def _param(kind: str, label, unit: str, article: str, note="") -> Any:
+    """A dataclass field carrying its spec (read by ``SPECS``)."""
+    return field(metadata={"spec": (kind, label, unit, article, note)})
+
+
+@dataclass(frozen=True)
+class PolicyParams:
+    """The parameters of one policy version, typed: ``policy.p.approval_threshold``. Every
+    number a rule uses is one of these; no rule holds a literal threshold or ratio."""
+
+    approval_threshold: Decimal = _param("money", _("两阶段审批投资门槛"), "元", "第九条")
+    change_ratio: Decimal = _param(
+        "ratio", _("建设单位可自行调整的资金比例上限"), "比例", "第二十六条"
+    )
+    acceptance_window_months: int = _param("int", _("建成后申请竣工验收期限"), "月", "第二十八条")
+    self_eval_start_months: int = _param("int", _("自评价窗口起点（验收运行后）"), "月", "第三十条")
+    self_eval_end_months: int = _param("int", _("自评价窗口终点（验收运行后）"), "月", "第三十条")
+    master_plan_min_years: int = _param("int", _("整合建设总体方案最短年限"), "年", "第六条")
+    master_plan_max_years: int = _param("int", _("整合建设总体方案最长年限"), "年", "第六条")
+    performance_report_due: tuple[int, int] = _param(
+        "month_day", _("年度绩效评价报告截止日"), "月-日", "第二十三条"
+    )
+    mlps_evaluation_period_months: int = _param(
+        "int",
+        _("等保测评周期"),
+        "月",
+        "第十七条",
+        _("三级系统每年至少一次（规章未定，按行业惯例配置）"),
+    )
+    crypto_assessment_period_months: int = _param(
+        "int",
+        _("密评周期"),
+        "月",
+        "第十八条",
+        _("三级系统每年至少一次（规章未定，按行业惯例配置）"),
+    )
+    sharing_response_days: int = _param(
+        "int", _("共享申请答复期限"), "日", "第十四条", _("规章未定，按本市数据共享规定配置")
+    )
+    zombie_min_monthly_visits: int = _param(
+        "int",
+        _("僵尸系统提示：月访问量下限"),
+        "次",
+        "第三十三条",
+        _("规章未定具体数值，由主管部门配置"),
+    )
+    zombie_idle_months: int = _param(
+        "int",
+        _("僵尸系统提示：无运维月数"),
+        "月",
+        "第三十三条",
+        _("规章未定具体数值，由主管部门配置"),
+    )
+    per_user_investment_advisory: Decimal = _param(
+        "money",
+        _("人均投资规模提示线"),
+        "元",
+        "第二十一条",
+        _("规章未定具体数值，由主管部门配置"),
+    )
+
+
 SPECS: dict[str, ParamSpec] = {
-    spec.key: spec
-    for spec in [
-        ParamSpec("approval_threshold", "money", _("两阶段审批投资门槛"), "元", "第九条"),
-        ParamSpec(
-            "change_ratio", "ratio", _("建设单位可自行调整的资金比例上限"), "比例", "第二十六条"
-        ),
-        ParamSpec(
-            "acceptance_window_months", "int", _("建成后申请竣工验收期限"), "月", "第二十八条"
-        ),
-        ParamSpec(
-            "self_eval_start_months", "int", _("自评价窗口起点（验收运行后）"), "月", "第三十条"
-        ),
-        ParamSpec(
-            "self_eval_end_months", "int", _("自评价窗口终点（验收运行后）"), "月", "第三十条"
-        ),
-        ParamSpec("master_plan_min_years", "int", _("整合建设总体方案最短年限"), "年", "第六条"),
-        ParamSpec("master_plan_max_years", "int", _("整合建设总体方案最长年限"), "年", "第六条"),
-        ParamSpec(
-            "performance_report_due",
-            "month_day",
-            _("年度绩效评价报告截止日"),
-            "月-日",
-            "第二十三条",
-        ),
-        ParamSpec(
-            "mlps_evaluation_period_months",
-            "int",
-            _("等保测评周期"),
-            "月",
-            "第十七条",
-            _("三级系统每年至少一次（规章未定，按行业惯例配置）"),
-        ),
-        ParamSpec(
-            "crypto_assessment_period_months",
-            "int",
-            _("密评周期"),
-            "月",
-            "第十八条",
-            _("三级系统每年至少一次（规章未定，按行业惯例配置）"),
-        ),
-        ParamSpec(
-            "sharing_response_days",
-            "int",
-            _("共享申请答复期限"),
-            "日",
-            "第十四条",
-            _("规章未定，按本市数据共享规定配置"),
-        ),
-        ParamSpec(
-            "zombie_min_monthly_visits",
-            "int",
-            _("僵尸系统提示：月访问量下限"),
-            "次",
-            "第三十三条",
-            _("规章未定具体数值，由主管部门配置"),
-        ),
-        ParamSpec(
-            "zombie_idle_months",
-            "int",
-            _("僵尸系统提示：无运维月数"),
-            "月",
-            "第三十三条",
-            _("规章未定具体数值，由主管部门配置"),
-        ),
-        ParamSpec(
-            "per_user_investment_advisory",
-            "money",
-            _("人均投资规模提示线"),
-            "元",
-            "第二十一条",
-            _("规章未定具体数值，由主管部门配置"),
-        ),
-    ]
+    f.name: ParamSpec(f.name, *f.metadata["spec"]) for f in fields(PolicyParams)
 }

@@ -1,22 +1,13 @@
 """Rules that need only a unit and an amount. The approval path of Art. 9 is decided here and
 reused by the approval lifecycle."""
 
-from decimal import Decimal
-
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import Severity
 from core.money import format_wan
 
+from .paths import ApprovalPath, approval_path_for
 from .registry import gate, rule, violation
-
-SINGLE_STAGE = "single"
-TWO_STAGE = "two"
-
-
-def approval_path(total_investment: Decimal, threshold: Decimal) -> str:
-    """Art. 9: below the threshold one stage; at or above it (含) two stages."""
-    return TWO_STAGE if total_investment >= threshold else SINGLE_STAGE
 
 
 @rule(
@@ -28,25 +19,25 @@ def approval_path(total_investment: Decimal, threshold: Decimal) -> str:
 def approval_stages(ctx):
     """Always says which path applies, so the user sees the reason for the stages ahead."""
     total = ctx.facts["total_investment"]
-    threshold = ctx.param("approval_threshold")
+    threshold = ctx.policy.p.approval_threshold
     facts = {
         "total_investment": str(total),
         "approval_threshold": str(threshold),
         "policy": ctx.policy.code,
     }
-    if approval_path(total, threshold) == TWO_STAGE:
+    if approval_path_for(total, ctx.policy) == ApprovalPath.TWO:
         yield violation(
             f"项目总投资 {format_wan(total)} 万元，达到 {format_wan(threshold)} 万元审批门槛"
             f"（第九条，含本数），须先批复可行性研究报告，再编制初步设计及概（预）算。",
             remedy="先报可行性研究报告，取得批复后再报初步设计及概（预）算方案。",
-            facts={**facts, "path": TWO_STAGE},
+            facts={**facts, "path": ApprovalPath.TWO.value},
         )
     else:
         yield violation(
             f"项目总投资 {format_wan(total)} 万元，低于 {format_wan(threshold)} 万元审批门槛"
             f"（第九条），可直接编制可行性研究报告及概（预）算（代初步设计），一次审批。",
             remedy="编制可研报告及概（预）算（代初步设计）一并报批。",
-            facts={**facts, "path": SINGLE_STAGE},
+            facts={**facts, "path": ApprovalPath.SINGLE.value},
         )
 
 

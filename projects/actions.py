@@ -28,7 +28,7 @@ from core.validate import year as valid_year
 from planning.models import MasterPlanItem
 from policy.engine import GateContext, enforce, evaluate_gate
 from policy.lookup import policy_in_force
-from policy.rules import approval_path
+from policy.paths import approval_path_for
 
 from . import lifecycle
 from .models import (
@@ -941,19 +941,15 @@ def accept_project(project, *, acting_user, consultant, expert=None, note="") ->
     decision, ctx = _gate(
         "projects.accept", project, acting_user, consultant=getattr(org, "name", None)
     )
-    threshold = policy.param("approval_threshold")
-    project.approval_path = (
-        ApprovalPath.TWO
-        if approval_path(project.total_investment, threshold) == "two"
-        else ApprovalPath.SINGLE
-    )
+    project.approval_path = approval_path_for(project.total_investment, policy)
     _move(
         project,
         S.EVALUATION,
         ActionCode.PROJECT_ACCEPTED,
         actor=acting_user,
         reason=f"受理，委托{org.name}评估；{project.get_approval_path_display()}"
-        f"（总投资 {format_wan(project.total_investment)} 万元，门槛 {format_wan(threshold)} 万元）",
+        f"（总投资 {format_wan(project.total_investment)} 万元，"
+        f"门槛 {format_wan(policy.p.approval_threshold)} 万元）",
         decision=decision,
         ctx=ctx,
         data={"consultant": org.name, "approval_path": project.approval_path, "note": note},

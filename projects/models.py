@@ -71,9 +71,7 @@ class ProjectState(models.TextChoices):
     APPROVED = "approved", _("已批复")
 
 
-class ApprovalPath(models.TextChoices):
-    SINGLE = "single", _("一次审批（可研及概算代初步设计）")
-    TWO = "two", _("两阶段审批（可研、初步设计及概算）")
+from policy.paths import ApprovalPath  # noqa: E402  (the one definition, Art. 9)
 
 
 class ProjectQuerySet(models.QuerySet):

@@ -31,11 +31,11 @@ from core.listing import paginate_sorted
 from core.models import LedgerEvent
 from core.money import YUAN_PER_WAN
 from core.pageactions import any_blocks as _blocks
-from policy.engine import preview_findings as _preview
 from core.pageactions import run_action
 from documents.models import DocType
 from documents.panel import documents_panel_context
 from planning.services import current_filed_revision
+from policy.engine import preview_findings as _preview
 from policy.models import Decision
 
 from . import actions, lifecycle

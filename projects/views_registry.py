@@ -22,9 +22,9 @@ from core.listing import paginate_sorted
 from core.money import CENT, YUAN_PER_WAN
 from core.pageactions import any_blocks as _blocks
 from core.pageactions import form_errors as _form_errors
-from policy.engine import preview_findings as _preview
 from core.pageactions import run_action as _run
 from policy.engine import GateContext
+from policy.engine import preview_findings as _preview
 from policy.lookup import policy_in_force
 from policy.registry import registry
 

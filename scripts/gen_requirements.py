@@ -1,6 +1,6 @@
 """Regenerate policy/requirements.py from shared/REQUIREMENTS.md (run when it changes):
 
-    .venv/bin/python scripts/gen_requirements.py ../shared/REQUIREMENTS.md
+.venv/bin/python scripts/gen_requirements.py ../shared/REQUIREMENTS.md
 """
 
 import re

@@ -73,7 +73,7 @@ def test_check_changes_nothing_and_execute_agrees(personas):
 
 
 def test_the_card_offers_what_the_check_passes(personas):
-    plan, version = _city_plan(personas)
+    plan, _version = _city_plan(personas)
     steps = next_steps(plan, personas.bdb)
     names = {o.action.name for o in steps.blocked}
     assert "planning.submit_city_plan" in names  # blocked: no data orientation yet
@@ -122,7 +122,9 @@ class _Sample(Contract):
 
 def test_contract_messages_name_the_field_in_chinese():
     with pytest.raises(ActionInvalid) as exc_info:
-        _Sample.parse({"name": "长长长长长长", "amount_wan": 1.5, "year": "明年", "on": "2999-01-01"})
+        _Sample.parse(
+            {"name": "长长长长长长", "amount_wan": 1.5, "year": "明年", "on": "2999-01-01"}
+        )
     errors = exc_info.value.errors
     assert errors["name"] == "名称不能超过 5 个字。"
     assert "浮点数" in errors["amount_wan"]
@@ -147,7 +149,13 @@ def test_contract_form_shows_the_contract_messages():
     assert form.errors["opinions__b"] == ["请填写意见：乙。"]
     good = contract_form(
         _Sample,
-        {"name": "系统", "amount_wan": "800", "year": "2026", "opinions__a": "x", "opinions__b": "y"},
+        {
+            "name": "系统",
+            "amount_wan": "800",
+            "year": "2026",
+            "opinions__a": "x",
+            "opinions__b": "y",
+        },
     )
     assert good.is_valid(), good.errors
     assert good.contract.opinions == {"a": "x", "b": "y"}

@@ -12,11 +12,11 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Organisation
 from accounts.roles import OrgKind
-from demo.management.commands import serve
 from core.todos import todos_for
 from delivery import actions
 from delivery.tasks import sweep_deadlines
 from delivery.views import calendar_rows
+from demo.management.commands import serve
 
 CALENDAR = reverse("delivery:calendar")
 
