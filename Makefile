@@ -43,10 +43,15 @@ lint: install-dev
 bench: install-dev
 	$(BIN)/python -m bench
 
+APPS := accounts catalog core delivery demo documents investment planning policy projects
+
+## messages: refresh each app's English catalogue (<app>/locale) and the project's (locale/, for
+## templates/), then compile; translate new entries in the .po files (scripts/po_fill.py helps)
 messages: install-dev
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
-	$(BIN)/python scripts/translate_en.py
+	for app in $(APPS); do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete -i "migrations/*") || exit 1; done
+	$(BIN)/python manage.py makemessages -l en --no-obsolete $(foreach a,$(APPS) .venv var tests bench scripts,-i $(a))
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
+	$(BIN)/python scripts/po_fill.py --missing locale/en/LC_MESSAGES/django.po $(foreach a,$(APPS),$(a)/locale/en/LC_MESSAGES/django.po)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
