@@ -8,8 +8,9 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-CATALOGUES = sorted(ROOT.glob("*/locale/en/LC_MESSAGES/django.po")) + [
-    ROOT / "locale/en/LC_MESSAGES/django.po"
+CATALOGUES = [
+    *sorted(ROOT.glob("*/locale/en/LC_MESSAGES/django.po")),
+    ROOT / "locale/en/LC_MESSAGES/django.po",
 ]
 
 
