@@ -7,11 +7,12 @@ came from a page form (``core.forms.contract_form``), the JSON API (the contract
 endpoint's payload) or a spreadsheet row (``core.xlsx_import``).
 
     class CreateProjectIn(Contract):
-        name: Text(_("项目名称"), required=True, max_length=200) = ""
-        total_investment_wan: Wan(_("总投资")) = None
+        name: str = Text(_("项目名称"), required=True, max_length=200)
+        total_investment_wan: Decimal | None = Wan(_("总投资"))
 
-Every field has a default and contracts validate defaults, so a missing required field is
-reported by its own type with its label rather than by pydantic's generic "missing".
+Each field type returns a pydantic field with its parser attached; every field has a default
+and contracts validate defaults, so a missing required field is reported by its own type with
+its label rather than by pydantic's generic "missing".
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -78,13 +79,19 @@ def normalise_digits(text: str) -> str:
 # -- field types ------------------------------------------------------------------------------
 
 
-def _field(ui: UI, parse: Callable[[Any], Any], py_type: Any) -> Any:
-    return Annotated[
-        py_type,
-        BeforeValidator(parse),
-        Field(title=str(ui.label), description=str(ui.help) if ui.help else None),
-        ui,
-    ]
+_NO_DEFAULT: Any = object()
+
+
+def _field(ui: UI, parse: Callable[[Any], Any], default: Any = None, factory: Any = None) -> Any:
+    """A pydantic field that parses with ``parse`` and carries its page description ``ui``."""
+    if factory is not None:
+        info = Field(default_factory=factory, title=str(ui.label))
+    else:
+        info = Field(default=default, title=str(ui.label))
+    if ui.help:
+        info.description = str(ui.help)
+    info.metadata.extend([BeforeValidator(parse), ui])
+    return info
 
 
 def Text(
@@ -114,7 +121,7 @@ def Text(
 
     kind = "textarea" if rows else "text"
     ui = UI(kind, label, required, help, rows=rows, max_length=max_length)
-    return _field(ui, parse, str)
+    return _field(ui, parse, "")
 
 
 def _choices_of(choices: Any) -> tuple[tuple[str, Any], ...]:
@@ -157,7 +164,7 @@ def Choice(
             % {"label": label, "value": value, "allowed": allowed}
         )
 
-    return _field(UI("choice", label, required, help, choices=options), parse, str)
+    return _field(UI("choice", label, required, help, choices=options), parse, "")
 
 
 def Year(label: Any, *, required: bool = True, help: Any = "") -> Any:
@@ -177,7 +184,7 @@ def Year(label: Any, *, required: bool = True, help: Any = "") -> Any:
             )
         return number
 
-    return _field(UI("int", label, required, help), parse, int | None)
+    return _field(UI("int", label, required, help), parse)
 
 
 def Int(
@@ -208,7 +215,7 @@ def Int(
             raise fail(_("%(label)s不能大于 %(n)s。") % {"label": label, "n": maximum})
         return number
 
-    return _field(UI("int", label, required, help), parse, int | None)
+    return _field(UI("int", label, required, help), parse)
 
 
 def _decimal(value: Any, label: Any, example: str) -> Decimal:
@@ -248,7 +255,7 @@ def Wan(label: Any, *, required: bool = True, allow_zero: bool = False, help: An
             raise fail(_("%(label)s超出允许范围。") % {"label": label})
         return wan
 
-    return _field(UI("money", label, required, help), parse, Decimal | None)
+    return _field(UI("money", label, required, help), parse)
 
 
 def Yuan(label: Any, *, required: bool = True, allow_zero: bool = True, help: Any = "") -> Any:
@@ -268,7 +275,7 @@ def Yuan(label: Any, *, required: bool = True, allow_zero: bool = True, help: An
             raise fail(_("%(label)s超出允许范围。") % {"label": label})
         return yuan
 
-    return _field(UI("money", label, required, help, extra={"unit": "yuan"}), parse, Decimal | None)
+    return _field(UI("money", label, required, help, extra={"unit": "yuan"}), parse)
 
 
 def Flag(label: Any, *, help: Any = "") -> Any:
@@ -279,7 +286,7 @@ def Flag(label: Any, *, help: Any = "") -> Any:
             return value.strip().lower() in ("1", "true", "on", "yes", "是", "y")
         return bool(value)
 
-    return _field(UI("bool", label, False, help), parse, bool)
+    return _field(UI("bool", label, False, help), parse, False)
 
 
 def Day(label: Any, *, required: bool = False, past: bool = False, help: Any = "") -> Any:
@@ -302,7 +309,7 @@ def Day(label: Any, *, required: bool = False, past: bool = False, help: Any = "
             raise fail(_("%(label)s不能晚于今天。") % {"label": label})
         return value
 
-    return _field(UI("date", label, required, help), parse, dt.date | None)
+    return _field(UI("date", label, required, help), parse)
 
 
 def Ref(label: Any, *, required: bool = True, help: Any = "") -> Any:
@@ -323,7 +330,7 @@ def Ref(label: Any, *, required: bool = True, help: Any = "") -> Any:
             raise fail(_("请选择有效的%(label)s。") % {"label": label})
         return number
 
-    return _field(UI("choice", label, required, help), parse, int | None)
+    return _field(UI("choice", label, required, help), parse)
 
 
 def Refs(label: Any, *, required: bool = False, help: Any = "") -> Any:
@@ -346,7 +353,7 @@ def Refs(label: Any, *, required: bool = False, help: Any = "") -> Any:
             raise fail(_("请至少选择一个%(label)s。") % {"label": label})
         return list(dict.fromkeys(numbers))
 
-    return _field(UI("multi", label, required, help), parse, list[int])
+    return _field(UI("multi", label, required, help), parse, factory=list)
 
 
 def Opinions(keys: Any, label: Any, *, required: bool = True, help: Any = "", rows: int = 2) -> Any:
@@ -374,7 +381,7 @@ def Opinions(keys: Any, label: Any, *, required: bool = True, help: Any = "", ro
         return {code: clean[code] for code, _text in options if clean.get(code)}
 
     ui = UI("opinions", label, required, help, rows=rows, keys=options)
-    return _field(ui, parse, dict[str, str])
+    return _field(ui, parse, factory=dict)
 
 
 # -- the contract ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The skeleton every chapter is built on: machines, actions that can be asked, contracts,
 the next-steps card and the action API."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -112,12 +113,12 @@ def test_api_does_every_action_with_its_contract(personas, login):
 
 
 class _Sample(Contract):
-    name: Text("名称", required=True, max_length=5) = ""
-    amount_wan: Wan("总投资") = None
-    year: Year("年度") = None
-    on: Day("日期", past=True) = None
-    flag: Flag("标记") = False
-    opinions: Opinions((("a", "甲"), ("b", "乙")), "意见") = {}
+    name: str = Text("名称", required=True, max_length=5)
+    amount_wan: Decimal | None = Wan("总投资")
+    year: int | None = Year("年度")
+    on: dt.date | None = Day("日期", past=True)
+    flag: bool = Flag("标记")
+    opinions: dict[str, str] = Opinions((("a", "甲"), ("b", "乙")), "意见")
 
 
 def test_contract_messages_name_the_field_in_chinese():
