@@ -8,6 +8,7 @@ import re
 from django.utils import timezone
 
 from accounts.models import Organisation
+from accounts.recipients import is_unit_staff, reviewers_of, unit_ids_of, unit_staff
 from accounts.roles import Authority, OrgKind, Role
 from accounts.scoping import for_user
 from core.actions import action
@@ -20,8 +21,6 @@ from core.validate import choice, pk_of, raise_if, text
 from core.validate import past_date as valid_past_date
 from core.validate import year as valid_year
 from policy.lookup import policy_in_force
-from projects.actions import reviewers_of, unit_staff
-from projects.visibility import is_unit_staff, unit_ids_of
 
 from . import eligibility
 from .models import (

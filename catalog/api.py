@@ -17,10 +17,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
+from accounts.recipients import unit_ids_of
 from accounts.scoping import for_user, get_visible_or_404
 from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.dates import today
-from projects.visibility import reads_all_projects, unit_ids_of
+from projects.visibility import reads_all_projects
 
 from . import actions, xlsx
 from .models import (

@@ -28,7 +28,8 @@ class UnitScopedQuerySet(models.QuerySet):
     unit_field = "unit_id"
 
     def for_user(self, user):
-        from projects.visibility import reads_all_projects, unit_ids_of
+        from accounts.recipients import unit_ids_of
+        from projects.visibility import reads_all_projects
 
         if not user.is_authenticated:
             return self.none()

@@ -6,10 +6,10 @@ O&M funding decision exists yet for next year (Art. 28, 31-33)."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.recipients import unit_ids_of
 from accounts.roles import Role
 from core.dates import today
 from core.todos import Todo, provider
-from projects.visibility import unit_ids_of
 
 from .models import InformationSystem, Network, OMRun, SharingRequest, SharingState
 

@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from accounts.models import Organisation
+from accounts.recipients import is_unit_staff, unit_ids_of
 from accounts.roles import Role
 from accounts.scoping import for_user, get_visible_or_404
 from core.dates import today
@@ -34,7 +35,7 @@ from core.pageactions import form_errors as _form_errors
 from core.pageactions import run_action as _run
 from policy.lookup import NoPolicyInForce, policy_in_force
 from projects.models import Project
-from projects.visibility import is_unit_staff, reads_all_projects, unit_ids_of
+from projects.visibility import reads_all_projects
 
 from . import actions, eligibility, xlsx
 from .forms import (

@@ -18,11 +18,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from accounts.models import Organisation
+from accounts.recipients import unit_ids_of
 from accounts.roles import OrgKind, Role
 from core.enums import ActionCode
 from core.errors import ActionForbidden, ActionInvalid
 from core.ledger import record_event
-from projects.visibility import unit_ids_of
 
 from .actions import (
     apply_system_fields,

@@ -30,6 +30,22 @@ def format_wan(yuan: Decimal | None) -> str:
     return f"{wan:,.2f}"
 
 
+def yuan_str(value: Decimal | None) -> str | None:
+    """Decimal yuan -> "8000000.00" (how the API writes money)."""
+    if value is None:
+        return None
+    return format(Decimal(value).quantize(CENT), "f")
+
+
+def wan_str(value: Decimal | None) -> str | None:
+    """Decimal yuan -> exact 万元: "800.00", or "812.345678" when cents make it longer."""
+    if value is None:
+        return None
+    wan = Decimal(value) / YUAN_PER_WAN
+    rounded = wan.quantize(CENT)
+    return format(rounded if rounded == wan else wan.normalize(), "f")
+
+
 class MoneyField(models.DecimalField):
     """Yuan with two decimal places; up to 10^14 yuan."""
 

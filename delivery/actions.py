@@ -11,6 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation
+from accounts.recipients import (
+    consultant_org_ids,
+    experts_of,
+    is_unit_staff,
+    reviewers_of,
+    unit_staff,
+)
 from accounts.roles import Authority, OrgKind, Role
 from core.actions import action
 from core.dates import today
@@ -23,9 +30,7 @@ from core.validate import past_date as valid_past_date
 from core.validate import year as valid_year
 from investment.models import EvaluationKind, EvaluationResult
 from policy.engine import enforce, evaluate_gate
-from projects.actions import experts_of, reviewers_of, unit_staff
 from projects.models import Project, ProjectState
-from projects.visibility import consultant_org_ids, is_unit_staff
 
 from .models import (
     Acceptance,

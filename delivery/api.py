@@ -22,9 +22,9 @@ from ninja.responses import Status
 
 from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.dates import today
+from core.money import wan_str, yuan_str
 from investment.models import EvaluationResult
 from projects.models import Project, ProjectState
-from projects.schemas import wan_str, yuan_str
 
 from . import actions
 from .deadlines import due_items

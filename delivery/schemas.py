@@ -11,7 +11,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from projects.schemas import wan_str, yuan_str
+from core.money import wan_str, yuan_str
 
 STATUS_LABELS = {
     "done": "已完成",

@@ -10,11 +10,11 @@ import datetime as dt
 from django.db import transaction
 from django.urls import reverse
 
+from accounts.recipients import reviewers_of, unit_staff
 from accounts.roles import Authority
 from core.dates import today
 from core.models import Notification
 from core.notify import notify
-from projects.actions import reviewers_of, unit_staff
 
 from .deadlines import due_items
 from .models import Delivery, Phase

@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.recipients import consultant_org_ids, unit_ids_of
 from accounts.roles import Role
 from core.dates import today
 from core.todos import Todo, provider
 from policy.lookup import NoPolicyInForce
-from projects.visibility import consultant_org_ids, unit_ids_of
 
 from .deadlines import due_items
 from .models import (

@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Organisation
+from accounts.recipients import consultant_org_ids, is_unit_staff, unit_ids_of
 from accounts.roles import OrgKind, Role
 from accounts.scoping import for_user, get_visible_or_404, sees_everything
 from core.dates import today
@@ -32,7 +33,6 @@ from investment.models import Contract, EvaluationKind, EvaluationResult
 from policy.engine import preview_findings as _preview
 from policy.lookup import NoPolicyInForce
 from projects.models import Project, ProjectState
-from projects.visibility import consultant_org_ids, is_unit_staff, unit_ids_of
 
 from . import actions
 from .archive import export_archive

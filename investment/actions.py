@@ -15,6 +15,7 @@ from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.recipients import is_unit_staff, reviewers_of, unit_staff
 from accounts.roles import Authority, Role
 from accounts.scoping import for_user
 from core.actions import action
@@ -27,9 +28,7 @@ from core.validate import amount_wan, choice, pk_of, raise_if, text
 from core.validate import past_date as valid_past_date
 from core.validate import year as valid_year
 from policy.engine import enforce, evaluate_gate
-from projects.actions import reviewers_of, unit_staff
 from projects.models import Project, ProjectKind, ProjectState
-from projects.visibility import is_unit_staff
 
 from .models import (
     AnnualPlan,

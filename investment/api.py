@@ -26,11 +26,11 @@ from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.enums import ActionCode
 from core.errors import ActionInvalid
 from core.models import LedgerEvent
+from core.money import wan_str, yuan_str
 from core.validate import amount_wan as clean_amount_wan
 from core.validate import raise_if
 from policy.models import Decision
 from projects.models import Project
-from projects.schemas import wan_str, yuan_str
 
 from . import actions, services
 from .models import (

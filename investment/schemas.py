@@ -13,8 +13,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
+from core.money import wan_str, yuan_str
 from policy.api import FindingOut
-from projects.schemas import wan_str, yuan_str
 
 from .models import Baseline
 from .services import diff_items

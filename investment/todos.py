@@ -11,11 +11,11 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.recipients import unit_ids_of
 from accounts.roles import Role
 from core.dates import today
 from core.todos import Todo, provider
 from projects.models import Project, ProjectKind, ProjectState
-from projects.visibility import unit_ids_of
 
 from .models import Art11Request, Art11State, BudgetLine, ChangeRequest, ChangeState, PlanEntry
 from .services import current_plan_version, tables_complete

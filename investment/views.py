@@ -26,6 +26,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
+from accounts.recipients import is_unit_staff
 from accounts.roles import Role
 from accounts.scoping import for_user, get_visible_or_404
 from core.dates import today
@@ -34,7 +35,7 @@ from core.money import YUAN_PER_WAN
 from core.pageactions import run_action
 from policy.models import Decision
 from projects.models import Project, ProjectState
-from projects.visibility import is_unit_staff, reads_all_projects
+from projects.visibility import reads_all_projects
 
 from . import actions, services
 from .forms import (

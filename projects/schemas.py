@@ -12,7 +12,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from core.money import CENT, YUAN_PER_WAN
+from core.money import wan_str, yuan_str
 from policy.api import FindingOut
 
 from . import lifecycle
@@ -26,22 +26,6 @@ AmountWan = Annotated[
 
 
 # -- money as exact strings --------------------------------------------------------------------
-
-
-def yuan_str(value) -> str | None:
-    """Decimal yuan -> "8000000.00"."""
-    if value is None:
-        return None
-    return format(Decimal(value).quantize(CENT), "f")
-
-
-def wan_str(value) -> str | None:
-    """Decimal yuan -> exact 万元: "800.00", or "812.345678" when cents make it longer."""
-    if value is None:
-        return None
-    wan = Decimal(value) / YUAN_PER_WAN
-    rounded = wan.quantize(CENT)
-    return format(rounded if rounded == wan else wan.normalize(), "f")
 
 
 def available_transitions(project, user) -> list[str]:

@@ -8,10 +8,10 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.recipients import reviewers_of, unit_staff
 from core.models import Notification
 from delivery.sweep import sweep
 from delivery.tasks import SWEEP_INTERVAL, sweep_deadlines
-from projects.actions import reviewers_of, unit_staff
 
 from .helpers import approved, carry, prepare
 
