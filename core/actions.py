@@ -82,8 +82,9 @@ class Action:
     #: an official act asks for confirmation with this summary (issue 18)
     confirm: Any = ""
     style: ClassVar[str] = "primary"
-    #: the page where it is offered: its model, and how to find the targets from a page object
-    offered_on: ClassVar[str] = ""
+    #: the pages where it is offered ("<app>.<model>", or several), and how to find the
+    #: targets from a page's object (``targets``)
+    offered_on: ClassVar[str | tuple[str, ...]] = ""
 
     def __init__(self) -> None:
         if not self.name:
@@ -373,4 +374,11 @@ def get(name: str) -> Action:
 
 
 def offered_on(label: str) -> list[Action]:
-    return [a for a in _ACTIONS.values() if a.offered_on.lower() == label.lower()]
+    """The actions offered on pages of model ``label``, in the order they were declared."""
+    label = label.lower()
+    found = []
+    for act in _ACTIONS.values():
+        pages = (act.offered_on,) if isinstance(act.offered_on, str) else act.offered_on
+        if label in (p.lower() for p in pages if p):
+            found.append(act)
+    return found
