@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
 from django.db import models, transaction
+from django.utils.translation import gettext
 
 from .contracts import Contract
 from .enums import ActionCode, Severity
@@ -308,6 +309,13 @@ class Action:
     def target_label(self, obj: Any) -> str:
         """How the card names the target when it is not the page's own object."""
         return ""
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        """What the page says after the action succeeded (``success``, or a sentence naming
+        what was done to ``result``)."""
+        if self.success:
+            return str(self.success)
+        return gettext("已办理：%(label)s。") % {"label": self.label}
 
     def next_url(self, obj: Any, result: Any) -> str:
         """Where the user goes after success (the object's page)."""

@@ -43,7 +43,8 @@ C = TypeVar("C", bound="Contract")
 class UI:
     """How a field is shown on a page form (read by ``core.forms``)."""
 
-    kind: str  # text | textarea | choice | multi | bool | date | money | int | opinions
+    kind: str  # text | textarea | choice | multi | bool | date | money | int | opinions |
+    # password | file
     label: Any
     required: bool = False
     help: Any = ""
@@ -276,6 +277,42 @@ def Yuan(label: Any, *, required: bool = True, allow_zero: bool = True, help: An
         return yuan
 
     return _field(UI("money", label, required, help, extra={"unit": "yuan"}), parse)
+
+
+def Secret(
+    label: Any, *, required: bool = True, max_length: int | None = None, help: Any = ""
+) -> Any:
+    """A password or other secret: kept exactly as typed (not stripped), shown on a page as a
+    password box that never renders its value back."""
+
+    def parse(value: Any) -> str:
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise fail(_("%(label)s应为文本。") % {"label": label})
+        if required and not value:
+            raise fail(_("请填写%(label)s。") % {"label": label})
+        if max_length and len(value) > max_length:
+            raise fail(_("%(label)s不能超过 %(n)s 个字。") % {"label": label, "n": max_length})
+        return value
+
+    return _field(UI("password", label, required, help, max_length=max_length), parse, "")
+
+
+def Upload(label: Any, *, required: bool = True, help: Any = "") -> Any:
+    """An uploaded file (a Django ``File``) from a page form; JSON cannot carry one, so the
+    API refuses anything else. What the file may contain is the chapter's check."""
+
+    def parse(value: Any) -> Any:
+        if _blank(value) or value is False:
+            if required:
+                raise fail(_("请选择要上传的%(label)s。") % {"label": label})
+            return None
+        if not callable(getattr(value, "read", None)):
+            raise fail(_("请以文件上传%(label)s。") % {"label": label})
+        return value
+
+    return _field(UI("file", label, required, help), parse)
 
 
 def Flag(label: Any, *, help: Any = "") -> Any:

@@ -80,6 +80,11 @@ def _form_field(
         field = forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
     elif ui.kind == "int":
         field = forms.CharField(widget=forms.TextInput(attrs={"inputmode": "numeric"}), **common)
+    elif ui.kind == "password":
+        widget = forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        field = forms.CharField(widget=widget, strip=False, **common)
+    elif ui.kind == "file":
+        field = forms.FileField(allow_empty_file=True, **common)
     elif ui.kind == "multi":
         field = forms.MultipleChoiceField(choices=list(choices or ()), **common)
     elif ui.kind == "choice":
@@ -171,9 +176,11 @@ def contract_form(
     exclude: Iterable[str] = (),
     fixed: Mapping[str, Any] | None = None,
     parser: Any = None,
+    files: Mapping[str, Any] | None = None,
 ) -> ContractForm:
     """A page form for ``contract``. ``choices`` gives the options of reference fields,
-    ``exclude`` leaves fields off the page and ``fixed`` supplies them instead."""
+    ``exclude`` leaves fields off the page and ``fixed`` supplies them instead; ``files`` are
+    the uploaded files of a form with an ``Upload`` field."""
     choices = dict(choices or {})
     excluded = set(exclude) | set(fixed or {})
     fields: dict[str, forms.Field] = {}
@@ -187,7 +194,7 @@ def contract_form(
         (ContractForm,),
         {**fields, "contract_class": contract, "sections": contract.SECTIONS},
     )
-    form = form_class(data, initial=_initial(contract, initial or {}), prefix=prefix)
+    form = form_class(data, files, initial=_initial(contract, initial or {}), prefix=prefix)
     form.fixed = dict(fixed or {})
     form.parser = parser
     return form

@@ -141,6 +141,7 @@ def act(request, name: str, pk: int | None = None, *, template="core/act.html", 
             choices=step.choices(target, user),
             prefix=prefix if posted_with_prefix else None,
             parser=lambda data: step.parse_for(target, user, data),
+            files=request.FILES if request.method == "POST" else None,
         )
     if request.method == "POST":
         if form is None or form.is_valid():
@@ -149,9 +150,9 @@ def act(request, name: str, pk: int | None = None, *, template="core/act.html", 
                 request,
                 lambda: step.execute(getattr(target, "pk", None), data, acting_user=user),
                 form=form,
-                success=str(step.success or _("已办理：%(label)s。") % {"label": step.label}),
             )
             if ok:
+                messages.success(request, step.success_message(target, result))
                 return HttpResponseRedirect(_safe_next(request, step.next_url(target, result)))
             if form is None or not form.errors:
                 return HttpResponseRedirect(_safe_next(request, back))
