@@ -1,8 +1,12 @@
+from typing import Any
+
+from django.http import HttpRequest
+
 from .models import Notification
 from .navigation import items_for
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}

@@ -1,7 +1,13 @@
-"""The audit ledger: append with an SM3 hash chain, and verify the chain.
+"""The audit ledger: append with an SM3 hash chain sealed by HMAC-SM3, and verify it.
 
 Canonical content is JSON with sorted keys, no insignificant whitespace and UTF-8 text, so
-the same event always hashes to the same digest on SQLite and PostgreSQL alike.
+the same event always hashes to the same digest on SQLite and PostgreSQL alike. Each event
+carries the SM3 hash of its content (which includes the previous event's hash: the chain) and
+an HMAC-SM3 of the same bytes under a key kept outside the database (``core.keys``): someone
+who can write the table but not read the key can neither change an event nor recompute the
+chain after it. Deleting the newest events or the whole table leaves a valid shorter chain;
+the signed checkpoints of the head written outside the database (``core.anchors``) catch
+that: ``verify_ledger`` compares the chain with the latest checkpoint.
 """
 
 from __future__ import annotations
@@ -10,12 +16,14 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from .crypto import sm3_hex
+from . import keys
+from .crypto import hmac_sm3_hex, same, sm3_hex
 from .enums import ActionCode
 from .models import LedgerEvent
 
@@ -61,8 +69,13 @@ def canonical_bytes(values: dict) -> bytes:
     return _ENCODER.encode(content).encode("utf-8")
 
 
-def event_hash(values: dict) -> str:
+def event_hash(values: dict[str, Any]) -> str:
     return sm3_hex(canonical_bytes(values))
+
+
+def event_mac(values: dict[str, Any], key: bytes) -> str:
+    """HMAC-SM3 of the event's canonical bytes (they include the previous hash)."""
+    return hmac_sm3_hex(key, canonical_bytes(values))
 
 
 def _json_safe(data: dict | None) -> dict:
@@ -125,6 +138,8 @@ def record_event(
             "prev_hash": prev_hash,
         }
         values["hash"] = event_hash(values)
+        values["key_id"] = keys.active_id("ledger_hmac")
+        values["mac"] = event_mac(values, keys.read("ledger_hmac", values["key_id"]))
         return LedgerEvent.objects.create(**values)
 
 
@@ -134,27 +149,41 @@ class VerifyResult:
     checked: int
     broken_seq: int | None = None
     problem: str = ""
+    checkpoint_seq: int | None = None
 
 
-VALUE_FIELDS = (*CANONICAL_FIELDS, "hash")
+VALUE_FIELDS = (*CANONICAL_FIELDS, "hash", "mac", "key_id")
 
 
-def iter_event_values(chunk_size: int = 5000) -> Iterator[dict]:
-    rows = LedgerEvent.objects.order_by("seq").values_list(*VALUE_FIELDS)
+def iter_event_values(
+    chunk_size: int = 5000, model: Any = None, using: str = "default"
+) -> Iterator[dict[str, Any]]:
+    rows = (model or LedgerEvent).objects.using(using).order_by("seq").values_list(*VALUE_FIELDS)
     for row in rows.iterator(chunk_size=chunk_size):
         yield dict(zip(VALUE_FIELDS, row, strict=True))
 
 
-def verify_chain(events: Iterable[dict]) -> VerifyResult:
-    """Walk events in seq order; report the first whose content, link or position is wrong."""
+class _Keys(dict[str, bytes]):
+    """The ledger's HMAC keys by id, read once each."""
+
+    def __missing__(self, key_id: str) -> bytes:
+        value = keys.read("ledger_hmac", key_id)
+        self[key_id] = value
+        return value
+
+
+def verify_chain(events: Iterable[dict[str, Any]], *, keyed: bool = True) -> VerifyResult:
+    """Walk events in seq order; report the first whose position, link, content or seal is
+    wrong."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
+    ring = _Keys()
     for values in events:
         seq = values["seq"]
         if seq != expected_seq:
             return VerifyResult(
-                False, checked, expected_seq, f"缺少事件 #{expected_seq}（序号不连续）"
+                False, checked, expected_seq, f"缺少事件 #{expected_seq}（序号不连续，事件被删除）"
             )
         if values["prev_hash"] != expected_prev:
             return VerifyResult(
@@ -164,6 +193,15 @@ def verify_chain(events: Iterable[dict]) -> VerifyResult:
             return VerifyResult(
                 False, checked, seq, f"事件 #{seq} 的内容与其 SM3 哈希不符（内容被改动）"
             )
+        if keyed:
+            mac = values.get("mac") or ""
+            if not mac or not same(event_mac(values, ring[values["key_id"]]), mac):
+                return VerifyResult(
+                    False,
+                    checked,
+                    seq,
+                    f"事件 #{seq} 的 HMAC-SM3 密封不符（内容被改动后重算了哈希链，或未经平台写入）",
+                )
         expected_prev = values["hash"]
         expected_seq += 1
         checked += 1
@@ -171,4 +209,43 @@ def verify_chain(events: Iterable[dict]) -> VerifyResult:
 
 
 def verify_ledger() -> VerifyResult:
-    return verify_chain(iter_event_values())
+    """The chain and its seals, then the chain against every signed checkpoint."""
+    from .anchors import verify_against_checkpoints
+
+    result = verify_chain(iter_event_values())
+    if not result.ok:
+        return result
+    return verify_against_checkpoints(result)
+
+
+def seal_unsealed(using: str = "default", model: Any = None) -> int:
+    """Seal events written before the ledger was keyed (a migration, or ``ledger seal``).
+
+    The append-only trigger is lifted for this one update on PostgreSQL (the caller is the
+    table's owner); the chain itself is checked first, so nothing already altered is sealed."""
+    model = model or LedgerEvent
+    rows = model.objects.using(using).filter(mac="").order_by("seq").values_list(*VALUE_FIELDS)
+    pending = [dict(zip(VALUE_FIELDS, row, strict=True)) for row in rows]
+    if not pending:
+        return 0
+    check = verify_chain(iter_event_values(model=model, using=using), keyed=False)
+    if not check.ok:
+        raise RuntimeError(f"审计日志已被破坏，不能密封：{check.problem}")
+    key_id = keys.active_id("ledger_hmac")
+    key = keys.read("ledger_hmac", key_id)
+    conn = connections[using]
+    with transaction.atomic(using=using), conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                "ALTER TABLE core_ledgerevent DISABLE TRIGGER core_ledgerevent_append_only"
+            )
+        for values in pending:
+            cursor.execute(
+                "UPDATE core_ledgerevent SET mac = %s, key_id = %s WHERE seq = %s",
+                [event_mac(values, key), key_id, values["seq"]],
+            )
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                "ALTER TABLE core_ledgerevent ENABLE TRIGGER core_ledgerevent_append_only"
+            )
+    return len(pending)

@@ -73,6 +73,10 @@ class LedgerEvent(models.Model):
     data = models.JSONField(_("附加信息"), default=dict, blank=True)
     prev_hash = models.CharField(_("前一事件哈希"), max_length=64)
     hash = models.CharField(_("SM3 哈希"), max_length=64, unique=True)
+    # HMAC-SM3 of the same bytes with a key kept outside the database: whoever can write the
+    # table but not read the key cannot recompute the chain after changing an event.
+    mac = models.CharField(_("HMAC-SM3"), max_length=64, blank=True)
+    key_id = models.CharField(_("密钥编号"), max_length=16, blank=True)
 
     objects = LedgerQuerySet.as_manager()
 

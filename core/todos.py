@@ -1,8 +1,9 @@
 """“我的待办”: each app registers a provider that returns what a user must act on."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -14,15 +15,16 @@ class Todo:
     detail: str = ""
 
 
-_PROVIDERS: list[Callable] = []
+Provider = Callable[[Any], Iterable[Todo]]
+_PROVIDERS: list[Provider] = []
 
 
-def provider(func: Callable) -> Callable:
+def provider(func: Provider) -> Provider:
     _PROVIDERS.append(func)
     return func
 
 
-def todos_for(user) -> list[Todo]:
+def todos_for(user: Any) -> list[Todo]:
     items: list[Todo] = []
     for func in _PROVIDERS:
         items.extend(func(user))

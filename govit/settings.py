@@ -151,6 +151,14 @@ GOVIT_UPLOAD_EXTENSIONS = [
     if e.strip()
 ]
 
+# Keys live outside the database (core/keys.py); in production GOVIT_KEY_DIR is a separate,
+# access-controlled mount and keys are made once with `manage.py keys init` and escrowed.
+GOVIT_KEY_DIR = Path(os.environ.get("GOVIT_KEY_DIR", VAR_DIR / "keys"))
+GOVIT_KEYS_AUTOCREATE = os.environ.get("GOVIT_KEYS_AUTOCREATE", "1" if DEBUG else "0") == "1"
+# Signed checkpoints of the ledger's head go to an append-only store outside the database
+# (core/anchors.py): a directory on a write-once mount in production.
+GOVIT_ANCHOR_DIR = Path(os.environ.get("GOVIT_ANCHOR_DIR", VAR_DIR / "anchors"))
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("GOVIT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -19,6 +19,37 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
 
 
+@pytest.fixture(scope="session")
+def _key_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("keys")
+
+
+@pytest.fixture(autouse=True)
+def _keys_and_anchors(settings, _key_dir, tmp_path):
+    """Keys made once per test session; each test's ledger has its own checkpoint file."""
+    settings.GOVIT_KEY_DIR = _key_dir
+    settings.GOVIT_KEYS_AUTOCREATE = True
+    settings.GOVIT_ANCHOR_DIR = tmp_path / "anchors"
+
+
+@pytest.fixture(autouse=True)
+def _ledger_flushable(request):
+    """A transactional test on PostgreSQL ends with a TRUNCATE of every table, which the
+    ledger refuses (its statement trigger): lift the ledger's triggers for that flush only."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if not transactional or not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        yield
+        return
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE core_ledgerevent ENABLE TRIGGER USER")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE core_ledgerevent DISABLE TRIGGER USER")
+
+
 @pytest.fixture
 def password():
     return DEMO_PASSWORD

@@ -1,34 +1,41 @@
 """Template helpers: 万元 display, severity badges, sortable headers."""
 
+from decimal import Decimal
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
+from core.enums import Severity
 from core.money import format_wan
 
 register = template.Library()
 
 SEVERITY_CLASS = {"block": "danger", "warn": "warning", "info": "info"}
-SEVERITY_LABEL = {"block": "阻断", "warn": "提醒", "info": "提示"}
 
 
 @register.filter
-def wan(value):
+def wan(value: Decimal | None) -> str:
     """Yuan -> '3,500.00' 万元 (without the unit)."""
     return format_wan(value)
 
 
 @register.filter
-def severity_class(value):
+def severity_class(value: object) -> str:
     return SEVERITY_CLASS.get(str(value), "secondary")
 
 
 @register.filter
-def severity_label(value):
-    return SEVERITY_LABEL.get(str(value), str(value))
+def severity_label(value: object) -> str:
+    try:
+        return str(Severity(str(value)).label)
+    except ValueError:
+        return str(value)
 
 
 @register.simple_tag(takes_context=True)
-def sort_link(context, field, label):
+def sort_link(context: dict[str, Any], field: str, label: str) -> SafeString:
     """A table header that toggles ?sort=field / ?sort=-field, keeping other query params."""
     request = context["request"]
     params = request.GET.copy()
@@ -41,7 +48,7 @@ def sort_link(context, field, label):
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, number):
+def page_url(context: dict[str, Any], number: int) -> str:
     params = context["request"].GET.copy()
     params["page"] = number
     return "?" + params.urlencode()

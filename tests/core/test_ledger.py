@@ -121,15 +121,16 @@ def test_deleted_event_is_detected(chain):
     assert result.broken_seq == 2
 
 
-def test_recomputed_hash_still_breaks_the_link(chain):
-    """An attacker who rewrites an event and recomputes its hash breaks the next link."""
+def test_recomputed_hash_still_breaks_the_seal(chain):
+    """An attacker who rewrites an event and recomputes its SM3 hash cannot recompute its
+    HMAC-SM3 seal (the key is outside the database)."""
     event = LedgerEvent.objects.get(seq=2)
     values = {f.attname: getattr(event, f.attname) for f in LedgerEvent._meta.concrete_fields}
     values["reason"] = "伪造"
     forged = event_hash(values)
     _tamper("UPDATE core_ledgerevent SET reason = %s, hash = %s WHERE seq = 2", ["伪造", forged])
     result = verify_ledger()
-    assert not result.ok and result.broken_seq == 3
+    assert not result.ok and result.broken_seq == 2 and "HMAC-SM3" in result.problem
 
 
 def test_verify_ledger_cli_exit_codes(chain, capsys, monkeypatch):
