@@ -310,6 +310,12 @@ class Action:
         """How the card names the target when it is not the page's own object."""
         return ""
 
+    def page_url(self, obj: Any) -> str:
+        """The chapter page where the action is done, for an input the card cannot show (rows
+        of a table): the card then links there instead of showing a form. Empty: the card
+        shows the form."""
+        return ""
+
     def success_message(self, obj: Any, result: Any) -> str:
         """What the page says after the action succeeded (``success``, or a sentence naming
         what was done to ``result``)."""

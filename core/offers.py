@@ -32,6 +32,8 @@ class Offer:
     url: str
     form: ContractForm | None = None
     qualifier: str = ""
+    #: the chapter page where the action is done (``Action.page_url``), instead of a form
+    page: str = ""
 
     @property
     def enabled(self) -> bool:
@@ -113,7 +115,8 @@ def action_url(act: Action, target: Any = None) -> str:
 def offer(act: Action, target: Any, user: Any, *, bound: dict | None = None) -> Offer:
     findings = act.check(target, user)
     form = None
-    if act.Input is not None:
+    page = act.page_url(target)
+    if act.Input is not None and not page:
         key = f"{act.name}:{getattr(target, 'pk', '')}"
         form = (bound or {}).get(key) or contract_form(
             act.Input,
@@ -122,7 +125,8 @@ def offer(act: Action, target: Any, user: Any, *, bound: dict | None = None) -> 
             prefix=prefix_of(act, target),
             parser=lambda data: act.parse_for(target, user, data),
         )
-    return Offer(act, target, findings, action_url(act, target), form, act.target_label(target))
+    url = action_url(act, target)
+    return Offer(act, target, findings, url, form, act.target_label(target), page)
 
 
 def prefix_of(act: Action, target: Any) -> str:
