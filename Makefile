@@ -22,10 +22,11 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## run: install, migrate the SQLite database, load demo data, serve http://127.0.0.1:8000
+run: export GOVIT_DEBUG = 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py serve
+	$(BIN)/python manage.py serve $(ADDR)
 
 ## test: install what the tests need (incl. Debian's Chromium when root) and run the whole suite
 test: install-dev browser
@@ -34,12 +35,14 @@ test: install-dev browser
 browser:
 	@sh scripts/ensure-browser.sh
 
+lint: export GOVIT_DEBUG = 1
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+bench: export GOVIT_SECRET_KEY ?= bench-only-not-a-secret
 bench: install-dev
 	$(BIN)/python -m bench
 

@@ -13,8 +13,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GOVIT_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = os.environ.get("GOVIT_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("GOVIT_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+# Off unless asked for: `make run` (and the test settings) turn it on for development.
+DEBUG = os.environ.get("GOVIT_DEBUG", "0") == "1"
+# Without GOVIT_SECRET_KEY the development key is used only in debug mode; otherwise the key
+# stays empty and the platform refuses to serve (govit/wsgi.py, Django on first use), while
+# commands that sign nothing (check, migrate) still run.
+SECRET_KEY = os.environ.get("GOVIT_SECRET_KEY", "")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = "dev-only-insecure-key-never-in-production"
 ALLOWED_HOSTS = os.environ.get("GOVIT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GOVIT_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -26,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_filters",
     "django_include_bootstrap",
     "django_tasks",
@@ -44,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ExplicitLanguageOnlyMiddleware",
@@ -102,6 +110,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:workbench"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# GB/T 39786: passwords hashed with PBKDF2-HMAC-SM3; older hashes are upgraded at sign-in.
+PASSWORD_HASHERS = [
+    "core.hashers.PBKDF2SM3PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -119,8 +136,40 @@ GOVIT_LOGIN_LOCK_MINUTES = int(os.environ.get("GOVIT_LOGIN_LOCK_MINUTES", "15"))
 GOVIT_IDLE_TIMEOUT_SECONDS = int(os.environ.get("GOVIT_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+
+# Behind the reverse proxy that ends TLS (production): trust its X-Forwarded-Proto, redirect
+# plain HTTP and tell browsers to use HTTPS only.
+if os.environ.get("GOVIT_BEHIND_TLS_PROXY", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("GOVIT_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles come from the platform itself;
+# no inline script anywhere (the pages' behaviour is in static/govit/app.js).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

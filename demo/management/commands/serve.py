@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, PEOPLE
@@ -55,6 +55,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, addrport, **options):
+        from django.conf import settings
+
+        if not settings.DEBUG:
+            raise CommandError(
+                "serve 是开发服务器：请用 make run（打开调试模式）；生产环境请用 gunicorn。"
+            )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for person in PEOPLE:
             self.stdout.write(f"  {person.username:<18} {person.full_name}（{person.title}）")
