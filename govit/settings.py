@@ -207,6 +207,9 @@ GOVIT_KEYS_AUTOCREATE = os.environ.get("GOVIT_KEYS_AUTOCREATE", "1" if DEBUG els
 # Signed checkpoints of the ledger's head go to an append-only store outside the database
 # (core/anchors.py): a directory on a write-once mount in production.
 GOVIT_ANCHOR_DIR = Path(os.environ.get("GOVIT_ANCHOR_DIR", VAR_DIR / "anchors"))
+GOVIT_CHECKPOINT_MINUTES = int(os.environ.get("GOVIT_CHECKPOINT_MINUTES", "10"))
+# `manage.py backup` writes here (a different disk or host in production).
+GOVIT_BACKUP_DIR = Path(os.environ.get("GOVIT_BACKUP_DIR", VAR_DIR / "backups"))
 
 TASKS = {
     "default": {
