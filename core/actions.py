@@ -82,6 +82,9 @@ class Action:
     success: Any = ""
     #: an official act asks for confirmation with this summary (issue 18)
     confirm: Any = ""
+    #: a page form the action refuses comes back with what was typed and the findings, rather
+    #: than going back to the object's page with a message (for long forms)
+    keep_input_when_blocked: ClassVar[bool] = False
     style: ClassVar[str] = "primary"
     #: the pages where it is offered ("<app>.<model>", or several), and how to find the
     #: targets from a page's object (``targets``)

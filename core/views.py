@@ -143,6 +143,7 @@ def act(request, name: str, pk: int | None = None, *, template="core/act.html", 
             parser=lambda data: step.parse_for(target, user, data),
             files=request.FILES if request.method == "POST" else None,
         )
+    refused: list = []  # a refusal's findings, for an action that keeps what was typed
     if request.method == "POST":
         if form is None or form.is_valid():
             data = form.contract if form is not None else None
@@ -150,15 +151,19 @@ def act(request, name: str, pk: int | None = None, *, template="core/act.html", 
                 request,
                 lambda: step.execute(getattr(target, "pk", None), data, acting_user=user),
                 form=form,
+                on_findings=lambda _request, found, _form: refused.extend(found),
             )
             if ok:
                 messages.success(request, step.success_message(target, result))
                 return HttpResponseRedirect(_safe_next(request, step.next_url(target, result)))
-            if form is None or not form.errors:
+            keep = step.keep_input_when_blocked and form is not None and refused
+            if form is None or not (form.errors or keep):
                 return HttpResponseRedirect(_safe_next(request, back))
         else:
             messages.error(request, _("填写内容有误，请按提示修改。"))
-    findings = step.check(target, user) if step.model is None or target is not None else []
+    findings = refused or (
+        step.check(target, user) if step.model is None or target is not None else []
+    )
     context = {
         "action": step,
         "target": target,
