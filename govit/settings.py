@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "csp",
+    "django_prometheus",
     "django_filters",
     "django_include_bootstrap",
     "django_tasks",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "govit.urls"
@@ -220,11 +224,34 @@ TASKS = {
 
 GOVIT_PAGE_SIZE = 20
 
+# Logs: one JSON object per line (time, level, logger, message, request id) unless
+# GOVIT_LOG_JSON=0; every line of a request carries its X-Request-ID.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if os.environ.get("GOVIT_LOG_JSON", "1") == "1" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("GOVIT_LOG_LEVEL", "WARNING")},
 }
+
+# Prometheus metrics at /metrics, for these addresses or this bearer token only.
+GOVIT_METRICS_ALLOWED_IPS = [
+    a for a in os.environ.get("GOVIT_METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",") if a
+]
+GOVIT_METRICS_TOKEN = os.environ.get("GOVIT_METRICS_TOKEN", "")
 
 AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]

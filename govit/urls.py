@@ -1,8 +1,13 @@
 from django.urls import include, path
 
+from core.observability import healthz, metrics, readyz
+
 from .api import api
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("policy/", include("policy.urls")),
