@@ -43,6 +43,17 @@ from .ledger import record_event
 from .machines import Machine
 
 _ACTIONS: dict[str, Action] = {}
+Guard = Callable[["Action", Any, Any], Iterable[Finding]]
+_GUARDS: list[Guard] = []
+
+
+def guard(func: Guard) -> Guard:
+    """Register a condition that every action is asked about (``check`` and ``execute``):
+    ``func(action, obj, user)`` yields findings. Chapters whose decisions constrain others'
+    actions use it — a suspended or terminated project, a deferred plan — so that the rule
+    lives with the decision and no chapter re-derives it."""
+    _GUARDS.append(func)
+    return func
 
 
 def pk_of(value: Any) -> Any:
@@ -82,6 +93,8 @@ class Action:
     success: Any = ""
     #: an official act asks for confirmation with this summary (issue 18)
     confirm: Any = ""
+    #: not subject to the registered guards (e.g. lifting the very sanction that blocks)
+    unguarded: ClassVar[bool] = False
     #: a page form the action refuses comes back with what was typed and the findings, rather
     #: than going back to the object's page with a message (for long forms)
     keep_input_when_blocked: ClassVar[bool] = False
@@ -178,10 +191,24 @@ class Action:
         state = self.state_refusal(obj)
         if state is not None:
             return [state]
-        findings = list(self.refusals(obj, user, data))
+        findings = self.guarded(obj, user) + list(self.refusals(obj, user, data))
         if any_blocks(findings):
             return findings
         return findings + list(self.gate_findings(obj, user, data))
+
+    def guarded(self, obj: Any, user: Any) -> list[Finding]:
+        """The findings of the registered guards (``guard``) for this action and object."""
+        if self.unguarded:
+            return []
+        return [f for g in _GUARDS for f in g(self, obj, user)]
+
+    def project_of(self, obj: Any) -> Any:
+        """The project an action's object belongs to (for guards about projects)."""
+        if obj is None:
+            return None
+        if obj._meta.label_lower == "projects.project":
+            return obj
+        return getattr(obj, "project", None)
 
     def refusals(self, obj: Any, user: Any, data: Contract | None) -> Iterable[Finding]:
         """Findings of the action's own conditions (state details, platform rules). Called
@@ -279,7 +306,7 @@ class Action:
         state = self.state_refusal(obj)
         if state is not None:
             return [state]
-        return list(self.refusals(obj, user, data))
+        return self.guarded(obj, user) + list(self.refusals(obj, user, data))
 
     def perform(self, obj: Any, data: Any, user: Any, decision: Any) -> Any:
         raise NotImplementedError
