@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("ledger/", views.ledger, name="ledger"),
     path("ledger/<int:seq>/", views.ledger_event, name="ledger_event"),
+    path("verify/", views.verify_page, name="verify"),
     path("act/<str:name>/", views.act, name="act_new"),
     path("act/<str:name>/<int:pk>/", views.act, name="act"),
 ]

@@ -176,3 +176,29 @@ def act(request, name: str, pk: int | None = None, *, template="core/act.html", 
     return render(
         request, "core/act.html", context, status=422 if form is not None and form.errors else 200
     )
+
+
+# -- the public verification page (no sign-in) ------------------------------------------------
+
+
+def verify_page(request):
+    """Anyone may check that the platform's audit ledger has not been cut back: the latest
+    signed checkpoints of its head and the public key that verifies them. Official documents
+    register a verifier (``core.verification``) to be checked here by number or digest."""
+    from . import keys
+    from .anchors import read_checkpoints
+    from .verification import look_up
+
+    checkpoints = list(reversed(read_checkpoints()))[:20]
+    query = request.GET.get("q", "").strip()[:200]
+    try:
+        public_key = keys.public_pem().decode()
+    except (FileNotFoundError, keys.KeyStoreError):
+        public_key = ""
+    context = {
+        "checkpoints": [(c, c.signature_ok()) for c in checkpoints],
+        "public_key": public_key,
+        "q": query,
+        "results": look_up(query) if query else None,
+    }
+    return render(request, "core/verify.html", context)

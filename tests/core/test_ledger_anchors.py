@@ -183,3 +183,12 @@ def test_the_application_role_owns_nothing_and_cannot_lift_the_ledger_triggers(l
         with connection.cursor() as cursor:
             cursor.execute(f"DROP OWNED BY {role}")
             cursor.execute(f"DROP ROLE {role}")
+
+
+def test_the_public_verification_page_publishes_the_checkpoints(ledger, client):
+    """Without signing in, anyone reads the signed head of the ledger and the public key."""
+    html = client.get("/verify/").content.decode()
+    assert 'data-testid="checkpoints"' in html and f"#{ledger.seq}" in html and ledger.hash in html
+    assert "BEGIN PUBLIC KEY" in html
+    unknown = client.get("/verify/", {"q": "渝发改投〔2099〕1号"}).content.decode()
+    assert 'data-testid="verify-none"' in unknown
