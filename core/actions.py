@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext
 
 from .contracts import Contract
@@ -43,6 +44,11 @@ from .ledger import record_event
 from .machines import Machine
 
 _ACTIONS: dict[str, Action] = {}
+
+#: Sent after an action's transaction commits: ``action``, ``obj`` (what it acted on, None for
+#: a creation) and ``result``. For work that follows a change without being part of it
+#: (keeping a search index current); never for the change's own rules or records.
+action_done = Signal()
 Guard = Callable[["Action", Any, Any], Iterable[Finding]]
 _GUARDS: list[Guard] = []
 
@@ -293,7 +299,11 @@ class Action:
         if clean is not None:
             self.raise_blocking(self.refusals(obj, user, clean))
         decision = self.evaluate_gate(obj, user, clean)
-        return self.perform(obj, clean, user, decision)
+        result = self.perform(obj, clean, user, decision)
+        transaction.on_commit(
+            lambda: action_done.send(sender=type(self), action=self, obj=obj, result=result)
+        )
+        return result
 
     @staticmethod
     def raise_blocking(findings: Iterable[Finding]) -> None:

@@ -92,7 +92,38 @@ class NextSteps:
         return {o.action.name for o in self.enabled}
 
 
+@dataclass
+class Panel:
+    """A section another chapter adds to an object's page (evidence, supervision…)."""
+
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
 _DUTIES: dict[str, list[Callable[[Any, Any], Iterable[Duty]]]] = {}
+_PANELS: dict[str, list[Callable[[Any, Any], Iterable[Panel]]]] = {}
+
+
+def panel(label: str) -> Callable[[Callable[[Any, Any], Iterable[Panel]]], Callable]:
+    """Register a provider of panels for pages of model ``label``."""
+
+    def decorator(func: Callable[[Any, Any], Iterable[Panel]]) -> Callable:
+        _PANELS.setdefault(label.lower(), []).append(func)
+        return func
+
+    return decorator
+
+
+def panels_for(page_obj: Any, user: Any) -> list[Panel]:
+    """The panels other chapters add to ``page_obj``'s page for ``user``."""
+    found = [
+        p for func in _PANELS.get(page_obj._meta.label.lower(), []) for p in func(page_obj, user)
+    ]
+    return sorted(found, key=lambda p: p.order)
+
+
 _RELATED: dict[str, list[Callable[[Any], Iterable[Any]]]] = {}
 
 
