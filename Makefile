@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench install install-dev browser messages clean
+.PHONY: run test lint bench loadtest install install-dev browser messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,17 @@ APPS := accounts catalog core delivery demo documents investment planning policy
 
 ## messages: refresh each app's English catalogue (<app>/locale) and the project's (locale/, for
 ## templates/), then compile; translate new entries in the .po files (scripts/po_fill.py helps)
+## loadtest: a mixed workload of pages and API against a running server (make run first):
+##   make loadtest URL=http://127.0.0.1:8000 USERS=30 DURATION=60s
+URL ?= http://127.0.0.1:8000
+USERS ?= 30
+DURATION ?= 60s
+loadtest: install-dev
+	$(BIN)/pip install -q -c constraints.txt ".[bench]"
+	mkdir -p var/bench
+	$(BIN)/locust -f bench/locustfile.py --headless -u $(USERS) -r 10 -t $(DURATION) \
+		--host $(URL) --csv var/bench/loadtest --only-summary
+
 messages: install-dev
 	for app in $(APPS); do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete -i "migrations/*") || exit 1; done
 	$(BIN)/python manage.py makemessages -l en --no-obsolete $(foreach a,$(APPS) .venv var tests bench scripts,-i $(a))
