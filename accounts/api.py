@@ -1,25 +1,28 @@
 """API authentication (browser session or bearer token), the current user and the
 organisation directory."""
 
+from typing import Any
+
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import AuthenticationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from core.api import MAX_PAGE_SIZE, ErrorOut
+from core.filters import apply
 
-from .models import ApiToken, Organisation, hash_token
-from .roles import OrgKind
+from .filters import OrganisationFilter
+from .models import ApiToken, Organisation, User, hash_token
 from .scoping import for_user, get_visible_or_404
 
 # -- authentication ---------------------------------------------------------------------------
 
 
-def user_for_token(raw: str):
+def user_for_token(raw: str) -> User | None:
     """The active user behind a usable token, or None. Records when the token was last used."""
     if not raw.startswith(ApiToken.PREFIX):
         return None
@@ -34,7 +37,7 @@ class ApiTokenAuth(HttpBearer):
     """``Authorization: Bearer gvt_…`` for machine clients. A bearer token that is wrong,
     revoked or expired is refused outright (401); it never falls back to the session."""
 
-    def authenticate(self, request, token: str):
+    def authenticate(self, request: Any, token: str) -> User:
         user = user_for_token(token.strip())
         if user is None:
             raise AuthenticationError()
@@ -47,7 +50,7 @@ class SessionAuth(NinjaSessionAuth):
     Without a session cookie there is no session to protect, so the CSRF check is skipped and
     the request simply is not authenticated by this method (and gets 401, not a CSRF 403)."""
 
-    def _get_key(self, request):
+    def _get_key(self, request: Any) -> str | None:
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return None
         return super()._get_key(request)
@@ -82,7 +85,7 @@ class OrganisationOut(Schema):
     is_active: bool
 
     @staticmethod
-    def resolve_kind_label(obj) -> str:
+    def resolve_kind_label(obj: Organisation) -> str:
         return str(obj.get_kind_display())
 
 
@@ -92,7 +95,7 @@ router = Router(tags=["账户与组织"])
 
 
 @router.get("/me", summary="当前用户", response={200: MeOut, 401: ErrorOut})
-def me(request):
+def me(request: Any) -> dict[str, Any]:
     """当前用户：用户名、姓名及其在各组织中的有效角色。"""
     user = request.auth
     roles = [
@@ -113,15 +116,15 @@ def me(request):
     response={200: list[OrganisationOut], 401: ErrorOut, 422: ErrorOut},
 )
 @paginate(PageNumberPagination, page_size=settings.GOVIT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def organisations(request, kind: OrgKind | None = None, q: str = ""):
+def organisations(
+    request: Any,
+    filters: Query[OrganisationFilter.schema()],  # type: ignore[valid-type]
+) -> QuerySet[Organisation]:
     """组织名录（建设单位、主管部门、咨询机构、监理单位、区县）。可按类型 ``kind`` 筛选，
-    ``q`` 按名称或简称模糊查找。"""
+    ``q`` 按名称、简称、统一社会信用代码或行政区划代码模糊查找，``members=none`` 只列尚无人员
+    的组织。"""
     orgs = for_user(Organisation, request.auth).order_by("kind", "name", "pk")
-    if kind:
-        orgs = orgs.filter(kind=kind)
-    if q.strip():
-        orgs = orgs.filter(Q(name__icontains=q.strip()) | Q(short_name__icontains=q.strip()))
-    return orgs
+    return apply(OrganisationFilter, request.GET, orgs).qs
 
 
 @router.get(
@@ -129,6 +132,6 @@ def organisations(request, kind: OrgKind | None = None, q: str = ""):
     summary="组织详情",
     response={200: OrganisationOut, 401: ErrorOut, 404: ErrorOut},
 )
-def organisation(request, organisation_id: int):
+def organisation(request: Any, organisation_id: int) -> Organisation:
     """一个组织的详情；不存在或无权查看均返回 404。"""
     return get_visible_or_404(Organisation, request.auth, pk=organisation_id)

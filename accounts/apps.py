@@ -6,5 +6,8 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("组织与人员")
 
-    def ready(self):
-        from . import signals  # noqa: F401  (login/logout/failure go to the ledger)
+    def ready(self) -> None:
+        from . import (  # noqa: F401  (each registers what it declares)
+            actions,  # the directory's actions, offered on the admin's pages
+            signals,  # login/logout/failure go to the ledger
+        )

@@ -18,7 +18,7 @@ from .roles import Authority, OrgKind, Role, UnitCategory
 
 DEMO_PASSWORD = "Govit@2026demo"
 
-ORGANISATIONS = [
+ORGANISATIONS: list[tuple[str, str, str, dict[str, str]]] = [
     # (name, short name, kind, extra fields)
     ("政务信息化平台运营中心", "平台运营", OrgKind.OPERATOR, {}),
     (

@@ -1,28 +1,34 @@
 """Organisations (units, authorities, consultants, supervisors, districts), people and their roles."""
 
+from __future__ import annotations
+
+import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Authority, OrgKind, Role, UnitCategory
+from .visibility import sees_everything, visible_organisation_ids
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def for_user(self, user):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def for_user(self, user: Any) -> OrganisationQuerySet:
         """The organisation directory is visible to every signed-in user: the names of
         government bodies are not secret. Editing is for platform admins only."""
         if not user.is_authenticated:
             return self.none()
         return self
 
-    def authorities(self):
+    def authorities(self) -> OrganisationQuerySet:
         return self.filter(kind=OrgKind.AUTHORITY)
 
-    def units(self):
+    def units(self) -> OrganisationQuerySet:
         return self.filter(kind=OrgKind.UNIT)
 
 
@@ -78,28 +84,30 @@ class Organisation(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
-    def display_name(self):
+    def display_name(self) -> str:
         return self.short_name or self.name
 
 
-class UserQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Admins and Audit see every account; others see the people of their own organisations."""
-        from .scoping import sees_everything, visible_organisation_ids
-
+class UserQuerySet(models.QuerySet["User"]):
+    def for_user(self, user: Any) -> UserQuerySet:
+        """Admins and Audit see every account; others see themselves and the people of their
+        own organisations."""
         if sees_everything(user):
             return self
-        return self.filter(
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        colleagues = Q(
             memberships__organisation_id__in=visible_organisation_ids(user),
             memberships__is_active=True,
-        ).distinct()
+        )
+        return self.filter(colleagues | Q(pk=user.pk)).distinct()
 
 
-class GovUserManager(UserManager.from_queryset(UserQuerySet)):
+class GovUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     pass
 
 
@@ -111,24 +119,24 @@ class User(AbstractUser):
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
-    objects = GovUserManager()
+    objects = GovUserManager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["username"]
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name or self.username
 
-    def get_full_name(self):
+    def get_full_name(self) -> str:
         return self.full_name or super().get_full_name()
 
-    def is_locked(self, at=None) -> bool:
+    def is_locked(self, at: dt.datetime | None = None) -> bool:
         return bool(self.locked_until and self.locked_until > (at or timezone.now()))
 
     # -- roles ---------------------------------------------------------------------------
-    def active_memberships(self):
+    def active_memberships(self) -> list[Membership]:
         cache = getattr(self, "_memberships_cache", None)
         if cache is None:
             cache = list(
@@ -149,9 +157,17 @@ class User(AbstractUser):
         return [m.organisation for m in self.active_memberships() if m.role in roles]
 
     @property
-    def primary_organisation(self):
+    def primary_organisation(self) -> Organisation | None:
         memberships = self.active_memberships()
         return memberships[0].organisation if memberships else None
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def for_user(self, user: Any) -> MembershipQuerySet:
+        """Admins and Audit see every role grant; others the grants in their organisations."""
+        if sees_everything(user):
+            return self
+        return self.filter(organisation_id__in=visible_organisation_ids(user))
 
 
 class Membership(models.Model):
@@ -169,6 +185,8 @@ class Membership(models.Model):
     )
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["organisation__name", "role"]
         verbose_name = _("角色授权")
@@ -181,12 +199,27 @@ class Membership(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+    @property
+    def label(self) -> str:
+        """“市教委 · 填报人”."""
+        return f"{self.organisation.display_name} · {self.get_role_display()}"
 
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def for_user(self, user: Any) -> ApiTokenQuerySet:
+        """Admins and Audit see every token (never its key); others only their own."""
+        if sees_everything(user):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user_id=user.pk)
 
 
 class ApiToken(models.Model):
@@ -207,18 +240,20 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
+    objects = ApiTokenQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("接口令牌")
         verbose_name_plural = _("接口令牌")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"
 
     @classmethod
     def generate_raw(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
 
-    def is_usable(self, at=None) -> bool:
+    def is_usable(self, at: dt.datetime | None = None) -> bool:
         at = at or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from core.todos import Todo, provider
 
-from .manage_views import is_platform_admin
 from .models import Membership, Organisation, User
 from .roles import OrgKind
+from .visibility import is_platform_admin
 
 # Per kind of to-do; beyond this one summary item links to the filtered list.
 LIMIT = 10

@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from core import navigation
+from core.views import action_page
 
 from . import manage_views, views
 from . import todos as _todos  # noqa: F401  (registers the admin's to-do provider)
@@ -13,27 +14,45 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     # organisation and user management (platform admin only; 404 for everyone else)
     path("manage/organisations/", manage_views.org_list, name="org_list"),
-    path("manage/organisations/new/", manage_views.org_create, name="org_create"),
+    path(
+        "manage/organisations/new/",
+        action_page("accounts.create_organisation"),
+        name="org_create",
+    ),
     path("manage/organisations/<int:pk>/", manage_views.org_detail, name="org_detail"),
-    path("manage/organisations/<int:pk>/edit/", manage_views.org_edit, name="org_edit"),
+    path(
+        "manage/organisations/<int:pk>/edit/",
+        action_page("accounts.update_organisation"),
+        name="org_edit",
+    ),
     path("manage/users/", manage_views.user_list, name="user_list"),
     path("manage/users/new/", manage_views.user_create, name="user_create"),
     path("manage/users/<int:pk>/", manage_views.user_detail, name="user_detail"),
-    path("manage/users/<int:pk>/edit/", manage_views.user_edit, name="user_edit"),
+    path("manage/users/<int:pk>/edit/", action_page("accounts.update_user"), name="user_edit"),
     path(
-        "manage/users/<int:pk>/roles/grant/", manage_views.user_grant_role, name="user_grant_role"
+        "manage/users/<int:pk>/roles/grant/",
+        action_page("accounts.grant_role"),
+        name="user_grant_role",
     ),
     path(
         "manage/users/<int:pk>/roles/<int:membership_pk>/revoke/",
         manage_views.user_revoke_role,
         name="user_revoke_role",
     ),
-    path("manage/users/<int:pk>/deactivate/", manage_views.user_deactivate, name="user_deactivate"),
-    path("manage/users/<int:pk>/activate/", manage_views.user_activate, name="user_activate"),
-    path("manage/users/<int:pk>/unlock/", manage_views.user_unlock, name="user_unlock"),
+    path(
+        "manage/users/<int:pk>/deactivate/",
+        action_page("accounts.deactivate_user"),
+        name="user_deactivate",
+    ),
+    path(
+        "manage/users/<int:pk>/activate/",
+        action_page("accounts.activate_user"),
+        name="user_activate",
+    ),
+    path("manage/users/<int:pk>/unlock/", action_page("accounts.unlock_user"), name="user_unlock"),
     path(
         "manage/users/<int:pk>/password/",
-        manage_views.user_reset_password,
+        action_page("accounts.reset_password"),
         name="user_reset_password",
     ),
     path("manage/users/<int:pk>/tokens/new/", manage_views.token_create, name="token_create"),

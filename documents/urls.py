@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.views import action_page
+
 from . import views
 
 app_name = "documents"
@@ -15,6 +17,10 @@ urlpatterns = [
         views.download,
         name="download",
     ),
-    path("<int:pk>/new-version/", views.new_version, name="new_version"),
-    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path(
+        "<int:pk>/new-version/",
+        action_page("documents.add_document_version"),
+        name="new_version",
+    ),
+    path("<int:pk>/withdraw/", action_page("documents.withdraw_document"), name="withdraw"),
 ]

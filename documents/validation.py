@@ -12,10 +12,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from cryptography.hazmat.primitives import hashes
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from core.errors import ActionInvalid
 
@@ -60,12 +64,12 @@ FORMATS: dict[str, tuple[bytes | None, str, str]] = {
     "zip": (ZIP, "application/zip", "ZIP"),
     "doc": (OLE, "application/msword", "Word"),
     "xls": (OLE, "application/vnd.ms-excel", "Excel"),
-    "wps": (OLE, "application/vnd.ms-works", "WPS 文字"),
-    "et": (OLE, "application/vnd.ms-excel", "WPS 表格"),
-    "png": (PNG, "image/png", "PNG 图片"),
-    "jpg": (JPEG, "image/jpeg", "JPEG 图片"),
-    "jpeg": (JPEG, "image/jpeg", "JPEG 图片"),
-    "txt": (None, "text/plain", "文本"),
+    "wps": (OLE, "application/vnd.ms-works", N_("WPS 文字")),
+    "et": (OLE, "application/vnd.ms-excel", N_("WPS 表格")),
+    "png": (PNG, "image/png", N_("PNG 图片")),
+    "jpg": (JPEG, "image/jpeg", N_("JPEG 图片")),
+    "jpeg": (JPEG, "image/jpeg", N_("JPEG 图片")),
+    "txt": (None, "text/plain", N_("文本")),
 }
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -107,8 +111,10 @@ class CheckedUpload:
     sm3: str
 
 
-def _refuse(message: str):
-    raise ActionInvalid(message, {"file": message})
+def _refuse(message: str, **params: object) -> NoReturn:
+    """Refuse the file: ``message`` is a translatable template filled with ``params``."""
+    text = _(message) % params if params else _(message)
+    raise ActionInvalid(text, {"file": text})
 
 
 def clean_filename(raw: str) -> str:
@@ -116,20 +122,32 @@ def clean_filename(raw: str) -> str:
     over-long names and executables hidden behind a second extension."""
     raw = (raw or "").strip()
     if ".." in raw:
-        _refuse("文件名不能包含“..”（疑似路径穿越），请重命名后再上传。")
+        _refuse(N_("文件名不能包含“..”（疑似路径穿越），请重命名后再上传。"))
     if any(unicodedata.category(ch).startswith("C") for ch in raw):
-        _refuse("文件名含有控制字符或不可见字符，请重命名后再上传。")
+        _refuse(N_("文件名含有控制字符或不可见字符，请重命名后再上传。"))
     name = raw.replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not name or (name.startswith(".") and name.count(".") == 1):
-        _refuse("文件名不能为空，请重命名后再上传。")
+        _refuse(N_("文件名不能为空，请重命名后再上传。"))
     if len(name) > MAX_NAME_LENGTH:
-        _refuse(f"文件名长度 {len(name)} 个字符，超过上限 {MAX_NAME_LENGTH} 个字符。")
+        _refuse(
+            N_("文件名长度 %(n)s 个字符，超过上限 %(limit)s 个字符。"),
+            n=len(name),
+            limit=MAX_NAME_LENGTH,
+        )
     parts = name.split(".")
     if len(parts) < 2 or not parts[-1]:
-        _refuse(f"文件“{name}”没有扩展名，允许的格式：{'、'.join(allowed_extensions())}。")
+        _refuse(
+            N_("文件“%(name)s”没有扩展名，允许的格式：%(allowed)s。"),
+            name=name,
+            allowed="、".join(allowed_extensions()),
+        )
     hidden = [p.lower() for p in parts[1:-1] if p.lower() in EXECUTABLE_SUFFIXES]
     if hidden:
-        _refuse(f"文件名“{name}”中隐藏了可执行文件扩展名 .{hidden[0]}，不允许上传。")
+        _refuse(
+            N_("文件名“%(name)s”中隐藏了可执行文件扩展名 .%(ext)s，不允许上传。"),
+            name=name,
+            ext=hidden[0],
+        )
     return name
 
 
@@ -137,11 +155,15 @@ def _check_extension(name: str) -> str:
     ext = name.rsplit(".", 1)[-1].lower()
     allowed = allowed_extensions()
     if ext not in allowed or ext not in FORMATS:
-        _refuse(f"不支持的文件格式 .{ext}，允许：{'、'.join(allowed)}。")
+        _refuse(
+            N_("不支持的文件格式 .%(ext)s，允许：%(allowed)s。"),
+            ext=ext,
+            allowed="、".join(allowed),
+        )
     return ext
 
 
-def _file_size(file) -> int:
+def _file_size(file: Any) -> int:
     size = getattr(file, "size", None)
     if size is None:
         file.seek(0, 2)
@@ -149,7 +171,7 @@ def _file_size(file) -> int:
     return int(size)
 
 
-def _chunks(file):
+def _chunks(file: Any) -> Iterator[bytes]:
     if hasattr(file, "chunks"):
         yield from file.chunks(CHUNK_SIZE)
         return
@@ -158,22 +180,26 @@ def _chunks(file):
         yield chunk
 
 
-def check_upload(file, *, name: str | None = None) -> CheckedUpload:
+def check_upload(file: Any, *, name: str | None = None) -> CheckedUpload:
     """Check ``file`` (a Django ``File``/``UploadedFile``) and compute its digests.
 
     ``name`` overrides ``file.name`` (e.g. the name the client sent). The file is left
     positioned at its start so that it can be stored afterwards.
     """
     if file is None:
-        _refuse("请选择要上传的文件。")
+        _refuse(N_("请选择要上传的文件。"))
     name = clean_filename(name if name is not None else getattr(file, "name", ""))
     ext = _check_extension(name)
     size = _file_size(file)
     if size == 0:
-        _refuse(f"文件“{name}”为空（0 字节），请重新选择。")
+        _refuse(N_("文件“%(name)s”为空（0 字节），请重新选择。"), name=name)
     limit = max_upload_bytes()
     if size > limit:
-        _refuse(f"文件大小 {format_size(size)} 超过上限 {format_size(limit)}。")
+        _refuse(
+            N_("文件大小 %(size)s 超过上限 %(limit)s。"),
+            size=format_size(size),
+            limit=format_size(limit),
+        )
 
     magic, mime, label = FORMATS[ext]
     sha256 = hashlib.sha256()
@@ -200,11 +226,21 @@ def check_upload(file, *, name: str | None = None) -> CheckedUpload:
     file.seek(0)
 
     if read != size:  # a file that changed under us, or a lying size
-        _refuse("文件读取不完整，请重新上传。")
+        _refuse(N_("文件读取不完整，请重新上传。"))
     if magic is not None and not head.startswith(magic):
-        _refuse(f"文件“{name}”的内容不是 {label} 格式，与扩展名 .{ext} 不符。")
+        _refuse(
+            N_("文件“%(name)s”的内容不是 %(format)s 格式，与扩展名 .%(ext)s 不符。"),
+            name=name,
+            format=_(label),
+            ext=ext,
+        )
     if magic is None and (has_nul or not decoders):
-        _refuse(f"文件“{name}”不是有效的文本文件（须为 UTF-8 或 GB18030 编码，且不含二进制内容）。")
+        _refuse(
+            N_(
+                "文件“%(name)s”不是有效的文本文件（须为 UTF-8 或 GB18030 编码，且不含二进制内容）。"
+            ),
+            name=name,
+        )
     return CheckedUpload(
         name=name,
         extension=ext,
@@ -215,7 +251,7 @@ def check_upload(file, *, name: str | None = None) -> CheckedUpload:
     )
 
 
-def _feed(decoders, chunk: bytes, *, final: bool = False):
+def _feed(decoders: list[Any], chunk: bytes, *, final: bool = False) -> list[Any]:
     """Keep only the encodings that still decode the text seen so far."""
     alive = []
     for decoder in decoders:
@@ -227,7 +263,7 @@ def _feed(decoders, chunk: bytes, *, final: bool = False):
     return alive
 
 
-def digests_of(file) -> tuple[str, str]:
+def digests_of(file: Any) -> tuple[str, str]:
     """(SHA-256, SM3) of a stored file, streamed; for re-verifying integrity later."""
     sha256 = hashlib.sha256()
     sm3 = hashes.Hash(hashes.SM3())

@@ -1,24 +1,21 @@
 """Rules with their articles, stored gate decisions, and the Art. 9 approval-path estimate."""
 
 from datetime import datetime
-from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from accounts.scoping import for_user, get_visible_or_404, units_user_may_act_for
+from accounts.scoping import for_user, get_visible_or_404
 from core.api import MAX_PAGE_SIZE, ErrorOut
 
 from .actions import estimate_approval_path
+from .contracts import ApprovalPathEstimateIn
 from .models import Decision, Outcome
 from .registry import registry
-
-# Authorities that handle every unit's projects may estimate for any unit; unit staff only for
-# their own units. Audit reads everything but does not act (Art. 36).
-
 
 # -- schemas ----------------------------------------------------------------------------------
 
@@ -78,18 +75,6 @@ class DecisionDetailOut(DecisionOut):
     inputs: dict
     rule_ids: list[str]
     findings: list[FindingOut]
-
-
-class ApprovalPathIn(Schema):
-    organisation_id: int = Field(..., description="项目建设单位的组织编号")
-    total_investment_wan: Decimal = Field(
-        ...,
-        ge=0,
-        max_digits=14,
-        decimal_places=2,
-        description='总投资（万元），字符串或数字均可，按十进制精确计算，如 "3500" 或 800.50',
-        examples=["3500"],
-    )
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -164,14 +149,11 @@ def decision(request, decision_id: UUID):
     summary="审批路径测算（第九条）",
     response={201: DecisionDetailOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
-def approval_path(request, payload: ApprovalPathIn):
+def approval_path(request: Any, payload: ApprovalPathEstimateIn) -> Status[Decision]:
     """按第九条测算审批路径（一次审批或两阶段审批），并保存为规则决定。
 
     只能为本人所在的建设单位测算（市大数据发展局、市发展改革委、市财政局经办人和系统管理员
-    可为任一建设单位测算），否则返回 404。金额无效时返回 409（``blocked``）及阻断原因。"""
-    user = request.auth
-    unit = get_visible_or_404(units_user_may_act_for(user), user, pk=payload.organisation_id)
-    result = estimate_approval_path(
-        acting_user=user, organisation=unit, total_investment_wan=payload.total_investment_wan
-    )
-    return Status(201, result)
+    可为任一建设单位测算），否则返回 404。金额格式无效时返回 422；金额不大于零时返回 409
+    （``blocked``）及依据条款，被阻止的决定同样留存。"""
+    decision = estimate_approval_path.execute(None, payload, acting_user=request.auth)
+    return Status(201, decision)

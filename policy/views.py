@@ -1,21 +1,23 @@
 """Rules with their articles, decisions with their findings, policy versions, and the Art. 9
 approval-path estimator."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
-from accounts.models import Organisation
 from accounts.roles import Role
-from accounts.scoping import for_user, get_visible_or_404, units_user_may_act_for
+from accounts.scoping import for_user, get_visible_or_404
 from core.actions import registered as registered_actions
-from core.errors import ActionError
+from core.errors import ActionBlocked, ActionInvalid
+from core.forms import contract_form
 from core.listing import paginate_sorted
 from core.machines import machines
+from core.pageactions import blocked_details
 
 from .actions import estimate_approval_path
+from .contracts import ApprovalPathEstimateIn
 from .models import Decision, Outcome, PolicyVersion
 from .registry import Finding, registry
 from .requirements import REQUIREMENTS
@@ -78,51 +80,30 @@ def policy_list(request):
     return render(request, "policy/policies.html", {"versions": versions})
 
 
-class ApprovalPathForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("建设单位"),
-        queryset=Organisation.objects.none(),
-        error_messages={
-            "required": _("请选择建设单位。"),
-            "invalid_choice": _("请选择有效的建设单位。"),
-        },
-    )
-    total_investment_wan = forms.DecimalField(
-        label=_("总投资（万元）"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        error_messages={
-            "required": _("请填写总投资。"),
-            "invalid": _("请填写数字，如 3500 或 800.50。"),
-            "min_value": _("总投资不能为负数。"),
-        },
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = units_user_may_act_for(user)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control"
-
-
 @login_required
-def approval_path(request):
-    form = ApprovalPathForm(request.POST or None, user=request.user)
+def approval_path(request: HttpRequest) -> HttpResponse:
+    """The Art. 9 estimate: the action's contract as a form over the units the user may act
+    for; the stored decision is shown next, also when the gate refuses the amount."""
+    step = estimate_approval_path
+    user = request.user
+    form = contract_form(
+        ApprovalPathEstimateIn,
+        request.POST if request.method == "POST" else None,
+        choices=step.choices(None, user),
+    )
+    form.fields["organisation_id"].error_messages["invalid_choice"] = _("请选择有效的建设单位。")
     if request.method == "POST" and form.is_valid():
         try:
-            decision = estimate_approval_path(
-                acting_user=request.user,
-                organisation=form.cleaned_data["organisation"],
-                total_investment_wan=form.cleaned_data["total_investment_wan"],
-            )
-        except ActionError as exc:
-            messages.error(request, exc.message)
-            if getattr(exc, "decision", None) is not None:
+            decision = step.execute(None, form.contract, acting_user=user)
+        except ActionBlocked as exc:
+            messages.error(request, f"{exc.message} {blocked_details(exc.findings)}")
+            if exc.decision is not None:
                 return redirect("policy:decision", pk=exc.decision.pk)
+        except ActionInvalid as exc:
+            form.add_action_errors(exc.errors)
         else:
-            return redirect("policy:decision", pk=decision.pk)
-    return render(request, "policy/approval_path.html", {"form": form})
+            return redirect(step.next_url(None, decision))
+    return render(request, "policy/approval_path.html", {"form": form, "action": step})
 
 
 # -- every lifecycle (core.machines) ---------------------------------------------------------

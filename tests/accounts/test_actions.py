@@ -107,14 +107,24 @@ def test_create_user_records_event_and_hashes_password(admin):
 
 
 def test_duplicate_username_is_refused_case_insensitively(admin):
-    exc = _invalid(actions.create_user, acting_user=admin, username="JW_TIANBAO", password=STRONG)
+    exc = _invalid(
+        actions.create_user,
+        acting_user=admin,
+        username="JW_TIANBAO",
+        full_name="重名者",
+        password=STRONG,
+    )
     assert exc.errors["username"] == "登录名已被使用，请换一个。"
     assert User.objects.filter(username__iexact="jw_tianbao").count() == 1
 
 
 def test_weak_password_is_refused_in_chinese(admin):
     exc = _invalid(
-        actions.create_user, acting_user=admin, username="weak_one", password="abcdefghijk"
+        actions.create_user,
+        acting_user=admin,
+        username="weak_one",
+        full_name="弱密码",
+        password="abcdefghijk",
     )
     assert "三类" in exc.errors["password"]
     assert not User.objects.filter(username="weak_one").exists()
@@ -205,7 +215,9 @@ def test_grant_role_twice_is_refused(admin, personas):
 
 
 def test_grant_role_records_and_notifies(admin):
-    user = actions.create_user(acting_user=admin, username="role_less", password=STRONG)
+    user = actions.create_user(
+        acting_user=admin, username="role_less", full_name="无角色者", password=STRONG
+    )
     org = Organisation.objects.get(name="重庆市总工会")
     membership = actions.grant_role(user, org, Role.UNIT_HEAD, acting_user=admin)
     assert membership.granted_by == admin

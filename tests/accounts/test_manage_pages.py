@@ -139,9 +139,9 @@ def test_create_org_with_errors_keeps_input_and_saves_nothing(admin_client):
         reverse("accounts:org_create"),
         {"name": "重庆市新设委员会", "short_name": "新设委", "kind": "unit", "is_active": "on"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422  # the action page answers an invalid form with 422
     text = _text(response)
-    assert "组织信息有误，请按提示修改。" in text
+    assert "填写内容有误，请按提示修改。" in text
     assert "市级项目建设单位须选择第二条规定的单位类别（区县单位除外）。" in text
     assert 'value="重庆市新设委员会"' in text and 'value="新设委"' in text
     assert Organisation.objects.count() == before
@@ -182,8 +182,13 @@ def test_edit_org_duplicate_authority_shown_under_field(admin_client):
         reverse("accounts:org_edit", args=[org.pk]),
         {"name": org.name, "kind": "authority", "authority": "bdb", "is_active": "on"},
     )
-    assert 'data-field="authority"' in _text(response)
-    assert "该主管部门已由“重庆市大数据应用发展管理局”登记" in _text(response)
+    assert response.status_code == 422
+    text = _text(response)
+    assert "组织信息有误，请按提示修改。" in text
+    # under its field: the action's error goes onto the form
+    assert re.search(
+        r'name="authority".*?invalid-feedback[^>]*>该主管部门已由“重庆市大数据', text, re.S
+    )
     org.refresh_from_db()
     assert org.authority == "finance"
 
@@ -340,7 +345,7 @@ def test_bdb_reviewer_role_in_education_commission_is_refused(admin_client, pers
         reverse("accounts:user_grant_role", args=[user.pk]),
         {"organisation": org.pk, "role": Role.BDB_REVIEWER},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     text = _text(response)
     assert "“重庆市教育委员会”的人员不能担任“大数据局审核人”" in text
     assert "角色与组织类型不符。" in text
@@ -356,7 +361,7 @@ def test_revoke_role_needs_a_reason(admin_client, personas):
     membership = Membership.objects.get(user=user, is_active=True)
     url = reverse("accounts:user_revoke_role", args=[user.pk, membership.pk])
     response = admin_client.post(url, {"reason": ""}, follow=True)
-    assert "撤销角色须填写理由。" in _text(response)
+    assert "请填写撤销理由。" in _text(response)
     membership.refresh_from_db()
     assert membership.is_active
     response = admin_client.post(url, {"reason": "岗位调整"}, follow=True)
@@ -371,7 +376,7 @@ def test_deactivated_user_cannot_sign_in(admin_client, client, personas, passwor
     user = personas.jw_officer
     url = reverse("accounts:user_deactivate", args=[user.pk])
     response = admin_client.post(url, {"reason": ""}, follow=True)
-    assert "停用账号须填写理由。" in _text(response)
+    assert "请填写停用理由。" in _text(response)
     response = admin_client.post(url, {"reason": "调离本单位"}, follow=True)
     assert "账号已停用。" in _text(response)
     user.refresh_from_db()
@@ -412,7 +417,7 @@ def test_reset_password_and_unlock(admin_client, client, personas):
         failed_logins=5, locked_until=timezone.now() + timezone.timedelta(minutes=10)
     )
     detail = _text(admin_client.get(reverse("accounts:user_detail", args=[user.pk])))
-    assert 'data-testid="locked-badge"' in detail and 'data-testid="unlock"' in detail
+    assert 'data-testid="locked-badge"' in detail and 'data-testid="act-unlock-user"' in detail
     response = admin_client.post(reverse("accounts:user_unlock", args=[user.pk]), follow=True)
     assert "账号已解锁。" in _text(response)
     user.refresh_from_db()

@@ -31,16 +31,19 @@ def test_organisations_are_paginated_and_filtered(personas, login):
 
     found = client.get("/api/organisations", {"q": "教委"}).json()
     assert [o["short_name"] for o in found["items"]] == ["市教委"]
+    # the same filters as the admin's directory page: organisations nobody can sign in for
+    empty = client.get("/api/organisations", {"members": "none", "page_size": 100}).json()
+    names = {o["name"] for o in empty["items"]}
+    assert "重庆市人民检察院" in names and "重庆市教育委员会" not in names
 
 
 def test_organisation_filter_rejects_unknown_kind(personas, login):
     body = assert_error(
         login(personas.jw_officer).get("/api/organisations", {"kind": "bank"}), 422, "invalid"
     )
-    assert body["message"] == "请求参数有误" and body["details"]
-    # in Chinese, field by field, as the actions' own 422s
-    assert body["errors"]["kind"].startswith("可选值：")
-    assert body["details"][0]["msg"] == body["errors"]["kind"]
+    # the directory's filter set (the same as the admin's page), in Chinese, field by field
+    assert body["message"] == "筛选条件无效，请检查后重试。"
+    assert "bank" in body["errors"]["kind"] and "有效的选项" in body["errors"]["kind"]
 
 
 def test_organisation_detail_and_404(personas, login):

@@ -52,9 +52,9 @@ def test_revoked_token_is_401(personas, client, make_token, bearer):
 
 
 def test_expired_token_is_401(personas, client, make_token, bearer):
-    _token, raw = make_token(personas.jw_officer, expires_at=timezone.now() + dt.timedelta(days=1))
+    _token, raw = make_token(personas.jw_officer, validity="90")
     assert client.get("/api/me", headers=bearer(raw)).status_code == 200
-    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+    with time_machine.travel(timezone.now() + dt.timedelta(days=91)):
         assert_error(client.get("/api/me", headers=bearer(raw)), 401, "unauthenticated")
 
 

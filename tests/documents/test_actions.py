@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.scoping import for_user
 from core.crypto import sm3_hex
 from core.enums import ActionCode
-from core.errors import ActionConflict, ActionForbidden, ActionInvalid
+from core.errors import ActionBlocked, ActionForbidden, ActionInvalid
 from core.models import LedgerEvent
 from documents import actions
 from documents.models import Chapter, DocType, Document, DocumentVersion, VersionImmutable
@@ -81,7 +81,12 @@ def test_refused_file_stores_nothing_and_records_nothing(personas, plan, media_r
 def test_invalid_fields_are_reported_by_field(personas, plan, pdf_file):
     with pytest.raises(ActionInvalid) as exc:
         upload(plan, personas.jw_officer, pdf_file, doc_type="nonsense", chapter="nope")
-    assert exc.value.errors == {"doc_type": "请选择材料类型。", "chapter": "请选择有效的章节。"}
+    errors = exc.value.errors
+    assert set(errors) == {"doc_type", "chapter"}
+    # each names the value refused and what may be chosen
+    assert errors["doc_type"].startswith("材料类型“nonsense”无效，可选：可行性研究报告、")
+    assert errors["chapter"].startswith("章节“nope”无效，可选：数据资源收集治理及业务应用梳理、")
+    assert exc.value.message == "；".join(errors.values())
     with pytest.raises(ActionInvalid) as exc:
         upload(plan, personas.jw_officer, pdf_file, doc_type=DocType.CHAPTER)
     assert exc.value.errors == {"chapter": "报告章节附件须选择所属章节。"}
@@ -161,10 +166,16 @@ def test_withdraw_needs_a_reason_and_stops_new_versions(personas, plan, pdf_file
     assert doc.withdrawn_by == personas.jw_officer
     event = LedgerEvent.objects.get(action=ActionCode.DOCUMENT_WITHDRAWN)
     assert event.reason == "上传错了文件" and event.to_state == "withdrawn"
-    with pytest.raises(ActionConflict):
+    # a withdrawn document is closed: cited refusals (R29.1, 第二十九条), not a conflict
+    with pytest.raises(ActionBlocked) as blocked:
         actions.add_document_version(doc, acting_user=personas.jw_officer, file=pdf_file())
-    with pytest.raises(ActionConflict):
+    [finding] = blocked.value.findings
+    assert finding.rule_id == "R29.1.withdrawn-final" and finding.article == "第二十九条"
+    assert "不能再上传新版本" in finding.message and finding.remedy
+    with pytest.raises(ActionBlocked) as blocked:
         actions.withdraw_document(doc, acting_user=personas.jw_officer, reason="再次")
+    assert [f.rule_id for f in blocked.value.findings] == ["R29.1.withdrawn-once"]
+    assert doc.versions.count() == 1
     assert not has_document(plan, DocType.FSR)
     assert list(documents_of(plan)) == []
     # still kept and visible in history

@@ -137,7 +137,7 @@ def test_withdraw_through_the_page(personas, login, plan):
     )
     client = login(personas.jw_officer)
     bad = client.post(f"/documents/{doc.pk}/withdraw/", {"reason": ""})
-    assert bad.status_code == 200 and "请填写作废原因。" in bad.content.decode()
+    assert bad.status_code == 422 and "请填写作废原因。" in bad.content.decode()
     resp = client.post(f"/documents/{doc.pk}/withdraw/", {"reason": "误传"}, follow=True)
     html = resp.content.decode()
     assert "已作废《可研报告》。" in html and 'data-testid="withdrawn"' in html

@@ -102,17 +102,17 @@ def test_approval_path_form_validates_in_chinese(personas, login):
     client = login(personas.jw_officer)
     unit = personas.jw_officer.primary_organisation
     response = client.post(
-        "/policy/approval-path/", {"organisation": unit.pk, "total_investment_wan": "abc"}
+        "/policy/approval-path/", {"organisation_id": unit.pk, "total_investment_wan": "abc"}
     )
     assert response.status_code == 200
-    assert "请填写数字" in response.content.decode()
+    assert "总投资应为数字" in response.content.decode()
     other = personas.wj_officer.primary_organisation
     response = client.post(
-        "/policy/approval-path/", {"organisation": other.pk, "total_investment_wan": "100"}
+        "/policy/approval-path/", {"organisation_id": other.pk, "total_investment_wan": "100"}
     )
     assert "请选择有效的建设单位" in response.content.decode()
     response = client.post(
-        "/policy/approval-path/", {"organisation": unit.pk, "total_investment_wan": "3500"}
+        "/policy/approval-path/", {"organisation_id": unit.pk, "total_investment_wan": "3500"}
     )
     assert response.status_code == 302 and "/policy/decisions/" in response["Location"]
 
@@ -127,7 +127,7 @@ def test_auditor_reads_but_cannot_act_for_a_unit(personas, login):
     unit = personas.jw_officer.primary_organisation
     client = login(personas.auditor)
     response = client.post(
-        "/policy/approval-path/", {"organisation": unit.pk, "total_investment_wan": "100"}
+        "/policy/approval-path/", {"organisation_id": unit.pk, "total_investment_wan": "100"}
     )
     assert "请选择有效的建设单位" in response.content.decode()
     from core.errors import ActionForbidden
