@@ -309,7 +309,7 @@ def Upload(label: Any, *, required: bool = True, help: Any = "") -> Any:
                 raise fail(_("请选择要上传的%(label)s。") % {"label": label})
             return None
         if not callable(getattr(value, "read", None)):
-            raise fail(_("请以文件上传%(label)s。") % {"label": label})
+            raise fail(_("%(label)s须作为上传文件提交。") % {"label": label})
         return value
 
     return _field(UI("file", label, required, help), parse)

@@ -133,7 +133,9 @@ def act(request, name: str, pk: int | None = None, *, template="core/act.html", 
     if step.Input is not None:
         # the card posts prefixed fields (several forms on one page); this page does not
         prefix = offers.prefix_of(step, target)
-        posted_with_prefix = any(k.startswith(f"{prefix}-") for k in request.POST)
+        posted_with_prefix = any(
+            k.startswith(f"{prefix}-") for k in (*request.POST, *request.FILES)
+        )
         form = contract_form(
             step.Input,
             request.POST if request.method == "POST" else None,
