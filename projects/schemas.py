@@ -1,47 +1,44 @@
-"""Request and response schemas of the projects API (``projects/api.py``).
+"""Response schemas of the projects API (``projects/api``); the request bodies are the
+actions' contracts (``projects/contracts.py``).
 
 Money goes out as Decimal strings: ``total_investment`` etc. in yuan with two places, the
-``*_wan`` fields in 万元 (exact, no thousands separator). Money comes in as 万元 strings (or
-integers, or JSON numbers parsed as Decimal by ``DecimalJSONParser``); validation of values is
-left to the actions, whose messages are Chinese and keyed by field (``errors``).
+``*_wan`` fields in 万元 (exact, no thousands separator).
 """
 
+from __future__ import annotations
+
 from datetime import datetime
-from decimal import Decimal
-from typing import Annotated
+from typing import Any
 
 from ninja import Field, Schema
 
 from core.money import wan_str, yuan_str
 from policy.api import FindingOut
 
-from . import lifecycle
+from .machines import PROJECT, RESUBMIT_CODE, RESUBMIT_TARGET, UNIT
+from .models import ProjectState
 from .visibility import is_unit_staff
 
-# An amount in 万元: text such as "812.5" is the safe form; see each endpoint for numbers.
-AmountWan = Annotated[
-    str | int | Decimal,
-    Field(description='金额（万元），以字符串传入，如 "800" 或 "812.5"', examples=["800"]),
-]
 
-
-# -- money as exact strings --------------------------------------------------------------------
-
-
-def available_transitions(project, user) -> list[str]:
+def available_transitions(project: Any, user: Any) -> list[str]:
     """Codes of the transitions ``user`` may take on ``project`` now (role and state; unit
-    transitions only for the project's own unit staff)."""
+    transitions only for the project's own unit staff; a returned project only back to the
+    step that returned it)."""
+    state = project.state
+    back = RESUBMIT_CODE[RESUBMIT_TARGET.get(project.returned_from, ProjectState.SUBMITTED)]
     codes = []
-    for t in lifecycle.transitions_from(project.state):
-        if not lifecycle.can_take(user, t.code, project.state):
+    for t in PROJECT.transitions_from(state):
+        if not PROJECT.can_take(user, t.code, state):
             continue
-        if set(t.roles) <= set(lifecycle.UNIT) and not is_unit_staff(user, project.unit_id):
+        if set(t.roles) <= set(UNIT) and not is_unit_staff(user, project.unit_id):
+            continue
+        if t.code in RESUBMIT_CODE.values() and t.code != back:
             continue
         codes.append(t.code)
     return codes
 
 
-def _name(user) -> str:
+def _name(user: Any) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
@@ -468,190 +465,3 @@ class ClassifiedStubOut(Schema):
     @staticmethod
     def resolve_amount_wan(obj) -> str:
         return wan_str(obj.amount)
-
-
-# -- input: projects -----------------------------------------------------------------------
-
-
-class ProjectFieldsIn(Schema):
-    """Optional fields of a project requirement (values checked by the action)."""
-
-    funding_source: str | None = Field(None, description="资金来源：own 自有收入 / fiscal 财政资金")
-    plan_item: str | None = Field(None, description="总体方案项目的稳定标识（key，UUID）")
-    requirement: str | None = Field(None, description="项目需求说明")
-    basis: str | None = Field(None, description="建设依据")
-    integration_plan: str | None = Field(None, description="系统整合方案")
-    sharing_plan: str | None = Field(None, description="数据共享方案")
-    new_civil_works: bool | None = Field(None, description="含新建土建工程")
-    energy_intensive: bool | None = Field(None, description="高耗能项目")
-    hosting: str | None = Field(None, description="部署方式：cq_cloud 数字重庆云 / other 其他")
-    hosting_justification: str | None = None
-    secure_reliable_statement: str | None = None
-    share_type: str | None = Field(None, description="unconditional / conditional / none")
-    share_recipient_kind: str | None = Field(
-        None, description="all_gov / named_gov / named_private"
-    )
-    share_recipients: str | None = None
-    share_conditions: str | None = None
-    mlps_level: int | None = Field(None, description="拟定等级保护级别 1—5")
-    crypto_status: str | None = None
-    predecessor: int | None = Field(None, description="原项目编号（改扩建）")
-    framework: int | None = Field(None, description="所属跨部门项目（框架方案编号）")
-    is_classified: bool = Field(
-        False, description="涉密项目不在平台办理（第八条），为 true 时返回 409"
-    )
-
-
-class ProjectCreateIn(ProjectFieldsIn):
-    unit_id: int | None = Field(None, description="建设单位编号；本人只属于一个建设单位时可省略")
-    name: str = Field(..., description="项目名称")
-    kind: str = Field(
-        ..., description="项目类型：new 新建 / expansion 改扩建 / continuing 续建 / om 运维"
-    )
-    year: int = Field(..., description="申报年度")
-    total_investment_wan: AmountWan
-
-
-class ProjectUpdateIn(ProjectFieldsIn):
-    name: str | None = None
-    kind: str | None = None
-    year: int | None = None
-    total_investment_wan: AmountWan | None = None
-
-
-class WithdrawIn(Schema):
-    reason: str = ""
-
-
-class ChapterIn(Schema):
-    stage: str = Field("fsr", description="fsr 可研阶段 / design 初步设计阶段")
-    chapter: str = Field(
-        ...,
-        description="data_governance / data_sharing / security / crypto / intensive（第十四条五个章节）",
-    )
-    text: str = Field("", description="章节内容")
-
-
-class AcceptIn(Schema):
-    consultant: int | None = Field(None, description="第三方咨询评估机构的组织编号")
-    expert: int | None = Field(None, description="指定评估专家的用户编号（可选）")
-    note: str = ""
-
-
-# -- input: reviews ------------------------------------------------------------------------
-
-
-class CriterionIn(Schema):
-    verdict: str = Field("", description="pass 符合 / partial 基本符合 / fail 不符合")
-    opinion: str = ""
-
-
-class ListDecisionIn(Schema):
-    decision: str = Field(..., description="list 列入 / return 退回修改 / reject 不予列入")
-    criteria: dict[str, CriterionIn] = Field(
-        default_factory=dict,
-        description="逐项意见，键为 basis / integration / sharing / common_needs / governance",
-    )
-    priority: int | None = Field(None, description="优先级 1—9，1 为最高")
-    opinion: str = ""
-
-
-class ChapterOpinionsIn(Schema):
-    chapter_opinions: dict[str, str] = Field(
-        default_factory=dict, description="五个章节逐一出具的意见，键为章节代码"
-    )
-    opinion: str = ""
-
-
-class ApproveIn(ChapterOpinionsIn):
-    document_number: str = Field("", description="批复文号")
-    approved_amount_wan: AmountWan | None = Field(
-        None, description="核定总投资（万元）；省略时按申报总投资核定"
-    )
-
-
-class AgreeIn(Schema):
-    agree: bool = Field(..., description="true 同意；false 退回修改（须填写意见）")
-    opinion: str = ""
-
-
-class OpinionIn(Schema):
-    opinion: str = Field(..., description="理由或意见")
-
-
-class TransferIn(Schema):
-    to_user: int = Field(..., description="转办对象的用户编号（本单位同一岗位）")
-    note: str = ""
-
-
-class CopyIn(Schema):
-    recipients: list[int] = Field(..., description="抄送对象的用户编号")
-    note: str = ""
-
-
-class PublishListIn(Schema):
-    year: int = Field(..., description="清单年度")
-    note: str = ""
-
-
-# -- input: frameworks and stubs ------------------------------------------------------------
-
-
-class FrameworkIn(Schema):
-    lead_unit_id: int | None = Field(None, description="牵头单位；本人只属于一个建设单位时可省略")
-    title: str
-    goals: str = ""
-    main_content: str = ""
-    data_catalog: str = ""
-
-
-class ParticipantIn(Schema):
-    unit_id: int
-    business_flow: str = ""
-    data_flow: str = ""
-    interfaces: str = ""
-    content_items: list[str] = Field(default_factory=list, description="承担的建设内容")
-
-
-class FrameworkDistrictIn(Schema):
-    district_id: int
-    linked_project: str
-    note: str = ""
-
-
-class ClassifiedStubIn(Schema):
-    unit_id: int
-    year: int
-    amount_wan: AmountWan
-    code: str = Field("", description="存根编号；省略时自动编号")
-
-
-# -- the 渝快办 channel ------------------------------------------------------------------------
-
-
-class YukuaibanIn(ProjectFieldsIn):
-    """渝快办推送的项目需求。"""
-
-    external_ref: str = Field(
-        ...,
-        description="渝快办需求编号（1—64 位），同一编号重复推送只建一个项目",
-        examples=["YKB-2026-000123"],
-    )
-    unit_id: int | None = Field(None, description="建设单位编号（与 credit_code 二选一）")
-    credit_code: str | None = Field(
-        None, description="建设单位统一社会信用代码（与 unit_id 二选一）"
-    )
-    name: str = Field(..., description="项目名称")
-    kind: str = Field(..., description="项目类型：new / expansion / continuing / om")
-    year: int = Field(..., description="申报年度")
-    total_investment_wan: Annotated[
-        str | int | Decimal,
-        Field(
-            description='总投资（万元），须以字符串（如 "812.5"）或整数传入；'
-            "带小数的 JSON 数字可能已在发送端经过浮点运算，一律拒绝（422）",
-            examples=["812.5"],
-            json_schema_extra={"anyOf": [{"type": "string"}, {"type": "integer"}]},
-        ),
-    ]
-    requirement: str | None = Field(None, description="项目需求说明")
-    plan_item: str | None = Field(None, description="总体方案项目的稳定标识（key）")

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core import navigation
+from core.views import action_page
 
 from . import views
 from .urls_registry import urlpatterns as registry_urlpatterns
@@ -11,12 +12,9 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
-    path("new/", views.project_create, name="create"),
+    path("new/", action_page("projects.create_project"), name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
-    path("<int:pk>/edit/", views.project_edit, name="edit"),
-    path("<int:pk>/chapter/", views.project_chapter, name="chapter"),
-    path("<int:pk>/do/<str:verb>/", views.project_action, name="action"),
-    path("reviews/<int:pk>/<str:verb>/", views.review_action, name="review_action"),
+    path("<int:pk>/edit/", action_page("projects.update_project"), name="edit"),
     *registry_urlpatterns,
 ]
 

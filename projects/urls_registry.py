@@ -1,40 +1,54 @@
 """URLs of the project list versions, cross-department frameworks, classified stubs and the
-lifecycle table (included into ``projects.urls`` under the same namespace)."""
+lifecycle table (included into ``projects.urls`` under the same namespace). Forms are action
+pages (``core.views.action_page``)."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core import navigation
+from core.views import action_page
 
 from . import views_registry as views
 
 urlpatterns = [
     path("lists/", views.project_lists, name="lists"),
-    path("lists/publish/", views.list_publish, name="list_publish"),
+    path("lists/publish/", action_page("projects.publish_project_list"), name="list_publish"),
     path("lists/<int:pk>/", views.list_version, name="list_version"),
     path("lists/<int:pk>/xlsx/", views.list_version_xlsx, name="list_version_xlsx"),
     path("frameworks/", views.frameworks, name="frameworks"),
-    path("frameworks/new/", views.framework_create, name="framework_create"),
+    path("frameworks/new/", action_page("projects.create_framework"), name="framework_create"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework_detail"),
-    path("frameworks/<int:pk>/edit/", views.framework_edit, name="framework_edit"),
+    path(
+        "frameworks/<int:pk>/edit/",
+        action_page("projects.update_framework"),
+        name="framework_edit",
+    ),
     path(
         "frameworks/<int:pk>/participants/new/",
-        views.framework_participant,
+        action_page("projects.set_framework_participant"),
         name="framework_participant_add",
     ),
     path(
         "frameworks/<int:pk>/participants/<int:participant_pk>/edit/",
-        views.framework_participant,
+        views.framework_participant_edit,
         name="framework_participant_edit",
     ),
     path(
         "frameworks/<int:pk>/districts/new/",
-        views.framework_district,
+        action_page("projects.add_framework_district"),
         name="framework_district_add",
     ),
-    path("frameworks/<int:pk>/submit/", views.framework_submit, name="framework_submit"),
-    path("frameworks/<int:pk>/review/", views.framework_review, name="framework_review"),
+    path(
+        "frameworks/<int:pk>/submit/",
+        action_page("projects.submit_framework"),
+        name="framework_submit",
+    ),
+    path(
+        "frameworks/<int:pk>/review/",
+        action_page("projects.review_framework"),
+        name="framework_review",
+    ),
     path("classified-stubs/", views.stubs, name="stubs"),
     path("lifecycle/", views.lifecycle_table, name="lifecycle"),
 ]

@@ -1,53 +1,47 @@
 """Pages of the project list versions (Art. 8 ¶2), cross-department frameworks (Art. 13),
-classified stubs (Art. 8 ¶3) and the lifecycle table. Views only load (through scoping), show
-gate previews and call actions; missing and forbidden objects answer 404."""
+classified stubs (Art. 8 ¶3) and the project lifecycle table. Views load through scoping and
+filter with the chapter's filter sets; every form is an action's contract posted to its action
+page, and the framework page shows the "您现在可以办理" card."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from io import BytesIO
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
 
-from accounts.models import Organisation
-from accounts.roles import Role
 from accounts.scoping import for_user, get_visible_or_404
+from core.filters import for_page
+from core.forms import contract_form
 from core.listing import paginate_sorted
 from core.money import CENT, YUAN_PER_WAN
-from core.pageactions import any_blocks as _blocks
-from core.pageactions import form_errors as _form_errors
-from core.pageactions import run_action as _run
-from policy.engine import GateContext
-from policy.engine import preview_findings as _preview
-from policy.lookup import policy_in_force
+from core.offers import next_steps
+from core.views import act
 from policy.registry import registry
+from policy.views import machine_rows
 
-from . import actions, lifecycle
-from .forms_registry import (
-    ClassifiedStubForm,
-    DistrictForm,
-    FrameworkForm,
-    FrameworkReviewForm,
-    ParticipantForm,
-    PublishListForm,
+from .actions import (
+    create_framework,
+    publish_project_list,
+    record_classified_stub,
 )
+from .filters import FrameworkFilter, ProjectListFilter, StubFilter
+from .machines import PROJECT, RESUBMIT_TARGET
 from .models import (
     ClassifiedStub,
     Framework,
     FrameworkParticipant,
-    FrameworkState,
     Project,
     ProjectListVersion,
     ProjectState,
 )
 from .rules import LISTED_STATES, ever_listed, overlapping_items
-from .visibility import reads_all_projects, unit_ids_of
+from .visibility import reads_all_projects
 
 
 def _wan(yuan) -> Decimal:
@@ -59,31 +53,26 @@ def _wan(yuan) -> Decimal:
 
 
 @login_required
-def project_lists(request):
+def project_lists(request: HttpRequest) -> HttpResponse:
     user = request.user
-    qs = (
-        for_user(ProjectListVersion, user)
-        .select_related("published_by")
-        .annotate(entry_count=Count("entries"), total=Sum("entries__amount"))
-    )
-    years = sorted(
-        set(for_user(ProjectListVersion, user).values_list("year", flat=True)), reverse=True
-    )
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    visible = for_user(ProjectListVersion, user)
+    filters, qs = for_page(ProjectListFilter, request, visible.select_related("published_by"))
+    qs = qs.annotate(entry_count=Count("entries"), total=Sum("entries__amount"))
     _page, ctx = paginate_sorted(
         request,
         qs,
         sortable={"year": "year", "number": "number", "published": "published_at"},
         default_sort="-published",
     )
-    is_bdb = user.has_role(Role.BDB_REVIEWER)
-    ctx.update(years=years, year=year, is_bdb=is_bdb)
+    years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
+    is_bdb = publish_project_list.permitted(None, user)
+    ctx.update(years=years, year=request.GET.get("year", ""), filters=filters, is_bdb=is_bdb)
     if is_bdb:
         ctx["pending"] = _listed_by_year(user)
         default_year = ctx["pending"][0][0] if ctx["pending"] else (years[0] if years else None)
-        ctx["publish_form"] = PublishListForm(initial={"year": default_year})
+        ctx["publish_form"] = contract_form(
+            publish_project_list.Input, initial={"year": default_year}
+        )
     return render(request, "projects/lists.html", ctx)
 
 
@@ -99,26 +88,6 @@ def _listed_by_year(user) -> list[tuple[int, int]]:
         if ever_listed(project):
             counts[project.year] = counts.get(project.year, 0) + 1
     return sorted(counts.items(), reverse=True)
-
-
-@login_required
-@require_POST
-def list_publish(request):
-    if not request.user.has_role(Role.BDB_REVIEWER):
-        raise Http404
-    form = PublishListForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect("projects:lists")
-    version, ok = _run(
-        request,
-        lambda: actions.publish_project_list(acting_user=request.user, **form.cleaned_data),
-        form=form,
-    )
-    if not ok:
-        return redirect("projects:lists")
-    messages.success(request, f"已发布{version}，共 {version.entries.count()} 个项目。")
-    return redirect("projects:list_version", pk=version.pk)
 
 
 def _previous_version(version):
@@ -256,90 +225,29 @@ def list_version_xlsx(request, pk):
 # -- cross-department frameworks (Art. 13, R13.1, R13.2) ---------------------------------------
 
 
-def _user_units(user):
-    return Organisation.objects.filter(pk__in=unit_ids_of(user)).order_by("name")
-
-
-def _is_lead(user, framework) -> bool:
-    return framework.lead_unit_id in unit_ids_of(user)
-
-
-def _editable_framework(request, pk):
-    """The framework, if the user is of its lead unit and it may still be edited; else 404."""
-    framework = get_visible_or_404(
-        Framework.objects.select_related("lead_unit"), request.user, pk=pk
-    )
-    if not _is_lead(request.user, framework) or framework.state not in (
-        FrameworkState.DRAFT,
-        FrameworkState.RETURNED,
-    ):
-        raise Http404
-    return framework
-
-
-def framework_context(framework, user) -> GateContext:
-    """The gate context of a framework, as ``actions._framework_gate`` builds it."""
-    return GateContext(
-        subject=framework,
-        policy=policy_in_force(framework.lead_unit),
-        actor=user,
-        facts={"framework_id": framework.pk, "framework": framework.title},
-    )
-
-
 @login_required
-def frameworks(request):
+def frameworks(request: HttpRequest) -> HttpResponse:
     user = request.user
-    qs = (
-        for_user(Framework, user)
-        .select_related("lead_unit")
-        .annotate(participant_count=Count("participants", distinct=True))
-    )
-    state = request.GET.get("state", "")
-    if state in FrameworkState.values:
-        qs = qs.filter(state=state)
+    visible = for_user(Framework, user).select_related("lead_unit")
+    filters, qs = for_page(FrameworkFilter, request, visible)
+    qs = qs.annotate(participant_count=Count("participants", distinct=True))
     _page, ctx = paginate_sorted(
         request,
         qs,
         sortable={"title": "title", "lead": "lead_unit__name", "created": "created_at"},
         default_sort="-created",
-        search_fields=("title", "lead_unit__name", "lead_unit__short_name"),
     )
-    ctx.update(
-        can_create=_user_units(user).exists(),
-        states=FrameworkState.choices,
-        state=state,
-    )
+    ctx.update(filters=filters, can_create=create_framework.permitted(None, user))
     return render(request, "projects/framework_list.html", ctx)
 
 
 @login_required
-def framework_create(request):
-    units = _user_units(request.user)
-    if not units.exists():
-        raise Http404
-    form = FrameworkForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        framework, ok = _run(
-            request,
-            lambda: actions.create_framework(acting_user=request.user, **data),
-            form=form,
-            success="已新建框架方案草稿，请登记参与单位分工后报市大数据发展局审核。",
-        )
-        if ok:
-            return redirect("projects:framework_detail", pk=framework.pk)
-    return render(request, "projects/framework_form.html", {"form": form, "framework": None})
-
-
-@login_required
-def framework_detail(request, pk):
+def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     framework = get_visible_or_404(
         Framework.objects.select_related("lead_unit", "reviewed_by", "created_by"), user, pk=pk
     )
     participants = list(framework.participants.select_related("unit"))
-    districts = list(framework.districts.select_related("district"))
     overlaps = overlapping_items(framework)
     overlapping = {item for item, _units in overlaps}
     for participant in participants:
@@ -347,175 +255,42 @@ def framework_detail(request, pk):
             (item, "".join(str(item).split()).lower() in overlapping)
             for item in participant.content_items or []
         ]
-    editable = framework.state in (FrameworkState.DRAFT, FrameworkState.RETURNED)
-    can_edit = editable and _is_lead(user, framework)
-    is_bdb = user.has_role(Role.BDB_REVIEWER)
+    steps = next_steps(framework, user)
     ctx = {
         "framework": framework,
         "participants": participants,
-        "districts": districts,
+        "districts": list(framework.districts.select_related("district")),
         "overlaps": overlaps,
         "projects": for_user(Project, user).filter(framework=framework).select_related("unit"),
-        "can_edit": can_edit,
-        "is_lead": _is_lead(user, framework),
+        "steps": steps,
+        # the participants' rows link to their edit page while the plan may be changed
+        "can_edit": "projects.set_framework_participant" in steps.names(),
     }
-    if can_edit:
-        ctx["submit_findings"] = _preview(
-            "projects.framework.submit", lambda: framework_context(framework, user)
-        )
-        ctx["submit_blocked"] = _blocks(ctx["submit_findings"])
-    if is_bdb and framework.state == FrameworkState.SUBMITTED:
-        ctx["review_form"] = FrameworkReviewForm()
-        ctx["review_findings"] = _preview(
-            "projects.framework.review", lambda: framework_context(framework, user)
-        )
-        ctx["review_blocked"] = _blocks(ctx["review_findings"])
     return render(request, "projects/framework_detail.html", ctx)
 
 
 @login_required
-def framework_edit(request, pk):
-    framework = _editable_framework(request, pk)
-    initial = {f: getattr(framework, f) for f in FrameworkForm.base_fields}
-    form = FrameworkForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        _result, ok = _run(
-            request,
-            lambda: actions.update_framework(framework.pk, acting_user=request.user, **data),
-            form=form,
-            success="已保存框架方案。",
-        )
-        if ok:
-            return redirect("projects:framework_detail", pk=framework.pk)
-    return render(request, "projects/framework_form.html", {"form": form, "framework": framework})
-
-
-@login_required
-def framework_participant(request, pk, participant_pk=None):
-    framework = _editable_framework(request, pk)
-    participant = None
-    initial = {}
-    if participant_pk is not None:
-        participant = (
-            FrameworkParticipant.objects.filter(framework=framework, pk=participant_pk)
-            .select_related("unit")
-            .first()
-        )
-        if participant is None:
-            raise Http404
-        initial = {
-            "business_flow": participant.business_flow,
-            "data_flow": participant.data_flow,
-            "interfaces": participant.interfaces,
-            "content_items": "\n".join(participant.content_items or []),
-        }
-    form = ParticipantForm(
-        request.POST or None,
-        initial=initial,
-        fixed_unit=participant.unit if participant else None,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        unit = data.pop("unit")
-        _result, ok = _run(
-            request,
-            lambda: actions.set_framework_participant(
-                framework.pk, acting_user=request.user, unit=unit, **data
-            ),
-            form=form,
-            success=f"已登记{unit.display_name}的分工。",
-        )
-        if ok:
-            return redirect("projects:framework_detail", pk=framework.pk)
-    return render(
-        request,
-        "projects/framework_participant_form.html",
-        {"form": form, "framework": framework, "participant": participant},
-    )
-
-
-@login_required
-def framework_district(request, pk):
-    framework = _editable_framework(request, pk)
-    form = DistrictForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        _result, ok = _run(
-            request,
-            lambda: actions.add_framework_district(framework.pk, acting_user=request.user, **data),
-            form=form,
-            success="已登记区县及其配套项目（第十三条）。",
-        )
-        if ok:
-            return redirect("projects:framework_detail", pk=framework.pk)
-    return render(
-        request, "projects/framework_district_form.html", {"form": form, "framework": framework}
-    )
-
-
-@login_required
-@require_POST
-def framework_submit(request, pk):
-    framework = get_visible_or_404(Framework, request.user, pk=pk)
-    _run(
-        request,
-        lambda: actions.submit_framework(framework.pk, acting_user=request.user),
-        success="已报市大数据发展局审核（第十三条）。",
-    )
-    return redirect("projects:framework_detail", pk=framework.pk)
-
-
-@login_required
-@require_POST
-def framework_review(request, pk):
-    framework = get_visible_or_404(Framework, request.user, pk=pk)
-    if not request.user.has_role(Role.BDB_REVIEWER):
+def framework_participant_edit(request: HttpRequest, pk: int, participant_pk: int) -> Any:
+    """The participant's edit page (its unit stays): the action page of its row."""
+    participant = get_visible_or_404(FrameworkParticipant, request.user, pk=participant_pk)
+    if participant.framework_id != pk:
         raise Http404
-    form = FrameworkReviewForm(request.POST)
-    if form.is_valid():
-        agree = form.cleaned_data["decision"] == "agree"
-        _run(
-            request,
-            lambda: actions.review_framework(
-                framework.pk,
-                acting_user=request.user,
-                agree=agree,
-                opinion=form.cleaned_data["opinion"],
-            ),
-            success=(
-                "已出具审核意见；各参与单位申报本部门项目时以此为必要附件。"
-                if agree
-                else "已退回牵头单位修改。"
-            ),
-        )
-    else:
-        messages.error(request, _form_errors(form))
-    return redirect("projects:framework_detail", pk=framework.pk)
+    return act(request, "projects.change_framework_participant", participant.pk)
 
 
 # -- classified stubs (Art. 8 ¶3, R8.3) --------------------------------------------------------
 
 
 @login_required
-def stubs(request):
+def stubs(request: HttpRequest) -> Any:
+    """The stubs and their totals by year; DRC records one here (the form posts to this page:
+    the action ``record_classified_stub``)."""
     user = request.user
-    form = None
-    if user.has_role(Role.DRC_OFFICER):
-        form = ClassifiedStubForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
-            stub, ok = _run(
-                request,
-                lambda: actions.record_classified_stub(acting_user=user, **data),
-                form=form,
-            )
-            if ok:
-                messages.success(request, f"已登记涉密项目存根 {stub.code}（仅编号、单位、金额）。")
-                return redirect("projects:stubs")
-    elif request.method == "POST":
-        raise Http404
-    qs = for_user(ClassifiedStub, user).select_related("unit", "recorded_by")
+    if request.method == "POST":
+        return act(request, "projects.record_classified_stub")
+    filters, qs = for_page(
+        StubFilter, request, for_user(ClassifiedStub, user).select_related("unit", "recorded_by")
+    )
     totals = list(
         qs.order_by()
         .values("year")
@@ -533,64 +308,41 @@ def stubs(request):
             "time": "recorded_at",
         },
         default_sort="-year",
-        search_fields=("code", "unit__name", "unit__short_name"),
     )
-    ctx.update(form=form, totals=totals, can_read=reads_all_projects(user))
+    form = None
+    if record_classified_stub.permitted(None, user):
+        form = contract_form(
+            record_classified_stub.Input, choices=record_classified_stub.choices(None, user)
+        )
+    ctx.update(form=form, filters=filters, totals=totals, can_read=reads_all_projects(user))
     return render(request, "projects/stub_list.html", ctx)
 
 
 # -- the lifecycle table -------------------------------------------------------------------------
 
 
-def lifecycle_rows() -> list[dict]:
-    """``lifecycle.TRANSITIONS`` with state and role labels and each gate's rules."""
-    states = dict(ProjectState.choices)
-    roles = dict(Role.choices)
-    rows = []
-    for t in lifecycle.TRANSITIONS:
-        gate = registry.gates.get(t.gate) if t.gate else None
-        rows.append(
-            {
-                "t": t,
-                "sources": [states[s] for s in t.sources],
-                "target": states[t.target],
-                "roles": [roles[r] for r in dict.fromkeys(t.roles)],
-                "gate_title": gate[0] if gate else "",
-                "rules": [registry.rules[rid] for rid in gate[2] if rid in registry.rules]
-                if gate
-                else [],
-            }
-        )
-    return rows
-
-
 def other_gates() -> list[dict]:
-    """Gates of this chapter that guard actions outside the project state machine (creating a
+    """Gates of this chapter that guard actions outside the project's machine (creating a
     project, the framework plan)."""
-    used = {t.gate for t in lifecycle.TRANSITIONS}
+    used = {t.gate for t in PROJECT.transitions}
     rows = []
     for code, (title, action, rule_ids) in registry.gates.items():
         if code.startswith("projects.") and code not in used:
-            rows.append(
-                {
-                    "code": code,
-                    "title": title,
-                    "action": action,
-                    "rules": [registry.rules[r] for r in rule_ids if r in registry.rules],
-                }
-            )
+            rules = [registry.rules[r] for r in rule_ids if r in registry.rules]
+            rows.append({"code": code, "title": title, "action": action, "rules": rules})
     return rows
 
 
 @login_required
-def lifecycle_table(request):
+def lifecycle_table(request: HttpRequest) -> HttpResponse:
+    """The project's machine as a table (every machine is on /policy/lifecycles/), with where
+    a returned project goes back to and the chapter's other gates."""
     ctx = {
-        "rows": lifecycle_rows(),
+        "rows": machine_rows(PROJECT),
         "others": other_gates(),
-        "terminal": [ProjectState(s).label for s in lifecycle.TERMINAL_STATES],
+        "terminal": [PROJECT.state_label(s) for s in PROJECT.terminal],
         "resubmit": [
-            (ProjectState(a).label, ProjectState(b).label)
-            for a, b in lifecycle.RESUBMIT_TARGET.items()
+            (ProjectState(a).label, ProjectState(b).label) for a, b in RESUBMIT_TARGET.items()
         ],
     }
     return render(request, "projects/lifecycle.html", ctx)

@@ -1,14 +1,24 @@
 """Who sees and who may act on which project and review (permission rules of the projects
-chapter). Querysets come through ``ProjectQuerySet.for_user``; actions ask ``may_act_on_review``."""
+chapter). Querysets come through ``ProjectQuerySet.for_user``; actions ask ``holds_review``
+and ``on_desk``. Who a user is comes from ``accounts.recipients``."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from typing import Any
 
+from django.db.models import Q, QuerySet
+
+from accounts.recipients import (
+    AUTHORITY_ROLE,
+    authorities_of,
+    consultant_org_ids,
+    is_unit_staff,
+    supervisor_org_ids,
+    unit_ids_of,
+)
 from accounts.roles import Role
 from accounts.scoping import sees_everything
 
-UNIT_STAFF_ROLES = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
 # BDB lists, DRC approves, Finance budgets and the city government oversees every project
 # once submitted (Art. 4, 8-10); Audit and the admin read everything.
 PROJECT_READER_ROLES = (
@@ -18,46 +28,28 @@ PROJECT_READER_ROLES = (
     Role.GOV_APPROVER,
 )
 
-
-def unit_ids_of(user) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return {m.organisation_id for m in user.active_memberships() if m.role in UNIT_STAFF_ROLES}
-
-
-def authorities_of(user) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    return {
-        m.organisation.authority
-        for m in user.active_memberships()
-        if m.organisation.authority and m.role != Role.AUDITOR
-    }
+__all__ = [
+    "PROJECT_READER_ROLES",
+    "authorities_of",
+    "consultant_org_ids",
+    "holds_review",
+    "is_unit_staff",
+    "may_act_on_review",
+    "on_desk",
+    "reads_all_projects",
+    "supervisor_org_ids",
+    "unit_ids_of",
+    "visible_projects",
+]
 
 
-def consultant_org_ids(user) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return {m.organisation_id for m in user.active_memberships() if m.role == Role.CONSULTANT}
-
-
-def supervisor_org_ids(user) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return {m.organisation_id for m in user.active_memberships() if m.role == Role.SUPERVISOR}
-
-
-def is_unit_staff(user, unit_id) -> bool:
-    return unit_id in unit_ids_of(user)
-
-
-def reads_all_projects(user) -> bool:
+def reads_all_projects(user: Any) -> bool:
     return bool(
         user.is_authenticated and (sees_everything(user) or user.has_role(*PROJECT_READER_ROLES))
     )
 
 
-def visible_projects(qs, user):
+def visible_projects(qs: QuerySet, user: Any) -> QuerySet:
     if not user.is_authenticated:
         return qs.none()
     if sees_everything(user):
@@ -86,13 +78,27 @@ def visible_projects(qs, user):
     return qs.filter(pk__in=qs.model.objects.filter(condition).values("pk"))
 
 
-def may_act_on_review(user, review) -> bool:
-    """The assignee, if any, acts; otherwise any reviewer of the review's authority, or for an
-    evaluation any expert of the assigned consultant organisation."""
-    if not (user.is_authenticated and review.is_open):
+def on_desk(user: Any, review: Any) -> bool:
+    """Is the review on ``user``'s desk: an expert of the assigned consultant, or a reviewer
+    (with the authority's reviewing role) of the authority that must act? Whoever holds the
+    review now (``holds_review``) is one of them."""
+    if not getattr(user, "is_authenticated", False):
         return False
-    if review.assignee_id is not None:
-        return review.assignee_id == user.pk
     if review.kind == "evaluation":
         return review.consultant_id in consultant_org_ids(user)
-    return bool(review.authority) and review.authority in authorities_of(user)
+    role = AUTHORITY_ROLE.get(review.authority)
+    return role is not None and review.authority in authorities_of(user) and user.has_role(role)
+
+
+def holds_review(user: Any, review: Any) -> bool:
+    """May ``user`` act on ``review``: its assignee while it is open (转办 or an assigned
+    expert), otherwise anyone on its desk. A closed review stays with its desk, so that acting
+    on it again is refused for its state (a finding), not as someone else's."""
+    if review.is_open and review.assignee_id is not None:
+        return bool(review.assignee_id == user.pk)
+    return on_desk(user, review)
+
+
+def may_act_on_review(user: Any, review: Any) -> bool:
+    """The person who may act on an open review now (to-dos, attachments)."""
+    return bool(review.is_open and holds_review(user, review))

@@ -358,12 +358,14 @@ def test_two_joint_reviewers_cannot_both_return(personas, planned, login, walker
     response = post_json(cac, f"{BASE}reviews/{review['id']}/return", {"opinion": "补充等保方案。"})
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "returned"
-    # the finance review was superseded with the round: acting on it conflicts
+    # the finance review lapsed with the round: acting on it is refused for its state
     finance_review = project.reviews.get(kind=ReviewKind.JOINT, authority="finance")
     response = post_json(
         login(personas.finance), f"{BASE}reviews/{finance_review.pk}/return", {"opinion": "x"}
     )
-    assert_error(response, 409, "conflict")
+    body = assert_error(response, 409, "blocked")
+    assert [f["rule_id"] for f in body["findings"]] == ["R8.2.state"]
+    assert "已失效" in body["findings"][0]["message"]
 
 
 def test_return_needs_an_opinion(personas, planned, login, walker):

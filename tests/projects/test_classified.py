@@ -93,7 +93,7 @@ def test_R8_3_stub_page_for_drc_records_and_totals_by_year(personas, login, jw_u
     html = client.get(STUBS).content.decode()
     assert "线下" in html and "第八条" in html and 'data-testid="stub-form"' in html
     bad = client.post(STUBS, {"unit": jw_unit.pk, "year": 2026, "amount_wan": "-1"})
-    assert bad.status_code == 200 and "金额须大于零" in bad.content.decode()
+    assert bad.status_code == 422 and "金额须大于零" in bad.content.decode()
     for amount in ("100", "250.25"):
         resp = client.post(STUBS, {"unit": jw_unit.pk, "year": 2026, "amount_wan": amount})
         assert resp.status_code == 302

@@ -1,7 +1,8 @@
 """Two people acting on the same step at the same moment (PostgreSQL, real threads with their
-own connections): exactly one transition happens, the other person gets ActionConflict, and
-the ledger holds one transition event. Actions lock the project row first, then the review
-(projects.actions._load_review), so concurrent reviewers serialise instead of deadlocking.
+own connections): exactly one transition happens, the other person is refused for the state
+the winner left (a finding of the machine, ``*.state``), and the ledger holds one transition
+event. Actions lock the project row first, then the review (``ReviewAction.load``), so
+concurrent reviewers serialise instead of deadlocking.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/govit_rules \
      .venv/bin/pytest tests/projects/test_concurrency.py -p no:randomly
@@ -17,7 +18,7 @@ from django.db import connection
 from accounts.models import Membership, Organisation, User
 from accounts.roles import Authority, Role
 from core.enums import ActionCode
-from core.errors import ActionConflict
+from core.errors import ActionBlocked
 from core.ledger import verify_ledger
 from core.models import LedgerEvent
 from projects import actions
@@ -58,11 +59,18 @@ def race(*calls):
     return results
 
 
+def refused_for_state(error) -> bool:
+    """The loser of a race is told that the object is no longer in the state it needs."""
+    return isinstance(error, ActionBlocked) and all(
+        f.rule_id.endswith(".state") for f in error.findings
+    )
+
+
 def one_winner(results):
     winners = [r for r in results if not isinstance(r, BaseException)]
     losers = [r for r in results if isinstance(r, BaseException)]
     assert len(winners) == 1, results
-    assert all(isinstance(r, ActionConflict) for r in losers), losers
+    assert all(refused_for_state(r) for r in losers), losers
     return winners[0]
 
 
@@ -197,9 +205,12 @@ def test_last_two_joint_opinions_at_once_complete_the_review_once(walker, person
     assert project.state == S.DRC_REVIEW
     assert transitions(project, ActionCode.JOINT_REVIEW_COMPLETED) == 1
     assert Review.objects.filter(project=project, kind=ReviewKind.DRC_APPROVAL).count() == 1
+    joint = Review.objects.filter(project=project, kind=ReviewKind.JOINT).values("pk")
     assert (
         LedgerEvent.objects.filter(
-            action=ActionCode.REVIEW_OPINION, object_type="projects.review"
+            action=ActionCode.REVIEW_OPINION,
+            object_type="projects.review",
+            object_id__in=[str(r["pk"]) for r in joint],
         ).count()
         == 5
     )
@@ -223,4 +234,4 @@ def test_one_returns_while_the_last_agrees(walker, personas):
     assert transitions(project, ActionCode.JOINT_REVIEW_COMPLETED) == 0
     assert transitions(project, ActionCode.PROJECT_RETURNED) == 1
     losers = [r for r in results if isinstance(r, BaseException)]
-    assert all(isinstance(r, ActionConflict) for r in losers)
+    assert all(refused_for_state(r) for r in losers)

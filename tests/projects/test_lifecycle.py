@@ -1,16 +1,16 @@
-"""The approval lifecycle as a table (projects/lifecycle.py): the table is consistent with the
+"""The approval lifecycle as a machine (projects/machines.py): the table is consistent with the
 registry and the actions, every state is reachable with the real actions, every transition
 is recorded and tells the next actor; withdraw, 转办 and 抄送 behave."""
 
-import importlib
-
 import pytest
 
+from core import actions as action_registry
 from core.enums import ActionCode
-from core.errors import ActionConflict, ActionForbidden, ActionInvalid
+from core.errors import ActionBlocked, ActionForbidden, ActionInvalid
 from core.models import LedgerEvent, Notification
 from policy.registry import registry
-from projects import actions, lifecycle
+from projects import actions
+from projects.machines import PROJECT, RESUBMIT_CODE, RESUBMIT_TARGET
 from projects.models import Project, ProjectState, Review, ReviewKind
 
 from .helpers import decide_list
@@ -26,45 +26,48 @@ BDB = {"dsj_shenhe", "dsj_shenhe2"}
 # -- the table ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("t", lifecycle.TRANSITIONS, ids=lambda t: t.code)
+@pytest.mark.parametrize("t", PROJECT.transitions, ids=lambda t: t.code)
 def test_transition_gate_and_action_exist(t):
-    module, _, name = t.action.rpartition(".")
-    func = getattr(importlib.import_module(module), name)
-    assert callable(func) and getattr(func, "is_action", False), t.action
+    act = action_registry.registered()[t.action]
+    assert callable(act) and act.name == t.action
     if t.gate:
         assert t.gate in registry.gates, t.gate
         _title, gate_action, rules = registry.gates[t.gate]
         assert rules and all(r in registry.rules for r in rules)
         # The gate names an action of the same transition (approvals share one action).
-        assert gate_action in {t.action, *(x.action for x in lifecycle.TRANSITIONS)}
-    assert t.article.startswith("第") and t.roles
+        assert gate_action in {t.action, *(x.action for x in PROJECT.transitions)}
+    assert t.article.startswith("第") and t.roles and t.requirement
     assert t.target in S.values and all(s in S.values for s in t.sources)
 
 
 def test_every_state_is_entered_by_some_transition():
-    targets = {t.target for t in lifecycle.TRANSITIONS}
+    targets = {t.target for t in PROJECT.transitions}
     assert set(S.values) - targets == set()  # DRAFT is entered by withdraw
 
 
 def test_every_non_terminal_state_can_be_left():
     for state in S.values:
-        if state in lifecycle.TERMINAL_STATES:
-            assert lifecycle.transitions_from(state) == []
+        if state in PROJECT.terminal:
+            assert PROJECT.transitions_from(state) == []
         else:
-            assert lifecycle.transitions_from(state), state
+            assert PROJECT.transitions_from(state), state
 
 
 def test_resubmit_targets_are_states_the_review_can_return_from():
-    returnable = set(lifecycle.transition("return").sources)
-    assert set(lifecycle.RESUBMIT_TARGET) == returnable
+    returnable = set(PROJECT["return"].sources)
+    assert set(RESUBMIT_TARGET) == returnable
+    # each way back is a transition of its own, from 退回修改 to the step that returned it
+    for target in set(RESUBMIT_TARGET.values()):
+        t = PROJECT[RESUBMIT_CODE[target]]
+        assert (t.sources, t.target) == ((S.RETURNED,), target)
 
 
 def test_can_take_follows_the_roles(personas):
-    assert lifecycle.can_take(personas.drc, "accept", S.LISTED)
-    assert not lifecycle.can_take(personas.consultant, "accept", S.LISTED)
-    assert not lifecycle.can_take(personas.drc, "accept", S.SUBMITTED)
-    assert lifecycle.can_take(personas.jw_officer, "submit", S.DRAFT)
-    assert not lifecycle.can_take(personas.bdb, "submit", S.DRAFT)
+    assert PROJECT.can_take(personas.drc, "accept", S.LISTED)
+    assert not PROJECT.can_take(personas.consultant, "accept", S.LISTED)
+    assert not PROJECT.can_take(personas.drc, "accept", S.SUBMITTED)
+    assert PROJECT.can_take(personas.jw_officer, "submit", S.DRAFT)
+    assert not PROJECT.can_take(personas.bdb, "submit", S.DRAFT)
 
 
 # -- every state is reachable ------------------------------------------------------------
@@ -126,8 +129,11 @@ def test_withdraw_after_signing_refused(walker, personas):
     project = walker.submit(walker.create(NEW, "800"))
     review = Review.objects.open().get(project=project, kind="list")
     actions.start_review(review, acting_user=personas.bdb)
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as info:
         actions.withdraw_project(project, acting_user=walker.officer)
+    [finding] = info.value.findings
+    assert (finding.rule_id, finding.article) == ("R8.1.state", "第八条")
+    assert "不能撤回" in finding.message
     project.refresh_from_db()
     assert project.state == S.LIST_REVIEW
     assert not LedgerEvent.objects.filter(action=ActionCode.PROJECT_WITHDRAWN).exists()
@@ -142,12 +148,15 @@ def test_withdraw_by_another_unit_looks_missing(walker, personas):
 # -- 签收, 转办 and 抄送 ------------------------------------------------------------------------
 
 
-def test_second_reviewer_signing_a_taken_review_gets_conflict(walker, personas):
+def test_second_reviewer_signing_a_taken_review_is_told_it_is_signed(walker, personas):
     project = walker.submit(walker.create(NEW, "800"))
     review = Review.objects.open().get(project=project, kind="list")
     actions.start_review(review, acting_user=personas.bdb)
-    with pytest.raises(ActionConflict):
+    # not "someone else's review" (404), but "already signed": the review's state
+    with pytest.raises(ActionBlocked) as info:
         actions.start_review(review, acting_user=personas.bdb2)
+    [finding] = info.value.findings
+    assert finding.rule_id == "R9.3.state" and "办理中" in finding.message
 
 
 def test_transfer_to_colleague(walker, personas):

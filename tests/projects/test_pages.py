@@ -1,7 +1,7 @@
 """Project pages: the list with filters, the create/edit form with Chinese validation and the
-classified refusal, the project page with the gate findings beside each button, and every
-review form driving the lifecycle by plain POSTs (a single-stage and a two-stage project go
-from draft to approved through the pages alone)."""
+classified refusal, the project page's "您现在可以办理" card with the findings beside each
+offer, and every form of the card driving the lifecycle by plain POSTs to the action page (a
+single-stage and a two-stage project go from draft to approved through the pages alone)."""
 
 from decimal import Decimal
 
@@ -48,13 +48,32 @@ def open_review(project, kind, authority=None) -> Review:
     return qs.get()
 
 
+REVIEW_ACTIONS = {
+    "start": "start_review",
+    "list": "decide_list_review",
+    "evaluate": "submit_evaluation_report",
+    "joint": "give_joint_opinion",
+    "design": "review_design_content",
+    "approve": "approve_project",
+    "return": "return_project",
+    "reject": "reject_project",
+    "transfer": "transfer_review",
+    "copy": "copy_review",
+}
+
+
+def act(client, name, obj, **fields):
+    """What a form of the card posts: the action's page, its fields prefixed as on the card."""
+    data = {f"{name}-{obj.pk}-{k}": v for k, v in fields.items()}
+    return client.post(f"/act/projects.{name}/{obj.pk}/", data)
+
+
 def post_review(client, review, verb, **fields):
-    data = {f"r{review.pk}-{verb}-{k}": v for k, v in fields.items()}
-    return client.post(f"/projects/reviews/{review.pk}/{verb}/", data)
+    return act(client, REVIEW_ACTIONS[verb], review, **fields)
 
 
 def chapter_opinions(text="意见：内容完整，措施可行。"):
-    return {f"ch_{c}": text for c in Chapter.values}
+    return {f"chapter_opinions__{c}": text for c in Chapter.values}
 
 
 def criteria_fields(verdict="pass"):
@@ -109,10 +128,7 @@ def upload(client, project, doc_type, chapter=""):
 
 def post_chapter(client, project, stage, chapter, text):
     """What the chapter form of the project page posts."""
-    return client.post(
-        f"/projects/{project.pk}/chapter/",
-        {"stage": stage, "chapter": chapter, f"ch-{stage}-{chapter}-text_content": text},
-    )
+    return act(client, "declare_chapter", project, stage=stage, chapter=chapter, text_content=text)
 
 
 def todo_titles(user):
@@ -155,8 +171,11 @@ def test_list_search_filters_and_scope(walker, wj_walker, personas, client):
     wj_walker.submit(wj)
     html = html_of(client.get(f"/projects/?unit={wj.unit_id}"))
     assert wj.code in html and big.code not in html
-    html = html_of(client.get("/projects/?state=bogus&unit=x&year=abc"))  # ignored, no error
-    assert big.code in html and wj.code in html
+    # a value that is not valid is said so on the filter form, never silently ignored
+    resp = client.get("/projects/?state=bogus&unit=x&year=abc")
+    html = html_of(resp)
+    assert resp.status_code == 200 and 'data-testid="filter-error"' in html
+    assert big.code not in html and wj.code not in html
 
 
 def test_list_filters_by_approval_path(walker, personas, client):
@@ -182,7 +201,10 @@ def test_R8_1_create_through_the_form(personas, client, planned):
     client.force_login(personas.jw_officer)
     page = html_of(client.get("/projects/new/"))
     assert "学生资助精准认定系统" in page  # an item of the filed master plan in the select
-    assert 'name="unit"' not in page  # one unit: no unit select
+    # one unit: it is chosen already and the only one offered
+    unit = personas.jw_officer.primary_organisation
+    assert f'<option value="{unit.pk}" selected>' in page
+    assert page.split('name="unit"')[1].split("</select>")[0].count("<option") == 2  # "—" and it
     item = planned["jw_tianbao"].primary_organisation
     from planning.services import current_filed_revision
 
@@ -207,7 +229,7 @@ def test_R8_1_invalid_amount_shows_chinese_error_and_keeps_data(
     client.force_login(personas.jw_officer)
     resp = client.post("/projects/new/", project_form(total_investment_wan=amount, name="保留名称"))
     html = html_of(resp)
-    assert resp.status_code == 200
+    assert resp.status_code == 422
     assert message in html
     assert 'value="保留名称"' in html and "建设学生资助精准认定系统" in html
     if amount:
@@ -218,7 +240,7 @@ def test_R8_1_invalid_amount_shows_chinese_error_and_keeps_data(
 def test_invalid_choice_and_year_are_reported_in_chinese(personas, client, planned):
     client.force_login(personas.jw_officer)
     html = html_of(client.post("/projects/new/", project_form(year="20x6", name="")))
-    assert "请填写四位年份" in html and "请填写项目名称" in html
+    assert "四位年份" in html and "请填写项目名称" in html
     html = html_of(client.post("/projects/new/", project_form(year="1999")))
     assert "申报年度须在 2000—2100 年之间" in html  # ActionInvalid.errors mapped to the field
     assert not Project.objects.exists()
@@ -258,8 +280,9 @@ def test_edit_form_prefills_and_saves(draft, personas, client):
 def test_edit_is_refused_once_submitted(draft, walker, personas, client):
     walker.submit(draft)
     client.force_login(personas.jw_officer)
-    resp = client.get(f"/projects/{draft.pk}/edit/", follow=True)
-    assert "只有草稿或被退回的项目可以修改" in html_of(resp)
+    html = html_of(client.get(f"/projects/{draft.pk}/edit/"))
+    assert 'data-rule="R8.1.state"' in html and "不能修改项目信息" in html
+    assert 'data-testid="act-submit" disabled' in html
 
 
 def test_user_of_two_units_chooses_the_unit(personas, client, planned):
@@ -277,8 +300,8 @@ def test_user_of_two_units_chooses_the_unit(personas, client, planned):
     other = Organisation.objects.filter(kind=OrgKind.UNIT).exclude(
         pk__in=[wj_unit.pk, user.primary_organisation.pk]
     )[0]
-    html = html_of(client.post("/projects/new/", project_form(unit=other, name="越权项目")))
-    assert "请选择本人所在的建设单位" in html
+    resp = client.post("/projects/new/", project_form(unit=other, name="越权项目"))
+    assert resp.status_code == 422 and 'name="unit"' in html_of(resp)
     assert not Project.objects.filter(name="越权项目").exists()
 
 
@@ -295,8 +318,8 @@ def test_other_unit_gets_404(draft, personas, client):
     client.force_login(personas.wj_officer)
     assert client.get(f"/projects/{draft.pk}/").status_code == 404
     assert client.get(f"/projects/{draft.pk}/edit/").status_code == 404
-    assert client.post(f"/projects/{draft.pk}/do/submit/").status_code == 404
-    assert client.post(f"/projects/{draft.pk}/chapter/", {}).status_code == 404
+    assert client.post(f"/act/projects.submit_project/{draft.pk}/").status_code == 404
+    assert client.post(f"/act/projects.declare_chapter/{draft.pk}/", {}).status_code == 404
     assert client.get("/projects/999999/").status_code == 404
     draft.refresh_from_db()
     assert draft.state == S.DRAFT
@@ -314,10 +337,10 @@ def test_R8_1_submit_button_shows_blocking_findings(walker, personas, client):
     project = walker.create("学生资助精准认定系统", "800", requirement="")
     client.force_login(personas.jw_officer)
     html = html_of(client.get(f"/projects/{project.pk}/"))
-    assert 'data-testid="submit-button" disabled' in html
+    assert 'disabled data-testid="act-submit-project"' in html
     assert 'data-rule="R8.1"' in html and "第八条" in html and "怎么办" in html
     # posting anyway is refused by the action; the message names the article
-    html = html_of(client.post(f"/projects/{project.pk}/do/submit/", follow=True))
+    html = html_of(client.post(f"/act/projects.submit_project/{project.pk}/", follow=True))
     assert "第八条" in html
     project.refresh_from_db()
     assert project.state == S.DRAFT
@@ -341,15 +364,17 @@ def test_detail_shows_header_timeline_and_decisions(walker, personas, client):
     assert "projects.submit" in html and "/policy/decisions/" in html
     assert 'data-testid="review"' in html and "大数据局项目清单审核" in html
     assert "同意列入项目清单" in html  # the list review's opinion
-    # the unit sees no action buttons while the project is with the consultant
-    assert 'data-testid="actions"' not in html
+    # the unit has nothing to do while the project is with the consultant: the card says so
+    assert 'data-testid="next-steps"' in html and 'data-testid="offer' not in html
+    assert 'data-testid="nothing-to-do"' in html
 
 
 def test_chapters_are_written_on_the_page(draft, personas, client):
     client.force_login(personas.jw_officer)
     page = html_of(client.get(f"/projects/{draft.pk}/"))
-    assert 'name="chapter" value="security"' in page
-    assert 'name="ch-fsr-security-text_content"' in page
+    assert f'name="declare_chapter-{draft.pk}-chapter" value="security"' in page
+    assert f'name="declare_chapter-{draft.pk}-text_content"' in page
+    assert 'data-testid="act-declare-chapter-open"' in page  # the card offers it too
     resp = post_chapter(client, draft, "fsr", "security", "按等保三级建设。")
     assert resp.status_code == 302
     declared = ChapterDeclaration.objects.get(project=draft, chapter="security")
@@ -364,34 +389,38 @@ def test_chapters_are_written_on_the_page(draft, personas, client):
 def test_withdraw_before_sign_in_and_refused_after(draft, personas, client):
     jw = personas.jw_officer
     client.force_login(jw)
-    client.post(f"/projects/{draft.pk}/do/submit/")
+    client.post(f"/act/projects.submit_project/{draft.pk}/")
     draft.refresh_from_db()
     assert draft.state == S.SUBMITTED
     html = html_of(client.get(f"/projects/{draft.pk}/"))
-    assert 'data-testid="withdraw-button"' in html
-    resp = client.post(f"/projects/{draft.pk}/do/withdraw/", {"withdraw-reason": "补充材料"})
+    assert 'data-testid="act-withdraw-project"' in html
+    resp = act(client, "withdraw_project", draft, reason="补充材料")
     assert resp.status_code == 302
     draft.refresh_from_db()
     assert draft.state == S.DRAFT
     # submit again; BDB signs in (签收); withdrawal is no longer offered nor possible
-    client.post(f"/projects/{draft.pk}/do/submit/")
+    client.post(f"/act/projects.submit_project/{draft.pk}/")
     review = open_review(draft, ReviewKind.LIST)
     client.force_login(personas.bdb)
-    assert client.post(f"/projects/reviews/{review.pk}/start/").status_code == 302
+    assert post_review(client, review, "start").status_code == 302
     draft.refresh_from_db()
     assert draft.state == S.LIST_REVIEW
     client.force_login(jw)
-    assert 'data-testid="withdraw-button"' not in html_of(client.get(f"/projects/{draft.pk}/"))
-    html = html_of(client.post(f"/projects/{draft.pk}/do/withdraw/", follow=True))
+    html = html_of(client.get(f"/projects/{draft.pk}/"))
+    assert 'data-testid="act-withdraw-project"' not in html
+    html = html_of(client.post(f"/act/projects.withdraw_project/{draft.pk}/", follow=True))
     assert "不能撤回" in html
     draft.refresh_from_db()
     assert draft.state == S.LIST_REVIEW
 
 
-def test_unknown_verbs_are_404(draft, personas, client):
+def test_unknown_actions_are_404_and_a_get_shows_the_action(draft, personas, client):
     client.force_login(personas.jw_officer)
-    assert client.post(f"/projects/{draft.pk}/do/explode/").status_code == 404
-    assert client.get(f"/projects/{draft.pk}/do/submit/").status_code == 405
+    assert client.post(f"/act/projects.explode/{draft.pk}/").status_code == 404
+    page = client.get(f"/act/projects.submit_project/{draft.pk}/")
+    assert page.status_code == 200 and 'data-testid="act-form"' in html_of(page)
+    draft.refresh_from_db()
+    assert draft.state == S.DRAFT
 
 
 # -- BDB list review ------------------------------------------------------------------------
@@ -402,7 +431,8 @@ def test_R8_2_list_review_form_needs_every_criterion(draft, walker, personas, cl
     review = open_review(draft, ReviewKind.LIST)
     client.force_login(personas.bdb)
     html = html_of(client.get(f"/projects/{draft.pk}/"))
-    assert 'data-testid="criteria-form"' in html and 'data-testid="list-button"' in html
+    assert f'name="decide_list_review-{review.pk}-basis_verdict"' in html
+    assert 'data-testid="act-decide-list-review"' in html
     fields = criteria_fields()
     fields["governance_opinion"] = ""
     resp = post_review(client, review, "list", decision="list", priority="2", **fields)
@@ -433,8 +463,8 @@ def test_R8_2_list_review_return_needs_reason_then_resubmit(draft, walker, perso
     assert draft.state == S.RETURNED and draft.returned_from == S.LIST_REVIEW
     client.force_login(personas.jw_officer)
     html = html_of(client.get(f"/projects/{draft.pk}/"))
-    assert "请补充数据共享方案。" in html and 'data-testid="resubmit-button"' in html
-    assert client.post(f"/projects/{draft.pk}/do/resubmit/").status_code == 302
+    assert "请补充数据共享方案。" in html and 'data-testid="act-resubmit-project"' in html
+    assert client.post(f"/act/projects.resubmit_project/{draft.pk}/").status_code == 302
     draft.refresh_from_db()
     assert draft.state == S.SUBMITTED
     assert open_review(draft, ReviewKind.LIST).round == 2
@@ -462,7 +492,7 @@ def test_single_stage_project_approved_purely_through_pages(planned, personas, c
     item = current_filed_revision(jw.primary_organisation).items.get(name="学生资助精准认定系统")
     client.post("/projects/new/", project_form(plan_item=item.pk, total_investment_wan="800"))
     project = Project.objects.get()
-    assert client.post(f"/projects/{project.pk}/do/submit/").status_code == 302
+    assert client.post(f"/act/projects.submit_project/{project.pk}/").status_code == 302
 
     client.force_login(personas.bdb)
     review = open_review(project, ReviewKind.LIST)
@@ -483,17 +513,14 @@ def test_single_stage_project_approved_purely_through_pages(planned, personas, c
     # DRC cannot accept before the list is published: the button is disabled with R9.2
     client.force_login(personas.drc)
     html = html_of(client.get(f"/projects/{project.pk}/"))
-    assert 'data-testid="accept-button" disabled' in html and 'data-rule="R9.2"' in html
+    assert 'disabled data-testid="act-accept-project"' in html and 'data-rule="R9.2"' in html
     from projects import actions
 
     actions.publish_project_list(acting_user=personas.bdb, year=project.year)
     html = html_of(client.get(f"/projects/{project.pk}/"))
-    assert 'data-testid="accept-button"' in html and 'data-rule="R9.1.path"' in html
+    assert 'data-testid="act-accept-project"' in html and 'data-rule="R9.1.path"' in html
     consultant = Organisation.objects.filter(kind=OrgKind.CONSULTANT).order_by("pk").first()
-    resp = client.post(
-        f"/projects/{project.pk}/do/accept/",
-        {"accept-consultant": consultant.pk, "accept-expert": "", "accept-note": ""},
-    )
+    resp = act(client, "accept_project", project, consultant=consultant.pk, expert="", note="")
     assert resp.status_code == 302
     project.refresh_from_db()
     assert project.state == S.EVALUATION and project.approval_path == "single"
@@ -501,7 +528,7 @@ def test_single_stage_project_approved_purely_through_pages(planned, personas, c
     client.force_login(personas.consultant)
     review = open_review(project, ReviewKind.EVALUATION)
     html = html_of(client.get(f"/projects/{project.pk}/"))
-    assert 'data-testid="evaluate-button"' in html
+    assert 'data-testid="act-submit-evaluation-report"' in html
     resp = post_review(
         client, review, "evaluate", opinion="建设必要，方案可行。", **chapter_opinions()
     )
@@ -520,7 +547,7 @@ def test_single_stage_project_approved_purely_through_pages(planned, personas, c
     client.force_login(personas.drc)
     review = open_review(project, ReviewKind.DRC_APPROVAL)
     html = html_of(client.get(f"/projects/{project.pk}/"))
-    assert 'data-testid="approve-button"' in html and "批复可研报告及概（预）算" in html
+    assert 'data-testid="act-approve-project"' in html and "批复可研报告及概（预）算" in html
     resp = post_review(
         client,
         review,
@@ -543,7 +570,7 @@ def test_R14_2_approval_form_errors_keep_the_typed_data(walker, personas, client
     review = open_review(project, ReviewKind.DRC_APPROVAL)
     client.force_login(personas.drc)
     opinions = chapter_opinions()
-    opinions["ch_crypto"] = ""
+    opinions["chapter_opinions__crypto"] = ""
     html = html_of(
         post_review(client, review, "approve", document_number="渝发改数〔2026〕8号", **opinions)
     )
@@ -575,7 +602,7 @@ def test_drc_returns_and_rejects_with_required_reason(walker, personas, client):
     assert project.state == S.RETURNED and project.returned_from == S.DRC_REVIEW
     # resubmitted to the joint review (the step DRC's approval follows)
     client.force_login(personas.jw_officer)
-    client.post(f"/projects/{project.pk}/do/resubmit/")
+    client.post(f"/act/projects.resubmit_project/{project.pk}/")
     project.refresh_from_db()
     assert project.state == S.JOINT_REVIEW
 
@@ -597,7 +624,8 @@ def test_reviewer_of_another_authority_cannot_act(walker, personas, client):
     client.force_login(personas.cac)
     html = html_of(client.get(f"/projects/{project.pk}/"))
     assert f'id="review-{review.pk}"' in html
-    assert html.count('data-testid="joint-button"') == 1  # only his own authority's review
+    # only his own authority's review
+    assert html.count('data-testid="act-give-joint-opinion"') == 1
     assert post_review(client, review, "joint", agree="1").status_code == 404
     review.refresh_from_db()
     assert review.state == ReviewState.PENDING
@@ -612,10 +640,10 @@ def test_two_stage_design_through_pages(walker, personas, client):
     project = walker.walk(project, S.FSR_APPROVED)
     client.force_login(personas.jw_officer)
     html = html_of(client.get(f"/projects/{project.pk}/"))
-    assert 'data-testid="submit-design-button" disabled' in html and 'data-rule="R14.1"' in html
+    assert 'disabled data-testid="act-submit-design"' in html and 'data-rule="R14.1"' in html
     for chapter, text in CHAPTER_TEXT.items():
         assert post_chapter(client, project, "design", chapter, text).status_code == 302
-    assert client.post(f"/projects/{project.pk}/do/submit_design/").status_code == 302
+    assert client.post(f"/act/projects.submit_design/{project.pk}/").status_code == 302
     project.refresh_from_db()
     assert project.state == S.DESIGN_REVIEW
     client.force_login(personas.bdb)
@@ -642,11 +670,11 @@ def test_transfer_moves_the_todo(draft, walker, personas, client):
     review = open_review(draft, ReviewKind.LIST)
     bdb, bdb2 = personas.bdb, personas.bdb2
     client.force_login(bdb)
-    client.post(f"/projects/reviews/{review.pk}/start/")
+    post_review(client, review, "start")
     assert any(draft.code in t for t in todo_titles(bdb))
     assert not any(draft.code in t for t in todo_titles(bdb2))
     html = html_of(client.get(f"/projects/{draft.pk}/"))
-    assert 'data-testid="transfer-button"' in html and "吴婷" in html
+    assert 'data-testid="act-transfer-review"' in html and "吴婷" in html
     resp = post_review(client, review, "transfer", to_user=bdb2.pk, note="请协助办理。")
     assert resp.status_code == 302
     review.refresh_from_db()
@@ -654,17 +682,24 @@ def test_transfer_moves_the_todo(draft, walker, personas, client):
     assert any(draft.code in t for t in todo_titles(bdb2))
     assert not any(draft.code in t for t in todo_titles(bdb))
     # bdb no longer may act; bdb2 may
-    assert 'data-testid="list-button"' not in html_of(client.get(f"/projects/{draft.pk}/"))
+    assert 'data-testid="act-decide-list-review"' not in html_of(
+        client.get(f"/projects/{draft.pk}/")
+    )
     client.force_login(bdb2)
-    assert 'data-testid="list-button"' in html_of(client.get(f"/projects/{draft.pk}/"))
+    assert 'data-testid="act-decide-list-review"' in html_of(client.get(f"/projects/{draft.pk}/"))
 
 
 def test_transfer_to_another_authority_is_not_offered(draft, walker, personas, client):
     walker.submit(draft)
     review = open_review(draft, ReviewKind.LIST)
     client.force_login(personas.bdb)
-    html = html_of(post_review(client, review, "transfer", to_user=personas.drc.pk))
-    assert "请选择本单位具有相同审核角色的同事" in html
+    # the form offers only colleagues of the same desk; another desk is not a valid choice
+    html = html_of(client.get(f"/projects/{draft.pk}/"))
+    colleagues = html.split(f'name="transfer_review-{review.pk}-to_user"')[1].split("</select>")[0]
+    assert f'value="{personas.bdb2.pk}"' in colleagues
+    assert f'value="{personas.drc.pk}"' not in colleagues
+    resp = post_review(client, review, "transfer", to_user=personas.drc.pk)
+    assert resp.status_code == 422
     review.refresh_from_db()
     assert review.assignee is None
 
@@ -683,5 +718,5 @@ def test_copy_to_gives_read_access(draft, walker, personas, client):
     client.force_login(psb)
     resp = client.get(f"/projects/{draft.pk}/")
     assert resp.status_code == 200
-    assert 'data-testid="list-button"' not in html_of(resp)  # read only
+    assert 'data-testid="act-decide-list-review"' not in html_of(resp)  # read only
     assert post_review(client, review, "list", decision="list").status_code == 404

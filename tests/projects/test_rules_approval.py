@@ -10,12 +10,14 @@ from django.core.files.base import ContentFile
 from accounts.models import Organisation
 from accounts.roles import OrgKind
 from core.enums import ActionCode
-from core.errors import ActionBlocked, ActionConflict, ActionForbidden
+from core.errors import ActionBlocked, ActionForbidden
+from core.machines import moving_bulk
 from core.models import LedgerEvent
 from documents import actions as document_actions
 from policy.engine import evaluate_gate
 from policy.models import Outcome
 from projects import actions
+from projects.machines import PROJECT
 from projects.models import (
     JOINT_REVIEW_AUTHORITIES,
     ApprovalPath,
@@ -174,13 +176,15 @@ def test_R9_1_fsr_and_design_approval_refused_on_single_stage_project(walker, pe
 
 def test_R9_1_design_submission_before_fsr_approval_refused(walker, personas):
     project = walker.walk(walker.create(NEW, "3500"), S.DRC_REVIEW)
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as info:
         actions.submit_design(project, acting_user=walker.officer)
+    assert [f.rule_id for f in info.value.findings] == ["R9.1.state"]
     project.refresh_from_db()
     assert project.state == S.DRC_REVIEW
     assert "R9.1.design-after-fsr" in rule_ids(preview("projects.design.submit", project), "block")
     # Even a project put in 可研已批复 by hand (no FSR approval on record) is refused.
-    Project.objects.filter(pk=project.pk).update(state=S.FSR_APPROVED)
+    with moving_bulk(PROJECT):
+        Project.objects.filter(pk=project.pk).update(state=S.FSR_APPROVED)
     walker.chapters(project, Stage.DESIGN)
     assert_blocked(
         lambda: actions.submit_design(project, acting_user=walker.officer),
@@ -227,8 +231,9 @@ def test_R9_2_accept_refused_for_unlisted_project(walker, personas):
     listed = walker.list(walker.submit(walker.create(NEW, "800")))
     walker.publish(listed.year)
     other = walker.submit(walker.create(NEW, "500"))
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as info:
         accept(other, personas.drc)()
+    assert [f.rule_id for f in info.value.findings] == ["R9.2.state"]
     assert "R9.2" in rule_ids(preview("projects.accept", other, consultant="x"), "block")
 
 
@@ -339,12 +344,14 @@ def test_R4_1_design_approval_without_content_review_refused(walker, personas):
     review = Review.objects.create(
         project=project, kind=ReviewKind.DRC_APPROVAL, stage=Stage.DESIGN, round=1, authority="drc"
     )
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as info:
         approve(project, personas.drc)()
+    assert [f.rule_id for f in info.value.findings] == ["R9.1.state"]
     project.refresh_from_db()
     assert project.state == S.DESIGN_REVIEW
     # Even with the project moved to DRC's desk by hand, the gate refuses (R4.1).
-    Project.objects.filter(pk=project.pk).update(state=S.DESIGN_DRC_REVIEW)
+    with moving_bulk(PROJECT):
+        Project.objects.filter(pk=project.pk).update(state=S.DESIGN_DRC_REVIEW)
     assert_blocked(
         approve(project, personas.drc),
         rule_id="R4.1",

@@ -1,0 +1,366 @@
+"""What every review step shares (Art. 8, 9): 签收 (sign for it), 转办 (hand it to a colleague),
+抄送 (give someone read-only sight), 退回修改 (return the project for revision, resubmitted to
+the same step) and 不予通过 (reject it, final)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_noop as N_
+
+from accounts.models import Membership, User
+from accounts.recipients import experts_of, reviewers_of, unit_staff
+from accounts.roles import Role
+from accounts.scoping import for_user
+from core.enums import ActionCode
+from core.errors import ActionInvalid
+from core.findings import Finding
+from core.ledger import record_event
+from core.notify import notify
+from policy.gates import refusal
+
+from ..contracts import ReviewCopyIn, ReviewOpinionIn, ReviewTransferIn
+from ..machines import BDB, DRC, PROJECT, REVIEWERS
+from ..models import Project, ProjectState, Review, ReviewCopy, ReviewKind, ReviewState
+from ..visibility import holds_review, on_desk
+from .base import ReviewAction, close_review, move_project, move_review, project_link
+
+S = ProjectState
+
+
+def sign_if_pending(project: Project, review: Review, user: Any) -> None:
+    """Deciding BDB's list review (list, return or reject) implies 签收: the project leaves
+    the unit's hands first, as when BDB signs for it."""
+    if review.kind == ReviewKind.LIST and review.state == ReviewState.PENDING:
+        move_review(
+            review,
+            "start",
+            actor=user,
+            event=ActionCode.REVIEW_STARTED,
+            reason="签收（随审核决定）",
+            assignee=user,
+            started_at=timezone.now(),
+        )
+        if project.state == S.SUBMITTED:
+            move_project(
+                project,
+                "start_list_review",
+                actor=user,
+                event=ActionCode.REVIEW_STARTED,
+                reason="市大数据发展局签收，开始审核（第八条）",
+            )
+
+
+def return_at(project: Project, review: Review, user: Any, opinion: str) -> Project:
+    """退回修改: the review closes, the round's other reviews lapse, the unit is told."""
+    sign_if_pending(project, review, user)
+    close_review(review, "return", user, opinion=opinion)
+    from .base import supersede_open_reviews
+
+    supersede_open_reviews(project, except_pk=review.pk)
+    project.returned_from = project.state
+    topic = f"（{review.topic}）" if review.topic else ""
+    move_project(
+        project,
+        "return",
+        actor=user,
+        event=ActionCode.PROJECT_RETURNED,
+        reason=f"{review.get_kind_display()}{topic}退回：{opinion}",
+        data={"review_id": review.pk, "returned_from": project.returned_from},
+        update_fields=("returned_from",),
+    )
+    notify(
+        unit_staff(project.unit_id),
+        title=f"退回修改：{project.code}《{project.name}》",
+        body=opinion,
+        link=project_link(project),
+    )
+    return project
+
+
+def reject_at(project: Project, review: Review, user: Any, opinion: str) -> Project:
+    """不予通过: final; the reasons are required and the unit is told."""
+    sign_if_pending(project, review, user)
+    close_review(review, "reject", user, opinion=opinion)
+    from .base import supersede_open_reviews
+
+    supersede_open_reviews(project, except_pk=review.pk)
+    move_project(
+        project,
+        "reject",
+        actor=user,
+        event=ActionCode.PROJECT_REJECTED,
+        reason=f"{review.get_kind_display()}不予通过：{opinion}",
+        data={"review_id": review.pk},
+    )
+    notify(
+        unit_staff(project.unit_id),
+        title=f"不予通过：{project.code}《{project.name}》",
+        body=opinion,
+        link=project_link(project),
+    )
+    return project
+
+
+def leaving(review: Review, code: str) -> Finding | None:
+    """Why the project cannot take ``code`` now. A pending list review may still be decided
+    while the project is submitted (the decision implies 签收)."""
+    project = review.project
+    if review.kind == ReviewKind.LIST and project.state == S.SUBMITTED:
+        return None
+    t = PROJECT[code]
+    return PROJECT.states_finding(project, t.sources, t.label, t.article, t.requirement, code)
+
+
+class StartReview(ReviewAction):
+    """签收: the reviewer takes the review; for BDB's list review the project leaves the
+    submitter's hands (withdrawal is no longer possible)."""
+
+    label = L("签收")
+    roles = REVIEWERS
+    states = (ReviewState.PENDING,)
+    article = "第八条、第九条"
+    requirement = "R9.3"
+    style = "outline-primary"
+    hint = L("签收后由您办理。")
+    success = L("已签收，请办理。")
+
+    def allowed(self, obj: Any, user: Any) -> bool:
+        # Two colleagues signing at once: the second is told it is signed (a state), not
+        # that the review is someone else's.
+        return on_desk(user, obj)
+
+    def targets(self, page_obj: Any, user: Any) -> Iterator[Any]:
+        for review in super().targets(page_obj, user):
+            if review.state == ReviewState.PENDING and holds_review(user, review):
+                yield review
+
+    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
+        if obj.assignee_id is not None and obj.assignee_id != user.pk:
+            yield refusal(
+                "R9.3.assigned",
+                N_("该审核环节已由%(name)s承办，不能签收。"),
+                remedy=N_("请刷新页面；如需协助，请联系承办人转办。"),
+                params={"name": obj.assignee.get_full_name() or obj.assignee.username},
+            )
+        if obj.kind == ReviewKind.LIST:
+            finding = PROJECT.state_finding(obj.project, "start_list_review")
+            if finding is not None:
+                yield finding
+
+    def perform(self, obj: Review, data: Any, user: Any, decision: Any) -> Review:
+        move_review(
+            obj,
+            "start",
+            actor=user,
+            event=ActionCode.REVIEW_STARTED,
+            reason=f"签收{obj.get_kind_display()}",
+            assignee=user,
+            started_at=timezone.now(),
+        )
+        if obj.kind == ReviewKind.LIST:
+            move_project(
+                obj.project,
+                "start_list_review",
+                actor=user,
+                event=ActionCode.REVIEW_STARTED,
+                reason="市大数据发展局签收，开始审核（第八条）",
+            )
+        return obj
+
+
+def colleagues(review: Review, user: Any) -> list[User]:
+    """Who the review may be transferred to: the same desk's other reviewers (the same
+    authority's, or the experts of the same consultant organisation)."""
+    if review.kind == ReviewKind.EVALUATION:
+        desk = experts_of(review.consultant_id)
+    else:
+        desk = reviewers_of(review.authority)
+    pks = [u.pk for u in desk if u.pk != user.pk]
+    return list(for_user(User, user).filter(pk__in=pks).order_by("username"))
+
+
+class TransferReview(ReviewAction):
+    """转办: hand a review to a colleague of the same desk."""
+
+    label = L("转办")
+    roles = REVIEWERS
+    Input = ReviewTransferIn
+    article = "第八条、第九条"
+    requirement = "R9.3"
+    style = "outline-secondary"
+    success = L("已转办。")
+
+    def targets(self, page_obj: Any, user: Any) -> Iterator[Any]:
+        for review in super().targets(page_obj, user):
+            if holds_review(user, review) and colleagues(review, user):
+                yield review
+
+    def choices(self, obj: Any, user: Any) -> dict:
+        return {"to_user": [(u.pk, u.get_full_name() or u.username) for u in colleagues(obj, user)]}
+
+    def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
+        clean = self.parse(data)
+        if clean.to_user not in {u.pk for u in colleagues(obj, user)}:
+            raise ActionInvalid(
+                _("只能转办给本单位同一岗位的其他在岗人员。"),
+                {"to_user": _("请选择本单位具有相同审核角色的同事。")},
+            )
+        return clean
+
+    def perform(self, obj: Review, data: ReviewTransferIn, user: Any, decision: Any) -> Review:
+        target = User.objects.get(pk=data.to_user)
+        previous = obj.assignee
+        obj.assignee = target
+        obj.save(update_fields=["assignee"])
+        project = obj.project
+        name = target.get_full_name() or target.username
+        record_event(
+            ActionCode.REVIEW_TRANSFERRED,
+            actor=user,
+            obj=obj,
+            organisation=project.unit_id,
+            reason=f"转办给{name}" + (f"：{data.note}" if data.note else ""),
+            data={"from": getattr(previous, "username", user.username), "to": target.username},
+        )
+        notify(
+            [target],
+            title=f"转办：{project.code}《{project.name}》{obj.get_kind_display()}",
+            body=data.note,
+            link=project_link(project),
+        )
+        return obj
+
+
+def copy_candidates(user: Any) -> list[User]:
+    """抄送 may go to anyone on the platform (e.g. 市公安局): active users with an active
+    membership, labelled with their organisations."""
+    users = (
+        User.objects.filter(is_active=True, memberships__is_active=True)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("username")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(is_active=True).select_related("organisation"),
+            )
+        )
+    )
+    return list(users)
+
+
+def user_label(user: User) -> str:
+    orgs = "、".join(dict.fromkeys(m.organisation.display_name for m in user.memberships.all()))
+    name = user.get_full_name() or user.username
+    return f"{name}（{orgs}）" if orgs else name
+
+
+class CopyReview(ReviewAction):
+    """抄送: give others read-only sight of a review step (and its project). The holder of the
+    step may copy it; DRC, which organises the whole approval, may copy any step."""
+
+    label = L("抄送")
+    roles = REVIEWERS
+    Input = ReviewCopyIn
+    article = "第八条、第九条"
+    requirement = "R9.3"
+    style = "outline-secondary"
+    hint = L("抄送对象可查看本项目及该环节意见。")
+    success = L("已抄送。")
+
+    def allowed(self, obj: Any, user: Any) -> bool:
+        return holds_review(user, obj) or user.has_role(Role.DRC_OFFICER)
+
+    def choices(self, obj: Any, user: Any) -> dict:
+        return {"recipients": [(u.pk, user_label(u)) for u in copy_candidates(user)]}
+
+    def perform(
+        self, obj: Review, data: ReviewCopyIn, user: Any, decision: Any
+    ) -> list[ReviewCopy]:
+        users = list(User.objects.filter(pk__in=data.recipients, is_active=True))
+        if not users:
+            raise ActionInvalid(
+                _("请选择抄送对象。"), {"recipients": _("请至少选择一位抄送对象。")}
+            )
+        copies = []
+        for recipient in users:
+            copy, created = ReviewCopy.objects.get_or_create(
+                review=obj,
+                recipient=recipient,
+                defaults={"copied_by": user, "note": data.note[:200]},
+            )
+            if created:
+                copies.append(copy)
+        project = obj.project
+        record_event(
+            ActionCode.REVIEW_COPIED,
+            actor=user,
+            obj=obj,
+            organisation=project.unit_id,
+            reason="抄送：" + "、".join(u.get_full_name() or u.username for u in users),
+            data={"recipients": [u.username for u in users]},
+        )
+        notify(
+            [c.recipient for c in copies],
+            title=f"抄送：{project.code}《{project.name}》{obj.get_kind_display()}",
+            body=data.note,
+            link=project_link(project),
+        )
+        return copies
+
+
+class ReturnProject(ReviewAction):
+    """退回修改 at any review: the unit revises and resubmits to the same step (Art. 8, 9)."""
+
+    label = L("退回修改")
+    roles = PROJECT["return"].roles
+    Input = ReviewOpinionIn
+    card_kinds = (ReviewKind.DRC_APPROVAL,)  # the other steps return through their own form
+    article = "第八条、第九条"
+    requirement = "R8.2"
+    style = "outline-warning"
+    success = L("已退回项目建设单位修改。")
+
+    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
+        finding = leaving(obj, "return")
+        if finding is not None:
+            yield finding
+
+    def perform(self, obj: Review, data: ReviewOpinionIn, user: Any, decision: Any) -> Project:
+        return return_at(obj.project, obj, user, data.opinion)
+
+
+class RejectProject(ReviewAction):
+    """不予通过: BDB does not list, or DRC does not approve. Final; reasons required."""
+
+    label = L("不予通过")
+    roles = BDB + DRC
+    Input = ReviewOpinionIn
+    kinds = (ReviewKind.LIST, ReviewKind.DRC_APPROVAL)
+    card_kinds = (ReviewKind.DRC_APPROVAL,)
+    article = "第八条、第九条"
+    requirement = "R8.2"
+    style = "outline-danger"
+    success = L("已作出不予通过的决定。")
+    confirm = L("不予通过是最终决定，项目审批终止（第八条、第九条）。")
+
+    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
+        finding = leaving(obj, "reject")
+        if finding is not None:
+            yield finding
+
+    def perform(self, obj: Review, data: ReviewOpinionIn, user: Any, decision: Any) -> Project:
+        return reject_at(obj.project, obj, user, data.opinion)
+
+
+start_review = StartReview()
+transfer_review = TransferReview()
+copy_review = CopyReview()
+return_project = ReturnProject()
+reject_project = RejectProject()

@@ -1,0 +1,52 @@
+"""What the projects API's endpoints share: error responses, pagination, the objects as the
+responses show them, and the payload of a partial update."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from ninja import Field, Schema
+from pydantic import create_model
+
+from core.api import MAX_PAGE_SIZE, ErrorOut
+from core.contracts import Contract
+
+from ..models import Framework, Project, Review
+
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
+
+
+def projects() -> Any:
+    return Project.objects.select_related("unit", "policy", "plan_item")
+
+
+def project_out(result: Any) -> Project:
+    """The project an action acted on, as it is now (the actor has just acted on it, so it is
+    visible to them)."""
+    pk = getattr(result, "project_id", None) or getattr(result, "pk", result)
+    return projects().get(pk=pk)
+
+
+def review_out(review: Any) -> Review:
+    return Review.objects.select_related("consultant", "assignee", "decided_by").get(
+        pk=getattr(review, "pk", review)
+    )
+
+
+def framework_out(framework: Any) -> Framework:
+    pk = getattr(framework, "framework_id", None) or getattr(framework, "pk", framework)
+    return Framework.objects.select_related("lead_unit").get(pk=pk)
+
+
+def partial(contract: type[Contract]) -> type[Schema]:
+    """The payload of a partial update (PATCH): the contract's fields, each optional and
+    unchecked here; the action lays what is given over the current values and validates the
+    whole with the contract."""
+    fields: dict[str, Any] = {
+        name: (Any, Field(None, title=info.title, description=info.description))
+        for name, info in contract.model_fields.items()
+    }
+    return create_model(f"{contract.__name__}Patch", __base__=Schema, **fields)

@@ -1,0 +1,71 @@
+"""The models of the projects chapter, one module per sub-chapter; ``from projects.models
+import X`` keeps working for every model and vocabulary."""
+
+from .frameworks import Framework, FrameworkDistrict, FrameworkParticipant, FrameworkState
+from .project import (
+    ApprovalPath,
+    Channel,
+    Chapter,
+    ChapterDeclaration,
+    FundingSource,
+    Hosting,
+    Project,
+    ProjectKind,
+    ProjectQuerySet,
+    ProjectState,
+    RecipientKind,
+    ShareType,
+    Stage,
+)
+from .registry import (
+    ClassifiedStub,
+    ProjectListEntry,
+    ProjectListState,
+    ProjectListVersion,
+)
+from .reviews import (
+    AUTHORITY_REVIEWER_ROLE,
+    JOINT_REVIEW_AUTHORITIES,
+    JOINT_REVIEW_TOPIC,
+    OPEN_REVIEW_STATES,
+    ListCriterion,
+    Review,
+    ReviewCopy,
+    ReviewKind,
+    ReviewState,
+    Verdict,
+)
+
+__all__ = [
+    "AUTHORITY_REVIEWER_ROLE",
+    "JOINT_REVIEW_AUTHORITIES",
+    "JOINT_REVIEW_TOPIC",
+    "OPEN_REVIEW_STATES",
+    "ApprovalPath",
+    "Channel",
+    "Chapter",
+    "ChapterDeclaration",
+    "ClassifiedStub",
+    "Framework",
+    "FrameworkDistrict",
+    "FrameworkParticipant",
+    "FrameworkState",
+    "FundingSource",
+    "Hosting",
+    "ListCriterion",
+    "Project",
+    "ProjectKind",
+    "ProjectListEntry",
+    "ProjectListState",
+    "ProjectListVersion",
+    "ProjectQuerySet",
+    "ProjectState",
+    "RecipientKind",
+    "Review",
+    "ReviewCopy",
+    "ReviewKind",
+    "ReviewState",
+    "ShareType",
+    "Stage",
+    "Verdict",
+]

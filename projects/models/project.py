@@ -1,0 +1,282 @@
+"""Projects (Art. 8, 9, 12-15, 19, 20): a unit's requirement becomes a project, is listed by BDB,
+accepted by DRC, evaluated by a third party, reviewed jointly by five authorities and approved
+in one or two stages. The lifecycle is the machine ``projects.machines.PROJECT``; every change
+of state is an action of ``projects/actions``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.machines import StatefulModel, StatefulQuerySet
+from core.money import MoneyField, format_wan
+from documents.models import Chapter
+from planning.models import ItemKind
+from policy.paths import ApprovalPath
+
+ProjectKind = ItemKind  # 新建 / 改扩建 / 续建 / 运维, the same vocabulary as master-plan items
+
+
+class FundingSource(models.TextChoices):
+    OWN_INCOME = "own", _("自有收入")
+    FISCAL = "fiscal", _("财政资金")
+
+
+class Hosting(models.TextChoices):
+    """Art. 20: the Digital Chongqing cloud is the default."""
+
+    CQ_CLOUD = "cq_cloud", _("数字重庆云")
+    OTHER = "other", _("其他（须说明理由）")
+
+
+class ShareType(models.TextChoices):
+    """The sharing type of the data the project produces (Art. 14 ¶3)."""
+
+    UNCONDITIONAL = "unconditional", _("无条件共享")
+    CONDITIONAL = "conditional", _("有条件共享")
+    NONE = "none", _("不予共享")
+
+
+class RecipientKind(models.TextChoices):
+    ALL_GOV = "all_gov", _("全市政务部门")
+    NAMED_GOV = "named_gov", _("指定政务部门")
+    NAMED_PRIVATE = "named_private", _("特定企业或组织")
+
+
+class Channel(models.TextChoices):
+    PLATFORM = "platform", _("本平台填报")
+    YUKUAIBAN = "yukuaiban", _("渝快办线上渠道")
+
+
+class ProjectState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已申报，待大数据局审核")
+    LIST_REVIEW = "list_review", _("大数据局审核中")
+    RETURNED = "returned", _("退回修改")
+    REJECTED = "rejected", _("不予通过")
+    LISTED = "listed", _("已列入项目清单")
+    EVALUATION = "evaluation", _("第三方评估中")
+    JOINT_REVIEW = "joint_review", _("联合技术审查中")
+    DRC_REVIEW = "drc_review", _("发展改革委审批中")
+    FSR_APPROVED = "fsr_approved", _("可研已批复，待报初步设计")
+    DESIGN_REVIEW = "design_review", _("大数据局审核初步设计内容")
+    DESIGN_DRC_REVIEW = "design_drc_review", _("发展改革委审批初步设计")
+    APPROVED = "approved", _("已批复")
+
+
+class ProjectQuerySet(StatefulQuerySet):
+    def for_user(self, user: Any) -> ProjectQuerySet:
+        """A unit sees its own projects and those of cross-department frameworks it takes part
+        in; BDB, DRC, Finance, the city government, Audit and the admin see every submitted
+        project (drafts stay with the unit); a consultant or a joint-review authority sees the
+        projects it has a review of; anyone sees a project a step was copied to them on."""
+        from ..visibility import visible_projects
+
+        return visible_projects(self, user)
+
+
+class Project(StatefulModel):
+    """A municipal e-government IT project (Art. 8): from the requirement a unit submits to its
+    approval. Money is Decimal yuan, shown in 万元. ``approval_path`` and ``policy`` are fixed
+    when DRC accepts the project, by the threshold of the policy in force (Art. 9). Its state
+    changes only through the machine ``project``."""
+
+    MACHINE = "project"
+
+    code = models.CharField(_("项目编号"), max_length=30, unique=True, editable=False)
+    unit = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("建设单位"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    name = models.CharField(_("项目名称"), max_length=200)
+    kind = models.CharField(_("项目类型"), max_length=12, choices=ProjectKind.choices)
+    year = models.PositiveSmallIntegerField(_("申报年度"))
+    # Classified projects never enter the platform (Art. 8 ¶3): the flag exists so that the
+    # refusal is explicit, and the constraint below keeps it False in storage.
+    is_classified = models.BooleanField(_("涉密项目"), default=False)
+    total_investment = MoneyField(_("总投资（元）"))
+    funding_source = models.CharField(
+        _("资金来源"), max_length=10, choices=FundingSource.choices, default=FundingSource.FISCAL
+    )
+    plan_item = models.ForeignKey(
+        "planning.MasterPlanItem",
+        verbose_name=_("总体方案项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    requirement = models.TextField(_("项目需求说明"), blank=True)
+    basis = models.TextField(_("建设依据"), blank=True)
+    integration_plan = models.TextField(_("系统整合方案"), blank=True)
+    sharing_plan = models.TextField(_("数据共享方案"), blank=True)
+    new_civil_works = models.BooleanField(_("含新建土建工程"), default=False)
+    energy_intensive = models.BooleanField(_("高耗能项目"), default=False)
+    hosting = models.CharField(
+        _("部署方式"), max_length=10, choices=Hosting.choices, default=Hosting.CQ_CLOUD
+    )
+    hosting_justification = models.TextField(_("不部署在数字重庆云的理由"), blank=True)
+    secure_reliable_statement = models.TextField(_("软硬件产品安全可靠情况说明"), blank=True)
+    share_type = models.CharField(
+        _("数据共享类型"), max_length=14, choices=ShareType.choices, default=ShareType.CONDITIONAL
+    )
+    share_recipient_kind = models.CharField(
+        _("共享对象"), max_length=14, choices=RecipientKind.choices, default=RecipientKind.ALL_GOV
+    )
+    share_recipients = models.TextField(_("共享对象名单"), blank=True)
+    share_conditions = models.TextField(_("共享条件或不予共享依据"), blank=True)
+    mlps_level = models.PositiveSmallIntegerField(_("拟定等级保护级别"), null=True, blank=True)
+    crypto_status = models.TextField(_("密码应用情况"), blank=True)
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("原项目（改扩建）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="successors",
+    )
+    framework = models.ForeignKey(
+        "projects.Framework",
+        verbose_name=_("所属跨部门项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=ProjectState.choices, default=ProjectState.DRAFT
+    )
+    returned_from = models.CharField(
+        _("退回环节"), max_length=20, choices=ProjectState.choices, blank=True
+    )
+    approval_path = models.CharField(
+        _("审批路径"), max_length=8, choices=ApprovalPath.choices, blank=True
+    )
+    policy = models.ForeignKey(
+        "policy.PolicyVersion",
+        verbose_name=_("适用政策"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    priority = models.PositiveSmallIntegerField(_("优先级"), null=True, blank=True)
+    channel = models.CharField(
+        _("来源渠道"), max_length=10, choices=Channel.choices, default=Channel.PLATFORM
+    )
+    external_ref = models.CharField(
+        _("外部渠道编号"), max_length=64, null=True, blank=True, unique=True
+    )
+    # Art. 24: DRC and Finance may suspend a project; suspension blocks payments and
+    # transitions until lifted. Termination is final. (Set by actions of the delivery chapter.)
+    suspended_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
+    terminated_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
+    fsr_approved_at = models.DateTimeField(_("可研批复时间"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("批复时间"), null=True, blank=True)
+    approved_total = MoneyField(_("批复总投资（元）"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("申报时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        indexes = [models.Index(fields=["state"]), models.Index(fields=["unit", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_investment__gt=0), name="project_positive_investment"
+            ),
+            models.CheckConstraint(condition=Q(is_classified=False), name="project_not_classified"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def investment_wan(self) -> str:
+        return format_wan(self.total_investment)
+
+    @property
+    def is_construction(self) -> bool:
+        return self.kind != ProjectKind.OM
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (ProjectState.DRAFT, ProjectState.RETURNED)
+
+    @property
+    def design_stage(self) -> bool:
+        """True once the FSR of a two-stage project is approved: documents and reviews now
+        concern the preliminary design (Art. 9)."""
+        return self.state in (
+            ProjectState.FSR_APPROVED,
+            ProjectState.DESIGN_REVIEW,
+            ProjectState.DESIGN_DRC_REVIEW,
+        ) or (self.approval_path == ApprovalPath.TWO and self.state == ProjectState.APPROVED)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("projects:detail", args=[self.pk])
+
+    def can_edit_chapters(self, user: Any) -> bool:
+        """The five chapters belong to the FSR and the design: frozen once approved."""
+        return self.state != ProjectState.APPROVED and self.can_attach(user, "chapter")
+
+    def can_attach(self, user: Any, doc_type: str) -> bool:
+        """Unit staff attach documents while the project is theirs to edit; reviewers attach
+        to their reviews (see Review.can_attach)."""
+        from accounts.recipients import is_unit_staff
+
+        return is_unit_staff(user, self.unit_id) and self.state in (
+            ProjectState.DRAFT,
+            ProjectState.RETURNED,
+            ProjectState.LISTED,
+            ProjectState.FSR_APPROVED,
+            ProjectState.APPROVED,  # construction, acceptance and evaluation materials
+        )
+
+
+class Stage(models.TextChoices):
+    FSR = "fsr", _("可行性研究报告阶段")
+    DESIGN = "design", _("初步设计及概算阶段")
+
+
+class ChapterDeclaration(models.Model):
+    """One of the five chapters of the project's report for a stage: a text section and/or an
+    attachment (a document of type 'chapter' with this chapter)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="chapters")
+    stage = models.CharField(_("阶段"), max_length=8, choices=Stage.choices)
+    chapter = models.CharField(_("章节"), max_length=20, choices=Chapter.choices)
+    text = models.TextField(_("章节内容"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["project", "stage", "chapter"]
+        verbose_name = _("报告章节")
+        verbose_name_plural = _("报告章节")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "stage", "chapter"], name="chapter_once_per_stage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} · {self.get_chapter_display()}"

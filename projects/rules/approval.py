@@ -1,0 +1,177 @@
+"""Rules of DRC's approvals and the preliminary design (Art. 4, 9, 14, 19) with their gates."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from core.enums import Severity
+from policy.registry import gate, rule, violation
+
+from ..models import ApprovalPath, Chapter, ReviewKind, ReviewState, Stage
+from ..services import document_facts, latest_review
+from .common import CHAPTER_LABELS, subject
+
+# -- approvals (Art. 9, 4, 14, 19) ---------------------------------------------------------
+
+
+def missing_chapter_opinions(opinions: dict | None) -> list[str]:
+    """The chapters of Art. 14 without an opinion, by their labels."""
+    return [
+        str(CHAPTER_LABELS[c])
+        for c in Chapter.values
+        if not str((opinions or {}).get(c, "")).strip()
+    ]
+
+
+@rule(id="R14.2.approval", article="第十四条", title=_("批复文件须对五个章节逐一出具意见"))
+def approval_chapter_opinions(ctx):
+    if "chapter_opinions" not in ctx.facts:
+        return  # asked before DRC has typed the opinions
+    missing = missing_chapter_opinions(ctx.facts.get("chapter_opinions"))
+    if missing:
+        yield violation(
+            f"批复意见缺少对以下章节的意见：{'、'.join(missing)}（第十四条）。",
+            remedy="请在批复意见中对五个章节逐一填写意见。",
+            facts={"missing": missing},
+        )
+    if not str(ctx.facts.get("document_number", "")).strip():
+        yield violation(
+            "请填写批复文号。",
+            remedy="如：渝发改数〔2026〕12号。",
+            facts={},
+        )
+
+
+@rule(id="R14.3", article="第十四条", title=_("批复前须有数据资源目录和密码应用方案"))
+def catalog_and_crypto_plan(ctx):
+    present = document_facts(subject(ctx)).types
+    missing = [
+        label
+        for key, label in (("data_catalog", "数据资源目录"), ("crypto_plan", "密码应用方案"))
+        if key not in present
+    ]
+    if missing:
+        yield violation(
+            f"项目缺少{'、'.join(missing)}，不能批复（第十四条）。",
+            remedy="请退回项目建设单位补充上传（审批中不能上传），重新报送后再批复。",
+            facts={"missing": missing},
+        )
+
+
+@rule(id="R19.1", article="第十九条", title=_("批复时须说明软硬件产品安全可靠情况"))
+def secure_reliable_statement(ctx):
+    project = subject(ctx)
+    if not project.secure_reliable_statement.strip():
+        yield violation(
+            "项目未说明软硬件产品的安全可靠情况（第十九条）。",
+            remedy="请退回项目建设单位，在项目信息中填写“软硬件产品安全可靠情况说明”后重新报送。",
+            facts={},
+        )
+
+
+@rule(id="R14.5", article="第十四条", title=_("记录共享、安全和密码情况"), severity=Severity.INFO)
+def record_status(ctx):
+    project = subject(ctx)
+    yield violation(
+        f"批复时记录：数据共享类型“{project.get_share_type_display()}”，共享对象"
+        f"“{project.get_share_recipient_kind_display()}”，拟定等保级别 "
+        f"{project.mlps_level or '未填'}，密码应用情况“{project.crypto_status or '未填'}”"
+        "（第十四条，供投资、运维经费和验收决定使用）。",
+        facts={
+            "share_type": project.share_type,
+            "share_recipient_kind": project.share_recipient_kind,
+            "mlps_level": project.mlps_level,
+            "crypto_status": project.crypto_status,
+        },
+    )
+
+
+@rule(id="R9.1.single", article="第九条", title=_("一次审批仅适用于门槛以下项目"))
+def single_stage_below_threshold(ctx):
+    project = subject(ctx)
+    if project.approval_path != ApprovalPath.SINGLE:
+        yield violation(
+            "项目按两阶段审批（总投资达到门槛，第九条），不能一次批复可研报告及概（预）算。",
+            remedy="请先批复可行性研究报告。",
+            facts={"approval_path": project.approval_path},
+        )
+
+
+@rule(id="R9.1.two-stage", article="第九条", title=_("门槛以上项目须先批复可研报告"))
+def fsr_first(ctx):
+    project = subject(ctx)
+    if project.approval_path != ApprovalPath.TWO:
+        yield violation(
+            "项目按一次审批（总投资低于门槛，第九条），无需单独批复可行性研究报告。",
+            remedy="请直接批复可研报告及概（预）算（代初步设计）。",
+            facts={"approval_path": project.approval_path},
+        )
+
+
+@rule(id="R9.1.design-after-fsr", article="第九条", title=_("初步设计须依据可研批复编制"))
+def design_after_fsr(ctx):
+    project = subject(ctx)
+    if project.approval_path != ApprovalPath.TWO or project.fsr_approved_at is None:
+        yield violation(
+            "初步设计及概（预）算须在可行性研究报告批复后，依据批复要求编制（第九条）。",
+            remedy="请等待可行性研究报告批复。",
+            facts={"approval_path": project.approval_path},
+        )
+
+
+@rule(id="R4.1", article="第四条", title=_("初步设计内容须经大数据局审核后再批复"))
+def design_content_reviewed(ctx):
+    project = subject(ctx)
+    review = latest_review(project, ReviewKind.DESIGN_CONTENT, Stage.DESIGN)
+    if review is None or review.state != ReviewState.AGREED:
+        yield violation(
+            "初步设计方案尚未经市大数据发展局内容审核同意，市发展改革委不能批复（第四条）。",
+            remedy="请等待市大数据发展局完成初步设计内容审核。",
+            facts={"review_state": getattr(review, "state", None)},
+        )
+
+
+@rule(id="R9.1.amount", article="第九条", title=_("核定总投资须为正数"))
+def approved_amount_positive(ctx):
+    if "approved_amount" not in ctx.facts:
+        return  # asked before DRC has typed the amount
+    amount = ctx.facts.get("approved_amount")
+    if amount is None or amount <= 0:
+        yield violation(
+            "请填写大于零的核定总投资。",
+            remedy="按评估和审查意见核定的总投资（万元）。",
+            facts={"approved_amount": str(amount)},
+        )
+
+
+APPROVAL_RULES = ["R9.1.amount", "R14.2.approval", "R14.3", "R14.4", "R19.1", "R14.5"]
+gate(
+    "projects.approve",
+    title=_("批复可研报告及概（预）算（代初步设计）"),
+    rules=["R9.1.single", "R9.3", *APPROVAL_RULES],
+    action="projects.approve_project",
+)
+gate(
+    "projects.approve_fsr",
+    title=_("批复可行性研究报告"),
+    rules=["R9.1.two-stage", "R9.3", "R9.1.amount", "R14.2.approval", "R14.4", "R14.5"],
+    action="projects.approve_project",
+)
+gate(
+    "projects.design.submit",
+    title=_("报送初步设计及概（预）算"),
+    rules=["R9.1.design-after-fsr", "R14.1"],
+    action="projects.submit_design",
+)
+gate(
+    "projects.design.content",
+    title=_("大数据局审核初步设计内容"),
+    rules=["R14.1"],
+    action="projects.review_design_content",
+)
+gate(
+    "projects.approve_design",
+    title=_("批复初步设计及概（预）算"),
+    rules=["R9.1.design-after-fsr", "R4.1", *APPROVAL_RULES],
+    action="projects.approve_project",
+)
