@@ -1,7 +1,7 @@
 """The inputs of the document actions (``core.contracts``): the upload panel of any subject,
 the "您现在可以办理" card of a document, and the callers in other chapters all use them.
 
-The file itself is part of the input (``Upload``): it is checked once, with the other fields
+The file itself is part of the input (``upload``): it is checked once, with the other fields
 (size, format by its magic bytes, name; ``documents.validation``), and the result is kept on
 the validated input so that the action stores what was checked without reading it again.
 """
@@ -41,7 +41,8 @@ class DocumentContract(Contract):
 class WithFile(DocumentContract):
     """An input that carries a file; ``checked`` is what the checks found (and its digests)."""
 
-    file: Any = Upload(L("文件"))
+    # not "file": that name is one of the API's parameter locations (core.contracts)
+    upload: Any = Upload(L("文件"))
     _checked: CheckedUpload | None = PrivateAttr(None)
 
     @property
@@ -52,9 +53,9 @@ class WithFile(DocumentContract):
     def problems(self) -> dict[str, str]:
         if self._checked is None:
             try:
-                self._checked = check_upload(self.file)
+                self._checked = check_upload(self.upload)
             except ActionInvalid as exc:
-                return {"file": exc.message}
+                return {"upload": exc.message}
         return {}
 
 

@@ -89,16 +89,22 @@ def detail_url(document: Document) -> str:
     return reverse("documents:detail", args=[document.pk])
 
 
-class UploadDocument(GatedAction):
-    """Attach a new document (version 1) to a subject after checking the file. The subject
-    is given as the object: it may be of any model that scopes itself (``for_user``)."""
+class TakesFile(GatedAction):
+    """An action called with the file as ``file=`` (``upload`` in the contract)."""
+
+    def __call__(self, *args: Any, acting_user: Any, **values: Any) -> Any:
+        if "file" in values:
+            values.setdefault("upload", values.pop("file"))
+        return self.execute(args[0] if args else None, values, acting_user=acting_user)
+
+
+class UploadDocument(TakesFile):
+    """Attach a new document (version 1) to a subject after checking the file:
+    ``upload_document(subject, acting_user=…, doc_type=…, title=…, file=…)``. The subject is
+    given as the object: it may be of any model that scopes itself (``for_user``)."""
 
     label = L("上传文件")
     Input = DocumentUploadIn
-
-    def __call__(self, *args: Any, acting_user: Any, **values: Any) -> Any:
-        """``upload_document(subject, acting_user=…, doc_type=…, title=…, file=…)``."""
-        return self.execute(args[0] if args else None, values, acting_user=acting_user)
 
     def allowed(self, obj: Any, user: Any) -> bool:
         return obj is not None and subject_visible(obj, user)
@@ -123,7 +129,7 @@ class UploadDocument(GatedAction):
             created_by=user,
         )
         version = _store_version(
-            document, number=1, file=data.file, checked=checked, note=data.note, user=user
+            document, number=1, file=data.upload, checked=checked, note=data.note, user=user
         )
         record_event(
             ActionCode.DOCUMENT_UPLOADED,
@@ -183,7 +189,7 @@ class OnDocument(GatedAction):
         return detail_url(obj)
 
 
-class AddDocumentVersion(OnDocument):
+class AddDocumentVersion(TakesFile, OnDocument):
     """Upload a new version of a document; earlier versions stay stored and downloadable."""
 
     label = L("上传新版本")
@@ -203,7 +209,7 @@ class AddDocumentVersion(OnDocument):
     ) -> DocumentVersion:
         number = (obj.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         version = _store_version(
-            obj, number=number, file=data.file, checked=data.checked, note=data.note, user=user
+            obj, number=number, file=data.upload, checked=data.checked, note=data.note, user=user
         )
         record_event(
             ActionCode.DOCUMENT_VERSION_ADDED,

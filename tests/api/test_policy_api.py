@@ -180,3 +180,44 @@ def test_decision_list_is_scoped_and_filtered(personas, login, jw_decision):
     assert "findings" not in body["items"][0]
     assert client.get("/api/decisions", {"outcome": "block"}).json()["count"] == 0
     assert client.get("/api/decisions", {"outcome": "pass"}).json()["count"] == 1
+
+
+# -- the action behind the endpoint --------------------------------------------------------------
+
+
+def test_the_estimate_is_an_action_with_one_contract(personas, login):
+    """The same action and contract serve /api/policy/approval-path, the generic action API
+    and the page; its path comes from policy.paths.approval_path_for."""
+    unit = personas.jw_officer.primary_organisation
+    client = login(personas.jw_officer)
+    response = post_json(
+        client,
+        "/api/actions/policy.estimate_approval_path",
+        {"organisation_id": unit.pk, "total_investment_wan": "3000"},
+    )
+    assert response.status_code == 200, response.content
+    decision_id = response.json()["result_id"]
+    assert response.json()["url"] == f"/policy/decisions/{decision_id}/"
+    event = LedgerEvent.objects.get(decision_id=decision_id)
+    assert event.data["path"] == "two"  # 3000 万元 is the threshold itself (含本数)
+    body = assert_error(
+        post_json(client, APPROVAL_PATH, {"organisation_id": unit.pk}), 422, "invalid"
+    )
+    assert body["errors"]["total_investment_wan"] == "请填写总投资（万元）。"
+    # the page is the contract's form over the units the user may act for
+    html = client.get("/policy/approval-path/").content.decode()
+    assert 'name="organisation_id"' in html and 'name="total_investment_wan"' in html
+    assert unit.display_name in html and "市卫生健康委" not in html
+
+
+def test_R9_1_page_shows_the_kept_refusal(personas, login):
+    """A zero amount is refused by the gate (R9.1.positive-amount); the page goes to the
+    stored decision, which explains the refusal with its article."""
+    unit = personas.jw_officer.primary_organisation
+    client = login(personas.jw_officer)
+    response = client.post(
+        "/policy/approval-path/", {"organisation_id": unit.pk, "total_investment_wan": "0"}
+    )
+    assert response.status_code == 302 and "/policy/decisions/" in response["Location"]
+    html = client.get(response["Location"]).content.decode()
+    assert "R9.1.positive-amount" in html and "第九条" in html

@@ -22,7 +22,7 @@ def upload_url(plan):
 
 
 def post_upload(client, plan, file, **extra):
-    data = {"doc_type": "fsr", "title": "可研报告", "chapter": "", "next": NEXT, "file": file}
+    data = {"doc_type": "fsr", "title": "可研报告", "chapter": "", "next": NEXT, "upload": file}
     data.update(extra)
     return client.post(upload_url(plan), data)
 
@@ -57,7 +57,7 @@ def test_upload_with_htmx_answers_a_client_redirect(personas, login, plan):
     client = login(personas.jw_officer)
     resp = client.post(
         upload_url(plan),
-        {"doc_type": "fsr", "title": "", "next": NEXT, "file": SimpleUploadedFile("a.pdf", PDF)},
+        {"doc_type": "fsr", "title": "", "next": NEXT, "upload": SimpleUploadedFile("a.pdf", PDF)},
         headers={"HX-Request": "true"},
     )
     assert resp.headers["HX-Redirect"] == NEXT
@@ -83,7 +83,7 @@ def test_detail_lists_versions_with_digests_and_old_version_downloads(personas, 
     v2_content = PDF + b"% v2\n"
     resp = client.post(
         f"/documents/{doc.pk}/new-version/",
-        {"file": SimpleUploadedFile("可研报告 第二稿.pdf", v2_content), "note": "修改"},
+        {"upload": SimpleUploadedFile("可研报告 第二稿.pdf", v2_content), "note": "修改"},
     )
     assert resp.status_code == 302 and messages_of(resp) == ["已上传《可研报告》第2版。"]
     v1, v2 = doc.versions.order_by("number")
