@@ -13,6 +13,7 @@ from core.api import DecimalJSONParser, LocalSwagger, register_error_handlers
 from core.api import router as core_router
 from core.api_actions import build_router as action_router
 from delivery.api import router as delivery_router
+from evidence.api import router as evidence_router
 from investment.api import router as investment_router
 from planning.api import router as planning_router
 from policy.api import router as policy_router
@@ -38,4 +39,5 @@ api.add_router("/projects", projects_router)
 api.add_router("/investment", investment_router)
 api.add_router("/delivery", delivery_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/evidence", evidence_router)
 api.add_router("", action_router())

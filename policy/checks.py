@@ -59,6 +59,7 @@ CHAPTERS = (
     "delivery",
     "demo",
     "documents",
+    "evidence",
     "investment",
     "planning",
     "policy",

@@ -81,6 +81,12 @@ class Registry:
         """Declare the rules evaluated before an action (a transition)."""
         self.gates[code] = (str(title), action, list(rules))
 
+    def extend_gate(self, code: str, rule_ids: list[str]) -> None:
+        """Add rules of another chapter to a declared gate (after its own, each once): a
+        chapter whose evidence bears on another's action joins its gate without editing it."""
+        title, action, rules = self.gates[code]
+        self.gates[code] = (title, action, rules + [r for r in rule_ids if r not in rules])
+
     def rules_of_gate(self, code: str) -> list[Rule]:
         return [self.rules[rid] for rid in self.gates[code][2]]
 

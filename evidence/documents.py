@@ -1,0 +1,124 @@
+"""What of a project and of a catalogued system is indexed and compared.
+
+A project: its name, the requirement description, the report chapters' text, and its
+requirement profile (goals, functions, the data items it collects or obtains by sharing, the
+systems it changes). A system: its name and category, its data resources (names, summaries),
+the items it holds, and the names and functions of the projects that built or changed it.
+Only what exists or is on its way is a target: systems not integrated or taken offline, and
+projects from submission to approval (drafts stay with their unit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from catalog.models import DataResource, InformationItem, InformationSystem, SystemStatus
+from projects.models import ChapterDeclaration, Project, ProjectState
+
+from .models import DocKind, RequirementProfile
+from .search.features import Features, build
+from .search.store import Entry
+
+S = ProjectState
+#: the projects a requirement is compared with: submitted, under review, listed or later
+INDEXED_STATES = (
+    S.SUBMITTED,
+    S.LIST_REVIEW,
+    S.LISTED,
+    S.EVALUATION,
+    S.JOINT_REVIEW,
+    S.DRC_REVIEW,
+    S.FSR_APPROVED,
+    S.DESIGN_REVIEW,
+    S.DESIGN_DRC_REVIEW,
+    S.APPROVED,
+)
+#: listed or later: on the published list, so any unit may be shown them
+PUBLIC_STATES = tuple(s for s in INDEXED_STATES if s not in (S.SUBMITTED, S.LIST_REVIEW))
+GONE = (SystemStatus.INTEGRATED, SystemStatus.OFFLINE)
+
+
+def profile_of(project: Project) -> RequirementProfile | None:
+    return RequirementProfile.objects.filter(project=project).first()
+
+
+def project_features(project: Project) -> Features:
+    """The features of a project (the query of a check, or a document of the index)."""
+    profile = profile_of(project)
+    chapters = ChapterDeclaration.objects.filter(project=project).values_list("text", flat=True)
+    systems = list(profile.systems.values_list("name", flat=True)) if profile else []
+    return build(
+        name=project.name,
+        body=[project.requirement, profile.goals if profile else "", *chapters],
+        functions=profile.function_lines if profile else [],
+        items=[*(profile.collected if profile else []), *(profile.shared if profile else [])],
+        systems=systems,
+    )
+
+
+def project_entry(project: Project) -> Entry:
+    features = project_features(project)
+    meta = {
+        "code": project.code,
+        "name": project.name,
+        "unit": project.unit.display_name,
+        "state": project.state,
+        "state_label": str(project.get_state_display()),
+        "functions": features.functions[:12],
+        "items": features.items[:20],
+    }
+    return Entry(DocKind.PROJECT, project.pk, project.unit_id, meta, features)
+
+
+def system_features(system: InformationSystem) -> Features:
+    resources = list(DataResource.objects.filter(systems=system).values_list("name", "summary"))
+    items = InformationItem.objects.filter(system=system).values_list("name", flat=True)
+    projects = Project.objects.filter(systems=system)
+    functions: list[str] = []
+    for profile in RequirementProfile.objects.filter(project__in=projects):
+        functions.extend(profile.function_lines)
+    return build(
+        name=system.name,
+        body=[
+            str(system.get_category_display()),
+            *(f"{name} {summary}" for name, summary in resources),
+            *projects.values_list("name", flat=True),
+        ],
+        functions=functions,
+        items=list(dict.fromkeys(items)),
+    )
+
+
+def system_entry(system: InformationSystem) -> Entry:
+    features = system_features(system)
+    meta = {
+        "code": system.code,
+        "name": system.name,
+        "unit": system.unit.display_name,
+        "state": system.status,
+        "state_label": str(system.get_status_display()),
+        "functions": features.functions[:12],
+        "items": features.items[:20],
+    }
+    return Entry(DocKind.SYSTEM, system.pk, system.unit_id, meta, features)
+
+
+def is_indexed_project(project: Project) -> bool:
+    return project.state in INDEXED_STATES
+
+
+def is_indexed_system(system: InformationSystem) -> bool:
+    return system.status not in GONE
+
+
+def own_targets(project: Project) -> set[tuple[str, int]]:
+    """What a project may resemble without duplicating: itself, the project it expands and
+    the systems it declares it changes or that it built."""
+    own = {(DocKind.PROJECT.value, project.pk)}
+    if project.predecessor_id:
+        own.add((DocKind.PROJECT.value, project.predecessor_id))
+    profile = profile_of(project)
+    changed: list[Any] = list(profile.systems.values_list("pk", flat=True)) if profile else []
+    changed += list(InformationSystem.objects.filter(projects=project).values_list("pk", flat=True))
+    own.update((DocKind.SYSTEM.value, pk) for pk in changed)
+    return own

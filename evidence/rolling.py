@@ -1,0 +1,148 @@
+"""The 3-year rolling project list (Art. 8: "按照市级政府投资项目3年滚动规划编制要求", R8.4).
+
+A list published for year N carries year N and the two following years: each entry counts in
+the year it is planned for (``ProjectListEntry.planned_year`` once the projects chapter adds
+it; until then the project's own 申报年度), an entry planned before N counts in N. Publishing
+the list for N+1 carries forward what the list of N planned for N+1 and N+2
+(``carry_forward``). ``three_year_table`` gives the list page and its spreadsheet the three
+years with totals per year and per unit.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from core.money import format_wan
+from projects.models import ProjectListEntry, ProjectListState, ProjectListVersion
+
+YEARS = 3
+
+
+def planned_year(entry: Any) -> int:
+    """The year an entry is planned for."""
+    year = getattr(entry, "planned_year", None)
+    return int(year or entry.project.year)
+
+
+@dataclass
+class UnitRow:
+    """One unit's entries and its amounts by year."""
+
+    unit: str
+    entries: list[Any] = field(default_factory=list)
+    by_year: dict[int, Decimal] = field(default_factory=dict)
+    cells: list[str] = field(default_factory=list)  # the amounts by year, in 万元
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.by_year.values(), Decimal(0))
+
+
+@dataclass
+class RollingTable:
+    """The three years of a list version, by unit, with the totals."""
+
+    version: Any
+    years: list[int]
+    rows: list[UnitRow]
+
+    @property
+    def totals(self) -> dict[int, Decimal]:
+        return {y: sum((r.by_year.get(y, Decimal(0)) for r in self.rows), Decimal(0))
+                for y in self.years}  # fmt: skip
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.totals.values(), Decimal(0))
+
+    @property
+    def total_cells(self) -> list[str]:
+        return [format_wan(v) for v in self.totals.values()]
+
+
+def three_year_table(version: Any, entries: Iterable[Any] | None = None) -> RollingTable:
+    """Year N of the version and the two following, per unit; an entry beyond N+2 is left
+    out (it belongs to a later list)."""
+    years = [version.year + i for i in range(YEARS)]
+    rows: dict[str, UnitRow] = {}
+    if entries is None:
+        entries = version.entries.select_related("project").order_by("unit_name", "priority")
+    for entry in entries:
+        year = max(planned_year(entry), version.year)
+        if year not in years:
+            continue
+        entry.rolling_year, entry.amount_wan = year, format_wan(entry.amount)
+        row = rows.setdefault(entry.unit_name, UnitRow(entry.unit_name))
+        row.entries.append(entry)
+        row.by_year[year] = row.by_year.get(year, Decimal(0)) + entry.amount
+    for row in rows.values():
+        row.cells = [format_wan(row.by_year.get(y, Decimal(0))) for y in years]
+    return RollingTable(version, years, sorted(rows.values(), key=lambda r: r.unit))
+
+
+def carry_forward(year: int) -> list[Any]:
+    """What the list for ``year`` starts from: the entries of the latest published list of an
+    earlier year that are planned for ``year`` or the two years after it."""
+    previous = (
+        ProjectListVersion.objects.filter(state=ProjectListState.PUBLISHED, year__lt=year)
+        .order_by("-year", "-number")
+        .first()
+    )
+    if previous is None:
+        return []
+    window = range(year, year + YEARS)
+    entries = ProjectListEntry.objects.filter(version=previous).select_related("project")
+    return [e for e in entries if max(planned_year(e), previous.year) in window]
+
+
+def latest_version() -> Any:
+    return (
+        ProjectListVersion.objects.filter(state=ProjectListState.PUBLISHED)
+        .order_by("-year", "-number")
+        .first()
+    )
+
+
+def xlsx(table: RollingTable) -> bytes:
+    """The three-year table as a spreadsheet: one row per entry with its year's amount, a
+    subtotal row per unit and the city's totals per year (万元)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("三年滚动项目清单")
+    bold = Font(bold=True)
+    header = [_("建设单位"), _("项目编号"), _("项目名称"), _("优先级")]
+    header += [_("%(y)s年（万元）") % {"y": y} for y in table.years] + [_("合计（万元）")]
+    sheet.append([str(table.version)])
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = bold
+    for row in table.rows:
+        for e in row.entries:
+            amounts = [_wan(e.amount) if e.rolling_year == y else None for y in table.years]
+            sheet.append([row.unit, e.project.code, e.project_name, e.priority, *amounts,
+                          _wan(e.amount)])  # fmt: skip
+        subtotal = [_wan(row.by_year.get(y, Decimal(0))) for y in table.years]
+        sheet.append([row.unit, "", _("小计"), None, *subtotal, _wan(row.total)])
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+    totals = [_wan(v) for v in table.totals.values()]
+    sheet.append([_("合计"), "", "", None, *totals, _wan(table.total)])
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _wan(yuan: Decimal) -> float:
+    """A spreadsheet cell in 万元 (a number a reader sums; the record keeps exact yuan)."""
+    return float(Decimal(yuan) / Decimal(10000))

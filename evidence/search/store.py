@@ -1,0 +1,212 @@
+"""The search index in the database, shared by every app server (``ranking.Index``).
+
+Postings hold each term's BM25-saturated weight in its document, computed when the document
+is indexed: the candidate step is then one ``SUM … GROUP BY`` over the postings of the query's
+rarest terms, on PostgreSQL and SQLite alike. Document frequencies and the corpus counts are
+kept by the same writes (``UPDATE … SET df = df + n``), so that concurrent writers agree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Count, F
+
+from ..models import IndexDoc, IndexStats, IndexTerm, Posting
+from .features import Features
+from .ranking import Candidate, saturate
+
+MAX_TERM = 64
+BATCH = 2_000
+
+
+@dataclass
+class Entry:
+    """A document to index."""
+
+    kind: str
+    ref_id: int
+    unit_id: int | None
+    meta: dict
+    features: Features
+
+
+def _stats() -> IndexStats:
+    stats, _created = IndexStats.objects.get_or_create(pk=1)
+    return stats
+
+
+def _shift_df(counts: Mapping[int, int], sign: int) -> None:
+    """Add (or remove) ``counts[term]`` documents to each term's frequency, one statement
+    per distinct count."""
+    by_count: dict[int, list[int]] = {}
+    for term_id, n in counts.items():
+        by_count.setdefault(n, []).append(term_id)
+    for n, ids in by_count.items():
+        for start in range(0, len(ids), BATCH):
+            IndexTerm.objects.filter(id__in=ids[start : start + BATCH]).update(
+                df=F("df") + sign * n
+            )
+
+
+def _term_ids(texts: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(texts))
+    ids: dict[str, int] = {}
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        IndexTerm.objects.bulk_create(
+            [IndexTerm(text=t) for t in chunk], ignore_conflicts=True, batch_size=BATCH
+        )
+        ids.update(IndexTerm.objects.filter(text__in=chunk).values_list("text", "id"))
+    return ids
+
+
+class DbIndex:
+    """The index of ``IndexDoc``/``Posting`` rows."""
+
+    # -- writing -------------------------------------------------------------------------------
+
+    @transaction.atomic
+    def put_many(self, entries: Sequence[Entry]) -> None:
+        """Index (or re-index) these documents."""
+        if not entries:
+            return
+        self.drop_many([(e.kind, e.ref_id) for e in entries])
+        for e in entries:
+            e.features.terms = Counter(
+                {t: tf for t, tf in e.features.terms.items() if len(t) <= MAX_TERM}
+            )
+        ids = _term_ids(t for e in entries for t in e.features.terms)
+        stats = _stats()
+        added = sum(e.features.length for e in entries)
+        n, total = stats.docs + len(entries), stats.total_length + added
+        avgdl = total / n if n else 1.0
+        docs = IndexDoc.objects.bulk_create(
+            [
+                IndexDoc(
+                    kind=e.kind,
+                    ref_id=e.ref_id,
+                    unit_id=e.unit_id,
+                    length=e.features.length,
+                    meta=e.meta,
+                )
+                for e in entries
+            ],
+            batch_size=BATCH,
+        )
+        postings, df = [], Counter()
+        for doc, e in zip(docs, entries, strict=True):
+            length = e.features.length
+            for term, tf in e.features.terms.items():
+                postings.append(
+                    Posting(term_id=ids[term], doc_id=doc.pk, weight=saturate(tf, length, avgdl))
+                )
+                df[ids[term]] += 1
+        Posting.objects.bulk_create(postings, batch_size=BATCH)
+        _shift_df(df, +1)
+        IndexStats.objects.filter(pk=stats.pk).update(
+            docs=F("docs") + len(entries), total_length=F("total_length") + added
+        )
+
+    def put(self, entry: Entry) -> None:
+        self.put_many([entry])
+
+    @transaction.atomic
+    def drop_many(self, keys: Sequence[tuple[str, int]]) -> int:
+        """Remove these documents (those not indexed are ignored); returns how many."""
+        doc_ids: list[int] = []
+        length = 0
+        by_kind: dict[str, list[int]] = {}
+        for kind, ref_id in keys:
+            by_kind.setdefault(kind, []).append(ref_id)
+        for kind, refs in by_kind.items():
+            for start in range(0, len(refs), BATCH):
+                rows = IndexDoc.objects.filter(kind=kind, ref_id__in=refs[start : start + BATCH])
+                for pk, doc_length in rows.values_list("pk", "length"):
+                    doc_ids.append(pk)
+                    length += doc_length
+        if not doc_ids:
+            return 0
+        for start in range(0, len(doc_ids), BATCH):
+            chunk = doc_ids[start : start + BATCH]
+            postings = Posting.objects.filter(doc_id__in=chunk)
+            counts = dict(postings.order_by().values_list("term_id").annotate(n=Count("doc_id")))
+            _shift_df(counts, -1)
+            postings.delete()
+            IndexDoc.objects.filter(pk__in=chunk).delete()
+        IndexStats.objects.filter(pk=_stats().pk).update(
+            docs=F("docs") - len(doc_ids), total_length=F("total_length") - length
+        )
+        return len(doc_ids)
+
+    @transaction.atomic
+    def clear(self) -> None:
+        Posting.objects.all().delete()
+        IndexDoc.objects.all().delete()
+        IndexTerm.objects.all().delete()
+        IndexStats.objects.all().delete()
+
+    # -- reading (ranking.Index) ----------------------------------------------------------------
+
+    def stats(self) -> tuple[int, float]:
+        row = IndexStats.objects.filter(pk=1).values_list("docs", "total_length").first()
+        if not row or not row[0]:
+            return 0, 0.0
+        return row[0], row[1] / row[0]
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, tuple[int, int]]:
+        wanted = [t for t in terms if len(t) <= MAX_TERM]
+        rows = IndexTerm.objects.filter(text__in=wanted, df__gt=0).values_list("text", "id", "df")
+        return {text: (term_id, df) for text, term_id, df in rows}
+
+    def best(self, weights: Mapping[int, float], limit: int, exclude: set[int]) -> list[int]:
+        """The documents with the best BM25 over ``weights`` (term id → query weight)."""
+        if not weights:
+            return []
+        ids = list(weights)
+        cases = " ".join("WHEN %s THEN %s" for _ in ids)
+        params: list[float | int] = []
+        for term_id in ids:
+            params += [term_id, float(weights[term_id])]
+        placeholders = ", ".join(["%s"] * len(ids))
+        table = Posting._meta.db_table
+        sql = (
+            f"SELECT doc_id, SUM(weight * CASE term_id {cases} ELSE 0 END) AS score "
+            f"FROM {table} WHERE term_id IN ({placeholders}) "
+            "GROUP BY doc_id ORDER BY score DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *ids, limit + len(exclude)])
+            rows = cursor.fetchall()
+        return [doc_id for doc_id, _score in rows if doc_id not in exclude][:limit]
+
+    def candidates(self, doc_ids: list[int]) -> list[Candidate]:
+        if not doc_ids:
+            return []
+        docs = {
+            pk: (kind, ref_id, meta)
+            for pk, kind, ref_id, meta in IndexDoc.objects.filter(pk__in=doc_ids).values_list(
+                "pk", "kind", "ref_id", "meta"
+            )
+        }
+        weights: dict[int, dict[str, float]] = {pk: {} for pk in docs}
+        dfs: dict[int, dict[str, int]] = {pk: {} for pk in docs}
+        table, terms = Posting._meta.db_table, IndexTerm._meta.db_table
+        placeholders = ", ".join(["%s"] * len(docs))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.doc_id, t.text, t.df, p.weight FROM {table} p "
+                f"JOIN {terms} t ON t.id = p.term_id WHERE p.doc_id IN ({placeholders})",
+                list(docs),
+            )
+            for doc_id, text, df, weight in cursor.fetchall():
+                weights[doc_id][text] = weight
+                dfs[doc_id][text] = df
+        return [
+            Candidate(pk, docs[pk][0], docs[pk][1], docs[pk][2], weights[pk], dfs[pk])
+            for pk in doc_ids
+            if pk in docs
+        ]
