@@ -46,7 +46,7 @@ bench: export GOVIT_SECRET_KEY ?= bench-only-not-a-secret
 bench: install-dev
 	$(BIN)/python -m bench
 
-APPS := accounts catalog core delivery demo documents investment planning policy projects
+APPS := accounts catalog core delivery demo documents investment planning policy projects supervision
 
 ## messages: refresh each app's English catalogue (<app>/locale) and the project's (locale/, for
 ## templates/), then compile; translate new entries in the .po files (scripts/po_fill.py helps)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "investment",
     "delivery",
     "catalog",
+    "supervision",
     "evidence",
     "demo",
 ]

@@ -1,0 +1,277 @@
+"""What every supervision action shares: the unit's policy, the ledger event, the notices'
+numbers, who is told, and the three kinds of subject a record can be raised on (a project,
+an information system, a unit) from their pages.
+
+``OnProject``, ``OnSystem`` and ``OnUnit`` are mixed into the creating actions: each names
+the model the action is taken on, the pages it is offered on and how the record's unit,
+project and system follow from the page's object (a unit's record may name one of its
+projects or systems)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db import IntegrityError, models
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation
+from accounts.recipients import is_unit_staff, reviewers_of, unit_staff
+from accounts.roles import OrgKind
+from catalog.models import InformationSystem
+from core.contracts import Contract
+from core.dates import today
+from core.errors import ActionConflict, ActionInvalid
+from core.ledger import record_event
+from core.machines import Machine
+from core.notify import notify
+from policy.gates import GatedAction
+from policy.lookup import NoPolicyInForce, policy_in_force
+from projects.models import Project, ProjectState
+
+from ..authorities import UNIT, desk_of, is_desk_of
+from ..notices import next_number
+
+
+def page_project(page_obj: Any) -> Project | None:
+    """The project a page is about: the project page, or the delivery page of a project."""
+    if isinstance(page_obj, Project):
+        return page_obj
+    project = getattr(page_obj, "project", None)
+    if page_obj._meta.label_lower == "delivery.delivery" and isinstance(project, Project):
+        return project
+    return None
+
+
+class SupervisionAction(GatedAction):
+    """Base of the supervision chapter's actions."""
+
+    #: the authorities whose desk may take it (for actions of an authority)
+    authorities: tuple[str, ...] = ()
+
+    def organisation_of(self, obj: Any) -> Any:
+        """The unit whose policy is in force for the act."""
+        if obj is None:
+            return None
+        if isinstance(obj, Organisation):
+            return obj
+        for path in ("unit", "project", "system"):
+            value = getattr(obj, path, None)
+            if isinstance(value, Organisation):
+                return value
+            if value is not None and getattr(value, "unit", None) is not None:
+                return value.unit
+        return None
+
+    def desk(self, user: Any) -> Any:
+        return desk_of(user, self.authorities)
+
+    # -- conditions on the input that depend on the object -----------------------------------
+
+    def input_problems(self, obj: Any, data: Contract) -> dict[str, str]:
+        """Field errors of a valid input against the object (a reference of another unit …)."""
+        return {}
+
+    def parse_for(self, obj: Any, user: Any, data: Any) -> Contract | None:
+        clean = super().parse_for(obj, user, data)
+        if clean is not None:
+            errors = self.input_problems(obj, clean)
+            if errors:
+                raise ActionInvalid(str(clean.INVALID), errors)
+        return clean
+
+    # -- recording ---------------------------------------------------------------------------
+
+    def record(
+        self,
+        code: str,
+        user: Any,
+        obj: Any,
+        reason: str,
+        *,
+        source: str = "",
+        target: str = "",
+        decision: Any = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """One ledger event about ``obj`` under the unit's policy in force."""
+        record_event(
+            code,  # type: ignore[arg-type]
+            actor=user,
+            obj=obj,
+            organisation=self.organisation_of(obj),
+            from_state=source,
+            to_state=target or getattr(obj, "state", ""),
+            reason=reason,
+            policy_version=self.policy_version(obj),
+            decision_id=getattr(decision, "pk", None),
+            data=data or {},
+        )
+
+    def take(
+        self,
+        machine: Machine,
+        obj: models.Model,
+        code: str,
+        *,
+        user: Any,
+        event: str,
+        reason: str,
+        decision: Any = None,
+        data: dict[str, Any] | None = None,
+        fields: Iterable[str] = (),
+    ) -> str:
+        """Move ``obj`` through ``machine`` (one ledger event), saving ``fields`` with it."""
+        return machine.move(
+            obj,
+            code,
+            actor=user,
+            event=event,
+            reason=reason,
+            decision=decision,
+            data=data,
+            policy_version=self.policy_version(obj),
+            organisation=self.organisation_of(obj),
+            update_fields=fields,
+        )
+
+    # -- telling -----------------------------------------------------------------------------
+
+    def tell_unit(self, record: Any, title: str, body: str = "") -> None:
+        notify(unit_staff(record.unit_id), title=title, body=body, link=record.get_absolute_url())
+
+    def tell_authority(
+        self, record: Any, title: str, body: str = "", *, also: Iterable[str] = ()
+    ) -> None:
+        """The officers of the record's authority (and of ``also``)."""
+        people = reviewers_of(record.authority.authority)
+        for code in also:
+            people += reviewers_of(code)
+        notify(people, title=title, body=body, link=record.get_absolute_url())
+
+    def next_url(self, obj: Any, result: Any) -> str:
+        for candidate in (result, obj):
+            url = getattr(candidate, "get_absolute_url", None)
+            if callable(url) and candidate._meta.app_label == "supervision":
+                return str(url())
+        return super().next_url(obj, result)
+
+
+class ByIssuer(SupervisionAction):
+    """An act of the authority that issued the record (its desk)."""
+
+    def allowed(self, obj: Any, user: Any) -> bool:
+        return is_desk_of(user, obj.authority_id)
+
+
+class ByUnit(SupervisionAction):
+    """An act of the unit the record concerns."""
+
+    roles = UNIT
+
+    def allowed(self, obj: Any, user: Any) -> bool:
+        return is_unit_staff(user, obj.unit_id)
+
+
+# -- creating a notice -----------------------------------------------------------------------
+
+
+def policy_code(unit: Any) -> str:
+    """The code of the policy in force for ``unit`` (empty when none is)."""
+    try:
+        return policy_in_force(unit).code
+    except NoPolicyInForce:
+        return ""
+
+
+def save_notice(record: models.Model) -> None:
+    """Save a new notice; a 文号 taken in the meantime is a technical conflict."""
+    try:
+        record.save()
+    except IntegrityError as exc:
+        raise ActionConflict(technical="taken") from exc
+
+
+def numbered(record: Any, data: Any, authority: Any, word: str) -> None:
+    """Set the notice's date, authority and 文号 (the typed one, or the next of the year)."""
+    record.issued_on = data.issued_on or today()
+    record.authority = authority
+    record.number = data.number or next_number(type(record), authority, word, record.issued_on)
+
+
+def number_problems(model: type[models.Model], data: Any) -> dict[str, str]:
+    if data.number and model._default_manager.filter(number=data.number).exists():
+        return {"number": _("文号“%(n)s”已被使用。") % {"n": data.number}}
+    return {}
+
+
+# -- the subjects a record is raised on -------------------------------------------------------
+
+
+class RaisedOn:
+    """How a creating action finds the unit, project and system of its record."""
+
+    def subject_of(self, obj: Any, data: Any) -> tuple[Any, Any, Any]:
+        raise NotImplementedError
+
+
+class OnProject(RaisedOn):
+    """Raised on a project (not a draft), from its page or its delivery page."""
+
+    model = Project
+    offered_on: Any = ("projects.project", "delivery.delivery")
+
+    def allowed(self, obj: Any, user: Any) -> bool:
+        return obj.state != ProjectState.DRAFT and super().allowed(obj, user)  # type: ignore[misc]
+
+    def targets(self, page_obj: Any, user: Any) -> Iterator[Any]:
+        project = page_project(page_obj)
+        if project is not None:
+            yield project
+
+    def subject_of(self, obj: Any, data: Any) -> tuple[Any, Any, Any]:
+        return obj.unit, obj, None
+
+
+class OnSystem(RaisedOn):
+    """Raised on an information system of the master catalog, from its page."""
+
+    model = InformationSystem
+    offered_on: Any = "catalog.informationsystem"
+
+    def subject_of(self, obj: Any, data: Any) -> tuple[Any, Any, Any]:
+        return obj.unit, None, obj
+
+
+class OnUnit(RaisedOn):
+    """Raised on a unit, from its compliance page; it may name one of the unit's projects
+    (not drafts) or systems, so that an authority that does not see them elsewhere can name
+    what it supervises (Art. 35)."""
+
+    model = Organisation
+    offered_on: Any = "accounts.organisation"
+
+    def allowed(self, obj: Any, user: Any) -> bool:
+        return obj.kind == OrgKind.UNIT and super().allowed(obj, user)  # type: ignore[misc]
+
+    def choices(self, obj: Any, user: Any) -> dict[str, list[tuple[Any, Any]]]:
+        projects = Project.objects.filter(unit=obj).exclude(state=ProjectState.DRAFT)
+        systems = InformationSystem.objects.filter(unit=obj)
+        return {
+            "project": [(p.pk, str(p)) for p in projects.order_by("code")],
+            "system": [(s.pk, str(s)) for s in systems.order_by("code")],
+        }
+
+    def subject_of(self, obj: Any, data: Any) -> tuple[Any, Any, Any]:
+        project = Project.objects.get(pk=data.project) if data.project else None
+        system = InformationSystem.objects.get(pk=data.system) if data.system else None
+        return obj, project, system
+
+    def input_problems(self, obj: Any, data: Contract) -> dict[str, str]:
+        options = self.choices(obj, None)
+        errors = dict(super().input_problems(obj, data))  # type: ignore[misc]
+        for name in ("project", "system"):
+            value = getattr(data, name, None)
+            if value and value not in {pk for pk, _label in options[name]}:
+                errors[name] = _("请选择本单位的项目或系统。")
+        return errors
