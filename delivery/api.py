@@ -3,31 +3,65 @@ supervision, annual reports, incidents, trial operation, completion, archives, a
 the threshold's two paths, extensions, go-live and evaluations, with every statutory clock.
 Mounted at ``/api/delivery/``.
 
-Projects are loaded through ``services.visible_projects`` (the projects chapter's ``for_user``
-plus, for a supervision company, the projects it supervises and, for a consultancy, those it
-post-evaluates). Every change of state is an action of ``delivery/actions.py``. Missing and
-forbidden objects answer the same 404 (an action's ``ActionForbidden`` too); a blocking gate
-answers 409 with its findings (rule, article, message, remedy, facts); a conflict of state
-answers 409; invalid input answers 422 with Chinese messages per field.
+Projects are read through ``services.visible_projects`` (the projects chapter's ``for_user``,
+which covers a project's supervision company and its post-evaluating consultancy); lists use
+the chapter's filter sets. Every change is an action of ``delivery/actions`` whose input
+contract is the payload (each is also at ``POST /api/actions/delivery.<action>/<id>``).
+Missing and forbidden objects answer the same 404; a refusal answers 409 with its findings
+(rule, article, message, remedy, facts); invalid input answers 422 with Chinese messages per
+field.
 """
 
 import datetime as dt
-from typing import Literal
+from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
+from core.actions import Action
 from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.dates import today
+from core.filters import ListFilter, apply
 from core.money import wan_str, yuan_str
 from investment.models import EvaluationResult
 from projects.models import Project, ProjectState
 
 from . import actions
+from .clocks import DueRow, calendar_projects, keeps
+from .contracts import (
+    DeliveryAcceptanceResultIn,
+    DeliveryAnnualReportIn,
+    DeliveryArchivesIn,
+    DeliveryCommissionIn,
+    DeliveryCompletionIn,
+    DeliveryEvaluationIn,
+    DeliveryExtensionDecisionIn,
+    DeliveryExtensionIn,
+    DeliveryGoLiveIn,
+    DeliveryImplementationIn,
+    DeliveryIncidentIn,
+    DeliveryIncidentOpinionIn,
+    DeliveryMilestoneDoneIn,
+    DeliveryMilestoneIn,
+    DeliveryRectificationIn,
+    DeliveryStartIn,
+    DeliverySupervisionReportIn,
+    DeliverySupervisorIn,
+    DeliverySuspensionIn,
+    DeliveryTrialIn,
+)
 from .deadlines import due_items
+from .filters import (
+    AcceptanceFilter,
+    CalendarFilter,
+    DeliveryFilter,
+    ExtensionFilter,
+    IncidentFilter,
+)
 from .models import (
     Acceptance,
     AcceptancePath,
@@ -42,46 +76,20 @@ from .models import (
 )
 from .schemas import (
     AcceptanceOut,
-    AcceptanceResultIn,
-    AnnualReportIn,
     AnnualReportOut,
-    ArchivesIn,
     CalendarItemOut,
-    CommissionIn,
-    CompleteIn,
-    EvaluationIn,
+    DeliveryProjectOut,
     EvaluationOut,
-    ExtensionDecideIn,
-    ExtensionIn,
     ExtensionOut,
-    GoLiveIn,
-    ImplementationIn,
-    IncidentIn,
     IncidentOut,
-    MilestoneDoneIn,
-    MilestoneIn,
     MilestoneOut,
-    OpinionIn,
     PostEvaluationOut,
     ProjectDeliveryOut,
-    RectificationIn,
-    StartIn,
-    SupervisionReportIn,
     SupervisionReportOut,
-    SupervisorIn,
     SupervisorOut,
-    SuspendIn,
-    TrialIn,
     due_item_out,
 )
-from .services import (
-    acceptance_path_for,
-    clock_facts,
-    policy_params,
-    progress_percent,
-    visible_projects,
-)
-from .sweep import ACTIVE_PHASES
+from .services import acceptance_path_for, clock_facts, policy_params, progress_percent
 
 router = Router(tags=["建设实施与验收"])
 
@@ -99,31 +107,30 @@ PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_S
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _project(request, project_id: int) -> Project:
+def _approved(request: Any) -> QuerySet[Project]:
+    return Project.objects.for_user(request.auth).filter(state=ProjectState.APPROVED)
+
+
+def _project(request: Any, project_id: int) -> Project:
     """An approved project the user sees in the delivery chapter, or 404."""
     try:
-        return (
-            visible_projects(request.auth)
-            .filter(state=ProjectState.APPROVED)
-            .select_related("unit", "policy")
-            .get(pk=project_id)
-        )
+        return _approved(request).select_related("unit", "policy").get(pk=project_id)
     except Project.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def _rows(model, user):
-    """Rows of the delivery chapter: visible exactly when their project is."""
-    return model.objects.filter(project__in=visible_projects(user))
+def _rows(model: Any, request: Any, filterset: type[ListFilter]) -> QuerySet:
+    """A filtered list of rows of the projects the user sees."""
+    qs = model.objects.for_user(request.auth).select_related("project")
+    return apply(filterset, request.GET, qs).qs
 
 
-def _overview(project: Project) -> dict:
-    project.refresh_from_db(fields=["suspended_at", "terminated_at"])
+def _overview(project: Project) -> dict[str, Any]:
     delivery = Delivery.objects.filter(project=project).first() or Delivery(project=project)
     on = today()
     total = project.approved_total or project.total_investment
     path = delivery.acceptance_path or acceptance_path_for(project)
-    evaluations = EvaluationResult.objects.filter(project=project).order_by("-completed_on", "-id")
+    mine = {"project": project}
     return {
         "project_id": project.pk,
         "project_code": project.code,
@@ -157,26 +164,46 @@ def _overview(project: Project) -> dict:
             due_item_out(i, on)
             for i in due_items(clock_facts(project, delivery), policy_params(project), on)
         ],
-        "milestones": Milestone.objects.filter(project=project),
-        "supervision_reports": SupervisionReport.objects.filter(project=project).select_related(
+        "milestones": Milestone.objects.filter(**mine),
+        "supervision_reports": SupervisionReport.objects.filter(**mine).select_related(
             "submitted_by"
         ),
-        "annual_reports": AnnualReport.objects.filter(project=project),
-        "incidents": Incident.objects.filter(project=project),
-        "extension_requests": ExtensionRequest.objects.filter(project=project),
-        "acceptances": Acceptance.objects.filter(project=project),
-        "post_evaluations": PostEvaluation.objects.filter(project=project).select_related(
+        "annual_reports": AnnualReport.objects.filter(**mine),
+        "incidents": Incident.objects.filter(**mine).select_related("project"),
+        "extension_requests": ExtensionRequest.objects.filter(**mine).select_related("project"),
+        "acceptances": Acceptance.objects.filter(**mine).select_related("project"),
+        "post_evaluations": PostEvaluation.objects.filter(**mine).select_related(
             "consultant", "result"
         ),
-        "evaluations": evaluations,
+        "evaluations": EvaluationResult.objects.filter(**mine).order_by("-completed_on", "-id"),
     }
 
 
-def _reload(request, project_id: int) -> dict:
+def _act(request: Any, action: Action, obj_id: int, payload: Any = None) -> Any:
+    return action.execute(obj_id, payload, acting_user=request.auth)
+
+
+def _act_on_project(request: Any, action: Action, project_id: int, payload: Any = None) -> dict:
+    """Do ``action`` on the project and answer its delivery record as it now is."""
+    _act(request, action, project_id, payload)
     return _overview(_project(request, project_id))
 
 
 # -- reading ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/projects",
+    summary="建设项目列表",
+    tags=START,
+    response={200: list[DeliveryProjectOut], **READ_ERRORS},
+)
+@paginate(PageNumberPagination, **PAGINATION)
+def projects(request, filters: Query[DeliveryFilter.schema()]):  # type: ignore[valid-type]
+    """当前用户可见的已批复项目及其建设阶段。可按阶段 ``phase``（未开工的项目为 preparing）、
+    是否暂停 ``suspended``、建设单位 ``unit`` 筛选，``q`` 搜索项目编号、名称或单位。"""
+    qs = _approved(request).select_related("unit", "delivery")
+    return apply(DeliveryFilter, request.GET, qs).qs.order_by("-code")
 
 
 @router.get(
@@ -193,12 +220,6 @@ def project_delivery(request, project_id: int):
     return _overview(_project(request, project_id))
 
 
-class CalendarQuery(Schema):
-    on: dt.date | None = None
-    status: Literal["overdue", "due_soon", "open", "not_open", "done"] | None = None
-    include_done: bool = False
-
-
 @router.get(
     "/calendar",
     summary="法定期限日历",
@@ -206,37 +227,78 @@ class CalendarQuery(Schema):
     response={200: list[CalendarItemOut], **READ_ERRORS},
 )
 @paginate(PageNumberPagination, **PAGINATION)
-def calendar(request, filters: Query[CalendarQuery]):
-    """当前用户可见的建设中、试运行、已建成和已验收项目的各项法定期限，按到期日排序。
-    ``on`` 按指定日期计算状态（默认今天）；``status`` 按状态筛选（overdue 已逾期、
-    due_soon 即将到期、open 进行中、not_open 未到期间、done 已完成）；默认不含已完成事项。"""
-    on = filters.on or today()
-    projects = (
-        visible_projects(request.auth)
-        .filter(state=ProjectState.APPROVED, delivery__phase__in=ACTIVE_PHASES)
-        .select_related("unit", "delivery")
-    )
-    params_by_unit: dict[int, dict] = {}
+def calendar(
+    request,
+    filters: Query[CalendarFilter.schema()],  # type: ignore[valid-type]
+    on: dt.date | None = None,
+    include_done: bool = False,
+):
+    """当前用户关注的建设中、试运行、已建成和已验收项目的各项法定期限，按到期日排序。
+    ``on`` 按指定日期计算状态（默认今天）；``status`` 按状态筛选（overdue 已逾期、due_soon
+    即将到期、open 进行中、not_open 未开始、done 已完成、all 全部）；默认不含已完成事项
+    （``include_done=true`` 包含）；``kind`` 按事项、``month``（如 2026-04）按到期月份筛选。"""
+    day = on or today()
+    fs = apply(CalendarFilter, request.GET, calendar_projects(request.auth))
+    status = fs.option("status") or ("all" if include_done else "pending")
+    kind, month = fs.option("kind"), fs.option("month")
+    params: dict[int, dict[str, Any]] = {}
     rows = []
-    for project in projects:
-        if project.unit_id not in params_by_unit:
-            params_by_unit[project.unit_id] = policy_params(project)
-        facts = clock_facts(project, project.delivery)
-        for item in due_items(facts, params_by_unit[project.unit_id], on):
-            row = due_item_out(item, on)
-            if row["status"] == "done" and not (filters.include_done or filters.status):
+    for project in fs.qs.select_related("unit", "delivery"):
+        if project.unit_id not in params:
+            params[project.unit_id] = policy_params(project)
+        for item in due_items(clock_facts(project, project.delivery), params[project.unit_id], day):
+            if not keeps(DueRow(item, item.status(day)), status, kind, month):
                 continue
-            if filters.status and row["status"] != filters.status:
-                continue
-            row.update(
-                project_id=project.pk,
-                project_code=project.code,
-                project_name=project.name,
-                unit_name=project.unit.name,
+            rows.append(
+                {
+                    **due_item_out(item, day),
+                    "project_id": project.pk,
+                    "project_code": project.code,
+                    "project_name": project.name,
+                    "unit_name": project.unit.name,
+                }
             )
-            rows.append(row)
     rows.sort(key=lambda r: (r["due_on"], r["project_code"], r["key"]))
     return rows
+
+
+@router.get(
+    "/incidents",
+    summary="重大事项列表",
+    tags=INCIDENTS,
+    response={200: list[IncidentOut], **READ_ERRORS},
+)
+@paginate(PageNumberPagination, **PAGINATION)
+def incidents(request, filters: Query[IncidentFilter.schema()]):  # type: ignore[valid-type]
+    """当前用户可见项目的重大事项（第二十四条）。可按状态 ``state``、类型 ``kind``、项目
+    ``project``、是否未关闭 ``open`` 筛选。"""
+    return _rows(Incident, request, IncidentFilter).order_by("-reported_at", "-id")
+
+
+@router.get(
+    "/acceptances",
+    summary="竣工验收列表",
+    tags=ACCEPT,
+    response={200: list[AcceptanceOut], **READ_ERRORS},
+)
+@paginate(PageNumberPagination, **PAGINATION)
+def acceptances(request, filters: Query[AcceptanceFilter.schema()]):  # type: ignore[valid-type]
+    """当前用户可见项目的竣工验收（第二十八条）。可按状态 ``state``（applied 待组织验收、
+    passed、failed）、验收方式 ``path``、项目 ``project`` 筛选。"""
+    return _rows(Acceptance, request, AcceptanceFilter).order_by("-applied_at", "-id")
+
+
+@router.get(
+    "/extensions",
+    summary="验收延期申请列表",
+    tags=ACCEPT,
+    response={200: list[ExtensionOut], **READ_ERRORS},
+)
+@paginate(PageNumberPagination, **PAGINATION)
+def extensions(request, filters: Query[ExtensionFilter.schema()]):  # type: ignore[valid-type]
+    """当前用户可见项目的验收延期申请（第二十八条）。可按状态 ``state``（pending 待审核）、
+    项目 ``project`` 筛选。"""
+    return _rows(ExtensionRequest, request, ExtensionFilter).order_by("-requested_at", "-id")
 
 
 # -- start of construction (Art. 16, 22) --------------------------------------------------------
@@ -248,11 +310,9 @@ def calendar(request, filters: Query[CalendarQuery]):
     tags=START,
     response={200: ProjectDeliveryOut, **ACT_ERRORS},
 )
-def set_implementation(request, project_id: int, payload: ImplementationIn):
+def set_implementation(request, project_id: int, payload: DeliveryImplementationIn):
     """建设单位登记项目实施机构、项目负责人及电话（第十六条）。"""
-    project = _project(request, project_id)
-    actions.set_implementation(project, acting_user=request.auth, **payload.model_dump())
-    return _reload(request, project_id)
+    return _act_on_project(request, actions.set_implementation, project_id, payload)
 
 
 @router.post(
@@ -261,16 +321,10 @@ def set_implementation(request, project_id: int, payload: ImplementationIn):
     tags=START,
     response={201: SupervisorOut, **ACT_ERRORS},
 )
-def assign_supervisor(request, project_id: int, payload: SupervisorIn):
-    """建设单位登记通过采购确定的工程监理单位（第二十二条）；再次登记时取代原监理单位。"""
-    project = _project(request, project_id)
-    assignment = actions.assign_supervisor(
-        project,
-        acting_user=request.auth,
-        supervisor=payload.supervisor_id,
-        contract_number=payload.contract_number,
-    )
-    return Status(201, assignment)
+def assign_supervisor(request, project_id: int, payload: DeliverySupervisorIn):
+    """建设单位登记通过采购确定的工程监理单位 ``supervisor``（组织编号；旧名
+    ``supervisor_id`` 仍可用）（第二十二条）；再次登记时取代原监理单位。"""
+    return Status(201, _act(request, actions.assign_supervisor, project_id, payload))
 
 
 @router.post(
@@ -279,12 +333,10 @@ def assign_supervisor(request, project_id: int, payload: SupervisorIn):
     tags=START,
     response={200: ProjectDeliveryOut, **ACT_ERRORS},
 )
-def start_construction(request, project_id: int, payload: StartIn):
+def start_construction(request, project_id: int, payload: DeliveryStartIn):
     """登记开工。规则关口：未明确实施机构、负责人或未登记采购合同（第十六条）、未登记工程
     监理（第二十二条）、项目被暂停（第二十四条）时返回 409 及依据条款。"""
-    project = _project(request, project_id)
-    actions.start_construction(project, acting_user=request.auth, started_on=payload.started_on)
-    return _reload(request, project_id)
+    return _act_on_project(request, actions.start_construction, project_id, payload)
 
 
 # -- milestones, supervision and annual reports (Art. 22, 23) -----------------------------------
@@ -296,11 +348,9 @@ def start_construction(request, project_id: int, payload: StartIn):
     tags=REPORTS,
     response={201: MilestoneOut, **ACT_ERRORS},
 )
-def add_milestone(request, project_id: int, payload: MilestoneIn):
+def add_milestone(request, project_id: int, payload: DeliveryMilestoneIn):
     """新增建设进度里程碑；建设进度按已完成里程碑的权重占比计算。"""
-    project = _project(request, project_id)
-    milestone = actions.add_milestone(project, acting_user=request.auth, **payload.model_dump())
-    return Status(201, milestone)
+    return Status(201, _act(request, actions.add_milestone, project_id, payload))
 
 
 @router.post(
@@ -309,12 +359,9 @@ def add_milestone(request, project_id: int, payload: MilestoneIn):
     tags=REPORTS,
     response={200: MilestoneOut, **ACT_ERRORS},
 )
-def complete_milestone(request, milestone_id: int, payload: MilestoneDoneIn):
+def complete_milestone(request, milestone_id: int, payload: DeliveryMilestoneDoneIn):
     """登记里程碑的实际完成日期（不晚于今天）。"""
-    milestone = _rows(Milestone, request.auth).filter(pk=milestone_id).first()
-    if milestone is None:
-        raise Http404
-    return actions.complete_milestone(milestone, acting_user=request.auth, done_on=payload.done_on)
+    return _act(request, actions.complete_milestone, milestone_id, payload)
 
 
 @router.post(
@@ -323,13 +370,9 @@ def complete_milestone(request, milestone_id: int, payload: MilestoneDoneIn):
     tags=REPORTS,
     response={201: SupervisionReportOut, **ACT_ERRORS},
 )
-def submit_supervision_report(request, project_id: int, payload: SupervisionReportIn):
+def submit_supervision_report(request, project_id: int, payload: DeliverySupervisionReportIn):
     """本项目的工程监理单位提交监理报告和监理意见（第二十二条）。"""
-    project = _project(request, project_id)
-    report = actions.submit_supervision_report(
-        project, acting_user=request.auth, **payload.model_dump()
-    )
-    return Status(201, report)
+    return Status(201, _act(request, actions.submit_supervision_report, project_id, payload))
 
 
 @router.post(
@@ -338,23 +381,14 @@ def submit_supervision_report(request, project_id: int, payload: SupervisionRepo
     tags=REPORTS,
     response={201: AnnualReportOut, **ACT_ERRORS},
 )
-def submit_annual_report(request, project_id: int, payload: AnnualReportIn):
+def submit_annual_report(request, project_id: int, payload: DeliveryAnnualReportIn):
     """建设期内每年年底前提交年度绩效评价报告（第二十三条），须附使用单位和监理单位意见，
     试运行期间须写明试运行效果，否则返回 409。建设进度由里程碑、年度计划金额和已支付金额
     由年度投资计划和支付记录自动计算。"""
-    project = _project(request, project_id)
-    report = actions.submit_annual_report(project, acting_user=request.auth, **payload.model_dump())
-    return Status(201, report)
+    return Status(201, _act(request, actions.submit_annual_report, project_id, payload))
 
 
 # -- incidents (Art. 24) ------------------------------------------------------------------------
-
-
-def _incident(request, incident_id: int) -> Incident:
-    incident = _rows(Incident, request.auth).filter(pk=incident_id).first()
-    if incident is None:
-        raise Http404
-    return incident
 
 
 @router.post(
@@ -363,12 +397,10 @@ def _incident(request, incident_id: int) -> Incident:
     tags=INCIDENTS,
     response={201: IncidentOut, **ACT_ERRORS},
 )
-def report_incident(request, project_id: int, payload: IncidentIn):
+def report_incident(request, project_id: int, payload: DeliveryIncidentIn):
     """建设单位向市发展改革委、市财政局报告建设进度严重滞后（delay）或重大损失（loss）
     （第二十四条）。"""
-    project = _project(request, project_id)
-    incident = actions.report_incident(project, acting_user=request.auth, **payload.model_dump())
-    return Status(201, incident)
+    return Status(201, _act(request, actions.report_incident, project_id, payload))
 
 
 @router.post(
@@ -377,10 +409,9 @@ def report_incident(request, project_id: int, payload: IncidentIn):
     tags=INCIDENTS,
     response={200: IncidentOut, **ACT_ERRORS},
 )
-def order_rectification(request, incident_id: int, payload: RectificationIn):
+def order_rectification(request, incident_id: int, payload: DeliveryRectificationIn):
     """市发展改革委或市财政局责令限期整改（第二十四条）；整改期限列入项目的法定期限。"""
-    incident = _incident(request, incident_id)
-    return actions.order_rectification(incident, acting_user=request.auth, **payload.model_dump())
+    return _act(request, actions.order_rectification, incident_id, payload)
 
 
 @router.post(
@@ -389,13 +420,10 @@ def order_rectification(request, incident_id: int, payload: RectificationIn):
     tags=INCIDENTS,
     response={200: IncidentOut, **ACT_ERRORS},
 )
-def suspend_project(request, incident_id: int, payload: SuspendIn):
+def suspend_project(request, incident_id: int, payload: DeliverySuspensionIn):
     """市发展改革委或市财政局暂停项目（第二十四条）：解除前不能开始试运行、登记建成、
     申请验收，也不能支付。"""
-    incident = _incident(request, incident_id)
-    return actions.suspend_project(
-        incident, acting_user=request.auth, order_text=payload.order_text
-    )
+    return _act(request, actions.suspend_project, incident_id, payload)
 
 
 @router.post(
@@ -404,10 +432,9 @@ def suspend_project(request, incident_id: int, payload: SuspendIn):
     tags=INCIDENTS,
     response={200: IncidentOut, **ACT_ERRORS},
 )
-def lift_suspension(request, incident_id: int, payload: OpinionIn):
+def lift_suspension(request, incident_id: int, payload: DeliveryIncidentOpinionIn):
     """市发展改革委或市财政局解除暂停；项目恢复办理和支付。"""
-    incident = _incident(request, incident_id)
-    return actions.lift_suspension(incident, acting_user=request.auth, opinion=payload.opinion)
+    return _act(request, actions.lift_suspension, incident_id, payload)
 
 
 @router.post(
@@ -416,10 +443,9 @@ def lift_suspension(request, incident_id: int, payload: OpinionIn):
     tags=INCIDENTS,
     response={200: IncidentOut, **ACT_ERRORS},
 )
-def close_incident(request, incident_id: int, payload: OpinionIn):
+def close_incident(request, incident_id: int, payload: DeliveryIncidentOpinionIn):
     """市发展改革委或市财政局确认整改完成，关闭事项（暂停中的事项请用“解除暂停”）。"""
-    incident = _incident(request, incident_id)
-    return actions.close_incident(incident, acting_user=request.auth, opinion=payload.opinion)
+    return _act(request, actions.close_incident, incident_id, payload)
 
 
 # -- trial, completion, archives, acceptance (Art. 28, 29) --------------------------------------
@@ -431,15 +457,9 @@ def close_incident(request, incident_id: int, payload: OpinionIn):
     tags=ACCEPT,
     response={200: ProjectDeliveryOut, **ACT_ERRORS},
 )
-def start_trial(request, project_id: int, payload: TrialIn):
+def start_trial(request, project_id: int, payload: DeliveryTrialIn):
     """登记试运行开始日期；项目被暂停时返回 409（第二十四条）。"""
-    project = _project(request, project_id)
-    actions.start_trial(
-        project,
-        acting_user=request.auth,
-        trial_started_on=payload.trial_started_on,
-    )
-    return _reload(request, project_id)
+    return _act_on_project(request, actions.start_trial, project_id, payload)
 
 
 @router.post(
@@ -448,16 +468,10 @@ def start_trial(request, project_id: int, payload: TrialIn):
     tags=ACCEPT,
     response={200: ProjectDeliveryOut, **ACT_ERRORS},
 )
-def complete_construction(request, project_id: int, payload: CompleteIn):
+def complete_construction(request, project_id: int, payload: DeliveryCompletionIn):
     """登记建成日期：竣工验收期限（政策规定的月数，默认 6 个月）自此起算，验收方式按
     政策门槛确定（第二十八条）。"""
-    project = _project(request, project_id)
-    actions.complete_construction(
-        project,
-        acting_user=request.auth,
-        completed_on=payload.completed_on,
-    )
-    return _reload(request, project_id)
+    return _act_on_project(request, actions.complete_construction, project_id, payload)
 
 
 @router.post(
@@ -466,16 +480,9 @@ def complete_construction(request, project_id: int, payload: CompleteIn):
     tags=ACCEPT,
     response={200: ProjectDeliveryOut, **ACT_ERRORS},
 )
-def accept_archives(request, project_id: int, payload: ArchivesIn):
+def accept_archives(request, project_id: int, payload: DeliveryArchivesIn):
     """市大数据发展局按档案清单登记档案验收（第二十九条）；档案验收通过后才能竣工验收。"""
-    project = _project(request, project_id)
-    actions.accept_archives(
-        project,
-        acting_user=request.auth,
-        checklist=payload.checklist,
-        accepted_on=payload.accepted_on,
-    )
-    return _reload(request, project_id)
+    return _act_on_project(request, actions.accept_archives, project_id, payload)
 
 
 @router.post(
@@ -488,8 +495,7 @@ def apply_acceptance(request, project_id: int):
     """总投资达到政策门槛（含本数）的项目向市大数据发展局申请竣工验收（第二十八条）。
     规则关口：验收方式不符（门槛以下应自行组织并报备）、尚未建成、未通过档案验收（第二十九
     条）、材料不全时返回 409；超过验收期限且未获延期时记为警示。"""
-    project = _project(request, project_id)
-    return Status(201, actions.apply_acceptance(project, acting_user=request.auth))
+    return Status(201, _act(request, actions.apply_acceptance, project_id))
 
 
 @router.post(
@@ -498,12 +504,9 @@ def apply_acceptance(request, project_id: int):
     tags=ACCEPT,
     response={200: AcceptanceOut, **ACT_ERRORS},
 )
-def decide_acceptance(request, acceptance_id: int, payload: AcceptanceResultIn):
+def decide_acceptance(request, acceptance_id: int, payload: DeliveryAcceptanceResultIn):
     """市大数据发展局登记其组织的竣工验收结果；不通过的项目不得安排运维经费（第二十八条）。"""
-    acceptance = _rows(Acceptance, request.auth).filter(pk=acceptance_id).first()
-    if acceptance is None:
-        raise Http404
-    return actions.decide_acceptance(acceptance, acting_user=request.auth, **payload.model_dump())
+    return _act(request, actions.decide_acceptance, acceptance_id, payload)
 
 
 @router.post(
@@ -512,14 +515,10 @@ def decide_acceptance(request, acceptance_id: int, payload: AcceptanceResultIn):
     tags=ACCEPT,
     response={201: AcceptanceOut, **ACT_ERRORS},
 )
-def file_unit_acceptance(request, project_id: int, payload: AcceptanceResultIn):
+def file_unit_acceptance(request, project_id: int, payload: DeliveryAcceptanceResultIn):
     """总投资低于政策门槛的项目由建设单位组织竣工验收，并将结果报市大数据发展局备案
     （第二十八条）。规则关口同申请验收；不通过的项目不得安排运维经费。"""
-    project = _project(request, project_id)
-    acceptance = actions.file_unit_acceptance(
-        project, acting_user=request.auth, **payload.model_dump()
-    )
-    return Status(201, acceptance)
+    return Status(201, _act(request, actions.file_unit_acceptance, project_id, payload))
 
 
 @router.post(
@@ -528,11 +527,9 @@ def file_unit_acceptance(request, project_id: int, payload: AcceptanceResultIn):
     tags=ACCEPT,
     response={201: ExtensionOut, **ACT_ERRORS},
 )
-def request_extension(request, project_id: int, payload: ExtensionIn):
+def request_extension(request, project_id: int, payload: DeliveryExtensionIn):
     """不能按期申请竣工验收的，向市大数据发展局申请延期（第二十八条）。"""
-    project = _project(request, project_id)
-    extension = actions.request_extension(project, acting_user=request.auth, **payload.model_dump())
-    return Status(201, extension)
+    return Status(201, _act(request, actions.request_extension, project_id, payload))
 
 
 @router.post(
@@ -541,12 +538,9 @@ def request_extension(request, project_id: int, payload: ExtensionIn):
     tags=ACCEPT,
     response={200: ExtensionOut, **ACT_ERRORS},
 )
-def decide_extension(request, extension_id: int, payload: ExtensionDecideIn):
+def decide_extension(request, extension_id: int, payload: DeliveryExtensionDecisionIn):
     """市大数据发展局同意或不同意延期；同意后验收期限顺延至申请日期。"""
-    extension = _rows(ExtensionRequest, request.auth).filter(pk=extension_id).first()
-    if extension is None:
-        raise Http404
-    return actions.decide_extension(extension, acting_user=request.auth, **payload.model_dump())
+    return _act(request, actions.decide_extension, extension_id, payload)
 
 
 @router.post(
@@ -555,11 +549,9 @@ def decide_extension(request, extension_id: int, payload: ExtensionDecideIn):
     tags=ACCEPT,
     response={200: ProjectDeliveryOut, **ACT_ERRORS},
 )
-def go_live(request, project_id: int, payload: GoLiveIn):
+def go_live(request, project_id: int, payload: DeliveryGoLiveIn):
     """竣工验收通过后登记正式上线运行日期；自评价期间自验收和上线中较晚者起算（第三十条）。"""
-    project = _project(request, project_id)
-    actions.go_live(project, acting_user=request.auth, golive_on=payload.golive_on)
-    return _reload(request, project_id)
+    return _act_on_project(request, actions.go_live, project_id, payload)
 
 
 # -- evaluation (Art. 30) -----------------------------------------------------------------------
@@ -571,13 +563,10 @@ def go_live(request, project_id: int, payload: GoLiveIn):
     tags=EVALUATE,
     response={201: EvaluationOut, **ACT_ERRORS},
 )
-def submit_self_evaluation(request, project_id: int, payload: EvaluationIn):
+def submit_self_evaluation(request, project_id: int, payload: DeliveryEvaluationIn):
     """建设单位在验收运行后的规定期间（默认 12—24 个月）内提交自评价，报送市发展改革委、
     市财政局和市大数据发展局（第三十条）。期间开始前返回 409；期间结束后提交记为逾期警示。"""
-    project = _project(request, project_id)
-    result = actions.submit_self_evaluation(
-        project, acting_user=request.auth, **payload.model_dump()
-    )
+    result = _act(request, actions.submit_self_evaluation, project_id, payload)
     return Status(201, EvaluationResult.objects.get(pk=result.pk))
 
 
@@ -587,14 +576,10 @@ def submit_self_evaluation(request, project_id: int, payload: EvaluationIn):
     tags=EVALUATE,
     response={201: PostEvaluationOut, **ACT_ERRORS},
 )
-def commission_post_evaluation(request, project_id: int, payload: CommissionIn):
-    """市发展改革委或市大数据发展局委托第三方咨询评估机构开展后评价（第三十条）。"""
-    project = _project(request, project_id)
-    post = actions.commission_post_evaluation(
-        project,
-        acting_user=request.auth,
-        consultant=payload.consultant_id,
-    )
+def commission_post_evaluation(request, project_id: int, payload: DeliveryCommissionIn):
+    """市发展改革委或市大数据发展局委托第三方咨询评估机构 ``consultant``（组织编号；旧名
+    ``consultant_id`` 仍可用）开展后评价（第三十条）。"""
+    post = _act(request, actions.commission_post_evaluation, project_id, payload)
     return Status(201, PostEvaluation.objects.select_related("consultant").get(pk=post.pk))
 
 
@@ -604,11 +589,8 @@ def commission_post_evaluation(request, project_id: int, payload: CommissionIn):
     tags=EVALUATE,
     response={201: EvaluationOut, **ACT_ERRORS},
 )
-def submit_post_evaluation(request, post_id: int, payload: EvaluationIn):
+def submit_post_evaluation(request, post_id: int, payload: DeliveryEvaluationIn):
     """受托的第三方咨询评估机构提交后评价结果；结果作为评价结果记录，供编制下一年度投资计划
     时参考（第三十条、第三十七条）。"""
-    post = _rows(PostEvaluation, request.auth).filter(pk=post_id).first()
-    if post is None:
-        raise Http404
-    result = actions.submit_post_evaluation(post, acting_user=request.auth, **payload.model_dump())
+    result = _act(request, actions.submit_post_evaluation, post_id, payload)
     return Status(201, EvaluationResult.objects.get(pk=result.pk))

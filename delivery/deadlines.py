@@ -15,15 +15,41 @@ record and the policy in force (Art. 23, 24, 28, 30).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from core.dates import add_months
 
 REMIND_DAYS = 30  # notify this many days before a due date
 
+# The status of an item on a day, in the words of the pages and the API.
+STATUS_LABELS = {
+    "done": N_("已完成"),
+    "overdue": N_("已逾期"),
+    "due_soon": N_("即将到期"),
+    "open": N_("进行中"),
+    "not_open": N_("未开始"),
+}
+
+# What each kind of item is called on a page, in the reader's language (``DueItem.label`` is
+# the Chinese of the record, used in notifications and the ledger).
+TEXTS = {
+    "annual_report": N_("%(year)s年度绩效评价报告"),
+    "acceptance": N_("申请竣工验收"),
+    "acceptance_extended": N_("申请竣工验收（已延期）"),
+    "self_evaluation": N_("项目自评价"),
+    "rectification": N_("限期整改"),
+}
+
 
 @dataclass(frozen=True)
 class DueItem:
+    """One statutory deadline of a project: what is due, under which article, by when."""
+
     key: str  # stable: kind + period, used for notification dedupe
     kind: str
     label: str
@@ -31,6 +57,14 @@ class DueItem:
     due_on: dt.date
     opens_on: dt.date | None
     done: bool
+    extended: bool = False  # an acceptance whose window BDB extended
+
+    @property
+    def text(self) -> str:
+        """The label in the reader's language."""
+        kind = "acceptance_extended" if self.extended else self.kind
+        year = self.key.split(":")[1] if self.kind == "annual_report" else ""
+        return gettext(TEXTS[kind]) % {"year": year} if kind in TEXTS else self.label
 
     def status(self, on: dt.date) -> str:
         if self.done:
@@ -60,14 +94,14 @@ class ClockFacts:
     rectifications: list[tuple[int, dt.date]]  # (incident id, deadline) still open
 
 
-def _month_day(value) -> tuple[int, int]:
+def _month_day(value: Any) -> tuple[int, int]:
     if isinstance(value, tuple | list):
         return int(value[0]), int(value[1])
     month, day = str(value).split("-")
     return int(month), int(day)
 
 
-def due_items(facts: ClockFacts, params: dict, on: dt.date) -> list[DueItem]:
+def due_items(facts: ClockFacts, params: Mapping[str, Any], on: dt.date) -> list[DueItem]:
     """Every due item of one project as of ``on``. ``params`` holds the policy parameters
     performance_report_due, acceptance_window_months, self_eval_start_months and
     self_eval_end_months."""
@@ -106,6 +140,7 @@ def due_items(facts: ClockFacts, params: dict, on: dt.date) -> list[DueItem]:
                 due_on=facts.extension_until if extended else window_end,
                 opens_on=facts.completed_on,
                 done=facts.acceptance_done,
+                extended=extended,
             )
         )
     if facts.accepted_on is not None and facts.golive_on is not None:

@@ -5,8 +5,10 @@ acceptance on the threshold's two paths, extensions, and evaluations.
 
 A project's delivery phase lives in ``Delivery`` (one per approved project) so the approval
 state machine of the projects chapter stays as it is: ``Project.state`` remains "approved"
-while ``Delivery.phase`` moves on. Every change of state is an action in ``actions.py``;
-every due date comes from ``deadlines.py``.
+while ``Delivery.phase`` moves on. Every change of state is an action of ``actions/``;
+every due date comes from ``deadlines.py``. The models with a state (``Delivery.phase``,
+incidents, extension requests, acceptances and post-evaluations) change it only through their
+machines (``machines.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.machines import StatefulModel, StatefulQuerySet
 from investment.models import ByProjectQuerySet
 
 
@@ -36,12 +39,16 @@ class AcceptancePath(models.TextChoices):
     UNIT = "unit", _("建设单位组织验收并报备")
 
 
-class DeliveryQuerySet(ByProjectQuerySet):
-    pass
+class RowQuerySet(StatefulQuerySet, ByProjectQuerySet):
+    """Rows of a project (visible exactly when the project is) whose state changes only
+    through their machine (``delivery/machines.py``)."""
 
 
-class Delivery(models.Model):
-    """The delivery record of an approved project."""
+class Delivery(StatefulModel):
+    """The delivery record of an approved project; its ``phase`` moves only through the
+    ``delivery`` machine (``delivery/machines.py``)."""
+
+    MACHINE = "delivery"
 
     project = models.OneToOneField(
         "projects.Project", on_delete=models.PROTECT, related_name="delivery"
@@ -67,7 +74,7 @@ class Delivery(models.Model):
     archive_checklist = models.JSONField(_("档案清单"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = DeliveryQuerySet.as_manager()
+    objects = RowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("项目建设与验收")
@@ -204,9 +211,11 @@ class IncidentState(models.TextChoices):
     CLOSED = "closed", _("已解除或整改完成")
 
 
-class Incident(models.Model):
+class Incident(StatefulModel):
     """A serious delay or major loss reported to DRC and Finance (Art. 24), who order
     rectification with a deadline or suspend the project."""
+
+    MACHINE = "incident"
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="incidents"
@@ -227,7 +236,7 @@ class Incident(models.Model):
     reported_at = models.DateTimeField(_("报告时间"), auto_now_add=True)
     closed_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
 
-    objects = ByProjectQuerySet.as_manager()
+    objects = RowQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reported_at", "-id"]
@@ -244,8 +253,10 @@ class ExtensionState(models.TextChoices):
     REFUSED = "refused", _("不同意延期")
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(StatefulModel):
     """A unit that cannot apply for acceptance in time asks BDB for an extension (Art. 28)."""
+
+    MACHINE = "extension_request"
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="extension_requests"
@@ -265,7 +276,7 @@ class ExtensionRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
 
-    objects = ByProjectQuerySet.as_manager()
+    objects = RowQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-requested_at"]
@@ -282,9 +293,11 @@ class AcceptanceState(models.TextChoices):
     FAILED = "failed", _("验收不通过")
 
 
-class Acceptance(models.Model):
+class Acceptance(StatefulModel):
     """A completion acceptance (竣工验收): applied to BDB at or above the threshold, or
     organised by the unit below it and filed with BDB (Art. 28)."""
+
+    MACHINE = "acceptance"
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="acceptances"
@@ -302,7 +315,7 @@ class Acceptance(models.Model):
     )
     filed_with_bdb_at = models.DateTimeField(_("报大数据局备案时间"), null=True, blank=True)
 
-    objects = ByProjectQuerySet.as_manager()
+    objects = RowQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-applied_at"]
@@ -318,9 +331,11 @@ class PostEvaluationState(models.TextChoices):
     DONE = "done", _("已完成")
 
 
-class PostEvaluation(models.Model):
+class PostEvaluation(StatefulModel):
     """A third-party post-evaluation commissioned by DRC or BDB (Art. 30) and done by an
     assigned consultant; its result is an ``investment.EvaluationResult``."""
+
+    MACHINE = "post_evaluation"
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="post_evaluations"
@@ -342,7 +357,7 @@ class PostEvaluation(models.Model):
         "investment.EvaluationResult", null=True, blank=True, on_delete=models.PROTECT
     )
 
-    objects = ByProjectQuerySet.as_manager()
+    objects = RowQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-commissioned_at"]

@@ -1,146 +1,27 @@
-"""Request and response schemas of the delivery API (``delivery/api.py``).
+"""Response schemas of the delivery API (``delivery/api.py``); the requests are the actions'
+contracts (``delivery/contracts.py``).
 
-Dates are ISO dates (``2025-03-01``); a malformed date answers 422 before the action runs, a
-date the action refuses (in the future, before the start…) answers 422 with a Chinese message
-per field. Money goes out as Decimal strings in yuan and in 万元, never as floats.
+Dates are ISO dates (``2025-03-01``). Money goes out as Decimal strings in yuan and in 万元,
+never as floats.
 """
 
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated
+from typing import Any
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
 
 from core.money import wan_str, yuan_str
 
-STATUS_LABELS = {
-    "done": "已完成",
-    "overdue": "已逾期",
-    "due_soon": "即将到期",
-    "open": "进行中",
-    "not_open": "未到期间",
-}
-
-Score = Annotated[
-    str | int | Decimal | None,
-    Field(None, description='评分 0—100（字符串或数字，如 "91.5"）', examples=["91.5"]),
-]
+from .deadlines import STATUS_LABELS, DueItem
 
 
-def _name(user) -> str:
+def _name(user: Any) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
-def _label(obj, field: str) -> str:
+def _label(obj: Any, field: str) -> str:
     return str(getattr(obj, f"get_{field}_display")()) if getattr(obj, field) else ""
-
-
-# -- requests -----------------------------------------------------------------------------------
-
-
-class ImplementationIn(Schema):
-    implementing_agency: str = Field(..., description="项目实施机构", examples=["市教委信息中心"])
-    responsible_person: str = Field(..., description="项目负责人", examples=["张明"])
-    responsible_phone: str = Field("", description="负责人电话")
-
-
-class SupervisorIn(Schema):
-    supervisor_id: int = Field(..., description="工程监理单位的组织编号")
-    contract_number: str = Field("", description="监理合同编号")
-
-
-class StartIn(Schema):
-    started_on: date = Field(..., description="开工日期，不晚于今天")
-
-
-class MilestoneIn(Schema):
-    name: str = Field(..., examples=["系统开发"])
-    planned_on: date
-    weight: int = Field(1, description="权重 1—100；建设进度按已完成里程碑的权重占比计算")
-
-
-class MilestoneDoneIn(Schema):
-    done_on: date
-
-
-class SupervisionReportIn(Schema):
-    period: str = Field(..., examples=["2025年第二季度"])
-    content: str = Field(..., description="监理情况")
-    opinion: str = Field(..., description="监理意见")
-
-
-class AnnualReportIn(Schema):
-    year: int = Field(..., examples=[2025])
-    summary: str = Field(..., description="建设进展与绩效情况")
-    user_opinions: str = Field("", description="使用单位意见（第二十三条，必填）")
-    supervisor_opinion: str = Field("", description="监理单位意见（第二十三条，必填）")
-    trial_effects: str = Field("", description="试运行效果（试运行期间必填）")
-
-
-class IncidentIn(Schema):
-    kind: str = Field(..., description="delay 建设进度严重滞后；loss 重大损失", examples=["delay"])
-    description: str
-
-
-class RectificationIn(Schema):
-    deadline: date = Field(..., description="整改期限，晚于今天")
-    order_text: str = Field(..., description="整改要求")
-
-
-class SuspendIn(Schema):
-    order_text: str = Field(..., description="暂停理由")
-
-
-class OpinionIn(Schema):
-    opinion: str
-
-
-class TrialIn(Schema):
-    trial_started_on: date
-
-
-class CompleteIn(Schema):
-    completed_on: date = Field(..., description="建成日期：验收期限自此起算（第二十八条）")
-
-
-class ArchivesIn(Schema):
-    checklist: dict[str, bool] = Field(
-        ...,
-        description="档案清单，各项均须为 true",
-        examples=[{"文书档案": True, "电子文件": True}],
-    )
-    accepted_on: date
-
-
-class AcceptanceResultIn(Schema):
-    passed: bool
-    held_on: date
-    conclusion: str
-
-
-class ExtensionIn(Schema):
-    requested_until: date = Field(..., description="申请延期至（晚于今天）")
-    reason: str
-
-
-class ExtensionDecideIn(Schema):
-    grant: bool
-    opinion: str
-
-
-class GoLiveIn(Schema):
-    golive_on: date
-
-
-class EvaluationIn(Schema):
-    completed_on: date
-    grade: str = Field(..., examples=["良"])
-    conclusion: str
-    score: Score = None
-
-
-class CommissionIn(Schema):
-    consultant_id: int = Field(..., description="第三方咨询评估机构的组织编号")
 
 
 # -- responses ----------------------------------------------------------------------------------
@@ -157,17 +38,17 @@ class DueItemOut(Schema):
     status_label: str
 
 
-def due_item_out(item, on: date) -> dict:
+def due_item_out(item: DueItem, on: date) -> dict[str, Any]:
     status = item.status(on)
     return {
         "key": item.key,
         "kind": item.kind,
-        "label": item.label,
+        "label": item.text,
         "article": item.article,
         "due_on": item.due_on,
         "opens_on": item.opens_on,
         "status": status,
-        "status_label": STATUS_LABELS[status],
+        "status_label": gettext(STATUS_LABELS[status]),
     }
 
 
@@ -187,7 +68,7 @@ class SupervisorOut(Schema):
     assigned_at: datetime
 
     @staticmethod
-    def resolve_supervisor_name(obj) -> str:
+    def resolve_supervisor_name(obj: Any) -> str:
         return obj.supervisor.name
 
 
@@ -208,7 +89,7 @@ class SupervisionReportOut(Schema):
     submitted_at: datetime
 
     @staticmethod
-    def resolve_submitted_by_name(obj) -> str:
+    def resolve_submitted_by_name(obj: Any) -> str:
         return _name(obj.submitted_by)
 
 
@@ -227,28 +108,30 @@ class AnnualReportOut(Schema):
     submitted_at: datetime
 
     @staticmethod
-    def resolve_progress_percent(obj) -> str:
+    def resolve_progress_percent(obj: Any) -> str:
         return str(obj.progress_percent)
 
     @staticmethod
-    def resolve_plan_amount(obj) -> str:
+    def resolve_plan_amount(obj: Any) -> str:
         return yuan_str(obj.plan_amount)
 
     @staticmethod
-    def resolve_plan_amount_wan(obj) -> str:
+    def resolve_plan_amount_wan(obj: Any) -> str:
         return wan_str(obj.plan_amount)
 
     @staticmethod
-    def resolve_paid_amount(obj) -> str:
+    def resolve_paid_amount(obj: Any) -> str:
         return yuan_str(obj.paid_amount)
 
     @staticmethod
-    def resolve_paid_amount_wan(obj) -> str:
+    def resolve_paid_amount_wan(obj: Any) -> str:
         return wan_str(obj.paid_amount)
 
 
 class IncidentOut(Schema):
     id: int
+    project_id: int
+    project_code: str
     kind: str
     kind_label: str
     description: str
@@ -260,16 +143,22 @@ class IncidentOut(Schema):
     closed_at: datetime | None
 
     @staticmethod
-    def resolve_kind_label(obj) -> str:
+    def resolve_project_code(obj: Any) -> str:
+        return str(obj.project.code)
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
         return _label(obj, "kind")
 
     @staticmethod
-    def resolve_state_label(obj) -> str:
+    def resolve_state_label(obj: Any) -> str:
         return _label(obj, "state")
 
 
 class ExtensionOut(Schema):
     id: int
+    project_id: int
+    project_code: str
     requested_until: date
     reason: str
     state: str
@@ -279,12 +168,18 @@ class ExtensionOut(Schema):
     decided_at: datetime | None
 
     @staticmethod
-    def resolve_state_label(obj) -> str:
+    def resolve_project_code(obj: Any) -> str:
+        return str(obj.project.code)
+
+    @staticmethod
+    def resolve_state_label(obj: Any) -> str:
         return _label(obj, "state")
 
 
 class AcceptanceOut(Schema):
     id: int
+    project_id: int
+    project_code: str
     path: str
     path_label: str
     state: str
@@ -295,11 +190,15 @@ class AcceptanceOut(Schema):
     filed_with_bdb_at: datetime | None
 
     @staticmethod
-    def resolve_path_label(obj) -> str:
+    def resolve_project_code(obj: Any) -> str:
+        return str(obj.project.code)
+
+    @staticmethod
+    def resolve_path_label(obj: Any) -> str:
         return _label(obj, "path")
 
     @staticmethod
-    def resolve_state_label(obj) -> str:
+    def resolve_state_label(obj: Any) -> str:
         return _label(obj, "state")
 
 
@@ -313,11 +212,11 @@ class EvaluationOut(Schema):
     conclusion: str
 
     @staticmethod
-    def resolve_kind_label(obj) -> str:
+    def resolve_kind_label(obj: Any) -> str:
         return _label(obj, "kind")
 
     @staticmethod
-    def resolve_score(obj) -> str | None:
+    def resolve_score(obj: Any) -> str | None:
         return None if obj.score is None else str(obj.score)
 
 
@@ -331,12 +230,72 @@ class PostEvaluationOut(Schema):
     result: EvaluationOut | None
 
     @staticmethod
-    def resolve_consultant_name(obj) -> str:
+    def resolve_consultant_name(obj: Any) -> str:
         return obj.consultant.name
 
     @staticmethod
-    def resolve_state_label(obj) -> str:
+    def resolve_state_label(obj: Any) -> str:
         return _label(obj, "state")
+
+
+class DeliveryProjectOut(Schema):
+    """An approved project in the delivery list."""
+
+    project_id: int
+    project_code: str
+    project_name: str
+    unit_name: str
+    phase: str = Field(
+        ..., description="preparing / construction / trial / completed / accepted / failed"
+    )
+    phase_label: str
+    suspended: bool
+    started_on: date | None
+    completed_on: date | None
+
+    @staticmethod
+    def resolve_project_id(obj: Any) -> int:
+        return int(obj.pk)
+
+    @staticmethod
+    def resolve_project_code(obj: Any) -> str:
+        return str(obj.code)
+
+    @staticmethod
+    def resolve_project_name(obj: Any) -> str:
+        return str(obj.name)
+
+    @staticmethod
+    def resolve_unit_name(obj: Any) -> str:
+        return str(obj.unit.name)
+
+    @staticmethod
+    def _delivery(obj: Any) -> Any:
+        return getattr(obj, "delivery", None)
+
+    @staticmethod
+    def resolve_phase(obj: Any) -> str:
+        delivery = DeliveryProjectOut._delivery(obj)
+        return delivery.phase if delivery else "preparing"
+
+    @staticmethod
+    def resolve_phase_label(obj: Any) -> str:
+        delivery = DeliveryProjectOut._delivery(obj)
+        return str(delivery.get_phase_display()) if delivery else gettext("开工准备")
+
+    @staticmethod
+    def resolve_suspended(obj: Any) -> bool:
+        return obj.suspended_at is not None
+
+    @staticmethod
+    def resolve_started_on(obj: Any) -> date | None:
+        delivery = DeliveryProjectOut._delivery(obj)
+        return delivery.started_on if delivery else None
+
+    @staticmethod
+    def resolve_completed_on(obj: Any) -> date | None:
+        delivery = DeliveryProjectOut._delivery(obj)
+        return delivery.completed_on if delivery else None
 
 
 class ProjectDeliveryOut(Schema):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext_noop as N_
 
 from accounts.scoping import for_user
 from core.dates import today
@@ -40,43 +42,65 @@ CLOCK_PARAMS = (
 # Art. 28 ¶1: the materials of a completion acceptance. Classified systems never enter the
 # platform (Art. 8), so the security assessment is the MLPS evaluation report and filing.
 ACCEPTANCE_MATERIALS = {
-    "construction_summary": "项目建设总结",
-    "financial_report": "财务报告",
-    "audit_report": "审计报告",
-    "mlps_report": "网络安全等级保护测评报告",
-    "mlps_filing": "网络安全等级保护备案情况",
-    "crypto_assessment": "密码应用安全性评估报告",
-    "data_dictionary": "数据字典",
+    "construction_summary": N_("项目建设总结"),
+    "financial_report": N_("财务报告"),
+    "audit_report": N_("审计报告"),
+    "mlps_report": N_("网络安全等级保护测评报告"),
+    "mlps_filing": N_("网络安全等级保护备案情况"),
+    "crypto_assessment": N_("密码应用安全性评估报告"),
+    "data_dictionary": N_("数据字典"),
 }
-CLASSIFIED_SECURITY = {"secrecy_evaluation": "涉密信息系统安全保密测评报告"}
+CLASSIFIED_SECURITY = {"secrecy_evaluation": N_("涉密信息系统安全保密测评报告")}
 
 
-def visible_projects(user):
+def visible_projects(user: Any) -> QuerySet[Project]:
     """The projects ``user`` sees in the delivery chapter. Supervisors (Art. 22) and
     post-evaluation consultants (Art. 30) are covered by the projects chapter's scoping."""
     return for_user(Project, user)
 
 
-def delivery_of(project) -> Delivery:
+def delivery_of(project: Project) -> Delivery:
+    """The project's delivery record, created (in 开工准备) when it has none yet."""
     delivery, _created = Delivery.objects.get_or_create(project=project)
     return delivery
 
 
-def policy_params(project) -> dict:
-    policy = policy_in_force(project.unit)
-    return {key: policy.param(key) for key in CLOCK_PARAMS}
+def delivery_for(project: Project, *, lock: bool = False) -> Delivery:
+    """The project's delivery record as an action sees it: locked (and created) for an
+    execution; otherwise the stored one, or an unsaved one in 开工准备 before the first action.
+    Kept on the project object so that the checks of one page ask once."""
+    cached = getattr(project, "_delivery_row", None)
+    if cached is not None and not lock:
+        return cached
+    if lock:
+        row, _created = Delivery.objects.select_for_update().get_or_create(project=project)
+    else:
+        row = Delivery.objects.filter(project=project).first() or Delivery(project=project)
+    project._delivery_row = row  # type: ignore[attr-defined]
+    return row
 
 
-def clock_facts(project, delivery: Delivery | None = None) -> ClockFacts:
-    delivery = (
-        delivery or Delivery.objects.filter(project=project).first() or Delivery(project=project)
-    )
-    extension = (
+def policy_params(project: Project) -> dict[str, Any]:
+    """The policy parameters of the clocks (``deadlines.due_items``), typed."""
+    p = policy_in_force(project.unit).p
+    return {key: getattr(p, key) for key in CLOCK_PARAMS}
+
+
+def extension_until(project: Project) -> dt.date | None:
+    """The end of the latest extension BDB granted (Art. 28), if any."""
+    return (
         ExtensionRequest.objects.filter(project=project, state=ExtensionState.GRANTED)
         .order_by("-requested_until")
         .values_list("requested_until", flat=True)
         .first()
     )
+
+
+def clock_facts(project: Project, delivery: Delivery | None = None) -> ClockFacts:
+    delivery = (
+        delivery or Delivery.objects.filter(project=project).first() or Delivery(project=project)
+    )
+    extension = extension_until(project)
     return ClockFacts(
         phase=delivery.phase,
         started_on=delivery.started_on,
@@ -102,11 +126,11 @@ def clock_facts(project, delivery: Delivery | None = None) -> ClockFacts:
     )
 
 
-def project_due_items(project, on: dt.date | None = None) -> list[DueItem]:
+def project_due_items(project: Project, on: dt.date | None = None) -> list[DueItem]:
     return due_items(clock_facts(project), policy_params(project), on or today())
 
 
-def acceptance_path_for(project) -> str:
+def acceptance_path_for(project: Project) -> str:
     """Art. 28 by the threshold of the policy in force (含本数 at or above)."""
     policy = project.policy or policy_in_force(project.unit)
     total = project.approved_total or project.total_investment
@@ -115,7 +139,7 @@ def acceptance_path_for(project) -> str:
     return AcceptancePath.UNIT
 
 
-def progress_percent(project) -> Decimal:
+def progress_percent(project: Project) -> Decimal:
     rows = list(Milestone.objects.filter(project=project).values_list("weight", "done_on"))
     total = sum(w for w, _d in rows)
     if not total:
@@ -124,7 +148,7 @@ def progress_percent(project) -> Decimal:
     return (Decimal(done) * 100 / Decimal(total)).quantize(Decimal("0.1"))
 
 
-def investment_execution(project, year: int) -> tuple[Decimal, Decimal]:
+def investment_execution(project: Project, year: int) -> tuple[Decimal, Decimal]:
     """(planned amount of the year's current plan, paid in that year)."""
     planned = plan_amounts(current_plan_version(year)).get(project.pk, Decimal("0.00"))
     paid = Payment.objects.filter(contract__project=project, paid_on__year=year).aggregate(
@@ -133,7 +157,7 @@ def investment_execution(project, year: int) -> tuple[Decimal, Decimal]:
     return planned, paid
 
 
-def delivery_context(project, actor=None, **facts) -> GateContext:
+def delivery_context(project: Project, actor: Any = None, **facts: Any) -> GateContext:
     base = {"project_id": project.pk, "project_code": project.code, "today": today().isoformat()}
     base.update(facts)
     return GateContext(

@@ -8,21 +8,13 @@ from . import views
 
 app_name = "delivery"
 
+# Every action of the chapter is done from the "您现在可以办理" card of the project and delivery
+# pages, which posts to ``/act/<action>/<pk>/`` (``core.views.act``).
 urlpatterns = [
     path("", views.delivery_list, name="list"),
     path("calendar/", views.calendar, name="calendar"),
     path("projects/<int:pk>/", views.project_delivery, name="project"),
     path("projects/<int:pk>/archive/", views.archive, name="archive"),
-    path("projects/<int:pk>/<str:verb>/", views.project_act, name="act"),
-    path("milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
-    path("incidents/<int:pk>/<str:verb>/", views.incident_act, name="incident_act"),
-    path("acceptances/<int:pk>/decide/", views.acceptance_decide, name="acceptance_decide"),
-    path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
-    path(
-        "post-evaluations/<int:pk>/submit/",
-        views.post_evaluation_submit,
-        name="post_evaluation_submit",
-    ),
 ]
 
 GROUP = _("建设与验收")

@@ -137,10 +137,12 @@ def test_start_path_over_the_api(walker, personas, login):
     response = post_json(client, _url(project, "/start"), {"started_on": "2025-03-01"})
     assert response.status_code == 200, response.content
     assert response.json()["phase"] == Phase.CONSTRUCTION
-    # starting twice is a conflict
-    assert_error(
-        post_json(client, _url(project, "/start"), {"started_on": "2025-03-02"}), 409, "conflict"
+    # starting twice is refused by the delivery machine, citing Art. 16
+    body = assert_error(
+        post_json(client, _url(project, "/start"), {"started_on": "2025-03-02"}), 409, "blocked"
     )
+    [finding] = body["findings"]
+    assert finding["rule_id"] == "R16.1.state" and finding["article"] == "第十六条"
 
 
 def test_invalid_input_is_422(building, personas, login):
@@ -354,7 +356,8 @@ def test_extension_request_and_decision(walker, personas, login):
     assert response.status_code == 200 and response.json()["state"] == "granted"
     due = {i["key"]: i for i in bdb.get(_url(project)).json()["due_items"]}
     assert due["acceptance"]["due_on"] == until and "已延期" in due["acceptance"]["label"]
-    assert_error(post_json(bdb, url, {"grant": False, "opinion": "改判。"}), 409, "conflict")
+    body = assert_error(post_json(bdb, url, {"grant": False, "opinion": "改判。"}), 409, "blocked")
+    assert [f["rule_id"] for f in body["findings"]] == ["R28.3.state"]
 
 
 # -- evaluation (Art. 30) ----------------------------------------------------------------------
@@ -395,6 +398,63 @@ def test_self_evaluation_and_post_evaluation(walker, personas, login):
     assert body["post_evaluations"][0]["result"]["grade"] == "优"
 
 
+# -- lists with their filter sets ---------------------------------------------------------------
+
+
+def test_lists_filter_by_the_same_filter_sets_as_the_pages(building, walker, personas, login):
+    waiting = approved(walker, BIG, "3500")
+    drc = login(personas.drc)
+    codes = [p["project_code"] for p in drc.get(f"{BASE}/projects").json()["items"]]
+    assert building.code in codes and waiting.code in codes
+    body = drc.get(f"{BASE}/projects?phase=preparing").json()
+    assert [p["project_code"] for p in body["items"]] == [waiting.code]
+    assert body["items"][0]["phase_label"] == "开工准备"
+    body = drc.get(f"{BASE}/projects?phase=construction&q={building.code}").json()
+    assert [p["project_code"] for p in body["items"]] == [building.code]
+    assert_error(drc.get(f"{BASE}/projects?phase=nonsense"), 422, "invalid")
+    # incidents across projects, by state; another unit sees none of them
+    unit = login(personas.jw_officer)
+    post_json(unit, _url(building, "/incidents"), {"kind": "delay", "description": "滞后。"})
+    drc = login(personas.drc)
+    body = drc.get(f"{BASE}/incidents?state=reported").json()
+    assert [i["project_code"] for i in body["items"]] == [building.code]
+    assert drc.get(f"{BASE}/incidents?open=false").json()["count"] == 0
+    assert login(personas.wj_officer).get(f"{BASE}/incidents").json()["count"] == 0
+    assert_error(drc.get(f"{BASE}/acceptances?state=late"), 422, "invalid")
+    assert drc.get(f"{BASE}/extensions?state=pending").json()["count"] == 0
+
+
+def test_contract_messages_in_chinese_and_the_former_field_names(walker, personas, login):
+    project = approved(walker)
+    client = login(personas.jw_officer)
+    body = assert_error(post_json(client, _url(project, "/implementation"), {}), 422, "invalid")
+    assert body["errors"]["implementing_agency"] == "请填写项目实施机构。"
+    assert body["errors"]["responsible_person"] == "请填写项目负责人。"
+    # ``supervisor_id`` (the name of earlier versions) is still understood
+    response = post_json(
+        client, _url(project, "/supervisor"), {"supervisor_id": consultant_org().pk}
+    )
+    assert assert_error(response, 422, "invalid")["errors"] == {
+        "supervisor": "请选择在册的工程监理单位。"
+    }
+
+
+def test_every_action_over_the_generic_route(building, personas, login):
+    """``POST /api/actions/delivery.<action>/<id>`` takes the same contract."""
+    client = login(personas.jw_officer)
+    response = post_json(
+        client,
+        f"/api/actions/delivery.add_milestone/{building.pk}",
+        {"name": "联调", "planned_on": "2025-09-30", "weight": 2},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["result_type"] == "delivery.milestone"
+    steps = client.get(f"/api/next-steps/projects.project/{building.pk}").json()
+    offered = {o["action"] for o in steps["offers"] if o["enabled"]}
+    assert {"delivery.start_trial", "delivery.complete_milestone"} <= offered
+    assert any("年度绩效评价报告" in d["title"] for d in steps["duties"])
+
+
 # -- auth and schema ---------------------------------------------------------------------------
 
 
@@ -416,4 +476,8 @@ def test_openapi_lists_delivery_paths(db, client):
         "/api/delivery/acceptances/{acceptance_id}/decide",
         "/api/delivery/incidents/{incident_id}/suspend",
         "/api/delivery/post-evaluations/{post_id}/submit",
+        "/api/delivery/projects",
+        "/api/delivery/incidents",
+        "/api/delivery/acceptances",
+        "/api/delivery/extensions",
     } <= paths

@@ -82,7 +82,8 @@ def test_authorities_see_every_project(built, personas):
         assert any(r.project.pk == project.pk for r in calendar_rows(who))
 
 
-def test_serve_enqueues_the_sweep_once(db, monkeypatch):
+def test_serve_enqueues_the_sweep_once(db, monkeypatch, settings):
+    settings.DEBUG = True  # serve is the development server (make run)
     started = []
 
     class Worker:

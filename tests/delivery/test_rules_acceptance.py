@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from core.dates import today
-from core.errors import ActionBlocked, ActionConflict, ActionForbidden, ActionInvalid
+from core.errors import ActionBlocked, ActionForbidden, ActionInvalid
 from core.models import Notification
 from delivery import actions
 from delivery.models import (
@@ -49,6 +49,13 @@ def _decide(acceptance, user, passed=True, held="2025-11-20"):
 
 def _rule(exc, rule_id):
     return [f for f in exc.value.findings if f.rule_id == rule_id]
+
+
+def _refused(exc, rule_id):
+    """The one blocking finding of a refusal, with its rule id and article."""
+    [finding] = [f for f in exc.value.findings if f.blocks]
+    assert finding.rule_id == rule_id and finding.article == "第二十八条", finding
+    return finding
 
 
 def _latest(gate="delivery.acceptance"):
@@ -102,8 +109,9 @@ def test_R28_1_at_threshold_apply_to_bdb_then_bdb_decides(walker, personas):
     assert Notification.objects.filter(
         recipient=personas.bdb, title__contains="竣工验收申请"
     ).exists()
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc:
         actions.apply_acceptance(project, acting_user=personas.jw_officer)
+    _refused(exc, "R28.1.applied")
     # only BDB records the result
     with pytest.raises(ActionForbidden):
         _decide(acceptance, personas.jw_officer)
@@ -113,8 +121,9 @@ def test_R28_1_at_threshold_apply_to_bdb_then_bdb_decides(walker, personas):
     assert acceptance.state == AcceptanceState.PASSED and acceptance.decided_by == personas.bdb
     project.delivery.refresh_from_db()
     assert project.delivery.phase == Phase.ACCEPTED
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc:
         _decide(acceptance, personas.bdb)
+    assert _refused(exc, "R28.1.state").facts["state"] == AcceptanceState.PASSED
 
 
 def test_R28_1_district_threshold_of_1000_wan(planned, personas):
@@ -147,8 +156,9 @@ def test_R28_1_acceptance_only_after_completion(walker, personas):
     accept_archives(project, personas.bdb)
     with pytest.raises(ActionBlocked) as exc:
         _file(project, personas.jw_officer)
-    [finding] = _rule(exc, "R28.1")
-    assert finding.facts == {"phase": Phase.TRIAL}
+    # the delivery machine refuses before any rule: only a completed project is accepted
+    finding = _refused(exc, "R28.1.state")
+    assert finding.facts["state"] == Phase.TRIAL and finding.facts["machine"] == "delivery"
 
 
 # -- R28.2 materials ---------------------------------------------------------------------------
@@ -253,8 +263,9 @@ def test_R28_3_refused_extension_leaves_the_warning(walker, personas):
         reason="等保测评排期。",
     )
     actions.decide_extension(request, acting_user=personas.bdb, grant=False, opinion="理由不充分。")
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc:
         actions.decide_extension(request, acting_user=personas.bdb, grant=True, opinion="改判。")
+    assert _refused(exc, "R28.3.state").facts["state"] == ExtensionState.REFUSED
     [item] = [i for i in project_due_items(project) if i.kind == "acceptance"]
     assert item.due_on == dt.date(2026, 4, 30) and item.status(today()) == "overdue"
     _file(project, personas.jw_officer)
@@ -273,13 +284,14 @@ def test_R28_3_extension_only_after_completion(walker, personas):
     building = approved(walker)
     prepare(building, walker.officer)
     carry(building, walker.officer, "construction")
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc:
         actions.request_extension(
             building,
             acting_user=personas.jw_officer,
             requested_until=today() + dt.timedelta(days=30),
             reason="理由。",
         )
+    assert _refused(exc, "R28.3.state").facts["state"] == Phase.CONSTRUCTION
 
 
 # -- R28.4 failed acceptance -------------------------------------------------------------------
@@ -301,8 +313,10 @@ def test_R28_4_failed_bdb_acceptance_sets_om_ineligible(walker, personas):
     project.delivery.refresh_from_db()
     assert project.delivery.phase == Phase.FAILED and project.delivery.om_ineligible
     # and a failed project cannot go live
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc:
         actions.go_live(project, acting_user=personas.jw_officer, golive_on="2025-12-01")
+    [finding] = exc.value.findings
+    assert finding.rule_id == "R30.1.state" and finding.article == "第三十条"
 
 
 def test_R28_4_passed_acceptance_keeps_om_eligibility(walker, personas):

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import OrgKind, Role
-from core.errors import ActionBlocked, ActionConflict, ActionForbidden, ActionInvalid
+from core.errors import ActionBlocked, ActionForbidden, ActionInvalid
 from core.models import Notification
 from delivery import actions
 from delivery.models import PostEvaluationState
@@ -115,10 +115,12 @@ def test_R30_1_post_evaluation_not_commissioned_by_others(live, personas, who):
 
 def test_R30_1_post_evaluation_needs_an_accepted_project_and_a_consultant(walker, personas):
     project = delivered(walker, personas, target="completed")
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc:
         actions.commission_post_evaluation(
             project, acting_user=personas.drc, consultant=consultant_org().pk
         )
+    [finding] = exc.value.findings
+    assert finding.rule_id == "R30.1.state" and finding.article == "第三十条"
     live = accepted(walker, personas)
     with pytest.raises(ActionInvalid) as exc:
         actions.commission_post_evaluation(
@@ -149,5 +151,7 @@ def test_R30_1_post_evaluation_done_by_the_assigned_consultant_only(live, person
     post.refresh_from_db()
     assert post.state == PostEvaluationState.DONE and post.result_id == result.pk
     assert Notification.objects.filter(recipient=personas.jw_officer, title__contains="后评价结果")
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc:
         _post(post, other)
+    [finding] = exc.value.findings
+    assert finding.rule_id == "R30.1.state" and finding.facts["state"] == PostEvaluationState.DONE

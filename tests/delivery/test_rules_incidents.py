@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from core.dates import today
-from core.errors import ActionBlocked, ActionConflict, ActionForbidden, ActionInvalid
+from core.errors import ActionBlocked, ActionForbidden, ActionInvalid
 from core.models import Notification
 from delivery import actions
 from delivery.models import IncidentState, Phase
@@ -33,6 +33,13 @@ def _incident(project, personas, kind="delay"):
         kind=kind,
         description="核心模块开发进度滞后 4 个月。",
     )
+
+
+def _refused(exc, rule_id):
+    """The one blocking finding of a refusal, citing Art. 24."""
+    [finding] = [f for f in exc.value.findings if f.blocks]
+    assert finding.rule_id == rule_id and finding.article == "第二十四条", finding
+    return finding
 
 
 def test_R24_1_incident_reported_to_drc_and_finance(building, personas):
@@ -109,12 +116,19 @@ def test_R24_1_suspension_blocks_trial_and_payments_until_lifted(building, perso
         pay(personas, building.contract, line, paid_on=today(), wan="10", voucher="GK-S-1")
     assert [f.rule_id for f in exc.value.findings] == ["R25.1"]
     assert exc.value.findings[0].facts["suspended"] is True
-    # a second suspension is a conflict
-    with pytest.raises(ActionConflict):
+    # a second suspension is refused: the incident is suspended already
+    with pytest.raises(ActionBlocked) as exc:
         actions.suspend_project(incident, acting_user=personas.drc, order_text="再次暂停。")
+    _refused(exc, "R24.1.state")
+    # and so is suspending the project again through another incident
+    other = _incident(building, personas)
+    with pytest.raises(ActionBlocked) as exc:
+        actions.suspend_project(other, acting_user=personas.drc, order_text="再次暂停。")
+    assert "暂停" in _refused(exc, "R24.1.suspended").message
     # DRC lifts it: both are allowed again
     incident = actions.lift_suspension(incident, acting_user=personas.drc, opinion="已整改。")
     assert incident.state == IncidentState.CLOSED
+    actions.close_incident(other, acting_user=personas.drc, opinion="已整改。")
     pay(personas, building.contract, line, paid_on=today(), wan="10", voucher="GK-S-2")
     delivery = actions.start_trial(
         building, acting_user=personas.jw_officer, trial_started_on="2025-09-01"
@@ -134,8 +148,9 @@ def test_R24_1_suspension_blocks_completion(building, personas):
 
 def test_R24_1_lift_only_a_suspension(building, personas):
     incident = _incident(building, personas)
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc:
         actions.lift_suspension(incident, acting_user=personas.drc, opinion="解除。")
+    assert _refused(exc, "R24.1.state").facts["state"] == IncidentState.REPORTED
     with pytest.raises(ActionForbidden):
         actions.close_incident(incident, acting_user=personas.jw_officer, opinion="自行关闭。")
 
@@ -144,13 +159,14 @@ def test_R24_1_no_rectification_order_on_a_suspended_incident(building, personas
     """Otherwise the incident would leave "suspended" and the suspension could not be lifted."""
     incident = _incident(building, personas)
     actions.suspend_project(incident, acting_user=personas.drc, order_text="暂停。")
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc:
         actions.order_rectification(
             incident,
             acting_user=personas.drc,
             deadline=(today() + dt.timedelta(days=30)).isoformat(),
             order_text="整改。",
         )
+    assert _refused(exc, "R24.1.state").facts["state"] == IncidentState.SUSPENDED
     incident = actions.lift_suspension(incident, acting_user=personas.drc, opinion="解除。")
     building.refresh_from_db()
     assert building.suspended_at is None and incident.state == IncidentState.CLOSED

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from core.dates import today
-from core.errors import ActionBlocked, ActionConflict
+from core.errors import ActionBlocked
 from delivery import actions
 from delivery.models import AnnualReport
 from policy.models import Decision, Outcome
@@ -62,8 +62,11 @@ def test_R23_1_report_with_both_opinions_accepted_once(building, personas):
     decision = Decision.objects.filter(gate="delivery.annual_report").latest("created_at")
     assert decision.outcome == Outcome.PASS
     # the same year's report is submitted once
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc:
         _report(building, personas.jw_officer)
+    [finding] = exc.value.findings
+    assert finding.rule_id == "R23.1.once" and finding.article == "第二十三条"
+    assert finding.facts == {"year": 2025} and "2025" in finding.message
 
 
 def test_R23_1_trial_effects_required_in_trial(building, personas):
@@ -115,5 +118,7 @@ def test_R23_1_plan_and_paid_from_investment_plan_and_payments(building, persona
 def test_R23_1_report_refused_before_start(walker, personas):
     project = approved(walker)
     prepare(project, walker.officer)
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as exc:
         _report(project, personas.jw_officer)
+    [finding] = exc.value.findings
+    assert finding.rule_id == "R23.1.state" and finding.facts["state"] == "preparing"
