@@ -21,15 +21,37 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+## assets: ECharts and the Noto Sans SC font from the npm registry (package-lock.json), copied where
+## the platform serves and typesets them (never a CDN, never downloaded at run time)
+NPM_INSTALLED := node_modules/.package-lock.json
+FONT_PACKAGE := node_modules/@expo-google-fonts/noto-sans-sc
+REPORT_ASSETS := reports/static/reports/vendor/echarts.min.js \
+	reports/fonts/NotoSansSC-Regular.ttf reports/fonts/NotoSansSC-Bold.ttf
+
+$(NPM_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+reports/static/reports/vendor/echarts.min.js: $(NPM_INSTALLED)
+	mkdir -p $(@D) && cp node_modules/echarts/dist/echarts.min.js $@
+
+reports/fonts/NotoSansSC-Regular.ttf: $(NPM_INSTALLED)
+	mkdir -p $(@D) && cp $(FONT_PACKAGE)/400Regular/NotoSansSC_400Regular.ttf $@
+
+reports/fonts/NotoSansSC-Bold.ttf: $(NPM_INSTALLED)
+	mkdir -p $(@D) && cp $(FONT_PACKAGE)/700Bold/NotoSansSC_700Bold.ttf $@
+
+assets: $(REPORT_ASSETS)
+
 ## run: install, migrate the SQLite database, load demo data, serve http://127.0.0.1:8000
 run: export GOVIT_DEBUG = 1
-run: install
+run: install assets
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py serve $(ADDR)
 
 ## test: install what the tests need (incl. Debian's Chromium when root) and run the whole suite
-test: install-dev browser
+test: install-dev browser assets
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 browser:
@@ -43,10 +65,10 @@ lint: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 bench: export GOVIT_SECRET_KEY ?= bench-only-not-a-secret
-bench: install-dev
+bench: install-dev assets
 	$(BIN)/python -m bench
 
-APPS := accounts catalog core delivery demo documents investment planning policy projects supervision
+APPS := accounts catalog core delivery demo documents investment planning policy projects reports supervision
 
 ## messages: refresh each app's English catalogue (<app>/locale) and the project's (locale/, for
 ## templates/), then compile; translate new entries in the .po files (scripts/po_fill.py helps)

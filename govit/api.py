@@ -18,6 +18,7 @@ from investment.api import router as investment_router
 from planning.api import router as planning_router
 from policy.api import router as policy_router
 from projects.api import router as projects_router
+from reports.api import router as reports_router
 from supervision.api import router as supervision_router
 
 api = NinjaAPI(
@@ -40,6 +41,7 @@ api.add_router("/projects", projects_router)
 api.add_router("/investment", investment_router)
 api.add_router("/delivery", delivery_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/reports", reports_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("", action_router())

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "catalog",
     "supervision",
     "evidence",
+    "reports",
     "demo",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("investment/", include("investment.urls")),
     path("delivery/", include("delivery.urls")),
     path("catalog/", include("catalog.urls")),
+    path("", include("reports.urls")),
     path("supervision/", include("supervision.urls")),
     path("evidence/", include("evidence.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -103,6 +103,44 @@ class PolicyParams:
         _("规章未定具体数值，由主管部门配置"),
     )
 
+    # The health rating of the reports chapter (issue 12, point 2): the measures set no figures,
+    # so these are the starting values the authorities may change per policy version.
+    health_cost_yellow_ratio: Decimal = _param(
+        "ratio",
+        _("健康度：合同或支付超出批复总投资的比例（关注）"),
+        "比例",
+        "第二十六条",
+        _("超出该比例即为“关注”；0 表示任何超出"),
+    )
+    health_cost_red_ratio: Decimal = _param(
+        "ratio", _("健康度：合同或支付超出批复总投资的比例（预警）"), "比例", "第二十六条"
+    )
+    health_changes_yellow: int = _param(
+        "int", _("健康度：已生效调整次数（关注）"), "次", "第二十六条"
+    )
+    health_late_milestones_yellow: int = _param(
+        "int", _("健康度：逾期未完成里程碑数（关注）"), "个", "第二十二条"
+    )
+    health_late_milestones_red: int = _param(
+        "int", _("健康度：逾期未完成里程碑数（预警）"), "个", "第二十二条"
+    )
+    health_start_months: int = _param(
+        "int",
+        _("健康度：批复后未开工月数（关注；两倍为预警）"),
+        "月",
+        "第十六条",
+    )
+    health_completion_red_days: int = _param(
+        "int", _("健康度：超过计划建成日期的天数（预警）"), "日", "第二十六条"
+    )
+    health_reports_red: int = _param(
+        "int", _("健康度：逾期未报年度绩效评价报告数（预警）"), "份", "第二十三条"
+    )
+    health_supervision_report_days: int = _param(
+        "int", _("健康度：未提交监理报告的天数（关注）"), "日", "第二十二条"
+    )
+
+
 
 SPECS: dict[str, ParamSpec] = {
     f.name: ParamSpec(f.name, *f.metadata["spec"]) for f in fields(PolicyParams)

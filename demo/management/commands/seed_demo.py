@@ -8,6 +8,7 @@ from delivery.demo import seed_delivery
 from investment.demo import seed_investment
 from planning.demo import seed_planning
 from projects.demo import seed_projects
+from reports.demo import seed_reports
 
 
 class Command(BaseCommand):
@@ -20,5 +21,6 @@ class Command(BaseCommand):
         seed_investment(people)
         seed_delivery(people)
         seed_catalog(people)
+        seed_reports(people)
         # the accounts are listed by ``serve``, which ``make run`` starts next
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = _("报表与公开")
+
+    def ready(self) -> None:
+        from . import (  # noqa: F401  (each registers what it declares)
+            documents,  # the official documents: generated on the acts, verified on /verify/
+            factors,  # the health factors (cost, schedule, reporting, compliance)
+            panels,  # the health and official-document panels of the project page
+        )
