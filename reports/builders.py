@@ -14,8 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.roles import Authority
-from catalog.models import OMDecision, OMRun, OMRunState
-from catalog.om_words import OM_RULE_META, explain
+from catalog.models import OMDecision, OMRun
 from core.dates import today
 from core.money import format_wan
 from delivery.models import Acceptance, AcceptancePath, AcceptanceState
@@ -35,6 +34,7 @@ from projects.models import (
 
 from .documents import authority_name, issue_document, on_action
 from .models import DocumentKind, OfficialDocument
+from .om import decided_runs
 from .pdf import Clause, DocumentSpec
 
 PREFIX = {
@@ -309,6 +309,8 @@ def _on_acceptance(result: Any, obj: Any) -> None:
 
 
 def om_notice_spec(run: OMRun, unit: Any, decisions: list[OMDecision], number: str) -> DocumentSpec:
+    from catalog.om_words import OM_RULE_META, explain
+
     refused = [d for d in decisions if not d.eligible]
     eligible = [d for d in decisions if d.eligible]
     clauses = []
@@ -384,7 +386,7 @@ def _on_om_run(result: Any, obj: Any) -> None:
 
 
 def latest_run(code: str) -> OMRun | None:
-    return OMRun.objects.filter(code=code, state=OMRunState.DECIDED).first()
+    return decided_runs().filter(code=code).first()
 
 
 # -- documents of acts recorded before ------------------------------------------------------------

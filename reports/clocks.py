@@ -38,7 +38,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear, Greatest, Least
 
-from delivery.clocks import CLOCK_PHASES
 from delivery.models import (
     Acceptance,
     AnnualReport,
@@ -52,6 +51,9 @@ from investment.models import EvaluationKind, EvaluationResult
 from policy.parameters import PolicyParams
 from projects.models import Project, ProjectState
 
+# the phases in which the calendar's clocks run (``delivery.clocks.CLOCK_PHASES``; a test keeps
+# them equal)
+CLOCK_PHASES = (Phase.CONSTRUCTION, Phase.TRIAL, Phase.COMPLETED, Phase.ACCEPTED, Phase.FAILED)
 KINDS = ("annual_report", "acceptance", "self_evaluation", "rectification")
 REPORT_PHASES = (Phase.CONSTRUCTION, Phase.TRIAL, Phase.COMPLETED, Phase.ACCEPTED)
 ZERO = Value(0)

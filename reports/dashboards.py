@@ -33,9 +33,6 @@ from django.utils.translation import gettext_lazy as L
 from accounts.models import Organisation
 from accounts.recipients import unit_ids_of
 from accounts.roles import Role
-from catalog.filters import OM_RULE_IDS
-from catalog.om_words import OM_RULE_META
-from catalog.services import latest_decisions
 from core.money import YUAN_PER_WAN, format_wan
 from investment.models import BudgetLine, Contract, Payment, PlanEntry, PlanState
 from projects.models import Project, Review, ReviewKind, ReviewState
@@ -328,6 +325,8 @@ def supervision_chart(scope: Scope) -> ChartData:
 
 
 def om_decisions(scope: Scope) -> QuerySet:
+    from catalog.services import latest_decisions
+
     qs = latest_decisions(scope.user)
     if scope.unit_only:
         qs = qs.filter(system__unit_id__in=unit_ids_of(scope.user))
@@ -339,6 +338,9 @@ def om_decisions(scope: Scope) -> QuerySet:
 
 
 def om_chart(scope: Scope) -> ChartData:
+    from catalog.filters import OM_RULE_IDS
+    from catalog.om_words import OM_RULE_META
+
     qs = om_decisions(scope).order_by()
     counts = qs.aggregate(
         yes=Count("pk", filter=Q(eligible=True)),

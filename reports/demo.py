@@ -10,16 +10,15 @@ from django_tasks_db.models import DBTaskResult
 
 
 def seed_reports(people: Any = None) -> None:
-    from catalog.models import OMRun, OMRunState
-
     from .builders import backfill, issue_om_notices
     from .health import refresh, snapshot
+    from .om import decided_runs
     from .pdf import fonts_installed
     from .tasks import refresh_health
 
     if fonts_installed():
         backfill()
-        for run in OMRun.objects.filter(state=OMRunState.DECIDED).exclude(decided_by=None):
+        for run in decided_runs().exclude(decided_by=None):
             issue_om_notices(run)
     refresh()
     snapshot()

@@ -16,7 +16,6 @@ requests) with ``reports.health.factor`` when it is installed.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +37,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as L
 
-from catalog.models import OMDecision, OMRun, OMRunState
+from catalog.models import OMDecision
 from core.dates import add_months
 from core.money import format_wan
 from delivery.models import (
@@ -62,6 +61,7 @@ from projects.models import Project
 from . import clocks
 from .health import GREEN, RED, YELLOW, Context, Factor, Facts, factor
 from .models import Dimension
+from .om import latest_om_run
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 ZERO_MONEY = Value(Decimal("0"), output_field=MONEY)
@@ -484,15 +484,6 @@ factor(
         ),
     )
 )
-
-
-def latest_om_run(on: dt.date) -> int | None:
-    return (
-        OMRun.objects.filter(state=OMRunState.DECIDED, decided_at__date__lte=on)
-        .order_by("-budget_year", "-decided_at", "-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
 
 
 def om_annotations(qs: QuerySet[Project], ctx: Context) -> QuerySet[Project]:

@@ -41,8 +41,8 @@ from projects.models import Project, ProjectKind, ProjectState
 
 from . import stages
 from .dashboards import ChartData, Series
-from .factors import latest_om_run
 from .models import DocumentKind, HealthLevel, OfficialDocument
+from .om import latest_om_run
 from .xlsx import CSV_TYPE, Column, Sheet, csv_bytes, download, workbook
 
 CACHE_SECONDS = 300
