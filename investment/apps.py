@@ -6,5 +6,10 @@ class InvestmentConfig(AppConfig):
     name = "investment"
     verbose_name = _("投资计划与资金")
 
-    def ready(self):
-        from . import rules, todos  # noqa: F401  (register rules, gates and to-dos)
+    def ready(self) -> None:
+        from . import (  # noqa: F401  (each registers what it declares)
+            actions,  # the actions, offered on the chapter's and the projects' pages
+            machines,  # the lifecycles of plan versions, Art. 11 requests and changes
+            rules,  # the rules and gates of Art. 10, 11, 25, 26
+            todos,  # the investment to-do provider
+        )

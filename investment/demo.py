@@ -177,11 +177,11 @@ def _tables(people, projects) -> None:
         )
 
 
-def _plan(drc, year, amounts, basis) -> PlanVersion | None:
+def _plan(drc, year, amounts_wan, basis) -> PlanVersion | None:
     """Compile and publish ``year``'s plan unless it has a version already."""
     if PlanVersion.objects.filter(plan__year=year).exists():
         return PlanVersion.objects.filter(plan__year=year, state=PlanState.PUBLISHED).first()
-    result = actions.compile_plan(acting_user=drc, year=year, amounts=amounts)
+    result = actions.compile_plan(acting_user=drc, year=year, amounts_wan=amounts_wan or {})
     if not result["added"]:
         return None  # nothing eligible: leave the empty draft out of it
     return actions.publish_plan(acting_user=drc, year=year, basis=basis)
@@ -325,11 +325,7 @@ def seed_investment(people: dict) -> dict:
     plans = {}
     plans[year] = _plan(drc, year, None, f"{year} 年市级政务信息化项目年度投资计划")
     for p_year in sorted({p.year for p in later.values()}):
-        amounts = {
-            p.pk: int(NEXT_YEARS_TRANCHES[p.name]) * 10000
-            for p in later.values()
-            if p.year == p_year
-        }
+        amounts = {p.pk: NEXT_YEARS_TRANCHES[p.name] for p in later.values() if p.year == p_year}
         plans[p_year] = _plan(drc, p_year, amounts, f"{p_year} 年市级政务信息化项目年度投资计划")
 
     # This year's budget: equal to the plan, except EDU_GOVERNANCE (600万 planned, 500万

@@ -3,7 +3,8 @@ performance target tables of construction projects, Finance's budget lines, the 
 contracts and payments, and change requests classified by the rule of Art. 26.
 
 All amounts are Decimal yuan (``core.money.MoneyField``), shown in 万元. Every change of state
-is an action in ``actions.py``.
+is an action of ``actions/``; plan versions, Art. 11 requests and change requests change state
+only through their machines (``machines.py``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.machines import StatefulModel, StatefulQuerySet
 from core.money import MoneyField
 
 # -- who sees what ---------------------------------------------------------------------------
@@ -34,6 +37,14 @@ class PublicToSignedInQuerySet(models.QuerySet):
         """The annual plan is an official document; units see all of it (amounts of other
         units are public budget information), entries link only to visible projects."""
         return self if user.is_authenticated else self.none()
+
+
+class PlanVersionQuerySet(StatefulQuerySet, PublicToSignedInQuerySet):
+    """Plan versions: public to the signed-in; the state changes through its machine."""
+
+
+class ByProjectStatefulQuerySet(StatefulQuerySet, ByProjectQuerySet):
+    """Rows of a project that have states (Art. 11 requests, change requests)."""
 
 
 # -- annual investment plan (Art. 10, 27) ------------------------------------------------------
@@ -70,14 +81,28 @@ class AnnualPlan(models.Model):
     def __str__(self):
         return f"{self.year}年度市级政务信息化投资计划"
 
+    def get_absolute_url(self) -> str:
+        return reverse("investment:plan", args=[self.year])
+
     def current_version(self):
-        return self.versions.filter(state=PlanState.PUBLISHED).first()
+        return self._version(PlanState.PUBLISHED)
 
     def draft_version(self):
-        return self.versions.filter(state=PlanState.DRAFT).first()
+        return self._version(PlanState.DRAFT)
+
+    def _version(self, state):
+        # the plan page of a year not yet compiled shows an unsaved plan
+        if self.pk is None:
+            return None
+        return self.versions.filter(state=state).first()
 
 
-class PlanVersion(models.Model):
+class PlanVersion(StatefulModel):
+    """One version of a year's plan: the original or an adjustment (Art. 10, 11). A draft is
+    compiled by DRC and published once; publishing supersedes the version in force."""
+
+    MACHINE = "annual_plan_version"
+
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("版本号"))
     kind = models.CharField(
@@ -93,7 +118,7 @@ class PlanVersion(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = PublicToSignedInQuerySet.as_manager()
+    objects = PlanVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "-number"]
@@ -111,6 +136,13 @@ class PlanVersion(models.Model):
 
     def __str__(self):
         return f"{self.plan.year}年投资计划第{self.number}版（{self.get_kind_display()}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("investment:version", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == PlanState.DRAFT
 
 
 class PlanEntry(models.Model):
@@ -139,6 +171,9 @@ class PlanEntry(models.Model):
 
     def __str__(self):
         return f"{self.version} · {self.project}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("investment:plan", args=[self.version.plan.year]) + "?v=draft"
 
 
 # -- performance target table (Art. 10 ¶3) -----------------------------------------------------
@@ -195,6 +230,10 @@ class PerformanceTable(models.Model):
     def __str__(self):
         return f"{self.project.code} {self.year}年绩效目标表"
 
+    def get_absolute_url(self) -> str:
+        url = reverse("investment:performance", args=[self.project_id])
+        return f"{url}?year={self.year}"
+
 
 class Indicator(models.Model):
     """A third-level indicator: target value, unit and, where quantitative, a formula."""
@@ -239,6 +278,9 @@ class BudgetLine(models.Model):
         on_delete=models.PROTECT,
         related_name="budget_lines",
     )
+    decision = models.ForeignKey(
+        "policy.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -256,6 +298,9 @@ class BudgetLine(models.Model):
     def __str__(self):
         return f"{self.year} {self.project.code} {self.subject or '预算'}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("investment:project", args=[self.project_id])
+
 
 class Art11State(models.TextChoices):
     INITIATED = "initiated", _("财政局已发起")
@@ -265,10 +310,12 @@ class Art11State(models.TextChoices):
     REJECTED = "rejected", _("不予办理")
 
 
-class Art11Request(models.Model):
+class Art11Request(StatefulModel):
     """The exceptional path of Art. 11: a project required by the state or the city but not in
     the year's budget. Finance initiates with its basis and budget source → BDB lists → DRC
-    approves and adjusts the plan → Finance arranges the budget."""
+    approves and adjusts the plan → Finance arranges the budget (or BDB or DRC refuses)."""
+
+    MACHINE = "art11_request"
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="art11_requests"
@@ -293,7 +340,7 @@ class Art11Request(models.Model):
     )
     created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
 
-    objects = ByProjectQuerySet.as_manager()
+    objects = ByProjectStatefulQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -302,6 +349,9 @@ class Art11Request(models.Model):
 
     def __str__(self):
         return f"{self.project.code} {self.year}年第十一条事项"
+
+    def get_absolute_url(self) -> str:
+        return reverse("investment:art11_detail", args=[self.pk])
 
 
 # -- contracts and payments (Art. 25) ------------------------------------------------------------
@@ -348,6 +398,9 @@ class Contract(models.Model):
     def __str__(self):
         return f"{self.number} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("investment:project", args=[self.project_id])
+
 
 class PaymentQuerySet(ByProjectQuerySet):
     project_field = "contract__project"
@@ -378,6 +431,9 @@ class Payment(models.Model):
     def __str__(self):
         return self.voucher_number
 
+    def get_absolute_url(self) -> str:
+        return reverse("investment:project", args=[self.contract.project_id])
+
 
 # -- baseline and change requests (Art. 26) ------------------------------------------------------
 
@@ -407,6 +463,9 @@ class Baseline(models.Model):
     def __str__(self):
         return f"{self.project.code} 批复基线"
 
+    def get_absolute_url(self) -> str:
+        return reverse("investment:project", args=[self.project_id])
+
 
 class Circumstance(models.TextChoices):
     """The three circumstances of Art. 26 ¶1."""
@@ -435,9 +494,13 @@ class ChangeState(models.TextChoices):
 EFFECTIVE_CHANGE_STATES = (ChangeState.FILED, ChangeState.APPROVED)
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(StatefulModel):
     """A change of a project after approval (R26.1): what changes, the amounts moved between
-    estimate items, the circumstance, whether goals change; classified automatically."""
+    estimate items, the circumstance, whether goals change; classified automatically. It is
+    submitted pending and filed at once when the four conditions of Art. 26 hold; otherwise DRC
+    approves or rejects it."""
+
+    MACHINE = "change_request"
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="change_requests"
@@ -472,7 +535,7 @@ class ChangeRequest(models.Model):
     )
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
-    objects = ByProjectQuerySet.as_manager()
+    objects = ByProjectStatefulQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "number"]
@@ -484,6 +547,9 @@ class ChangeRequest(models.Model):
 
     def __str__(self):
         return f"{self.project.code} 第{self.number}次调整"
+
+    def get_absolute_url(self) -> str:
+        return reverse("investment:change_detail", args=[self.pk])
 
 
 # -- evaluation results (Art. 37) ----------------------------------------------------------------

@@ -256,8 +256,75 @@ def eligibility(projects, year: int) -> list[Eligibility]:
                     "暂停解除前不能纳入计划。",
                 )
             )
+        for reason in e.reasons:  # the compilation's decision lists them by project
+            reason["facts"]["project"] = p.code
         out.append(e)
     return out
+
+
+COMPILE_GATE = "investment.plan.add"
+
+
+def record_compilation(draft, actor, *, candidates: int, added: int, refused: list[dict]):
+    """One decision for a whole compilation (its refused projects with their findings) and its
+    ledger event; the plan page shows the latest one beside the draft."""
+    from core.enums import ActionCode
+    from core.ledger import record_event
+    from policy.models import Decision, Outcome
+
+    policy = policy_in_force(None)
+    decision = Decision.objects.create(
+        gate=COMPILE_GATE,
+        subject_type="investment.planversion",
+        subject_id=str(draft.pk),
+        subject_repr=str(draft),
+        policy=policy,
+        inputs={
+            "year": draft.plan.year,
+            "candidates": candidates,
+            "added": added,
+            "refused": len(refused),
+        },
+        rule_ids=["R10.1", "R27.1", "R10.3"],
+        outcome=Outcome.WARN if refused else Outcome.PASS,
+        findings=[f for r in refused for f in r["findings"]][:500],
+        actor=actor,
+    )
+    record_event(
+        ActionCode.PLAN_COMPILED,
+        actor=actor,
+        obj=draft,
+        reason=f"{draft}：纳入 {added} 个项目，{len(refused)} 个不符合条件",
+        policy_version=policy.code,
+        decision_id=decision.pk,
+        data={"added": added, "refused": [r["project"] for r in refused][:200]},
+    )
+    return decision
+
+
+def latest_compilation(draft) -> dict | None:
+    """The last compilation of a draft: how many entered, and the refused projects with their
+    findings (the first 500 findings, as the decision keeps them)."""
+    from policy.models import Decision
+
+    decision = (
+        Decision.objects.filter(
+            gate=COMPILE_GATE, subject_type="investment.planversion", subject_id=str(draft.pk)
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if decision is None:
+        return None
+    by_project: dict[str, list[dict]] = defaultdict(list)
+    for finding in decision.findings:
+        by_project[finding.get("facts", {}).get("project", "")].append(finding)
+    return {
+        "decision": decision,
+        "added": decision.inputs.get("added", 0),
+        "refused_count": decision.inputs.get("refused", len(by_project)),
+        "refused": [{"project": code, "findings": f} for code, f in by_project.items()],
+    }
 
 
 def plan_context(project, actor=None, **facts) -> GateContext:

@@ -112,7 +112,7 @@ def _unbudgeted(category) -> list[Todo]:
     items = [
         Todo(
             title=_("安排 %(y)s 年预算：%(p)s") % {"y": year, "p": _label(e.project)},
-            url=reverse("investment:budget_add") + f"?project={e.project_id}&year={year}",
+            url=reverse("core:act", args=["investment.add_budget_line", e.project_id]),
             category=category,
             detail=_("已纳入现行年度投资计划，尚未安排预算（第十条）。"),
         )

@@ -3,48 +3,46 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core import navigation
+from core.views import action_page
 
-from . import views
+from .views import money, plan, project
 
 app_name = "investment"
 
 urlpatterns = [
     # annual plan (Art. 10, 27, 37)
-    path("plans/", views.plan_index, name="plans"),
-    path("plans/open/", views.plan_open, name="plan_open"),
-    path("plans/<int:year>/", views.plan_detail, name="plan"),
-    path("plans/<int:year>/compile/", views.plan_compile, name="plan_compile"),
-    path("plans/<int:year>/add/", views.plan_add, name="plan_add"),
-    path("plans/<int:year>/publish/", views.plan_publish, name="plan_publish"),
-    path("entries/<int:pk>/change/", views.entry_change, name="entry_change"),
-    path("versions/<int:pk>/", views.version_detail, name="version"),
-    path("versions/<int:pk>/export/", views.version_export, name="version_export"),
+    path("plans/", plan.plan_index, name="plans"),
+    path("plans/open/", action_page("investment.open_plan_version"), name="plan_open"),
+    path("plans/<int:year>/", plan.plan_detail, name="plan"),
+    path("versions/<int:pk>/", plan.version_detail, name="version"),
+    path("versions/<int:pk>/export/", plan.version_export, name="version_export"),
     # budgets and reconciliation (R10.2)
-    path("budgets/", views.budget_list, name="budgets"),
-    path("budgets/new/", views.budget_add, name="budget_add"),
-    path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("budgets/", money.budget_list, name="budgets"),
+    path("budgets/new/", money.pick_project("investment.add_budget_line"), name="budget_add"),
+    path("reconciliation/", money.reconciliation, name="reconciliation"),
     path(
         "reconciliation/<int:year>/export/",
-        views.reconciliation_export,
+        money.reconciliation_export,
         name="reconciliation_export",
     ),
     # Art. 11 (R11.1)
-    path("art11/", views.art11_list, name="art11"),
-    path("art11/new/", views.art11_create, name="art11_create"),
-    path("art11/<int:pk>/", views.art11_detail, name="art11_detail"),
-    path("art11/<int:pk>/<str:verb>/", views.art11_action, name="art11_action"),
+    path("art11/", money.art11_list, name="art11"),
+    path("art11/new/", money.pick_project("investment.initiate_art11"), name="art11_create"),
+    path("art11/<int:pk>/", money.art11_detail, name="art11_detail"),
     # a project's money: performance table, baseline, contracts, payments, changes
-    path("projects/<int:pk>/", views.project_money, name="project"),
-    path("projects/<int:pk>/performance/", views.performance_table, name="performance"),
-    path("projects/<int:pk>/baseline/", views.baseline_form, name="baseline"),
-    path("projects/<int:pk>/contracts/new/", views.contract_form, name="contract_add"),
-    path("projects/<int:pk>/payments/new/", views.payment_form, name="payment_add"),
-    path("projects/<int:pk>/changes/new/", views.change_form, name="change_add"),
+    path("projects/<int:pk>/", project.project_money, name="project"),
+    path("projects/<int:pk>/performance/", project.performance_table, name="performance"),
+    path("projects/<int:pk>/baseline/", project.baseline_form, name="baseline"),
+    path(
+        "projects/<int:pk>/contracts/new/",
+        action_page("investment.record_contract"),
+        name="contract_add",
+    ),
+    path("projects/<int:pk>/changes/new/", project.change_form, name="change_add"),
     # change requests (R26.1)
-    path("changes/", views.change_register, name="changes"),
-    path("changes/export/", views.change_register_export, name="changes_export"),
-    path("changes/<int:pk>/", views.change_detail, name="change_detail"),
-    path("changes/<int:pk>/decide/", views.change_decide, name="change_decide"),
+    path("changes/", project.change_register, name="changes"),
+    path("changes/export/", project.change_register_export, name="changes_export"),
+    path("changes/<int:pk>/", project.change_detail, name="change_detail"),
 ]
 
 GROUP = _("投资与资金")

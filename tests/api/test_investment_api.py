@@ -139,10 +139,11 @@ def test_compile_and_publish_via_api(approved, personas, client, make_token, bea
     assert diff["added"] == [
         {"project_code": approved.code, "amount": "8000000.00", "amount_wan": "800.00"}
     ]
-    # publishing again: nothing is being compiled
-    assert_error(
-        post_json(client, f"{BASE}/plans/{year}/publish", {}, headers=headers), 409, "conflict"
+    # publishing again: the version is published already, which the refusal cites
+    body = assert_error(
+        post_json(client, f"{BASE}/plans/{year}/publish", {}, headers=headers), 409, "blocked"
     )
+    assert [(f["rule_id"], f["article"]) for f in body["findings"]] == [("R10.1.state", "第十条")]
 
 
 def test_compile_refuses_incomplete_table_with_article(approved, personas, login, year):
@@ -184,15 +185,16 @@ def test_adjustment_edit_remove_and_diff(published, personas, login, year):
     ]
     # the published version's entry cannot be edited
     current_entry = client.get(f"{BASE}/plans/{year}").json()["entries"][0]["id"]
-    assert_error(
+    body = assert_error(
         client.patch(
             f"{BASE}/plans/{year}/entries/{current_entry}",
             {"amount_wan": "1"},
             content_type="application/json",
         ),
         409,
-        "conflict",
+        "blocked",
     )
+    assert body["findings"][0]["rule_id"] == "R10.1.state"
     response = client.delete(f"{BASE}/plans/{year}/entries/{entry_id}")
     assert response.status_code == 204, response.content
     assert (
@@ -200,7 +202,8 @@ def test_adjustment_edit_remove_and_diff(published, personas, login, year):
         == published.code
     )
     # an empty adjustment cannot be published
-    assert_error(post_json(client, f"{BASE}/plans/{year}/publish", {}), 422, "invalid")
+    body = assert_error(post_json(client, f"{BASE}/plans/{year}/publish", {}), 409, "blocked")
+    assert [f["rule_id"] for f in body["findings"]] == ["R10.1.empty"]
 
 
 def test_add_entry_and_evaluations_follow_visibility(approved, personas, login, year):
@@ -230,8 +233,9 @@ def test_add_entry_and_evaluations_follow_visibility(approved, personas, login, 
             client, f"{BASE}/plans/{year}/entries", {"project_id": approved.pk, "amount_wan": "1"}
         ),
         409,
-        "conflict",
+        "blocked",
     )
+    assert [f["rule_id"] for f in body["findings"]] == ["R10.1.once"]
     # the plan is public; another unit's evaluation results are not
     entries = login(personas.wj_officer).get(f"{BASE}/plans/{year}").json()["entries"]
     assert entries[0]["project_code"] == approved.code and entries[0]["evaluations"] == []
@@ -430,8 +434,11 @@ def test_contract_create_and_validation(published, personas, login):
     response = post_json(client, url, data)
     assert response.status_code == 201, response.content
     assert response.json()["method_label"] == "公开招标"
+    # the contract's own check answers first, then what depends on the project
     body = assert_error(post_json(client, url, {**data, "method": "bribe"}), 422, "invalid")
-    assert set(body["errors"]) == {"number", "method"}
+    assert set(body["errors"]) == {"method"} and "公开招标" in body["errors"]["method"]
+    body = assert_error(post_json(client, url, data), 422, "invalid")
+    assert body["errors"] == {"number": "该合同编号已登记。"}
 
 
 def test_payment_against_another_projects_contract_is_422(budgeted, personas, walker, login):
@@ -526,16 +533,19 @@ def test_ten_percent_change_is_a_filing(with_baseline, personas, login):
     # the filing took effect: the baseline shows the current items
     baseline = client.get(f"{BASE}/projects/{with_baseline.pk}/baseline").json()
     assert baseline["current_items"][0]["amount_wan"] == "680.00"
-    # DRC cannot "decide" a filing
-    assert_error(
+    # DRC cannot "decide" a filing: its state says why, citing Art. 26
+    refused = assert_error(
         post_json(
             login(personas.drc),
             f"{BASE}/changes/{body['id']}/decide",
             {"approve": True, "opinion": "同意"},
         ),
         409,
-        "conflict",
+        "blocked",
     )
+    assert [(f["rule_id"], f["article"]) for f in refused["findings"]] == [
+        ("R26.1.state", "第二十六条")
+    ]
 
 
 def test_sixteen_percent_change_needs_approval(with_baseline, personas, login):
@@ -550,7 +560,8 @@ def test_sixteen_percent_change_needs_approval(with_baseline, personas, login):
     assert ratio["facts"]["cumulative_wan"] == "128.00" and ratio["facts"]["limit_wan"] == "120.00"
 
     # a second request waits for the first
-    assert_error(_change(client, with_baseline, "700", "100"), 409, "conflict")
+    waits = assert_error(_change(client, with_baseline, "700", "100"), 409, "blocked")
+    assert [f["rule_id"] for f in waits["findings"]] == ["R26.1.one-pending"]
     # the unit cannot decide; DRC can
     url = f"{BASE}/changes/{body['id']}/decide"
     assert_error(post_json(client, url, {"approve": True, "opinion": "同意"}), 404, "not_found")
@@ -573,7 +584,10 @@ def test_change_affecting_plan_is_art11(with_baseline, personas, login):
 
 
 def test_change_needs_a_baseline(approved, personas, login):
-    assert_error(_change(login(personas.jw_officer), approved, "680", "120"), 409, "conflict")
+    body = assert_error(_change(login(personas.jw_officer), approved, "680", "120"), 409, "blocked")
+    assert [(f["rule_id"], f["article"]) for f in body["findings"]] == [
+        ("R26.1.baseline-first", "第二十六条")
+    ]
     assert not ChangeRequest.objects.exists()
 
 

@@ -32,6 +32,13 @@ def plan_url(year) -> str:
     return reverse("investment:plan", args=[year])
 
 
+def act_url(name, obj=None) -> str:
+    """The page of an action (what the card posts to)."""
+    if obj is None:
+        return reverse("core:act_new", args=[f"investment.{name}"])
+    return reverse("core:act", args=[f"investment.{name}", getattr(obj, "pk", obj)])
+
+
 def publish(personas, year):
     actions.compile_plan(acting_user=personas.drc, year=year)
     return actions.publish_plan(acting_user=personas.drc, year=year)
@@ -89,7 +96,7 @@ def test_drc_compiles_refuses_unapproved_and_publishes(approved, walker, persona
     assert "候选项目" in body and approved.code in body and listed.code in body
     assert "第二十七条" in body  # the listed project's eligibility is shown beside it
 
-    response = client.post(reverse("investment:plan_compile", args=[year]), follow=True)
+    response = client.post(act_url("compile_plan"), {"year": year}, follow=True)
     body = text(response)
     assert response.status_code == 200
     assert 'data-testid="compile-result"' in body
@@ -97,9 +104,9 @@ def test_drc_compiles_refuses_unapproved_and_publishes(approved, walker, persona
     assert listed.code in body and "第二十七条" in body and "R27.1" in body
     assert "目标基本实现" in body  # the evaluation result beside the entry (R37.1)
 
-    response = client.post(
-        reverse("investment:plan_publish", args=[year]), {"basis": ""}, follow=True
-    )
+    draft = PlanVersion.objects.get(plan__year=year, state=PlanState.DRAFT)
+    assert 'data-testid="act-publish-plan"' in body  # offered on the plan's card
+    response = client.post(act_url("publish_plan", draft), {"basis": ""}, follow=True)
     assert response.status_code == 200
     current = PlanVersion.objects.get(plan__year=year, state=PlanState.PUBLISHED)
     assert list(current.entries.values_list("project_id", flat=True)) == [approved.pk]
@@ -109,8 +116,8 @@ def test_drc_compiles_refuses_unapproved_and_publishes(approved, walker, persona
     client.post(reverse("investment:plan_open"), {"year": year, "basis": "年中调整"})
     draft = PlanVersion.objects.get(plan__year=year, state=PlanState.DRAFT)
     entry = draft.entries.get()
-    client.post(reverse("investment:entry_change", args=[entry.pk]), {"amount_wan": "750"})
-    client.post(reverse("investment:plan_publish", args=[year]), {"basis": "年中调整"})
+    client.post(act_url("change_plan_entry", entry), {"amount_wan": "750"})
+    client.post(act_url("publish_plan", draft), {"basis": "年中调整"})
     draft.refresh_from_db()
     assert draft.state == PlanState.PUBLISHED
     body = text(client.get(reverse("investment:version", args=[draft.pk])))
@@ -122,17 +129,18 @@ def test_adding_an_unapproved_project_shows_the_findings(approved, walker, perso
         walker.create("智慧教育综合服务平台（二期）", "500", year=approved.year), "listed"
     )
     client.force_login(personas.drc)
+    back = plan_url(approved.year)
     response = client.post(
-        reverse("investment:plan_add", args=[approved.year]),
-        {"project": listed.pk, "amount_wan": "500"},
+        act_url("add_plan_entry", listed),
+        {"year": approved.year, "amount_wan": "500", "next": back},
         follow=True,
     )
     body = text(response)
-    assert 'data-testid="kept-findings"' in body
-    assert "第二十七条" in body and "R27.1" in body
+    # the refusal names its article; the candidate beside it shows the finding with its rule
+    assert "尚未批复" in body and "第二十七条" in body and 'data-rule="R27.1"' in body
     response = client.post(
-        reverse("investment:plan_add", args=[approved.year]),
-        {"project": approved.pk, "amount_wan": "800"},
+        act_url("add_plan_entry", approved),
+        {"year": approved.year, "amount_wan": "800", "next": back},
         follow=True,
     )
     assert "已纳入计划" in text(response)
@@ -174,14 +182,17 @@ def test_unit_fills_the_performance_table(walker, personas, client):
 
 def test_finance_budget_refused_for_a_project_not_in_the_plan(approved, personas, client):
     client.force_login(personas.finance)
-    url = reverse("investment:budget_add")
-    response = client.post(
-        url, {"project_code": approved.code, "year": approved.year, "amount_wan": "800"}
-    )
-    body = text(response)
-    assert response.status_code == 200
-    assert "第十条" in body and "R10.2" in body
+    # Finance finds the project by its code and goes on to the action's page
+    response = client.get(reverse("investment:budget_add"), {"code": approved.code})
+    url = act_url("add_budget_line", approved)
+    assert response.status_code == 302 and response["Location"] == url
+    body = text(client.get(url))
+    assert 'data-rule="R10.2"' in body and "第十条" in body and "第十一条" in body
+    response = client.post(url, {"year": approved.year, "amount_wan": "800"}, follow=True)
+    assert "不在现行的" in text(response) and "第十条" in text(response)
     assert not BudgetLine.objects.exists()
+    missing = text(client.get(reverse("investment:budget_add"), {"code": "XM-0000-9999"}))
+    assert "未找到项目编号" in missing
 
 
 def test_budget_warning_and_reconciliation_mismatch(approved, personas, client):
@@ -189,13 +200,15 @@ def test_budget_warning_and_reconciliation_mismatch(approved, personas, client):
     publish(personas, year)
     client.force_login(personas.finance)
     response = client.post(
-        reverse("investment:budget_add"),
-        {"project_code": approved.code, "year": year, "amount_wan": "700", "subject": "信息化"},
+        act_url("add_budget_line", approved),
+        {"year": year, "amount_wan": "700", "subject": "信息化"},
         follow=True,
     )
     body = text(response)
     assert BudgetLine.objects.get().amount == Decimal("7000000.00")
-    assert "R10.2.amount" in body and "将列入对账差异" in body  # saved, with the notice
+    # saved, with the notice; the line keeps its warning beside it
+    assert 'data-testid="line-warnings"' in body and 'data-rule="R10.2.amount"' in body
+    assert "将列入对账差异" in body
 
     listing = text(client.get(reverse("investment:budgets") + f"?year={year}"))
     assert approved.code in listing and "700.00" in listing
@@ -213,9 +226,8 @@ def test_art11_path_step_by_step(approved, personas, client):
     year = approved.year
     client.force_login(personas.finance)
     response = client.post(
-        reverse("investment:art11_create"),
+        act_url("initiate_art11", approved),
         {
-            "project_code": approved.code,
             "year": year,
             "amount_wan": "800",
             "basis": "市政府常务会议纪要〔2026〕12号明确要求当年实施。",
@@ -223,18 +235,17 @@ def test_art11_path_step_by_step(approved, personas, client):
         },
     )
     req = Art11Request.objects.get()
-    assert response.status_code == 302
-    # BDB lists; the page offers the button only to the role whose step it is
-    assert "art11-list" not in text(client.get(reverse("investment:art11_detail", args=[req.pk])))
+    assert response.status_code == 302 and response["Location"] == req.get_absolute_url()
+    # BDB lists; the card offers the step only to the role whose step it is
+    page = reverse("investment:art11_detail", args=[req.pk])
+    assert "act-list-art11" not in text(client.get(page))
     client.force_login(personas.bdb)
-    assert 'data-testid="art11-list"' in text(
-        client.get(reverse("investment:art11_detail", args=[req.pk]))
-    )
-    client.post(reverse("investment:art11_action", args=[req.pk, "list"]), {"opinion": "同意"})
+    assert 'data-testid="act-list-art11"' in text(client.get(page))
+    client.post(act_url("list_art11", req), {"opinion": "同意"})
     client.force_login(personas.drc)
-    client.post(reverse("investment:art11_action", args=[req.pk, "approve"]), {"opinion": "同意"})
+    client.post(act_url("approve_art11", req), {"opinion": "同意"})
     client.force_login(personas.finance)
-    client.post(reverse("investment:art11_action", args=[req.pk, "budget"]), {"subject": "预备费"})
+    client.post(act_url("budget_art11", req), {"subject": "预备费"})
     req.refresh_from_db()
     assert req.state == Art11State.BUDGETED
     assert [h["state"] for h in req.history] == ["initiated", "listed", "approved", "budgeted"]
@@ -253,6 +264,8 @@ def test_contract_and_payment_with_r25_block(approved, personas, client):
         acting_user=personas.finance, project=approved, year=year, amount_wan="300"
     )
     client.force_login(personas.jw_officer)
+    money = text(client.get(reverse("investment:project", args=[approved.pk])))
+    assert 'data-testid="act-record-contract"' in money  # on the project's card
     client.post(
         reverse("investment:contract_add", args=[approved.pk]),
         {
@@ -266,10 +279,9 @@ def test_contract_and_payment_with_r25_block(approved, personas, client):
     )
     contract = approved.contracts.get()
     line = BudgetLine.objects.get()
-    url = reverse("investment:payment_add", args=[approved.pk])
+    url = act_url("record_payment", contract)
     payment = {
-        "contract": contract.pk,
-        "budget_line": line.pk,
+        "budget_line_id": line.pk,
         "paid_on": "2026-02-01",
         "amount_wan": "200",
         "payee": "某科技公司",
@@ -277,14 +289,22 @@ def test_contract_and_payment_with_r25_block(approved, personas, client):
     }
     response = client.post(url, payment, follow=True)
     assert 'data-testid="paid-total"' in text(response) and "200.00" in text(response)
-    body = text(client.post(url, {**payment, "amount_wan": "150", "voucher_number": "GK-2"}))
-    assert "第二十五条" in body and "R25.1" in body
+    response = client.post(
+        url, {**payment, "amount_wan": "150", "voucher_number": "GK-2"}, follow=True
+    )
+    body = text(response)
+    assert "第二十五条" in body and "超过预算金额 300.00 万元" in body
+    assert approved.contracts.get().payments.count() == 1
 
 
 def test_unit_files_a_change_and_drc_approves_one(approved, personas, client):
     client.force_login(personas.jw_officer)
     money = reverse("investment:project", args=[approved.pk])
-    assert 'data-testid="set-baseline"' in text(client.get(money))
+    card = text(client.get(money))
+    # the baseline is offered (on its own page); a change is shown blocked, and why
+    assert 'data-testid="act-set-baseline"' in card
+    assert reverse("investment:baseline", args=[approved.pk]) in card
+    assert 'data-rule="R26.1.baseline-first"' in card
     response = client.post(
         reverse("investment:baseline", args=[approved.pk]),
         {
@@ -324,13 +344,12 @@ def test_unit_files_a_change_and_drc_approves_one(approved, personas, client):
     assert "600.00" in body and "728.00" in body  # diffed against the original baseline
 
     # the unit cannot decide; DRC approves
-    decide = reverse("investment:change_decide", args=[second.pk])
-    assert client.post(decide, {"decision": "approve", "opinion": "同意"}).status_code == 404
+    decide = act_url("approve_change", second)
+    assert client.post(decide, {"opinion": "同意"}).status_code == 404
     client.force_login(personas.drc)
-    assert 'data-testid="approve-change"' in text(
-        client.get(reverse("investment:change_detail", args=[second.pk]))
-    )
-    client.post(decide, {"decision": "approve", "opinion": "同意调整。"})
+    page = text(client.get(reverse("investment:change_detail", args=[second.pk])))
+    assert 'data-testid="act-approve-change"' in page and 'data-testid="act-reject-change"' in page
+    client.post(decide, {"opinion": "同意调整。"})
     second.refresh_from_db()
     assert second.state == ChangeState.APPROVED and second.decided_by == personas.drc
 
@@ -343,7 +362,7 @@ def test_unit_files_a_change_and_drc_approves_one(approved, personas, client):
 
 def test_another_units_officer_gets_404(approved, personas, client):
     client.force_login(personas.wj_officer)
-    for name in ("project", "baseline", "contract_add", "payment_add", "change_add"):
+    for name in ("project", "baseline", "contract_add", "change_add"):
         assert client.get(reverse(f"investment:{name}", args=[approved.pk])).status_code == 404
     client.force_login(personas.jw_officer)
     assert client.get(reverse("investment:project", args=[approved.pk])).status_code == 200
@@ -353,7 +372,7 @@ def test_another_units_officer_gets_404(approved, personas, client):
 
 def test_audit_reads_but_cannot_write(approved, personas, client):
     year = approved.year
-    publish(personas, year)
+    version = publish(personas, year)
     set_baseline(approved, personas)
     change = actions.submit_change(
         approved,
@@ -386,16 +405,17 @@ def test_audit_reads_but_cannot_write(approved, personas, client):
     page = text(client.get(reverse("investment:change_detail", args=[change.pk])))
     assert "approve-change" not in page
     posts = [
-        (reverse("investment:plan_compile", args=[year]), {}),
-        (reverse("investment:plan_publish", args=[year]), {}),
+        (act_url("compile_plan"), {"year": year}),
+        (act_url("publish_plan", version), {}),
         (reverse("investment:plan_open"), {"year": year + 1}),
-        (reverse("investment:budget_add"), {"project_code": approved.code, "year": year}),
-        (reverse("investment:change_decide", args=[change.pk]), {"decision": "approve"}),
-        (reverse("investment:art11_action", args=[req.pk, "list"]), {}),
-        (reverse("investment:art11_create"), {}),
+        (act_url("add_budget_line", approved), {"year": year, "amount_wan": "1"}),
+        (act_url("approve_change", change), {"opinion": "同意"}),
+        (act_url("list_art11", req), {}),
+        (act_url("initiate_art11", approved), {}),
         (reverse("investment:contract_add", args=[approved.pk]), {}),
         (reverse("investment:change_add", args=[approved.pk]), {}),
     ]
+    assert client.get(reverse("investment:budget_add")).status_code == 404
     for url, data in posts:
         assert client.post(url, data).status_code in (403, 404), url
     change.refresh_from_db()
@@ -442,7 +462,7 @@ def test_every_form_page_renders_for_its_role(approved, personas, client):
     year = approved.year
     version = publish(personas, year)
     client.force_login(personas.jw_officer)
-    for name in ("baseline", "contract_add", "payment_add", "performance"):
+    for name in ("baseline", "contract_add", "performance"):
         assert client.get(reverse(f"investment:{name}", args=[approved.pk])).status_code == 200
     set_baseline(approved, personas)
     body = text(client.get(reverse("investment:change_add", args=[approved.pk])))
@@ -468,10 +488,12 @@ def test_every_form_page_renders_for_its_role(approved, personas, client):
     client.force_login(personas.finance)
     body = text(client.get(reverse("investment:change_detail", args=[change.pk])))
     assert "按第十一条发起" in body
-    body = text(client.get(reverse("investment:art11_create") + f"?change={change.pk}"))
+    # the card of the change offers the Art. 11 path, its form filled from the change
+    assert reverse("core:act", args=["investment.initiate_art11", approved.pk]) in body
+    body = text(client.get(act_url("initiate_art11", approved)))
     assert approved.code in body and 'value="100"' in body  # the amount the total grows by
-    body = text(client.get(reverse("investment:budget_add") + f"?project={approved.pk}"))
-    assert approved.code in body
+    body = text(client.get(act_url("add_budget_line", approved)))
+    assert approved.code in body and 'value="800"' in body  # the plan amount not yet budgeted
 
 
 def test_units_see_the_published_plan_not_the_draft(approved, personas, client):
@@ -486,4 +508,4 @@ def test_units_see_the_published_plan_not_the_draft(approved, personas, client):
     # the plan is public to every unit; the entry links only where the project is visible
     assert approved.code in body
     assert reverse("investment:project", args=[approved.pk]) not in body
-    assert client.post(reverse("investment:plan_compile", args=[year])).status_code == 404
+    assert client.post(act_url("compile_plan"), {"year": year}).status_code == 404

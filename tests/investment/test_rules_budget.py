@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from core.enums import ActionCode
-from core.errors import ActionBlocked, ActionConflict, ActionForbidden, ActionInvalid
+from core.errors import ActionBlocked, ActionForbidden, ActionInvalid
 from core.models import LedgerEvent
 from investment import actions, services
 from investment.models import Art11State, BudgetLine, PlanState, PlanVersionKind
@@ -116,7 +116,7 @@ def test_R10_2_budget_of_project_removed_by_plan_adjustment_has_no_plan(approved
     # when DRC adjusts the plan and removes the O&M project
     draft = actions.open_plan_version(acting_user=personas.drc, year=year, basis="压减运维经费")
     entry = draft.entries.get(project=om)
-    actions.change_plan_entry(entry, acting_user=personas.drc, remove=True)
+    actions.remove_plan_entry(entry, acting_user=personas.drc)
     adjusted = actions.publish_plan(acting_user=personas.drc, year=year)
     first.refresh_from_db()
     assert first.state == PlanState.SUPERSEDED and adjusted.kind == PlanVersionKind.ADJUSTMENT
@@ -192,11 +192,14 @@ def test_R11_1_full_path_each_step_recorded_with_its_basis(approved, om, persona
     req = initiate(personas, approved)
     assert req.state == Art11State.INITIATED
     assert events(req, ActionCode.ART11_INITIATED).count() == 1
-    # not yet listed: DRC cannot approve, Finance cannot budget
-    with pytest.raises(ActionConflict):
-        actions.approve_art11(req, acting_user=personas.drc)
-    with pytest.raises(ActionConflict):
-        actions.budget_art11(req, acting_user=personas.finance)
+    # not yet listed: DRC cannot approve, Finance cannot budget; the state says why
+    for act, user in (
+        (actions.approve_art11, personas.drc),
+        (actions.budget_art11, personas.finance),
+    ):
+        with pytest.raises(ActionBlocked) as exc:
+            act(req, acting_user=user)
+        assert [(f.rule_id, f.article) for f in exc.value.findings] == [("R11.1.state", "第十一条")]
 
     # 2. BDB lists it
     with pytest.raises(ActionForbidden):
@@ -206,7 +209,7 @@ def test_R11_1_full_path_each_step_recorded_with_its_basis(approved, om, persona
     )
     assert req.state == Art11State.LISTED
     assert events(req, ActionCode.ART11_LISTED).count() == 1
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked):
         actions.list_art11(req, acting_user=personas.bdb)
 
     # 3. DRC approves and adjusts the plan: a new published adjustment containing the project
@@ -239,7 +242,7 @@ def test_R11_1_full_path_each_step_recorded_with_its_basis(approved, om, persona
     line = BudgetLine.objects.get(project=approved)
     assert line.amount == 800 * WAN and line.via_art11 == req and line.year == year
     assert [r.code for r in services.reconcile(year)["rows"]] == [om.code]  # om: no budget yet
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked):
         actions.budget_art11(req, acting_user=personas.finance)
 
     # every step is in the request's history, the first with the basis
@@ -258,8 +261,11 @@ def test_R11_1_approval_refused_while_a_plan_draft_is_open(approved, om, persona
     publish(personas, approved.year, (om, "150"))
     req = actions.list_art11(initiate(personas, approved), acting_user=personas.bdb)
     actions.open_plan_version(acting_user=personas.drc, year=approved.year, basis="年中调整")
-    with pytest.raises(ActionConflict, match="编制中的计划版本"):
+    with pytest.raises(ActionBlocked) as exc:
         actions.approve_art11(req, acting_user=personas.drc)
+    [finding] = exc.value.findings
+    assert finding.rule_id == "R11.1.draft-open" and finding.article == "第十一条"
+    assert "编制中的计划版本" in finding.message and finding.remedy
     req.refresh_from_db()
     assert req.state == Art11State.LISTED
 
@@ -274,5 +280,5 @@ def test_R11_1_bdb_or_drc_may_refuse_with_reasons(approved, personas):
     req = actions.reject_art11(req, acting_user=personas.bdb, opinion="不属于申报范围及边界。")
     assert req.state == Art11State.REJECTED
     assert LedgerEvent.objects.filter(action=ActionCode.ART11_REJECTED).count() == 1
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked):
         actions.list_art11(req, acting_user=personas.bdb)

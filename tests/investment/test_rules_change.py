@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from core.enums import ActionCode
-from core.errors import ActionConflict, ActionForbidden, ActionInvalid
+from core.errors import ActionBlocked, ActionForbidden, ActionInvalid
 from core.models import LedgerEvent
 from investment import actions, services
 from investment.models import Baseline, ChangeClass, ChangeState
@@ -131,8 +131,9 @@ def test_R26_1_splitting_does_not_evade_the_limit(baseline, approved, personas):
 
 def test_R26_1_approved_changes_count_rejected_ones_do_not(baseline, approved, personas):
     pending = change(approved, personas, "700", "100", circumstance="")  # 100万, no circumstance
-    with pytest.raises(ActionConflict):  # one pending change at a time
+    with pytest.raises(ActionBlocked) as exc:  # one pending change at a time
         change(approved, personas, "610", "190")
+    assert [f.rule_id for f in exc.value.findings] == ["R26.1.one-pending"]
     with pytest.raises(ActionForbidden):
         actions.decide_change(
             pending, acting_user=personas.jw_officer, approve=True, opinion="同意"
@@ -164,13 +165,16 @@ def test_R26_1_a_change_is_diffed_against_the_baseline(baseline, approved, perso
 
 
 def test_R26_1_baseline_is_immutable(baseline, approved, personas):
-    with pytest.raises(ActionConflict, match="不能修改"):
+    with pytest.raises(ActionBlocked) as exc:
         actions.set_baseline(
             approved,
             acting_user=personas.jw_officer,
             goals="另一目标",
             items=[{"name": SOFTWARE, "amount_wan": "800"}],
         )
+    [finding] = exc.value.findings
+    assert finding.rule_id == "R26.1.baseline-once" and finding.article == "第二十六条"
+    assert "不能修改" in finding.message and "变更申请" in finding.remedy
     change(approved, personas, "700", "100")
     fresh = Baseline.objects.get(project=approved)
     assert fresh.approved_total == 800 * WAN
@@ -196,8 +200,10 @@ def test_R26_1_baseline_items_must_add_up_to_the_approved_total(approved, person
 
 
 def test_R26_1_change_needs_a_baseline(approved, personas):
-    with pytest.raises(ActionConflict, match="批复基线"):
+    with pytest.raises(ActionBlocked) as exc:
         change(approved, personas, "700", "100")
+    [finding] = exc.value.findings
+    assert finding.rule_id == "R26.1.baseline-first" and "批复基线" in finding.message
 
 
 def test_R26_1_ratio_comes_from_the_policy_in_force(baseline, approved, personas):

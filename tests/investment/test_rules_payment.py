@@ -187,7 +187,7 @@ def test_R25_1_budget_line_of_another_project_refused(funded, walker, personas):
     )
     with pytest.raises(ActionInvalid) as exc:
         pay(personas, contract, foreign, "10")
-    assert "budget_line" in exc.value.errors
+    assert exc.value.errors["budget_line_id"] == "请选择本项目的预算指标。"
 
 
 def test_R25_1_only_the_unit_records_payments(funded, personas):

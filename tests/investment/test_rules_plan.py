@@ -122,8 +122,11 @@ def test_R10_1_only_drc_compiles_the_plan(approved, personas):
 
 def test_R10_1_a_project_enters_a_version_once(approved, personas):
     add(personas, approved, "800")
-    with pytest.raises(Exception, match="已在本版计划中"):
+    with pytest.raises(ActionBlocked) as exc:
         add(personas, approved, "800")
+    [finding] = blocked(exc, "R10.1.once")
+    assert finding.article == "第十条" and "已在本版计划中" in finding.message
+    assert finding.remedy and PlanEntry.objects.count() == 1
 
 
 # -- R10.1 / R27.1 / R10.3 via compile_plan ---------------------------------------------------
