@@ -64,6 +64,14 @@ def held_on_problems(held: dt.date | None, delivery: Delivery) -> dict[str, str]
     return {}
 
 
+def result_message(success: Any, acceptance: Any) -> str:
+    """What the page says after a result is recorded; a failed one costs the O&M funding."""
+    text = str(success)
+    if getattr(acceptance, "state", "") == AcceptanceState.FAILED:
+        text += gettext("验收未通过的项目不得安排运行维护经费（第二十八条）。")
+    return text
+
+
 class AcceptanceStep(DeliveryAction):
     """Records the result of an acceptance: the acceptance and the project's phase move, the
     O&M funding follows the result (R28.4) and so does the master catalog (Art. 15)."""
@@ -183,6 +191,7 @@ class FileUnitAcceptance(AcceptanceApplication, AcceptanceStep):
     label = _("建设单位组织验收并报备")
     path = AcceptancePath.UNIT
     Input = DeliveryAcceptanceResultIn
+    keep_input_when_blocked = True
     success = _("已登记验收结果并报市大数据发展局备案（第二十八条）。")
     confirm = _(
         "验收结果报市大数据发展局备案后不能更改；验收不通过的项目不得安排运行维护经费"
@@ -191,6 +200,9 @@ class FileUnitAcceptance(AcceptanceApplication, AcceptanceStep):
 
     def input_problems(self, obj: Any, data: DeliveryAcceptanceResultIn) -> dict[str, str]:
         return held_on_problems(data.held_on, self.delivery(obj))
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        return result_message(self.success, result)
 
     def perform(
         self, obj: Project, data: DeliveryAcceptanceResultIn, user: Any, decision: Any
@@ -240,6 +252,9 @@ class DecideAcceptance(RowAction, AcceptanceStep):
 
     def input_problems(self, obj: Any, data: DeliveryAcceptanceResultIn) -> dict[str, str]:
         return held_on_problems(data.held_on, delivery_for(obj.project))
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        return result_message(self.success, result)
 
     def perform(
         self, obj: Acceptance, data: DeliveryAcceptanceResultIn, user: Any, decision: Any
@@ -327,6 +342,10 @@ class DecideExtension(RowAction):
 
     def target_label(self, obj: Any) -> str:
         return gettext("申请延期至 %(until)s") % {"until": f"{obj.requested_until:%Y-%m-%d}"}
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        granted = result.state == ExtensionState.GRANTED
+        return gettext("已同意延期。") if granted else gettext("已不同意延期。")
 
     def perform(
         self, obj: ExtensionRequest, data: DeliveryExtensionDecisionIn, user: Any, decision: Any

@@ -45,6 +45,7 @@ class SubmitSelfEvaluation(ProjectAction):
 
     label = _("提交自评价")
     Input = DeliveryEvaluationIn
+    keep_input_when_blocked = True
     states = (Phase.ACCEPTED,)
     gate = "delivery.self_evaluation"
     article = "第三十条"

@@ -34,6 +34,7 @@ class SubmitAnnualReport(ProjectAction):
 
     label = _("提交年度绩效评价报告")
     Input = DeliveryAnnualReportIn
+    keep_input_when_blocked = True  # a refused report comes back with what was typed
     states = (Phase.CONSTRUCTION, Phase.TRIAL, Phase.COMPLETED)
     gate = "delivery.annual_report"
     article = "第二十三条"

@@ -3,7 +3,8 @@ organises it, below it the unit organises it and files the result with BDB; eith
 archive acceptance comes first.
 
 The project is set up with the real actions (approved, prepared, carried to 已建成 with every
-acceptance material uploaded); everything from there on is done by the people in the browser."""
+acceptance material uploaded); everything from there on is done by the people in the browser,
+on the delivery page's "您现在可以办理" card."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import re
 import pytest
 
 from core.dates import today
-from tests.browser.helpers import login
+from tests.browser.helpers import login, submit_form
 from tests.delivery.helpers import BIG, SMALL, approved, carry, prepare, upload_materials
 
 # serialized_rollback: the policy versions loaded by migrations survive the flush between
@@ -105,19 +106,42 @@ def assert_all_materials_present(page):
 
 
 def record_archive_acceptance(page, on):
-    form = page.get_by_test_id("archive-form")
-    assert "档案清单（各项均须齐全）" in form.inner_text()
+    form = open_offer(page, "accept_archives")
+    checklist = form.get_by_label("档案清单（各项均须齐全）")
+    assert [o.strip() for o in checklist.locator("option").all_inner_texts()] == ARCHIVE_ITEMS
     form.get_by_label("档案验收日期").fill(on)
-    for label in ARCHIVE_ITEMS:
-        form.get_by_label(label).check()
-    form.get_by_role("button", name="档案验收通过").click()
+    checklist.select_option(label=ARCHIVE_ITEMS)
+    do(page, "accept_archives", form)
     page.get_by_text("已登记档案验收通过（第二十九条）。").wait_for()
     accepted = page.get_by_test_id("archive-accepted")
     assert "已通过" in accepted.inner_text() and on in accepted.inner_text()
 
 
-def acceptance_findings(page):
-    return page.get_by_test_id("acceptance-action").get_by_test_id("finding")
+def offer(page, name):
+    """The card's offer of the action ``delivery.<name>`` (enabled or blocked)."""
+    return page.locator(f"[data-action='delivery.{name}']")
+
+
+def open_offer(page, name):
+    """The offer with its form opened."""
+    found = offer(page, name)
+    found.get_by_test_id(f"act-{name.replace('_', '-')}-open").click()
+    return found
+
+
+def do(page, name, found=None):
+    """Press the offer's button; an official act is confirmed in the dialog."""
+    found = found if found is not None else offer(page, name)
+    button = found.get_by_test_id(f"act-{name.replace('_', '-')}")
+    if button.get_attribute("data-confirm"):
+        button.click()
+        submit_form(page, page.locator("#govit-confirm [data-confirm-ok]"))
+    else:
+        submit_form(page, button)
+
+
+def acceptance_findings(page, name):
+    return offer(page, name).get_by_test_id("finding")
 
 
 # -- at or above the threshold: BDB organises (Art. 28 ¶1) --------------------------------------
@@ -141,10 +165,10 @@ def test_acceptance_at_or_above_threshold_bdb_organises(
     assert due.get_attribute("data-kind") == "acceptance"
 
     # but applying is blocked until BDB has accepted the archives (Art. 29)
-    apply = page.get_by_test_id("apply-button")
+    apply = page.get_by_test_id("act-apply-acceptance")
     assert apply.inner_text() == "申请市大数据发展局组织竣工验收"
     assert apply.is_disabled()
-    blocking = acceptance_findings(page).filter(has_text="第二十九条")
+    blocking = acceptance_findings(page, "apply_acceptance").filter(has_text="第二十九条")
     assert blocking.count() == 1
     assert "项目档案尚未通过档案验收，不能进行竣工验收（第二十九条）。" in blocking.inner_text()
     assert "尚未通过档案验收；竣工验收前须先通过档案验收（第二十九条）。" in section.inner_text()
@@ -153,7 +177,7 @@ def test_acceptance_at_or_above_threshold_bdb_organises(
     # BDB's reviewer finds the archive acceptance on the workbench and records it
     sign_in(page, base, "dsj_shenhe")
     open_todo(page, f"档案验收：{project.code}")
-    assert page.get_by_test_id("apply-button").count() == 0  # only the unit applies
+    assert page.get_by_test_id("act-apply-acceptance").count() == 0  # only the unit applies
     record_archive_acceptance(page, _day(5))
     page.screenshot(path=str(artifacts / "acceptance-bdb-2-archives-accepted.png"), full_page=True)
 
@@ -161,29 +185,28 @@ def test_acceptance_at_or_above_threshold_bdb_organises(
     sign_in(page, base, "jw_tianbao")
     open_from_delivery_list(page, project)
     assert "已通过" in page.get_by_test_id("archive-accepted").inner_text()
-    assert acceptance_findings(page).filter(has_text="第二十九条").count() == 0
-    assert page.get_by_test_id("acceptance-action").get_by_test_id("gate-clear").inner_text() == (
-        "验收条件均已满足（第二十八条、第二十九条）。"
-    )
-    apply = page.get_by_test_id("apply-button")
+    assert acceptance_findings(page, "apply_acceptance").count() == 0
+    assert offer(page, "apply_acceptance").get_attribute("data-testid") == "offer"
+    apply = page.get_by_test_id("act-apply-acceptance")
     assert apply.is_enabled()
-    apply.click()
+    do(page, "apply_acceptance")
     page.get_by_text("已申请市大数据发展局组织竣工验收（第二十八条）。").wait_for()
     applied = page.get_by_test_id("acceptance")
     assert applied.get_attribute("data-state") == "applied"
     assert "已申请，待大数据局组织验收" in applied.inner_text()
-    assert page.get_by_test_id("apply-button").count() == 0
+    assert page.get_by_test_id("act-apply-acceptance").count() == 0
     assert page.get_by_test_id("phase").inner_text() == "已建成，待验收"
 
     # BDB organises the acceptance and records 通过
     sign_in(page, base, "dsj_shenhe")
     open_todo(page, f"组织竣工验收：{project.code}")
-    decide = page.get_by_test_id("decide-form")
+    decide = open_offer(page, "decide_acceptance")
+    decide.get_by_label("验收结果").select_option(label="验收通过")
     decide.get_by_label(HELD_ON).fill(_day(1))
     decide.get_by_label("验收结论").fill(
         "项目按批复内容建成，功能和性能满足要求，同意通过竣工验收。"
     )
-    decide.get_by_role("button", name="验收通过", exact=True).click()
+    do(page, "decide_acceptance", decide)
     page.get_by_text("已登记竣工验收结果。").wait_for()
 
     # the phase shows 已通过竣工验收
@@ -192,7 +215,7 @@ def test_acceptance_at_or_above_threshold_bdb_organises(
     assert result.get_attribute("data-state") == "passed"
     assert "市大数据发展局组织验收 · 验收通过" in result.inner_text()
     assert "同意通过竣工验收" in result.inner_text()
-    assert page.get_by_test_id("decide-form").count() == 0
+    assert offer(page, "decide_acceptance").count() == 0
     page.screenshot(path=str(artifacts / "acceptance-bdb-3-passed.png"), full_page=True)
 
     # and the unit sees it too, with its notification
@@ -216,11 +239,12 @@ def test_acceptance_below_threshold_unit_organises_and_files(
     open_from_delivery_list(page, project)
     assert page.get_by_test_id("acceptance-path").inner_text() == "建设单位组织验收并报备"
     assert_all_materials_present(page)
-    assert page.get_by_test_id("apply-button").count() == 0  # nothing to apply for
-    file_pass = page.get_by_test_id("file-pass")
-    assert file_pass.inner_text() == "验收通过，报大数据局备案"
-    assert file_pass.is_disabled()
-    assert acceptance_findings(page).filter(has_text="第二十九条").count() == 1
+    assert page.get_by_test_id("act-apply-acceptance").count() == 0  # nothing to apply for
+    file_button = page.get_by_test_id("act-file-unit-acceptance")
+    assert file_button.inner_text() == "建设单位组织验收并报备"
+    assert file_button.is_disabled()
+    blocking = acceptance_findings(page, "file_unit_acceptance").filter(has_text="第二十九条")
+    assert blocking.count() == 1
     page.get_by_test_id("acceptance-section").screenshot(
         path=str(artifacts / "acceptance-unit-1-blocked-by-archives.png")
     )
@@ -228,26 +252,25 @@ def test_acceptance_below_threshold_unit_organises_and_files(
     # BDB records the archive acceptance
     sign_in(page, base, "dsj_shenhe")
     open_todo(page, f"档案验收：{project.code}")
-    # below the threshold BDB does not organise: no decision form for it
-    assert page.get_by_test_id("decide-form").count() == 0
+    # below the threshold BDB does not organise: no decision for it
+    assert offer(page, "decide_acceptance").count() == 0
     record_archive_acceptance(page, _day(5))
 
     # the unit organises the acceptance and files the result
     sign_in(page, base, "jw_tianbao")
     open_from_delivery_list(page, project)
-    action = page.get_by_test_id("acceptance-action")
-    assert action.get_by_test_id("gate-clear").is_visible()
+    action = open_offer(page, "file_unit_acceptance")
+    assert action.get_attribute("data-testid") == "offer"  # enabled: nothing blocks it
+    action.get_by_label("验收结果").select_option(label="验收通过")
     action.get_by_label(HELD_ON).fill(_day(2))
     action.get_by_label("验收结论").fill("建设单位组织专家验收，系统运行稳定，同意通过。")
-    file_pass = page.get_by_test_id("file-pass")
-    assert file_pass.is_enabled()
-    file_pass.click()
+    do(page, "file_unit_acceptance", action)
     page.get_by_text("已登记验收结果并报市大数据发展局备案（第二十八条）。").wait_for()
     assert page.get_by_test_id("phase").inner_text() == "已通过竣工验收"
     result = page.get_by_test_id("acceptance")
     assert result.get_attribute("data-state") == "passed"
     assert "建设单位组织验收并报备 · 验收通过" in result.inner_text()
-    assert page.get_by_test_id("acceptance-action").count() == 0
+    assert offer(page, "file_unit_acceptance").count() == 0
     page.screenshot(path=str(artifacts / "acceptance-unit-2-filed.png"), full_page=True)
 
     # BDB sees the filing: a notification on the workbench and in 通知, linking the project
