@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from catalog.models import DataResource, InformationItem, InformationSystem, SystemStatus
-from projects.models import ChapterDeclaration, Project, ProjectState
+from projects.models import Chapter, ChapterDeclaration, Project, ProjectState
 
 from .models import DocKind, RequirementProfile
 from .search.features import Features, build
@@ -36,6 +36,9 @@ INDEXED_STATES = (
 #: listed or later: on the published list, so any unit may be shown them
 PUBLIC_STATES = tuple(s for s in INDEXED_STATES if s not in (S.SUBMITTED, S.LIST_REVIEW))
 GONE = (SystemStatus.INTEGRATED, SystemStatus.OFFLINE)
+#: the report chapters that say what the project does with which data; the security, crypto
+#: and intensive-construction chapters are compliance text much alike in every report
+COMPARED_CHAPTERS = (Chapter.DATA_GOVERNANCE, Chapter.DATA_SHARING)
 
 
 def profile_of(project: Project) -> RequirementProfile | None:
@@ -45,7 +48,9 @@ def profile_of(project: Project) -> RequirementProfile | None:
 def project_features(project: Project) -> Features:
     """The features of a project (the query of a check, or a document of the index)."""
     profile = profile_of(project)
-    chapters = ChapterDeclaration.objects.filter(project=project).values_list("text", flat=True)
+    chapters = ChapterDeclaration.objects.filter(
+        project=project, chapter__in=COMPARED_CHAPTERS
+    ).values_list("text", flat=True)
     systems = list(profile.systems.values_list("name", flat=True)) if profile else []
     return build(
         name=project.name,

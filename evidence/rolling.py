@@ -72,7 +72,7 @@ def three_year_table(version: Any, entries: Iterable[Any] | None = None) -> Roll
     years = [version.year + i for i in range(YEARS)]
     rows: dict[str, UnitRow] = {}
     if entries is None:
-        entries = version.entries.select_related("project").order_by("unit_name", "priority")
+        entries = window_entries(version)
     for entry in entries:
         year = max(planned_year(entry), version.year)
         if year not in years:
@@ -84,6 +84,28 @@ def three_year_table(version: Any, entries: Iterable[Any] | None = None) -> Roll
     for row in rows.values():
         row.cells = [format_wan(row.by_year.get(y, Decimal(0))) for y in years]
     return RollingTable(version, years, sorted(rows.values(), key=lambda r: r.unit))
+
+
+def window_entries(version: Any) -> list[Any]:
+    """The version's entries, and those of the latest published lists of the two following
+    years for projects the version does not carry yet (while a version holds one year only,
+    the rolling view joins the three years' lists)."""
+    entries = list(version.entries.select_related("project").order_by("unit_name", "priority"))
+    seen = {e.project_id for e in entries}
+    for year in range(version.year + 1, version.year + YEARS):
+        later = (
+            ProjectListVersion.objects.filter(year=year, state=ProjectListState.PUBLISHED)
+            .order_by("-number")
+            .first()
+        )
+        if later is None:
+            continue
+        for entry in later.entries.select_related("project").order_by("unit_name", "priority"):
+            if entry.project_id not in seen:
+                entry.planned_year = max(planned_year(entry), year)
+                seen.add(entry.project_id)
+                entries.append(entry)
+    return entries
 
 
 def carry_forward(year: int) -> list[Any]:
@@ -102,10 +124,13 @@ def carry_forward(year: int) -> list[Any]:
 
 
 def latest_version() -> Any:
+    """The published list of the current year (or the latest one before it)."""
+    from core.dates import today
+
+    published = ProjectListVersion.objects.filter(state=ProjectListState.PUBLISHED)
     return (
-        ProjectListVersion.objects.filter(state=ProjectListState.PUBLISHED)
-        .order_by("-year", "-number")
-        .first()
+        published.filter(year__lte=today().year).order_by("-year", "-number").first()
+        or published.order_by("year", "-number").first()
     )
 
 

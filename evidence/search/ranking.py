@@ -35,6 +35,10 @@ CANDIDATES = 40
 FLAG_AT = 0.30
 #: matches below this are not shown at all
 SHOW_AT = 0.12
+#: a term in more than this share of the documents (once there are ``COMMON_FROM``) is the
+#: corpus's boilerplate (the same security paragraph in every report): it is not compared
+COMMON_SHARE = 0.5
+COMMON_FROM = 20
 
 
 def idf(df: int, n: int) -> float:
@@ -118,6 +122,13 @@ def rank(
     if n == 0 or not query.terms:
         return []
     known = index.document_frequencies(query.terms)
+    common = {t for t, (_i, f) in known.items() if n >= COMMON_FROM and f > COMMON_SHARE * n}
+    query = Features(
+        Counter({t: tf for t, tf in query.terms.items() if t not in common}),
+        query.functions,
+        query.items,
+    )
+    known = {t: v for t, v in known.items() if t not in common}
     df = {term: known[term][1] for term in known}
     qvec = query_weights(query, n, avgdl, df)
     # the candidate step reads the rarest terms' postings, within the budget
@@ -134,7 +145,11 @@ def rank(
     qnorm = _norm(qvec)
     matches = []
     for c in found:
-        dvec = {t: idf(c.df[t], n) * w for t, w in c.weights.items()}
+        dvec = {
+            t: idf(c.df[t], n) * w
+            for t, w in c.weights.items()
+            if not (n >= COMMON_FROM and c.df[t] > COMMON_SHARE * n)
+        }
         shared = set(qvec) & set(dvec)
         dot = sum(qvec[t] * dvec[t] for t in shared)
         similarity = dot / (qnorm * _norm(dvec))
