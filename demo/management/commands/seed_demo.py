@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from accounts.demo import seed_directory
 from catalog.demo import seed_catalog
 from delivery.demo import seed_delivery
+from evidence.demo import seed_evidence
 from investment.demo import seed_investment
 from planning.demo import seed_planning
 from projects.demo import seed_projects
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         seed_investment(people)
         seed_delivery(people)
         seed_catalog(people)
+        seed_evidence(people)
         seed_reports(people)
         # the accounts are listed by ``serve``, which ``make run`` starts next
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
