@@ -361,8 +361,8 @@ def om_chart(scope: Scope) -> ChartData:
         f"{rule} {OM_RULE_META[rule][1]}" for rule in OM_RULE_IDS
     ]
     values = [counts["yes"], counts["no"]] + [counts[r.replace(".", "_")] for r in OM_RULE_IDS]
-    links = [om_link(eligible="yes"), om_link(eligible="no")] + [
-        om_link(eligible="no", rule=r) for r in OM_RULE_IDS
+    links = [om_link(eligible="1"), om_link(eligible="0")] + [
+        om_link(eligible="0", rule=r) for r in OM_RULE_IDS
     ]
     return ChartData(
         key="om",

@@ -1,0 +1,141 @@
+"""The one export helper (issue 12, point 5): money exact so SUM() equals 合计, dates as date
+cells, named sheets with an autofilter, formula-like text as text; files read back as a
+spreadsheet program reads them (openpyxl, and LibreOffice where installed)."""
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from reports.xlsx import Column, ExportError, Sheet, csv_bytes, sheet_title, workbook
+
+MONEY = [
+    Column("项目", width=20),
+    Column("金额（万元）", "wan", total=True),
+    Column("日期", "date"),
+    Column("决定时间", "datetime"),
+]
+
+
+def _read(content: bytes):
+    return load_workbook(io.BytesIO(content))
+
+
+def _three_entries():
+    day = dt.date(2026, 3, 5)
+    when = dt.datetime(2026, 3, 5, 1, 30, tzinfo=dt.UTC)  # 09:30 in Chongqing
+    rows = [[f"项目{i}", Decimal("1234550.00"), day, when] for i in range(3)]
+    return workbook(Sheet("年度投资计划", MONEY, rows, total_label="合计", total_note="3 个项目"))
+
+
+def test_sum_of_the_money_column_equals_the_total_row():
+    # given three entries of 1,234,550.00 yuan (123.455 万元 each)
+    ws = _read(_three_entries())["年度投资计划"]
+    amounts = [ws.cell(row=r, column=2).value for r in range(2, 5)]
+    total = ws.cell(row=5, column=2).value
+    # then each cell holds the exact amount, the total the exact sum, and both show 2 decimals
+    assert amounts == [Decimal("123.455")] * 3 or amounts == [123.455] * 3
+    assert ws.cell(row=5, column=1).value == "合计"
+    assert (
+        round(Decimal(str(sum(amounts))), 3) == round(Decimal(str(total)), 3) == Decimal("370.365")
+    )
+    assert ws.cell(row=2, column=2).number_format == "#,##0.00"
+    assert ws.cell(row=5, column=2).number_format == "#,##0.00"
+
+
+def test_dates_are_date_cells_in_the_local_time_zone():
+    ws = _read(_three_entries())["年度投资计划"]
+    day, when = ws.cell(row=2, column=3), ws.cell(row=2, column=4)
+    assert day.is_date and day.value.date() == dt.date(2026, 3, 5)
+    assert day.number_format == "yyyy-mm-dd"
+    assert when.is_date and when.value == dt.datetime(2026, 3, 5, 9, 30)
+
+
+def test_sheets_are_named_and_have_an_autofilter_over_header_and_data():
+    wb = _read(_three_entries())
+    assert wb.sheetnames == ["年度投资计划"]
+    ws = wb["年度投资计划"]
+    assert ws.auto_filter.ref == "A1:D4"  # the 合计 row (5) is not filtered
+    assert ws.freeze_panes == "A2"
+
+
+@pytest.mark.parametrize("title", ["Sheet", "Sheet1", "", "  "])
+def test_a_sheet_without_a_meaningful_name_is_refused(title):
+    with pytest.raises(ExportError):
+        sheet_title(title)
+
+
+def test_a_sheet_name_is_cleaned_and_cut_to_31_characters():
+    assert sheet_title("2026年预算/计划:对账[草稿]*") == "2026年预算_计划_对账_草稿__"
+    assert len(sheet_title("很长" * 40)) == 31
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+SUM(A1:A3)", "-2+3", "@cmd", '=HYPERLINK("http://x","y")']
+)
+def test_formula_like_text_is_written_as_text(text):
+    content = workbook(Sheet("名单", [Column("名称")], [[text]]))
+    cell = _read(content)["名单"]["A2"]
+    assert cell.data_type == "s" and cell.value == text
+    assert b"<f>" not in _sheet_xml(content)
+
+
+def _sheet_xml(content: bytes) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        return zf.read("xl/worksheets/sheet1.xml")
+
+
+def test_csv_prefixes_formula_like_text_and_writes_exact_money():
+    rows = [["=cmd()", Decimal("1234550.00"), dt.date(2026, 1, 2), None]]
+    text = csv_bytes(MONEY, rows).decode("utf-8-sig").splitlines()
+    assert text[0] == "项目,金额（万元）,日期,决定时间"
+    assert text[1] == "'=cmd(),123.455,2026-01-02,"
+
+
+def test_a_row_of_the_wrong_width_is_a_programming_error():
+    with pytest.raises(ExportError):
+        workbook(Sheet("名单", MONEY, [["只有一列"]]))
+
+
+def test_only_numbers_can_be_summed():
+    with pytest.raises(ExportError):
+        Column("日期", "date", total=True)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_libreoffice_reads_the_total_equal_to_the_sum(tmp_path):
+    src = tmp_path / "plan.xlsx"
+    src.write_bytes(_three_entries())
+
+    def cells(options: str) -> list[str]:
+        out = tmp_path / options.replace(",", "_")
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--headless",
+                "--convert-to",
+                f"csv:Text - txt - csv (StarCalc):{options}",
+                "--outdir",
+                str(out),
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        lines = (out / "plan.csv").read_text(encoding="utf-8").splitlines()
+        return [line.split(",")[1].strip('"') for line in lines[1:5]]
+
+    # the values LibreOffice holds: exact, so SUM() of the rows is the 合计 cell
+    raw = cells("44,34,76,1,,0,false,true,false")
+    assert [Decimal(v) for v in raw] == [Decimal("123.455")] * 3 + [Decimal("370.365")]
+    assert sum(Decimal(v) for v in raw[:3]) == Decimal(raw[3])
+    # what it shows: each row 123.46, the total 370.37 (the exact sum, rounded once)
+    assert cells("44,34,76,1,,0,false,true,true") == ["123.46", "123.46", "123.46", "370.37"]
