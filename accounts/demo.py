@@ -6,6 +6,7 @@ the demo ledger shows how the directory came to be.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -18,7 +19,7 @@ from .roles import Authority, OrgKind, Role, UnitCategory
 
 DEMO_PASSWORD = "Govit@2026demo"
 
-ORGANISATIONS: list[tuple[str, str, str, dict[str, str]]] = [
+ORGANISATIONS: list[tuple[str, str, str, dict[str, Any]]] = [
     # (name, short name, kind, extra fields)
     ("政务信息化平台运营中心", "平台运营", OrgKind.OPERATOR, {}),
     (

@@ -66,10 +66,10 @@ def org_list(request: HttpRequest) -> HttpResponse:
     qs = Organisation.objects.select_related("district").annotate(
         member_count=Count("memberships__user", filter=_members_q("memberships__"), distinct=True)
     )
-    filters, qs = for_page(OrganisationFilter, request, qs)
+    filters, found = for_page(OrganisationFilter, request, qs)
     _page, ctx = paginate_sorted(
         request,
-        qs,
+        found,
         sortable={
             "name": "name",
             "short": "short_name",
@@ -119,10 +119,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
             to_attr="current_memberships",
         )
     )
-    filters, qs = for_page(UserFilter, request, qs)
+    filters, found = for_page(UserFilter, request, qs)
     _page, ctx = paginate_sorted(
         request,
-        qs,
+        found,
         sortable={
             "username": "username",
             "name": "full_name",

@@ -120,6 +120,7 @@ class User(AbstractUser):
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
     objects = GovUserManager()  # type: ignore[misc]
+    _memberships_cache: list[Membership] | None = None  # active_memberships(), per instance
 
     class Meta:
         ordering = ["username"]

@@ -76,42 +76,35 @@ def _subject_pks(subjects: Iterable) -> tuple[ContentType | None, list]:
     return _content_type(subjects[0]), [s.pk for s in subjects]
 
 
-def document_types_present(subjects: Iterable) -> dict[int, set[str]]:
-    """``{subject pk: {doc_type, …}}`` of non-withdrawn documents, for many subjects of the
-    same model in ONE query (gate evaluation over a list stays query-count-stable). Every
-    subject appears in the result, with an empty set when it has no document."""
+def _present(subjects: Iterable, field: str) -> dict[int, set[str]]:
+    """``{subject pk: {value of field, …}}`` over the non-withdrawn documents of many subjects
+    of one model, in ONE query; every subject appears, with an empty set when it has none."""
     ct, pks = _subject_pks(subjects)
     result: dict[int, set[str]] = {pk: set() for pk in pks}
     if ct is None:
         return result
     rows = (
         Document.objects.filter(subject_type=ct, subject_id__in=pks, is_withdrawn=False)
+        .exclude(**{field: ""})
         .order_by()
-        .values_list("subject_id", "doc_type")
+        .values_list("subject_id", field)
         .distinct()
     )
-    for subject_id, doc_type in rows:
-        result.setdefault(subject_id, set()).add(doc_type)
+    for subject_id, value in rows:
+        result.setdefault(subject_id, set()).add(value)
     return result
+
+
+def document_types_present(subjects: Iterable) -> dict[int, set[str]]:
+    """``{subject pk: {doc_type, …}}`` of non-withdrawn documents, for many subjects of the
+    same model in ONE query (gate evaluation over a list stays query-count-stable)."""
+    return _present(subjects, "doc_type")
 
 
 def chapters_present(subjects: Iterable) -> dict[int, set[str]]:
     """``{subject pk: {chapter, …}}`` of non-withdrawn documents that name a chapter of
     Art. 14 (R14.1), in ONE query for many subjects of the same model."""
-    ct, pks = _subject_pks(subjects)
-    result: dict[int, set[str]] = {pk: set() for pk in pks}
-    if ct is None:
-        return result
-    rows = (
-        Document.objects.filter(subject_type=ct, subject_id__in=pks, is_withdrawn=False)
-        .exclude(chapter="")
-        .order_by()
-        .values_list("subject_id", "chapter")
-        .distinct()
-    )
-    for subject_id, chapter in rows:
-        result.setdefault(subject_id, set()).add(chapter)
-    return result
+    return _present(subjects, "chapter")
 
 
 def verify_version(version: DocumentVersion) -> bool:

@@ -10,7 +10,7 @@ reason: REQUIREMENTS.md gives them no requirement id to cite.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -28,7 +28,7 @@ from ..visibility import is_platform_admin
 class AccountAction(GatedAction):
     """Base of the accounts chapter's actions: the platform admin's (a superuser counts)."""
 
-    roles = (Role.PLATFORM_ADMIN,)
+    roles: ClassVar[tuple[str, ...]] = (Role.PLATFORM_ADMIN,)
 
     def permitted(self, obj: Any, user: Any) -> bool:
         return is_platform_admin(user) and self.allowed(obj, user)

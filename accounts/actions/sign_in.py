@@ -124,7 +124,7 @@ class RecordFailedLogin(SignInAction):
             )
 
 
-def _record(code: str, person: User, ip: str, *, actor: Any = None, **extra: Any) -> None:
+def _record(code: ActionCode, person: User, ip: str, *, actor: Any = None, **extra: Any) -> None:
     record_event(
         code,
         actor=actor,
