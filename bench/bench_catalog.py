@@ -39,6 +39,7 @@ from catalog.models import (
     DataResource,
     InformationItem,
     InformationSystem,
+    IsolationState,
     OMDecision,
     OMRun,
     SharingRequest,
@@ -102,6 +103,14 @@ def _units() -> list[Organisation]:
     return list(Organisation.objects.filter(name__startswith="基准测试单位").order_by("name"))
 
 
+def _isolation_state(kind: str, b: int) -> str:
+    if kind == "isolated_ok":
+        return IsolationState.APPROVED
+    if kind == "isolated":
+        return IsolationState.AWAITING_GOV if b == 66 else IsolationState.AWAITING_BDB
+    return IsolationState.NOT_NEEDED
+
+
 def _system(i: int, unit, now, day) -> InformationSystem:
     kind = _kind(i)
     recent, stale = day(60), day(420)
@@ -117,6 +126,8 @@ def _system(i: int, unit, now, day) -> InformationSystem:
         isolation_reason="依法不能共享。" if kind.startswith("isolated") else "",
         isolation_bdb_reviewed_on=day(200) if kind == "isolated_ok" or b == 66 else None,
         isolation_gov_approved_on=day(150) if kind == "isolated_ok" else None,
+        # the Art. 31 state its dates stand for, as the review actions would have left it
+        isolation_state=_isolation_state(kind, b),
         mlps_level=3,
         mlps_evaluated_on=None if kind == "never_assessed" else (stale if b < 5 else recent),
         mlps_result="" if kind == "never_assessed" else "fail" if kind == "mlps_fail" else "pass",
@@ -332,8 +343,7 @@ def _sql(on: dt.date) -> list[tuple[int, int]]:
     query = f"""
         SELECT s.id,
           CASE WHEN s.catalogued
-            AND NOT (s.network = 'isolated' AND (s.isolation_bdb_reviewed_on IS NULL
-                                                 OR s.isolation_gov_approved_on IS NULL))
+            AND s.isolation_state NOT IN ('awaiting_bdb', 'awaiting_gov', 'refused')
             AND s.crypto_result NOT IN ('fail', '') AND s.mlps_result NOT IN ('fail', '')
             AND NOT s.major_hazard
             AND s.unit_id NOT IN (SELECT p.unit_id FROM {sys_t} p

@@ -6,9 +6,11 @@ class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("目录、共享与运维经费")
 
-    def ready(self):
-        from . import (
-            eligibility,  # noqa: F401  (registers the O&M rules of Art. 17, 18, 20, 28, 31-33)
-            project_rules,  # noqa: F401  (gates of new and expansion projects, Art. 31-33)
-            todos,  # noqa: F401  (registers the catalog to-do provider)
+    def ready(self) -> None:
+        from . import (  # noqa: F401  (each registers what it declares)
+            actions,  # the actions, offered on the chapter's pages
+            eligibility,  # the O&M rules of Art. 17, 18, 20, 28, 31-33 and their gate
+            machines,  # the lifecycles of isolation approvals, sharing requests and O&M runs
+            project_rules,  # the gates of new and expansion projects, Art. 31-33
+            todos,  # the catalog to-do provider
         )

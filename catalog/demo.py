@@ -26,7 +26,9 @@ from . import actions
 from .models import (
     DataResource,
     InformationSystem,
+    IsolationState,
     OMRun,
+    OMRunState,
     SharingRequest,
     SharingState,
 )
@@ -130,10 +132,7 @@ def ask(officer, resource, purpose) -> SharingRequest:
     if existing is not None:
         return existing
     return actions.request_sharing(
-        acting_user=officer,
-        resource=resource,
-        requester=officer.primary_organisation,
-        purpose=purpose,
+        resource, acting_user=officer, requester=officer.primary_organisation, purpose=purpose
     )
 
 
@@ -244,7 +243,7 @@ def _education(people, population, licence):
         network="isolated",
         isolation_reason="涉及未成年人视频图像，依据《未成年人保护法》不宜联网共享。",
     )
-    if video.isolation_bdb_reviewed_on is None:
+    if video.isolation_state == IsolationState.AWAITING_BDB:
         actions.review_isolation(video, acting_user=bdb)  # R31.1: city government not yet
     exam = register(
         jw,
@@ -254,9 +253,9 @@ def _education(people, population, licence):
         network="isolated",
         isolation_reason="国家教育考试试题属于国家秘密，考试指挥网络依规物理隔离。",
     )
-    if exam.isolation_bdb_reviewed_on is None:
-        actions.review_isolation(exam, acting_user=bdb)
-    if exam.isolation_gov_approved_on is None:
+    if exam.isolation_state == IsolationState.AWAITING_BDB:
+        exam = actions.review_isolation(exam, acting_user=bdb)
+    if exam.isolation_state == IsolationState.AWAITING_GOV:
         actions.review_isolation(exam, acting_user=gov)  # the approved exception: eligible
     register(jw, "JW-SYS-007", "教育统计分析系统")  # not curated: R31.3
     publish_resource(
@@ -309,8 +308,9 @@ def _transport(people):
 
 
 def _court(people):
-    """市高法院: an eligible system with zombie indicators (a warning only), and one refused
-    for each remaining way of failing R32.1: 密评 never done, 等保 failed, 等保 never done."""
+    """市高法院: an eligible system with zombie indicators (a warning only), one refused for
+    each remaining way of failing R32.1: 密评 never done, 等保 failed, 等保 never done, and an
+    isolated network whose initial review BDB refused (R31.1)."""
     fy, bdb = people["fy_tianbao"], people["dsj_shenhe"]
     register(fy, "FY-SYS-001", "诉讼服务网（旧版）", curate_by=bdb, monthly_visits=3)
     register(
@@ -330,6 +330,21 @@ def _court(people):
         mlps_result="",
         mlps_evaluated_on=None,
     )
+    recording = register(
+        fy,
+        "FY-SYS-005",
+        "庭审录音录像存储系统",
+        curate_by=bdb,
+        network="isolated",
+        isolation_reason="庭审录像涉及个人隐私。",
+    )
+    if recording.isolation_state == IsolationState.AWAITING_BDB:
+        actions.review_isolation(
+            recording,
+            acting_user=bdb,
+            refuse=True,
+            opinion="所述理由不属于法律法规禁止共享的情形，应接入政务外网按需共享。",
+        )
 
 
 def _failed_acceptance(people) -> bool:
@@ -420,7 +435,8 @@ def seed_catalog(people: dict) -> dict:
     _court(people)
     _failed_acceptance(people)
     year = today().year + 1
-    run = OMRun.objects.filter(budget_year=year).order_by("-decided_at").first()
+    run = OMRun.objects.filter(budget_year=year, state=OMRunState.DECIDED).order_by("-decided_at")
+    run = run.first()
     if run is not None:
         return {"run": run.code, "budget_year": year}
     result = actions.decide_om_funding(acting_user=people["czj_jingban"], budget_year=year)

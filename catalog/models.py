@@ -14,20 +14,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.machines import StatefulModel, StatefulQuerySet
 
-class UnitScopedQuerySet(models.QuerySet):
+from .om_words import explain
+
+
+class UnitScopedQuerySet(StatefulQuerySet):
     """A unit sees its own rows; BDB, DRC, Finance, the city government, Audit and the admin
     see all (they curate, fund and supervise)."""
 
     unit_field = "unit_id"
 
-    def for_user(self, user):
+    def for_user(self, user: Any) -> UnitScopedQuerySet:
         from accounts.recipients import unit_ids_of
         from projects.visibility import reads_all_projects
 
@@ -39,7 +45,7 @@ class UnitScopedQuerySet(models.QuerySet):
 
 
 class SharedCatalogQuerySet(models.QuerySet):
-    def for_user(self, user):
+    def for_user(self, user: Any) -> SharedCatalogQuerySet:
         """The data resource catalog is published to every government user so that units can
         find and request resources (Art. 14)."""
         return self if user.is_authenticated else self.none()
@@ -75,10 +81,27 @@ class Network(models.TextChoices):
     ISOLATED = "isolated", _("孤网（须经第三十一条审批）")
 
 
+class Hosting(models.TextChoices):
+    CQ_CLOUD = "cq_cloud", _("数字重庆云")
+    OTHER = "other", _("其他")
+
+
 class AssessmentResult(models.TextChoices):
     PASS = "pass", _("符合")
     BASIC = "basic", _("基本符合")
     FAIL = "fail", _("不符合")
+
+
+class IsolationState(models.TextChoices):
+    """Where a system stands with the Art. 31 approval of an isolated network (孤网): a system
+    that cannot share data is built or kept only after BDB's initial review and the city
+    government's approval."""
+
+    NOT_NEEDED = "not_needed", _("非孤网，无需审批")
+    AWAITING_BDB = "awaiting_bdb", _("待市大数据发展局初审")
+    AWAITING_GOV = "awaiting_gov", _("待市政府批准")
+    APPROVED = "approved", _("市政府已批准保留孤网")
+    REFUSED = "refused", _("孤网未获批准")
 
 
 class IntegrationStatus(models.TextChoices):
@@ -87,9 +110,15 @@ class IntegrationStatus(models.TextChoices):
     NOT_NEEDED = "not_needed", _("无需整合")
 
 
-class InformationSystem(models.Model):
+class InformationSystem(StatefulModel):
     """An entry of the master catalog (R15.1). Created from projects as they are accepted or
-    changed, edited by the owning unit, curated (纳入总目录) by BDB."""
+    changed, edited by the owning unit, curated (纳入总目录) by BDB.
+
+    Its state is the Art. 31 approval of an isolated network (``isolation_state``, machine
+    ``system_isolation``); the operating ``status`` is a fact of the catalog that the unit
+    reports (or acceptance sets, Art. 15), not a lifecycle the measures regulate."""
+
+    MACHINE = "system_isolation"
 
     code = models.CharField(_("系统编码"), max_length=40, unique=True)
     name = models.CharField(_("系统名称"), max_length=200)
@@ -118,13 +147,19 @@ class InformationSystem(models.Model):
         _("部署网络"), max_length=10, choices=Network.choices, default=Network.EXTRANET
     )
     isolation_reason = models.TextField(_("不能共享的法律法规依据"), blank=True)
+    isolation_state = models.CharField(
+        _("孤网审批"),
+        max_length=12,
+        choices=IsolationState.choices,
+        default=IsolationState.NOT_NEEDED,
+    )
     isolation_bdb_reviewed_on = models.DateField(_("大数据局初审日期"), null=True, blank=True)
     isolation_gov_approved_on = models.DateField(_("市政府批准日期"), null=True, blank=True)
     hosting = models.CharField(
         _("部署方式"),
         max_length=10,
-        choices=[("cq_cloud", _("数字重庆云")), ("other", _("其他"))],
-        default="cq_cloud",
+        choices=Hosting.choices,
+        default=Hosting.CQ_CLOUD,
     )
     hosting_justification = models.TextField(_("未部署在数字重庆云的理由"), blank=True)
     mlps_level = models.PositiveSmallIntegerField(_("等保级别"), null=True, blank=True)
@@ -162,8 +197,13 @@ class InformationSystem(models.Model):
         verbose_name_plural = _("政务信息系统总目录")
         indexes = [models.Index(fields=["unit", "integration_status"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("catalog:system_detail", args=[self.pk])
 
 
 class ResourceAttribute(models.TextChoices):
@@ -272,8 +312,13 @@ class DataResource(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.resource_code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("catalog:resource_detail", args=[self.pk])
 
 
 class DataType(models.TextChoices):
@@ -320,8 +365,8 @@ class SharingState(models.TextChoices):
     REFUSED = "refused", _("不予共享")
 
 
-class SharingRequestQuerySet(models.QuerySet):
-    def for_user(self, user):
+class SharingRequestQuerySet(StatefulQuerySet):
+    def for_user(self, user: Any) -> SharingRequestQuerySet:
         from projects.visibility import reads_all_projects, unit_ids_of
 
         if not user.is_authenticated:
@@ -332,9 +377,11 @@ class SharingRequestQuerySet(models.QuerySet):
         return self.filter(Q(requester_id__in=units) | Q(resource__provider_id__in=units))
 
 
-class SharingRequest(models.Model):
+class SharingRequest(StatefulModel):
     """A unit's request for another unit's resource; the provider answers within the policy's
-    ``sharing_response_days`` (Art. 14)."""
+    ``sharing_response_days`` (Art. 14). Its state is machine ``sharing_request``."""
+
+    MACHINE = "sharing_request"
 
     resource = models.ForeignKey(DataResource, on_delete=models.PROTECT, related_name="requests")
     requester = models.ForeignKey(
@@ -366,8 +413,20 @@ class SharingRequest(models.Model):
         verbose_name_plural = _("共享申请")
         indexes = [models.Index(fields=["state", "due_on"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.requester} → {self.resource}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("catalog:sharing_detail", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        """Pending after its answer period (Art. 14; R31.2 counts these)."""
+        from core.dates import today
+
+        return self.state == SharingState.PENDING and self.due_on < today()
 
 
 class SharingFeedback(models.Model):
@@ -390,10 +449,29 @@ class SharingFeedback(models.Model):
         return f"{self.request} 反馈"
 
 
-class OMRun(models.Model):
+class OMRunState(models.TextChoices):
+    RUNNING = "running", _("判定中")
+    DECIDED = "decided", _("已决定")
+    FAILED = "failed", _("判定失败")
+
+
+class OMRunQuerySet(StatefulQuerySet):
+    def for_user(self, user: Any) -> OMRunQuerySet:
+        """A run's counts cover every system of the city: only those who read every project
+        (Finance, BDB, DRC, the city government, Audit) see runs."""
+        from projects.visibility import reads_all_projects
+
+        return self if reads_all_projects(user) else self.none()
+
+
+class OMRun(StatefulModel):
     """One run of the O&M funding decision (R28.4, R31-R33): the budget year, the policy version
     in force, when and by whom, and how many systems it decided and found eligible. Its
-    decisions hold only what differs per system; what the run shares is stored here once."""
+    decisions hold only what differs per system; what the run shares is stored here once.
+    A run is a machine (``om_run``): running while its one INSERT … SELECT decides every
+    system, then decided, or failed (stored without decisions when the database refused)."""
+
+    MACHINE = "om_run"
 
     code = models.CharField(_("批次"), max_length=40, unique=True)
     budget_year = models.PositiveSmallIntegerField(_("预算年度"))
@@ -414,6 +492,11 @@ class OMRun(models.Model):
     )
     systems = models.PositiveIntegerField(_("系统数"), default=0)
     eligible = models.PositiveIntegerField(_("可安排数"), default=0)
+    state = models.CharField(
+        _("状态"), max_length=8, choices=OMRunState.choices, default=OMRunState.RUNNING
+    )
+
+    objects = OMRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_at", "-id"]
@@ -421,7 +504,7 @@ class OMRun(models.Model):
         verbose_name_plural = _("运维经费决定批次")
         indexes = [models.Index(fields=["budget_year", "decided_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.code
 
 
@@ -460,6 +543,11 @@ class OMDecision(models.Model):
     def __str__(self):
         return f"{self.system.code} {self.budget_year} {'可安排' if self.eligible else '不予安排'}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("catalog:om_detail", args=[self.pk])
+
     @property
     def budget_year(self) -> int:
         return self.run.budget_year
@@ -476,12 +564,8 @@ class OMDecision(models.Model):
     def explained_reasons(self) -> list[dict]:
         """The stored failed conditions with their words (message, remedy) rendered from the
         recorded facts."""
-        from .eligibility import explain
-
         return explain(self.reasons, self.system.name)
 
     @cached_property
     def explained_warnings(self) -> list[dict]:
-        from .eligibility import explain
-
         return explain(self.warnings, self.system.name)

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.utils import timezone
 from ninja import Field, Schema
-
-from .models import SharingState
 
 
 def _label(obj, field) -> str:
@@ -34,6 +31,12 @@ class SystemOut(Schema):
     network: str
     network_label: str
     isolation_reason: str
+    isolation_state: str = Field(
+        ...,
+        description="孤网审批（第三十一条）：not_needed 非孤网 / awaiting_bdb 待大数据局初审 / "
+        "awaiting_gov 待市政府批准 / approved 已批准 / refused 未获批准",
+    )
+    isolation_state_label: str
     isolation_bdb_reviewed_on: date | None = Field(None, description="市大数据发展局初审日期")
     isolation_gov_approved_on: date | None = Field(None, description="市政府批准日期")
     hosting: str = Field(..., description="cq_cloud 数字重庆云 / other 其他（第二十条）")
@@ -74,6 +77,10 @@ class SystemOut(Schema):
         return _label(obj, "network")
 
     @staticmethod
+    def resolve_isolation_state_label(obj) -> str:
+        return _label(obj, "isolation_state")
+
+    @staticmethod
     def resolve_integration_status_label(obj) -> str:
         return _label(obj, "integration_status")
 
@@ -82,66 +89,10 @@ class SystemOut(Schema):
         return [p.code for p in obj.projects.all()]
 
 
-class SystemFieldsIn(Schema):
-    """Fields of a master-catalog entry; omitted optional fields keep their defaults."""
-
-    name: str | None = Field(None, description="系统名称")
-    category: str | None = Field(
-        None,
-        description="network 网络平台 / business 业务信息系统 / resource_db 信息资源库 / "
-        "security 信息安全基础设施 / infra 电子政务基础设施 / standards 标准化及支撑体系",
-    )
-    delivery_mode: str | None = Field(None, description="built 自行建设 / service 购买服务")
-    status: str | None = Field(
-        None,
-        description="building 建设中 / trial 试运行 / running 运行 / stopped 停用 / "
-        "integrated 已整合 / offline 已下线",
-    )
-    network: str | None = Field(
-        None, description="extranet 政务外网 / internet 互联网 / private 专网 / isolated 孤网"
-    )
-    isolation_reason: str | None = Field(None, description="孤网：不能共享的法律法规依据")
-    hosting: str | None = Field(None, description="cq_cloud 数字重庆云 / other 其他")
-    hosting_justification: str | None = None
-    mlps_level: int | None = Field(None, description="等保级别 1—5")
-    mlps_filing_number: str | None = None
-    mlps_filing_date: date | None = None
-    mlps_evaluated_on: date | None = None
-    mlps_result: str | None = Field(None, description="pass / basic / fail / 空")
-    crypto_assessed_on: date | None = None
-    crypto_result: str | None = Field(None, description="pass / basic / fail / 空")
-    major_hazard: bool | None = None
-    hazard_note: str | None = None
-    integration_status: str | None = Field(
-        None, description="done 已整合 / pending 应整合未整合 / not_needed 无需整合"
-    )
-    users_count: int | None = None
-    monthly_visits: int | None = None
-    last_maintained_on: date | None = None
-    detached_from_business: bool | None = None
-    replaceable_by: str | None = None
-
-
-class SystemIn(SystemFieldsIn):
-    unit: int = Field(..., description="所属单位 id（本单位；市大数据发展局可为任一单位登记）")
-    code: str = Field(..., description="系统编码，全市唯一")
-    name: str = Field(..., description="系统名称")
-    category: str = Field(..., description="系统类别代码")
-
-
-class CurateIn(Schema):
-    catalogued: bool = Field(True, description="true 纳入总目录 / false 移出总目录")
-    note: str = ""
-
-
-class IsolationReviewIn(Schema):
-    approve_on: date | None = Field(None, description="初审或批准日期，省略为今天")
-
-
 # -- data resources ---------------------------------------------------------------------------
 
 
-class ItemSchema(Schema):
+class ItemOut(Schema):
     name: str = Field(..., description="信息项名称")
     data_type: str = Field(
         ...,
@@ -149,12 +100,8 @@ class ItemSchema(Schema):
         "bool 逻辑 / memo 备注",
     )
     length: int | None = None
-    system_code: str | None = Field(
-        None, description="所属系统编码（资源的提供系统之一；只有一个提供系统时可省略）"
-    )
+    system_code: str | None = Field(None, description="所属系统编码（资源的提供系统之一）")
 
-
-class ItemOut(ItemSchema):
     @staticmethod
     def resolve_system_code(obj) -> str | None:
         return obj.system.code if obj.system_id else None
@@ -223,43 +170,6 @@ class ResourceOut(Schema):
         return [s.pk for s in obj.systems.all()]
 
 
-class ResourceIn(Schema):
-    provider: int = Field(..., description="资源提供方单位 id")
-    classification: str = Field(..., description="base 基础 / theme 主题 / department 部门")
-    class_code: str = Field(..., description="分类代码，如 A01.02")
-    resource_code: str = Field(..., description="分类代码/顺序号，如 A01.02/000123")
-    name: str
-    summary: str
-    format: str = Field(
-        ...,
-        description="file 电子文件 / sheet 电子表格 / database 数据库 / image 图形图像 / "
-        "stream 流媒体 / self_desc 自描述格式 / api 服务接口",
-    )
-    share_type: str = Field(
-        ..., description="unconditional 无条件共享 / conditional 有条件共享 / none 不予共享"
-    )
-    share_conditions: str = Field("", description="有条件共享时必填")
-    share_basis: str = Field("", description="不予共享时必填：法律法规依据")
-    share_method: str = Field(
-        "",
-        description="platform_db / platform_api / platform_file / email / media；共享时必填",
-    )
-    open_type: str = Field(
-        ..., description="open 无条件开放 / conditional 有条件开放 / closed 不予开放"
-    )
-    open_scope: str = Field("all", description="all 面向全社会 / named 仅向特定对象")
-    named_recipients: str = ""
-    update_cycle: str = Field(
-        ...,
-        description="realtime / daily / weekly / monthly / quarterly / half_yearly / yearly / other",
-    )
-    release_date: date | None = None
-    related_codes: str = ""
-    is_authoritative: bool = False
-    items: list[ItemSchema] = Field(..., description="信息项，至少一个")
-    systems: list[int] = Field(default_factory=list, description="提供系统 id（须属提供方单位）")
-
-
 # -- sharing ----------------------------------------------------------------------------------
 
 
@@ -309,38 +219,19 @@ class SharingOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj) -> bool:
-        return obj.state == SharingState.PENDING and obj.due_on < timezone.localdate()
+        return obj.is_overdue
 
     @staticmethod
     def resolve_feedback(obj):
         return list(obj.feedback.all())
 
 
-class SharingIn(Schema):
-    resource: int = Field(..., description="数据资源 id")
-    purpose: str = Field(..., description="用途")
-    requester: int | None = Field(None, description="申请单位 id，省略为本人所在单位")
-
-
-class AnswerIn(Schema):
-    grant: bool = Field(..., description="true 同意共享 / false 不予共享")
-    answer: str = Field("", description="答复意见；不予共享时必填")
-
-
-class UsageIn(Schema):
-    usage: str = Field(..., description="使用情况")
-    satisfied: bool = True
-
-
 # -- O&M decisions ----------------------------------------------------------------------------
-
-
-class OMRunIn(Schema):
-    budget_year: int = Field(..., description="预算年度")
 
 
 class OMRunOut(Schema):
     run: str = Field(..., description="批次号")
+    budget_year: int = Field(..., description="预算年度")
     systems: int
     eligible: int
     policy: str = Field(..., description="所依据的政策版本")
@@ -349,6 +240,7 @@ class OMRunOut(Schema):
 class OMRunRecordOut(Schema):
     code: str = Field(..., description="批次号")
     budget_year: int = Field(..., description="预算年度")
+    state: str = Field(..., description="running 判定中 / decided 已决定 / failed 判定失败")
     policy: str = Field(..., description="所依据的政策版本")
     decided_at: datetime
     decided_by: str = Field("", description="决定人（迁移前的批次可能为空）")

@@ -3,6 +3,8 @@ isolated networks; the city government approves them (Art. 15, 31); unit staff a
 requests within the policy's period, overdue ones first (Art. 14); Finance is reminded when no
 O&M funding decision exists yet for next year (Art. 28, 31-33)."""
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -11,12 +13,23 @@ from accounts.roles import Role
 from core.dates import today
 from core.todos import Todo, provider
 
-from .models import InformationSystem, Network, OMRun, SharingRequest, SharingState
+from .models import (
+    InformationSystem,
+    IsolationState,
+    OMRun,
+    OMRunState,
+    SharingRequest,
+    SharingState,
+)
 
 LIMIT = 10
 
 
-def _uncatalogued(category) -> list[Todo]:
+def _iso(day: Any) -> str:
+    return day.isoformat() if day else "—"
+
+
+def _uncatalogued(category: str) -> list[Todo]:
     qs = InformationSystem.objects.filter(catalogued=False, curated_at__isnull=True)
     count = qs.count()
     if not count:
@@ -32,7 +45,7 @@ def _uncatalogued(category) -> list[Todo]:
 
 
 @provider
-def catalog_todos(user) -> list:
+def catalog_todos(user: Any) -> list[Todo]:
     if not user.is_authenticated:
         return []
     category = _("目录与运维")
@@ -41,7 +54,7 @@ def catalog_todos(user) -> list:
     if user.has_role(Role.BDB_REVIEWER):
         items += _uncatalogued(category)
         pending = InformationSystem.objects.filter(
-            network=Network.ISOLATED, isolation_bdb_reviewed_on__isnull=True
+            isolation_state=IsolationState.AWAITING_BDB
         ).select_related("unit")
         for system in pending.order_by("updated_at")[:LIMIT]:
             items.append(
@@ -55,9 +68,7 @@ def catalog_todos(user) -> list:
             )
     if user.has_role(Role.GOV_APPROVER):
         pending = InformationSystem.objects.filter(
-            network=Network.ISOLATED,
-            isolation_bdb_reviewed_on__isnull=False,
-            isolation_gov_approved_on__isnull=True,
+            isolation_state=IsolationState.AWAITING_GOV
         ).select_related("unit")
         for system in pending.order_by("isolation_bdb_reviewed_on")[:LIMIT]:
             items.append(
@@ -67,7 +78,7 @@ def catalog_todos(user) -> list:
                     url=reverse("catalog:system_detail", args=[system.pk]),
                     category=category,
                     detail=_("市大数据发展局已于 %(on)s 初审同意（第三十一条）。")
-                    % {"on": system.isolation_bdb_reviewed_on.isoformat()},
+                    % {"on": _iso(system.isolation_bdb_reviewed_on)},
                 )
             )
     units = unit_ids_of(user)
@@ -85,7 +96,7 @@ def catalog_todos(user) -> list:
                 Todo(
                     title=_("答复共享申请：%(unit)s 申请“%(res)s”")
                     % {"unit": req.requester.display_name, "res": req.resource.name},
-                    url=reverse("catalog:sharing_incoming"),
+                    url=req.get_absolute_url(),
                     category=category,
                     due=req.due_on,
                     detail=_("已超过答复期限，请立即答复（第十四条）。")
@@ -95,7 +106,7 @@ def catalog_todos(user) -> list:
             )
     if user.has_role(Role.FINANCE_OFFICER):
         next_year = on.year + 1
-        has_run = OMRun.objects.filter(budget_year=next_year).exists()
+        has_run = OMRun.objects.filter(budget_year=next_year, state=OMRunState.DECIDED).exists()
         if not has_run:
             items.append(
                 Todo(

@@ -1,12 +1,12 @@
 """/api/catalog/: master catalog, data resources, sharing, O&M decisions (第十四条、第十五条、
 第二十八条、第三十一条至第三十三条)."""
 
-import datetime as dt
 import io
 
 from openpyxl import Workbook, load_workbook
 
 from catalog import actions, xlsx
+from catalog.demo import make_overdue
 from catalog.models import OMDecision, SharingRequest
 from core.dates import today
 
@@ -98,19 +98,38 @@ def test_isolation_review_conflict_and_steps(personas, login):
     pk = post_json(
         client, f"{BASE}/systems", {**SYSTEM, "unit": _unit(personas.jw_officer)}
     ).json()["id"]
+    # not isolated: nothing to review (the state refuses, citing Art. 31)
     body = assert_error(
-        post_json(login(personas.bdb), f"{BASE}/systems/{pk}/isolation-review", {}), 409, "conflict"
+        post_json(login(personas.bdb), f"{BASE}/systems/{pk}/isolation-review", {}), 409, "blocked"
     )
-    assert "未登记为孤网" in body["message"]
+    assert body["findings"][0]["rule_id"] == "R31.1.state"
+    assert body["findings"][0]["article"] == "第三十一条"
     login(personas.jw_officer).patch(
         f"{BASE}/systems/{pk}",
         {"network": "isolated", "isolation_reason": "法律规定不得联网"},
         content_type="application/json",
     )
+    assert login(personas.bdb).get(f"{BASE}/systems/{pk}").json()["isolation_state"] == (
+        "awaiting_bdb"
+    )
+    # the city government's turn comes after BDB's review
+    body = assert_error(
+        post_json(login(personas.gov), f"{BASE}/systems/{pk}/isolation-review", {}), 409, "blocked"
+    )
+    assert body["findings"][0]["rule_id"] == "R31.1.bdb-first"
     response = post_json(login(personas.bdb), f"{BASE}/systems/{pk}/isolation-review", {})
     assert response.status_code == 200 and response.json()["isolation_bdb_reviewed_on"]
+    assert response.json()["isolation_state"] == "awaiting_gov"
+    # a refusal needs its reason
+    body = assert_error(
+        post_json(login(personas.gov), f"{BASE}/systems/{pk}/isolation-review", {"refuse": True}),
+        422,
+        "invalid",
+    )
+    assert "opinion" in body["errors"]
     response = post_json(login(personas.gov), f"{BASE}/systems/{pk}/isolation-review", {})
     assert response.status_code == 200 and response.json()["isolation_gov_approved_on"]
+    assert response.json()["isolation_state"] == "approved"
 
 
 def test_resources_create_update_and_validation(personas, login):
@@ -133,7 +152,7 @@ def test_resources_create_update_and_validation(personas, login):
         422,
         "invalid",
     )
-    assert "items.1.data_type" in body["errors"]
+    assert "第 1 个信息项“x”：数据类型“bogus”无效" in body["errors"]["items"]
     response = post_json(client, f"{BASE}/resources", {**RESOURCE, "provider": unit})
     assert response.status_code == 201, response.content
     res = response.json()
@@ -160,7 +179,7 @@ def test_resources_create_update_and_validation(personas, login):
     wrong = {**owned, "resource_code": "A01/000010"}
     wrong["items"] = [{"name": "学籍号", "data_type": "char", "system_code": "WJ-1"}]
     body = assert_error(post_json(client, f"{BASE}/resources", wrong), 422, "invalid")
-    assert "所属系统须为该资源的提供系统" in body["errors"]["items.1.system_code"]
+    assert "所属系统须为该资源的提供系统" in body["errors"]["items"]
 
     response = client.put(
         f"{BASE}/resources/{res['id']}",
@@ -200,14 +219,15 @@ def test_sharing_request_answer_feedback(personas, login):
     req = response.json()
     assert req["state"] == "pending" and req["overdue"] is False
     assert req["requester_name"] == "重庆市卫生健康委员会"
-    # feedback before a grant: 409
-    assert_error(
-        post_json(wj, f"{BASE}/sharing/{req['id']}/feedback", {"usage": "x"}), 409, "conflict"
+    # feedback before a grant: 409, citing Art. 14
+    body = assert_error(
+        post_json(wj, f"{BASE}/sharing/{req['id']}/feedback", {"usage": "x"}), 409, "blocked"
     )
-    # a unit cannot request its own resource: 409
+    assert body["findings"][0]["rule_id"] == "R14.4.state"
+    # a unit does not request its own resource: nothing to request (404)
     jw = login(personas.jw_officer)
     assert_error(
-        post_json(jw, f"{BASE}/sharing", {"resource": res["id"], "purpose": "x"}), 409, "conflict"
+        post_json(jw, f"{BASE}/sharing", {"resource": res["id"], "purpose": "x"}), 404, "not_found"
     )
     assert jw.get(f"{BASE}/sharing?box=incoming").json()["count"] == 1
     body = assert_error(
@@ -218,9 +238,10 @@ def test_sharing_request_answer_feedback(personas, login):
         jw, f"{BASE}/sharing/{req['id']}/answer", {"grant": True, "answer": "同意"}
     )
     assert response.status_code == 200 and response.json()["state"] == "granted"
-    assert_error(
-        post_json(jw, f"{BASE}/sharing/{req['id']}/answer", {"grant": True}), 409, "conflict"
+    body = assert_error(
+        post_json(jw, f"{BASE}/sharing/{req['id']}/answer", {"grant": True}), 409, "blocked"
     )
+    assert body["findings"][0]["rule_id"] == "R14.4.state"
     wj = login(personas.wj_officer)
     response = post_json(wj, f"{BASE}/sharing/{req['id']}/feedback", {"usage": "已核验 300 人"})
     assert (
@@ -229,12 +250,14 @@ def test_sharing_request_answer_feedback(personas, login):
     # a third unit neither sees nor answers it
     assert login(personas.district_officer).get(f"{BASE}/sharing").json()["count"] == 0
 
-    # overdue filter for BDB
-    SharingRequest.objects.filter(pk=req["id"]).update(
-        state="pending", due_on=today() - dt.timedelta(days=1)
-    )
+    # overdue filter for BDB: a second request whose answer period ran out
+    late = post_json(wj, f"{BASE}/sharing", {"resource": res["id"], "purpose": "再次核验"}).json()
+    make_overdue(SharingRequest.objects.get(pk=late["id"]))
     body = login(personas.bdb).get(f"{BASE}/sharing?overdue=true").json()
     assert body["count"] == 1 and body["items"][0]["overdue"] is True
+    # a filter value that is not valid is an error, not ignored
+    assert_error(login(personas.bdb).get(f"{BASE}/sharing?overdue=maybe"), 422, "invalid")
+    assert_error(login(personas.bdb).get(f"{BASE}/sharing?state=lost"), 422, "invalid")
 
 
 def test_om_run_list_detail_and_export(personas, login):
@@ -271,7 +294,7 @@ def test_om_run_list_detail_and_export(personas, login):
         422,
         "invalid",
     )
-    assert body["errors"] == {"budget_year": "应为整数"}
+    assert body["errors"] == {"budget_year": "请填写预算年度（四位年份，如 2025）。"}
     body = assert_error(
         post_json(
             login(personas.jw_officer),
@@ -281,13 +304,18 @@ def test_om_run_list_detail_and_export(personas, login):
         422,
         "invalid",
     )
-    assert body["errors"]["items.1.length"] == "应为整数"
-    assert body["errors"]["provider"] == "必填"
+    assert "第 1 个信息项“学号”：数据长度应为整数。" in body["errors"]["items"]
+    assert body["errors"]["resource_code"] == "请填写资源代码。"
+    assert "provider" not in body["errors"]  # the officer's only unit
     response = post_json(login(personas.finance), f"{BASE}/om-decisions/run", {"budget_year": year})
     assert response.status_code == 201, response.content
     assert response.json()["systems"] == 2 and response.json()["eligible"] == 1
 
     client = login(personas.finance)
+    # a filter value that is not valid is a 422 in the list and the export alike
+    for url in ("om-decisions", "om-decisions/export", "systems", "systems/export"):
+        body = assert_error(client.get(f"{BASE}/{url}?eligible=maybe&catalogued=maybe"), 422, "invalid")
+        assert set(body["errors"]) & {"eligible", "catalogued"}
     body = client.get(f"{BASE}/om-decisions?eligible=false").json()
     assert [d["system_code"] for d in body["items"]] == ["OM-BAD"]
     decision = body["items"][0]

@@ -4,6 +4,7 @@
   OMRun with its year, policy, time, counts and who ran it (from the audit ledger), and the
   way back restores the rows.
 - 0005 (items name their owning system): items of a resource with one providing system get it.
+- 0006 (explicit states): an isolated system's Art. 31 state comes from its approval dates.
 """
 
 import datetime as dt
@@ -120,5 +121,36 @@ def test_R15_1_items_migration_names_the_only_providing_system():
         Item = new.get_model("catalog", "InformationItem")
         assert {i.system_id for i in Item.objects.filter(resource_id=single.pk)} == {one.pk}
         assert {i.system_id for i in Item.objects.filter(resource_id=shared.pk)} == {None}
+    finally:
+        _migrate(leaf)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_R31_1_isolation_states_migration_reads_the_approval_dates():
+    ensure_reference_data()
+    people = seed_directory()
+    officer = people["jw_tianbao"]
+    codes = ("MIG-NONE", "MIG-BDB", "MIG-BOTH", "MIG-NET")
+    for code in codes:
+        register(officer, code, code, network="extranet" if code == "MIG-NET" else "isolated",
+                 isolation_reason="依法隔离")  # fmt: skip
+    leaf = _leaf()
+    try:
+        old = _migrate([("catalog", "0005_item_owning_system")])
+        System = old.get_model("catalog", "InformationSystem")
+        day = dt.date(2026, 3, 1)
+        System.objects.filter(code="MIG-BDB").update(isolation_bdb_reviewed_on=day)
+        System.objects.filter(code="MIG-BOTH").update(
+            isolation_bdb_reviewed_on=day, isolation_gov_approved_on=day
+        )
+        new = _migrate([("catalog", "0006_isolation_state_and_run_state")])
+        System = new.get_model("catalog", "InformationSystem")
+        states = dict(System.objects.filter(code__in=codes).values_list("code", "isolation_state"))
+        assert states == {
+            "MIG-NONE": "awaiting_bdb",
+            "MIG-BDB": "awaiting_gov",
+            "MIG-BOTH": "approved",
+            "MIG-NET": "not_needed",
+        }
     finally:
         _migrate(leaf)

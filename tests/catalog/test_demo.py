@@ -66,6 +66,7 @@ def test_demo_has_each_reason_and_is_idempotent(planned):
     assert [r["kind"] for r in decisions["FY-SYS-002"].reasons] == ["crypto_missing"]
     assert [r["kind"] for r in decisions["FY-SYS-003"].reasons] == ["mlps_failed"]
     assert [r["kind"] for r in decisions["FY-SYS-004"].reasons] == ["mlps_missing"]
+    assert [r["kind"] for r in decisions["FY-SYS-005"].reasons] == ["isolated_refused"]
     failed = InformationSystem.objects.get(projects__name="教育收费监管系统")
     assert only[failed.code] == {"R28.4"}
     # warnings for the stale assessments and the zombie indicators

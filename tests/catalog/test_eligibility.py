@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog import actions, eligibility
 from catalog.demo import ask, make_overdue, publish_resource, register
-from catalog.models import OMDecision, OMRun
+from catalog.models import OMDecision, OMRun, OMRunState
 from core.enums import ActionCode
 from core.errors import ActionForbidden, ActionInvalid
 from core.models import LedgerEvent
@@ -35,9 +35,16 @@ def test_R31_3_decision_is_stored_with_policy_version_and_ledger_event(personas,
     assert (run.budget_year, run.policy.code) == (2027, "cq-municipal-2021")
     assert (run.systems, run.eligible, run.decided_by) == (2, 1, personas.finance)
     assert {d.run_id for d in rows} == {run.pk}
+    # the run entered "decided" through its machine: one ledger event, on the run
+    assert run.state == OMRunState.DECIDED
     event = LedgerEvent.objects.get(action=ActionCode.OM_DECIDED)
-    assert event.policy_version == "cq-municipal-2021" and event.object_id == result["run"]
-    assert event.actor_id == personas.finance.pk
+    assert event.policy_version == "cq-municipal-2021" and event.object_id == str(run.pk)
+    assert (event.object_type, event.from_state, event.to_state) == (
+        "catalog.omrun",
+        "running",
+        "decided",
+    )
+    assert event.actor_id == personas.finance.pk and result["run"] in event.object_repr
 
 
 def test_R31_3_deciding_twice_keeps_both_runs_as_history(personas, two):

@@ -143,10 +143,22 @@ def test_bdb_todos_for_catalogue_and_isolation(personas):
     assert any("批准保留孤网" in t.title for t in todos_for(personas.gov))
 
 
-def test_a_bad_filter_value_drops_only_that_filter(personas, login):
+def test_a_bad_filter_value_is_an_error_not_ignored(personas, login):
     _systems(personas)
     actions.decide_om_funding(acting_user=personas.finance, budget_year=YEAR)
-    page = (
-        login(personas.finance).get("/catalog/om-decisions/?year=1999&eligible=0").content.decode()
-    )
-    assert page.count('data-testid="om-row"') == 2
+    client = login(personas.finance)
+    # a year without a run is a valid filter: nothing found
+    page = client.get("/catalog/om-decisions/?year=1999&eligible=0").content.decode()
+    assert page.count('data-testid="om-row"') == 0 and "filter-error" not in page
+    # a value that is not valid shows what is wrong, and lists nothing (not everything)
+    page = client.get(f"/catalog/om-decisions/?year={YEAR}&eligible=maybe").content.decode()
+    assert page.count('data-testid="om-row"') == 0 and 'data-testid="filter-error"' in page
+    page = client.get("/catalog/om-decisions/?rule=R99.9").content.decode()
+    assert page.count('data-testid="om-row"') == 0 and 'data-testid="filter-error"' in page
+    # the export refuses it too, and sends the user back to the list with the message
+    response = client.get("/catalog/om-decisions/export/?eligible=maybe")
+    assert response.status_code == 302 and "eligible=maybe" in response["Location"]
+    for url in ("/catalog/systems/?catalogued=maybe", "/catalog/resources/?share_type=x"):
+        assert 'data-testid="filter-error"' in client.get(url).content.decode()
+    response = client.get("/catalog/systems/export/?catalogued=maybe")
+    assert response.status_code == 302

@@ -1,7 +1,6 @@
 """Master catalog and data resource catalog pages (第十四条、第十五条、第三十一条)."""
 
 import io
-import re
 
 from openpyxl import Workbook, load_workbook
 
@@ -77,7 +76,7 @@ def test_register_edit_and_curate_a_system(personas, login):
     again = client.post(
         "/catalog/systems/new/", {**SYSTEM_POST, "unit": unit.pk, "code": "JW-DD-01"}
     )
-    assert again.status_code == 200 and "系统编码 JW-DD-01 已存在。" in again.content.decode()
+    assert again.status_code == 422 and "系统编码 JW-DD-01 已存在。" in again.content.decode()
 
     # the edit form shows the stored dates (ISO for the date picker, not 2026/09/29)
     form = client.get(f"/catalog/systems/{system.pk}/edit/").content.decode()
@@ -87,7 +86,7 @@ def test_register_edit_and_curate_a_system(personas, login):
 
     edit = {**SYSTEM_POST, "crypto_result": "fail", "hosting": "other"}
     response = client.post(f"/catalog/systems/{system.pk}/edit/", edit)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "未部署在数字重庆云的，须说明理由（第二十条）。" in response.content.decode()
     edit["hosting_justification"] = "涉及专用终端，暂不能迁移"
     response = client.post(f"/catalog/systems/{system.pk}/edit/", edit)
@@ -99,8 +98,13 @@ def test_register_edit_and_curate_a_system(personas, login):
     assert (
         client.post(f"/catalog/systems/{system.pk}/curate/", {"catalogued": "1"}).status_code == 404
     )
+    page = client.get(f"/catalog/systems/{system.pk}/").content.decode()
+    assert 'data-testid="act-update-system-open"' in page and "act-curate-system" not in page
     bdb = login(personas.bdb)
-    assert "curate-button" in bdb.get(f"/catalog/systems/{system.pk}/").content.decode()
+    assert (
+        'data-testid="act-curate-system"'
+        in bdb.get(f"/catalog/systems/{system.pk}/").content.decode()
+    )
     response = bdb.post(
         f"/catalog/systems/{system.pk}/curate/", {"catalogued": "1", "note": "信息完整"}
     )
@@ -156,16 +160,26 @@ def test_list_filters_and_export(personas, login):
 def test_isolation_review_by_bdb_then_city_government(personas, login):
     system = register(personas, "JW-ISO", network="isolated", isolation_reason="法律规定不得联网")
     page = login(personas.bdb).get(f"/catalog/systems/{system.pk}/").content.decode()
-    assert "bdb-review-button" in page and 'data-rule="R31.1"' in page
-    assert login(personas.gov).post(f"/catalog/systems/{system.pk}/isolation/").status_code == 404
+    assert 'data-testid="act-review-isolation-open"' in page and 'data-rule="R31.1"' in page
+    assert "待市大数据发展局初审" in page
+    # the city government's card says it waits for BDB (R31.1.bdb-first); forcing it refuses
+    gov = login(personas.gov)
+    page = gov.get(f"/catalog/systems/{system.pk}/").content.decode()
+    assert 'disabled data-testid="act-review-isolation"' in page
+    assert 'data-rule="R31.1.bdb-first"' in page
+    gov.post(f"/catalog/systems/{system.pk}/isolation/")
+    system.refresh_from_db()
+    assert system.isolation_state == "awaiting_bdb"
     assert login(personas.bdb).post(f"/catalog/systems/{system.pk}/isolation/").status_code == 302
     system.refresh_from_db()
     assert system.isolation_bdb_reviewed_on and not system.isolation_gov_approved_on
+    assert system.isolation_state == "awaiting_gov"
     gov = login(personas.gov)
-    assert "gov-approve-button" in gov.get(f"/catalog/systems/{system.pk}/").content.decode()
+    page = gov.get(f"/catalog/systems/{system.pk}/").content.decode()
+    assert 'data-testid="act-review-isolation-open"' in page
     assert gov.post(f"/catalog/systems/{system.pk}/isolation/").status_code == 302
     system.refresh_from_db()
-    assert system.isolation_gov_approved_on
+    assert system.isolation_gov_approved_on and system.isolation_state == "approved"
 
 
 def _book(rows):
@@ -221,24 +235,21 @@ def test_resource_form_validation_and_save(personas, login):
         **resource_fields(share_type="conditional"),
         "provider": unit.pk,
         "systems": [system.pk],
-        "items-TOTAL_FORMS": "8",
-        "items-INITIAL_FORMS": "0",
-        "items-0-name": "学籍号",
-        "items-0-data_type": "char",
-        "items-0-length": "20",
-        "items-2-name": "入学日期",
-        "items-2-data_type": "",
+        "items": "学籍号:char:20\n入学日期",
     }
     response = client.post("/catalog/resources/new/", data)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
+    assert "第 2 个信息项“入学日期”：请选择数据类型。" in page  # the second row has no type
+    data["items"] = "学籍号:字符:20\n入学日期:日期"  # types by their labels too
+    page = client.post("/catalog/resources/new/", data).content.decode()
     assert "有条件共享的资源须写明共享条件。" in page
-    assert "数据类型无效" in page  # the third row (second filled) has no data type
     assert not DataResource.objects.exists()
 
     # an item's owning system must be one of the providing systems
-    data.update({"share_conditions": "仅用于学生资助审核", "items-2-data_type": "date"})
-    response = client.post("/catalog/resources/new/", {**data, "items-0-system_code": "WJ-X"})
+    data["share_conditions"] = "仅用于学生资助审核"
+    wrong = {**data, "items": "学籍号:char:20:WJ-X\n入学日期:date"}
+    response = client.post("/catalog/resources/new/", wrong)
     assert "所属系统须为该资源的提供系统（JW-RES）" in response.content.decode()
     assert not DataResource.objects.exists()
     response = client.post("/catalog/resources/new/", data)
@@ -250,28 +261,29 @@ def test_resource_form_validation_and_save(personas, login):
 
     detail = client.get(f"/catalog/resources/{res.pk}/").content.decode()
     assert "学籍号" in detail and "仅用于学生资助审核" in detail and "JW-RES" in detail
+    assert 'data-testid="act-update-resource-open"' in detail
 
-    # edit: another unit cannot, the provider can
+    # edit: another unit cannot, the provider can; the form shows the items as typed
     assert login(personas.wj_officer).get(f"/catalog/resources/{res.pk}/edit/").status_code == 404
     client = login(personas.jw_officer)
-    assert client.get(f"/catalog/resources/{res.pk}/edit/").status_code == 200
-    data.update({"name": "学籍基本信息", "items-TOTAL_FORMS": "8", "items-INITIAL_FORMS": "0"})
+    form = client.get(f"/catalog/resources/{res.pk}/edit/").content.decode()
+    assert "学籍号:字符:20:JW-RES" in form
+    data["name"] = "学籍基本信息"
     response = client.post(f"/catalog/resources/{res.pk}/edit/", data)
     assert response.status_code == 302
     res.refresh_from_db()
     assert res.name == "学籍基本信息" and res.items.count() == 2
 
-    # the authoritative flag is BDB's: shown to the unit but not editable, a forged post ignored
-    page = client.get(f"/catalog/resources/{res.pk}/edit/").content.decode()
-    assert re.search(r'<input[^>]*name="is_authoritative"[^>]*disabled', page)
-    response = client.post(f"/catalog/resources/{res.pk}/edit/", {**data, "is_authoritative": "on"})
-    assert response.status_code == 302
+    # the authoritative flag is BDB's: a unit that sets it is refused, citing Art. 31
+    page = client.post(
+        f"/catalog/resources/{res.pk}/edit/", {**data, "is_authoritative": "on"}, follow=True
+    ).content.decode()
+    assert "权威数据源由市大数据发展局认定（第三十一条）" in page
     res.refresh_from_db()
     assert not res.is_authoritative
     client = login(personas.bdb)
-    page = client.get(f"/catalog/resources/{res.pk}/edit/").content.decode()
-    assert not re.search(r'<input[^>]*name="is_authoritative"[^>]*disabled', page)
-    client.post(f"/catalog/resources/{res.pk}/edit/", {**data, "is_authoritative": "on"})
+    response = client.post(f"/catalog/resources/{res.pk}/edit/", {**data, "is_authoritative": "on"})
+    assert response.status_code == 302
     res.refresh_from_db()
     assert res.is_authoritative
 

@@ -6,9 +6,9 @@ import pytest
 
 from catalog import actions
 from catalog.demo import register, sound
-from catalog.models import InformationSystem, OMDecision, SystemStatus
+from catalog.models import InformationSystem, IsolationState, OMDecision, SystemStatus
 from core.enums import ActionCode
-from core.errors import ActionConflict, ActionForbidden, ActionInvalid
+from core.errors import ActionBlocked, ActionForbidden
 from core.models import LedgerEvent
 from delivery import actions as delivery
 from tests.delivery.helpers import carry, delivered, prepare, upload_materials
@@ -180,23 +180,31 @@ def test_R31_1_isolated_with_both_approvals_is_eligible(personas):
 
 def test_R31_1_government_before_bdb_is_refused(personas):
     system = _isolated(personas)
-    with pytest.raises(ActionForbidden, match="先由市大数据发展局初审"):
+    with pytest.raises(ActionBlocked) as refused:
         actions.review_isolation(system, acting_user=personas.gov)
+    (finding,) = refused.value.findings
+    assert finding.rule_id == "R31.1.bdb-first" and finding.article == "第三十一条"
+    assert "先由市大数据发展局初审" in finding.message and finding.remedy
     system.refresh_from_db()
     assert system.isolation_gov_approved_on is None
+    assert system.isolation_state == IsolationState.AWAITING_BDB
     assert "R31.1" in rule_ids(decide(personas)["JW-ISO"])
 
 
 def test_R31_1_bdb_review_needs_the_legal_basis(personas):
     system = _isolated(personas, reason="")
-    with pytest.raises(ActionInvalid):
+    with pytest.raises(ActionBlocked) as refused:
         actions.review_isolation(system, acting_user=personas.bdb)
+    (finding,) = refused.value.findings
+    assert finding.rule_id == "R31.1.basis" and finding.facts == {"field": "isolation_reason"}
 
 
 def test_R31_1_review_of_a_networked_system_is_refused(personas):
     system = register(personas.jw_officer, "JW-NET", "教育管理平台", curate_by=personas.bdb)
-    with pytest.raises(ActionConflict):
+    assert system.isolation_state == IsolationState.NOT_NEEDED
+    with pytest.raises(ActionBlocked) as refused:
         actions.review_isolation(system, acting_user=personas.bdb)
+    assert [f.rule_id for f in refused.value.findings] == ["R31.1.state"]
 
 
 def test_R31_1_unit_cannot_approve_itself(personas):

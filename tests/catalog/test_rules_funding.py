@@ -7,7 +7,7 @@ import pytest
 from catalog import actions
 from catalog.demo import register, sound
 from catalog.models import InformationSystem, OMDecision
-from core.errors import ActionInvalid
+from core.errors import ActionBlocked
 from delivery import actions as delivery
 from tests.delivery.helpers import delivered
 
@@ -99,10 +99,12 @@ def test_R33_1_integrated_unit_is_eligible_again(personas):
     register(wj, "WJ-OK", "全民健康信息平台", curate_by=bdb)
     assert not decide(personas)["WJ-OK"].eligible
     # the unit cannot lift its own block: BDB verifies the integration and clears the mark
-    with pytest.raises(ActionInvalid) as refused:
+    with pytest.raises(ActionBlocked) as refused:
         actions.update_system(old, acting_user=wj, integration_status="done")
-    assert "市大数据发展局" in refused.value.errors["integration_status"]
-    assert "第三十三条" in refused.value.errors["integration_status"]
+    (finding,) = refused.value.findings
+    assert finding.rule_id == "R33.1.bdb-determines" and finding.article == "第三十三条"
+    assert "市大数据发展局" in finding.message and "第三十三条" in finding.message
+    assert finding.facts == {"field": "integration_status"}
     old.refresh_from_db()
     assert old.integration_status == "pending"
     actions.update_system(old, acting_user=wj, status="integrated")  # other fields: the unit's
@@ -113,7 +115,7 @@ def test_R33_1_integrated_unit_is_eligible_again(personas):
 
 def test_R33_1_only_bdb_marks_a_system_as_to_be_integrated(personas):
     wj = personas.wj_officer
-    with pytest.raises(ActionInvalid):
+    with pytest.raises(ActionBlocked):
         actions.register_system(
             acting_user=wj,
             unit=wj.primary_organisation,
@@ -123,7 +125,7 @@ def test_R33_1_only_bdb_marks_a_system_as_to_be_integrated(personas):
         )
     assert not InformationSystem.objects.filter(code="WJ-SELF").exists()
     system = register(wj, "WJ-NEW", "新建系统")
-    with pytest.raises(ActionInvalid):
+    with pytest.raises(ActionBlocked):
         actions.update_system(system, acting_user=wj, integration_status="pending")
     # between "done" and "not needed" the unit records what it knows
     actions.update_system(system, acting_user=wj, integration_status="done")

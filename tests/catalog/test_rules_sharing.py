@@ -11,7 +11,7 @@ from catalog import actions
 from catalog.demo import ask, make_overdue, publish_resource, register
 from catalog.models import OMDecision, SharingState
 from core.dates import today
-from core.errors import ActionConflict, ActionForbidden, ActionInvalid
+from core.errors import ActionBlocked, ActionForbidden, ActionInvalid
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +89,14 @@ def test_R31_2_refusal_needs_a_reason_and_only_the_provider_answers(personas, he
     actions.answer_sharing(
         request, acting_user=personas.wj_officer, grant=False, answer="超出法定职责范围。"
     )
-    with pytest.raises(ActionConflict):
+    with pytest.raises(ActionBlocked) as answered:
         actions.answer_sharing(request, acting_user=personas.wj_officer, grant=True, answer="")
+    assert [f.rule_id for f in answered.value.findings] == ["R14.4.state"]
+    # a refusal without its reason is not an answer
+    other = ask(personas.jw_officer, health[1], "学籍核验")
+    with pytest.raises(ActionInvalid) as invalid:
+        actions.answer_sharing(other, acting_user=personas.wj_officer, grant=False, answer="")
+    assert "answer" in invalid.value.errors
     assert decide(personas)["WJ-1"].eligible
 
 
@@ -208,12 +214,13 @@ def test_R31_2_a_unit_cannot_name_or_withdraw_an_authoritative_source(personas, 
     # 市教委 may not make its copy the source, which would clear its own duplicate finding
     aid = _aid(personas, ["身份证号:char:18"])
     copy = aid.resources.get()
-    with pytest.raises(ActionInvalid) as refused:
+    with pytest.raises(ActionBlocked) as refused:
         _resave(personas.jw_officer, copy, is_authoritative=True)
-    message = refused.value.errors["is_authoritative"]
-    assert "市大数据发展局" in message and "第三十一条" in message
+    (finding,) = refused.value.findings
+    assert finding.rule_id == "R31.2.bdb-determines" and finding.article == "第三十一条"
+    assert "市大数据发展局" in finding.message and "第三十一条" in finding.message
     # nor may 市卫生健康委 withdraw its own source; editing the rest of it stays its own
-    with pytest.raises(ActionInvalid):
+    with pytest.raises(ActionBlocked):
         _resave(personas.wj_officer, health[1], is_authoritative=False)
     _resave(personas.wj_officer, health[1], summary="全员人口基础信息（更新）")
     assert "R31.2" in rule_ids(decide(personas)["JW-2"])

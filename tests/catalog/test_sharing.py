@@ -24,7 +24,7 @@ def _resource(personas, **over):
 def test_request_answer_and_feedback(personas, login):
     res = _resource(personas)
     assert (
-        "request-sharing"
+        'data-testid="act-request-sharing-open"'
         in login(personas.wj_officer).get(f"/catalog/resources/{res.pk}/").content.decode()
     )
     assert (
@@ -42,16 +42,22 @@ def test_request_answer_and_feedback(personas, login):
     assert req.requester == personas.wj_officer.primary_organisation
     assert req.due_on > today()
     page = login(personas.wj_officer).get("/catalog/sharing/mine/").content.decode()
-    assert "核验就医学生身份" in page and "待答复" in page and "feedback-form" not in page
+    assert "核验就医学生身份" in page and "待答复" in page and "feedback-link" not in page
 
     # the provider sees it to answer, and as a to-do
     assert any("答复共享申请" in t.title for t in todos_for(personas.jw_officer))
     page = login(personas.jw_officer).get("/catalog/sharing/incoming/").content.decode()
-    assert "answer-form" in page
-    # refusing needs a reason
-    login(personas.jw_officer).post(
-        f"/catalog/sharing/{req.pk}/answer/", {"grant": "0", "answer": ""}
-    )
+    assert "answer-link" in page
+    # the request's page offers the answer to the provider, and the resource's page too
+    page = login(personas.jw_officer).get(f"/catalog/sharing/{req.pk}/").content.decode()
+    assert 'data-testid="act-answer-sharing-open"' in page
+    page = login(personas.jw_officer).get(f"/catalog/resources/{res.pk}/").content.decode()
+    assert 'data-testid="act-answer-sharing-open"' in page and "核验就医学生身份" in page
+    page = login(personas.wj_officer).get(f"/catalog/sharing/{req.pk}/").content.decode()
+    assert "act-answer-sharing" not in page
+    # refusing (the 同意共享 box left unticked) needs a reason
+    response = login(personas.jw_officer).post(f"/catalog/sharing/{req.pk}/answer/", {"answer": ""})
+    assert "不予共享的，请填写答复意见说明理由。" in response.content.decode()
     req.refresh_from_db()
     assert req.state == "pending"
     # the requester cannot answer its own request
@@ -69,7 +75,9 @@ def test_request_answer_and_feedback(personas, login):
     assert req.state == "granted" and req.answered_by == personas.jw_officer
 
     page = login(personas.wj_officer).get("/catalog/sharing/mine/").content.decode()
-    assert "同意共享" in page and "feedback-form" in page
+    assert "同意共享" in page and "feedback-link" in page
+    page = login(personas.wj_officer).get(f"/catalog/sharing/{req.pk}/").content.decode()
+    assert 'data-testid="act-report-sharing-usage-open"' in page
     response = login(personas.wj_officer).post(
         f"/catalog/sharing/{req.pk}/feedback/",
         {"usage": "已用于 1200 名学生核验", "satisfied": "on"},
@@ -106,10 +114,10 @@ def test_no_request_for_own_or_unshared_resource(personas, login):
             share_method="",
         ),
     )
-    assert (
-        "request-sharing"
-        not in login(personas.wj_officer).get(f"/catalog/resources/{closed.pk}/").content.decode()
-    )
+    # the card shows why it cannot be requested, citing Art. 14
+    page = login(personas.wj_officer).get(f"/catalog/resources/{closed.pk}/").content.decode()
+    assert 'disabled data-testid="act-request-sharing"' in page
+    assert 'data-rule="R14.4.not-shared"' in page
     response = login(personas.wj_officer).post(
         f"/catalog/resources/{closed.pk}/request/", {"purpose": "x"}, follow=True
     )
@@ -120,8 +128,8 @@ def test_no_request_for_own_or_unshared_resource(personas, login):
 def test_overdue_request_is_highlighted_with_article_14(personas, login):
     res = _resource(personas)
     req = actions.request_sharing(
+        res,
         acting_user=personas.wj_officer,
-        resource=res,
         requester=personas.wj_officer.primary_organisation,
         purpose="核验",
     )
