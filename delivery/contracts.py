@@ -135,14 +135,12 @@ class DeliveryImplementationIn(Contract):
 class DeliverySupervisorIn(Contract):
     """The engineering supervisor chosen by procurement (Art. 22)."""
 
-    supervisor: Annotated[int | None, formerly("supervisor", "supervisor_id")] = Ref(
-        L("工程监理单位")
-    )
+    supervisor: Annotated[int, formerly("supervisor", "supervisor_id")] = Ref(L("工程监理单位"))
     contract_number: str = Text(L("监理合同编号"), max_length=60)
 
 
 class DeliveryStartIn(Contract):
-    started_on: dt.date | None = Day(L("开工日期"), required=True, past=True)
+    started_on: dt.date = Day(L("开工日期"), required=True, past=True)
 
 
 # -- progress, supervision and annual reports (Art. 22, 23) -----------------------------------
@@ -150,7 +148,7 @@ class DeliveryStartIn(Contract):
 
 class DeliveryMilestoneIn(Contract):
     name: str = Text(L("里程碑名称"), required=True, max_length=100)
-    planned_on: dt.date | None = Day(L("计划完成日期"), required=True)
+    planned_on: dt.date = Day(L("计划完成日期"), required=True)
     weight: int | None = Int(
         L("权重"),
         required=False,
@@ -161,7 +159,7 @@ class DeliveryMilestoneIn(Contract):
 
 
 class DeliveryMilestoneDoneIn(Contract):
-    done_on: dt.date | None = Day(L("实际完成日期"), required=True, past=True)
+    done_on: dt.date = Day(L("实际完成日期"), required=True, past=True)
 
 
 class DeliverySupervisionReportIn(Contract):
@@ -174,7 +172,7 @@ class DeliveryAnnualReportIn(Contract):
     """The opinions are required by Art. 23 (R23.1): a report without them is refused with the
     article rather than as a typing error."""
 
-    year: int | None = Year(L("年度"))
+    year: int = Year(L("年度"))
     summary: str = Text(L("建设进展与绩效情况"), rows=4)
     user_opinions: str = Text(L("使用单位意见"), rows=3, help=L("第二十三条：必须征求。"))
     supervisor_opinion: str = Text(L("监理单位意见"), rows=3, help=L("第二十三条：必须征求。"))
@@ -190,7 +188,7 @@ class DeliveryIncidentIn(Contract):
 
 
 class DeliveryRectificationIn(Contract):
-    deadline: dt.date | None = Day(L("整改期限"), required=True)
+    deadline: dt.date = Day(L("整改期限"), required=True)
     order_text: str = Text(L("整改要求"), required=True, rows=3)
 
     def problems(self) -> dict[str, str]:
@@ -209,28 +207,28 @@ class DeliveryIncidentOpinionIn(Contract):
 
 
 class DeliveryTrialIn(Contract):
-    trial_started_on: dt.date | None = Day(L("试运行开始日期"), required=True, past=True)
+    trial_started_on: dt.date = Day(L("试运行开始日期"), required=True, past=True)
 
 
 class DeliveryCompletionIn(Contract):
-    completed_on: dt.date | None = Day(
+    completed_on: dt.date = Day(
         L("建成日期"), required=True, past=True, help=L("竣工验收期限自此起算（第二十八条）。")
     )
 
 
 class DeliveryArchivesIn(Contract):
-    accepted_on: dt.date | None = Day(L("档案验收日期"), required=True, past=True)
+    accepted_on: dt.date = Day(L("档案验收日期"), required=True, past=True)
     checklist: dict[str, bool] = Checklist(ARCHIVE_ITEMS, L("档案清单（各项均须齐全）"))
 
 
 class DeliveryAcceptanceResultIn(Contract):
-    passed: bool | None = Verdict(L("验收结果"), L("验收通过"), L("验收不通过"))
-    held_on: dt.date | None = Day(L("验收日期"), required=True, past=True)
+    passed: bool = Verdict(L("验收结果"), L("验收通过"), L("验收不通过"))
+    held_on: dt.date = Day(L("验收日期"), required=True, past=True)
     conclusion: str = Text(L("验收结论"), required=True, rows=3)
 
 
 class DeliveryExtensionIn(Contract):
-    requested_until: dt.date | None = Day(L("申请延期至"), required=True)
+    requested_until: dt.date = Day(L("申请延期至"), required=True)
     reason: str = Text(L("延期理由"), required=True, rows=3)
 
     def problems(self) -> dict[str, str]:
@@ -238,12 +236,12 @@ class DeliveryExtensionIn(Contract):
 
 
 class DeliveryExtensionDecisionIn(Contract):
-    grant: bool | None = Verdict(L("审核结论"), L("同意延期"), L("不同意延期"))
+    grant: bool = Verdict(L("审核结论"), L("同意延期"), L("不同意延期"))
     opinion: str = Text(L("审核意见"), required=True, rows=2)
 
 
 class DeliveryGoLiveIn(Contract):
-    golive_on: dt.date | None = Day(L("正式上线运行日期"), required=True, past=True)
+    golive_on: dt.date = Day(L("正式上线运行日期"), required=True, past=True)
 
 
 # -- evaluation (Art. 30) ---------------------------------------------------------------------
@@ -252,13 +250,11 @@ class DeliveryGoLiveIn(Contract):
 class DeliveryEvaluationIn(Contract):
     """A self-evaluation of the unit or a post-evaluation of a consultant."""
 
-    completed_on: dt.date | None = Day(L("完成日期"), required=True, past=True)
+    completed_on: dt.date = Day(L("完成日期"), required=True, past=True)
     grade: str = Text(L("评价等级"), required=True, max_length=10, help=L("如：优、良、中、差"))
     score: Decimal | None = Score(L("评分"))
     conclusion: str = Text(L("主要结论与整改意见"), required=True, rows=4)
 
 
 class DeliveryCommissionIn(Contract):
-    consultant: Annotated[int | None, formerly("consultant", "consultant_id")] = Ref(
-        L("第三方评价机构")
-    )
+    consultant: Annotated[int, formerly("consultant", "consultant_id")] = Ref(L("第三方评价机构"))

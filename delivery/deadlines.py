@@ -130,14 +130,15 @@ def due_items(facts: ClockFacts, params: Mapping[str, Any], on: dt.date) -> list
             )
     if facts.completed_on is not None:
         window_end = add_months(facts.completed_on, int(params["acceptance_window_months"]))
-        extended = facts.extension_until is not None and facts.extension_until > window_end
+        until = facts.extension_until
+        extended = until is not None and until > window_end
         items.append(
             DueItem(
                 key="acceptance",
                 kind="acceptance",
                 label="申请竣工验收" + ("（已延期）" if extended else ""),
                 article="第二十八条",
-                due_on=facts.extension_until if extended else window_end,
+                due_on=until if until is not None and extended else window_end,
                 opens_on=facts.completed_on,
                 done=facts.acceptance_done,
                 extended=extended,

@@ -49,6 +49,11 @@ def month_end(months: int) -> dt.date:
     return first - dt.timedelta(days=1)
 
 
+def first_of(kind: str) -> Organisation:
+    """The first active organisation of ``kind`` in the demo directory."""
+    return Organisation.objects.filter(kind=kind, is_active=True).order_by("pk")[:1].get()
+
+
 @dataclass(frozen=True)
 class Scenario:
     key: str
@@ -149,6 +154,13 @@ class Carrier:
         self.officer = people[scenario.unit_user]
         self.project: Project | None = None
 
+    @property
+    def approved(self) -> Project:
+        """The scenario's project, once ``approve`` has made it."""
+        if self.project is None:
+            raise RuntimeError(f"{self.s.key}: approve the project first")
+        return self.project
+
     # -- approval and preparation (Art. 16, 22) ------------------------------------------
 
     def approve(self) -> Project:
@@ -165,7 +177,7 @@ class Carrier:
         return self.project
 
     def prepare(self, signed_on: dt.date) -> None:
-        s, project = self.s, self.project
+        s, project = self.s, self.approved
         actions.set_implementation(
             project,
             acting_user=self.officer,
@@ -173,11 +185,10 @@ class Carrier:
             responsible_person=s.person,
             responsible_phone="023-63800000",
         )
-        supervisor = Organisation.objects.filter(kind=OrgKind.SUPERVISOR, is_active=True)
         actions.assign_supervisor(
             project,
             acting_user=self.officer,
-            supervisor=supervisor.order_by("pk").first().pk,
+            supervisor=first_of(OrgKind.SUPERVISOR).pk,
             contract_number=f"JL-{project.code}",
         )
         money.record_contract(
@@ -242,10 +253,10 @@ class Carrier:
             if doc_type in skip:
                 continue
             upload_document(
-                self.project,
+                self.approved,
                 acting_user=self.officer,
                 doc_type=doc_type,
-                title=f"{self.project.name}{title}",
+                title=f"{self.approved.name}{title}",
                 file=pdf(f"{doc_type}.pdf"),
             )
 
@@ -425,9 +436,8 @@ def _self_evaluation(c: Carrier) -> None:
         conclusion="建设单位组织专家验收：功能、性能和安全均达到批复要求，同意通过验收。",
     )
     c.go_live(ago(13))
-    consultant = Organisation.objects.filter(kind=OrgKind.CONSULTANT, is_active=True)
     actions.commission_post_evaluation(
-        c.project, acting_user=c.p["fgw_jingban"], consultant=consultant.order_by("pk").first().pk
+        c.project, acting_user=c.p["fgw_jingban"], consultant=first_of(OrgKind.CONSULTANT).pk
     )
 
 
@@ -451,12 +461,12 @@ def demo_project(people, scenario: Scenario) -> Project | None:
 def seed_delivery(people: dict) -> dict[str, Project]:
     """``people`` by username, as returned by ``accounts.demo.seed_directory``; needs the filed
     master plans of ``planning.demo``. Returns the project of each scenario by key."""
-    out = {}
+    out: dict[str, Project] = {}
     for scenario in SCENARIOS:
         project = demo_project(people, scenario)
         if project is None:
             carrier = Carrier(people, scenario)
             STEPS[scenario.key](carrier)
-            project = carrier.project
+            project = carrier.approved
         out[scenario.key] = project
     return out

@@ -39,7 +39,7 @@ class AcceptancePath(models.TextChoices):
     UNIT = "unit", _("建设单位组织验收并报备")
 
 
-class RowQuerySet(StatefulQuerySet, ByProjectQuerySet):
+class RowQuerySet(StatefulQuerySet, ByProjectQuerySet):  # type: ignore[override]
     """Rows of a project (visible exactly when the project is) whose state changes only
     through their machine (``delivery/machines.py``)."""
 

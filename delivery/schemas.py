@@ -113,19 +113,19 @@ class AnnualReportOut(Schema):
 
     @staticmethod
     def resolve_plan_amount(obj: Any) -> str:
-        return yuan_str(obj.plan_amount)
+        return yuan_str(obj.plan_amount) or ""
 
     @staticmethod
     def resolve_plan_amount_wan(obj: Any) -> str:
-        return wan_str(obj.plan_amount)
+        return wan_str(obj.plan_amount) or ""
 
     @staticmethod
     def resolve_paid_amount(obj: Any) -> str:
-        return yuan_str(obj.paid_amount)
+        return yuan_str(obj.paid_amount) or ""
 
     @staticmethod
     def resolve_paid_amount_wan(obj: Any) -> str:
-        return wan_str(obj.paid_amount)
+        return wan_str(obj.paid_amount) or ""
 
 
 class IncidentOut(Schema):

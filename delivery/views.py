@@ -90,7 +90,7 @@ def _acceptance_path(project: Project) -> str:
 
 def _history(project: Project) -> dict[str, Any]:
     """What happened on the project so far, section by section of the page."""
-    rows = {
+    rows: dict[str, Any] = {
         "contracts": list(Contract.objects.filter(project=project)),
         "milestones": list(Milestone.objects.filter(project=project)),
         "supervision_reports": list(

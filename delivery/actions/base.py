@@ -13,7 +13,7 @@ Both are offered on the project page (``projects.project``) and on the delivery 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db.models import Model
 from django.urls import reverse
@@ -166,7 +166,7 @@ class ProjectAction(DeliveryAction):
 
     model = Project
     machine = DELIVERY
-    roles = UNIT
+    roles: ClassVar[tuple[str, ...]] = UNIT
 
     def load(self, ref: Any, user: Any, *, lock: bool = False) -> Any:
         project = super().load(ref, user, lock=lock)
