@@ -90,7 +90,12 @@ def test_rolling_list_shows_three_years_with_totals(city, walker, login):
     table = rolling.three_year_table(version)
     assert table.years == [year, year + 1, year + 2]
     assert list(table.totals.values()) == [Decimal(1000000), Decimal(2000000), Decimal(3000000)]
-    assert len(table.rows) == 1 and table.rows[0].cells == ["100", "200", "300"]
+    [row] = table.rows
+    wan = Decimal(10000)
+    assert row.by_year == {year: 100 * wan, year + 1: 200 * wan, year + 2: 300 * wan}
+    assert row.total == 600 * wan and table.total == 600 * wan
+    # the page shows 万元 with two decimals (core.money.format_wan)
+    assert row.cells == ["100.00", "200.00", "300.00"] == table.total_cells
     carried = {e.project_name for e in rolling.carry_forward(year + 1)}
     assert carried == set()  # each list holds its own year until entries carry a planned year
     response = login(city["p"].bdb).get(reverse("evidence:rolling_version", args=[version.pk]))
