@@ -68,7 +68,7 @@ bench: export GOVIT_SECRET_KEY ?= bench-only-not-a-secret
 bench: install-dev assets
 	$(BIN)/python -m bench
 
-APPS := accounts catalog core delivery demo documents investment planning policy projects reports supervision
+APPS := accounts catalog core delivery demo documents evidence investment planning policy projects reports supervision
 
 ## messages: refresh each app's English catalogue (<app>/locale) and the project's (locale/, for
 ## templates/), then compile; translate new entries in the .po files (scripts/po_fill.py helps)
