@@ -367,7 +367,10 @@ def issue_om_notices(run: OMRun) -> list[OfficialDocument]:
             issue_document(
                 lambda number, u=unit, ds=unit_decisions: om_notice_spec(run, u, ds, number),
                 kind=DocumentKind.OM_NOTICE,
-                subject=unit,
+                # filed with the unit's first system: seen by its staff and by those who read
+                # every unit's systems (Finance, BDB, DRC, the city government, Audit), as the
+                # decisions themselves are
+                subject=unit_decisions[0].system,
                 source=("catalog.omrun", f"{run.pk}:{unit.pk}"),
                 actor=run.decided_by,
                 prefix=PREFIX[DocumentKind.OM_NOTICE],

@@ -8,12 +8,17 @@ from django.db import transaction
 
 
 @pytest.fixture(scope="module")
-def city(django_db_setup, django_db_blocker, tmp_path_factory):
+def city(django_db_setup, django_db_blocker, tmp_path_factory, _key_dir):
     from django.conf import settings
 
-    media = tmp_path_factory.mktemp("media")
-    old_media = settings.MEDIA_ROOT
-    settings.MEDIA_ROOT = media
+    # the documents are signed with the session's key store (tests/conftest.py) and stored in
+    # a folder of this module
+    saved = {
+        k: getattr(settings, k) for k in ("MEDIA_ROOT", "GOVIT_KEY_DIR", "GOVIT_KEYS_AUTOCREATE")
+    }
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.GOVIT_KEY_DIR = _key_dir
+    settings.GOVIT_KEYS_AUTOCREATE = True
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -28,4 +33,5 @@ def city(django_db_setup, django_db_blocker, tmp_path_factory):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
-            settings.MEDIA_ROOT = old_media
+            for key, value in saved.items():
+                setattr(settings, key, value)
