@@ -1,21 +1,22 @@
 """What a sanction stops (Art. 35 ¶1, R35.1), through ``core.actions.guard``: every action of
 every chapter is asked, so the rule lives with the decision and no chapter re-derives it.
 
-- 暂停项目建设 (until lifted) and 终止项目实施 (for ever) stop, on the project, every state
-  transition (an action that names a transition of a machine) and the contract and payment
-  actions (``CONTRACT_AND_PAYMENT_ACTIONS``);
-- 终止项目实施 also stops new budget lines (its open ones are closed) and plan entries;
+- 暂停项目建设 (until lifted) and 终止项目实施 (for ever) stop every action on the project —
+  its state transitions, contracts, payments, budget lines, plan entries, changes, acceptance
+  — except what the unit must still report and keep on record (``STILL_ALLOWED``);
 - 暂缓安排投资计划 stops the investment chapter's plan-entry actions (``PLAN_ENTRY_ACTIONS``)
   for the project, or for every new or expansion project of the unit;
 - 通报批评 stops nothing: it is a public notice.
 
-Nothing else is stopped: actions that record without moving a state (a milestone, an annual
-report, an incident report, a document) go on, so that the unit can still report and rectify.
-The supervision chapter's own actions, actions on its records (evidence attached to an order)
-and actions marked ``unguarded`` are never stopped.
+Never stopped: the supervision chapter's own actions (answering, reporting a rectification,
+lifting), actions on its records (evidence attached to an order), actions marked
+``unguarded``, and the other chapters' actions listed in ``STILL_ALLOWED``: the delivery
+chapter's own Art. 24 handling of incidents (itself supervision) and the reports a unit owes
+whatever the state of its project (an incident, the annual performance report, the
+supervisor's report, documents). Actions on other projects are never stopped.
 
-The action names of other chapters are listed here once; they are the registry names
-(``<app>.<function>``) of the investment chapter.
+The names are the registry names (``<app>.<function>``) of the other chapters, listed here
+once; ``tests/supervision/test_effects.py`` checks that each still exists.
 """
 
 from __future__ import annotations
@@ -36,48 +37,47 @@ from .models import DeferralScope, Sanction, SanctionKind
 
 K = SanctionKind
 
-# contracts and payments of a project (Art. 25): stopped by a suspension and a termination
-CONTRACT_AND_PAYMENT_ACTIONS = frozenset(
-    {"investment.record_contract", "investment.record_payment"}
-)
-# budget lines: a termination closes them and no new one is arranged
-BUDGET_ACTIONS = frozenset({"investment.add_budget_line", "investment.budget_art11"})
-# entering an annual plan or its adjustment (Art. 10, 11): stopped by a deferral
+# entering an annual plan or its adjustment (Art. 10, 11): stopped by a deferral.
+# ``compile_plan`` acts on no project: the investment chapter's eligibility must ask
+# ``deferred_projects`` for it (see the chapter's report).
 PLAN_ENTRY_ACTIONS = frozenset(
     {
         "investment.add_plan_entry",
         "investment.change_plan_entry",
-        "investment.compile_plan",
         "investment.approve_art11",
+        "investment.compile_plan",
+    }
+)
+# what goes on while a project is suspended or terminated
+STILL_ALLOWED = frozenset(
+    {
+        # Art. 24 handling by DRC and Finance: supervision acts themselves
+        "delivery.order_rectification",
+        "delivery.suspend_project",
+        "delivery.lift_suspension",
+        "delivery.close_incident",
+        # what the unit and its supervisor still report and keep on record
+        "delivery.report_incident",
+        "delivery.submit_annual_report",
+        "delivery.submit_supervision_report",
+        "documents.upload_document",
+        "documents.add_document_version",
+        "documents.withdraw_document",
     }
 )
 # the unit's projects a unit-wide deferral binds: its new investment (新建、改扩建)
 DEFERRED_KINDS = (ItemKind.NEW, ItemKind.EXPANSION)
 
 
-def moves_state(action: Action) -> bool:
-    """Does the action take a transition of a machine?"""
-    return bool(action.transition)
-
-
 def stopped_by(kind: str, action: Action) -> bool:
     """Would a sanction of ``kind`` in force stop ``action`` on its project?"""
-    if kind == K.SUSPENSION:
-        return moves_state(action) or action.name in CONTRACT_AND_PAYMENT_ACTIONS
-    if kind == K.TERMINATION:
-        return (
-            moves_state(action)
-            or action.name in CONTRACT_AND_PAYMENT_ACTIONS
-            or action.name in BUDGET_ACTIONS
-            or action.name in PLAN_ENTRY_ACTIONS
-        )
+    if action.unguarded or action.name in STILL_ALLOWED:
+        return False
+    if kind in (K.SUSPENSION, K.TERMINATION):
+        return True
     if kind == K.DEFERRAL:
         return action.name in PLAN_ENTRY_ACTIONS
     return False
-
-
-def may_be_stopped(action: Action) -> bool:
-    return any(stopped_by(kind, action) for kind in (K.SUSPENSION, K.TERMINATION, K.DEFERRAL))
 
 
 def project_under(action: Action, obj: Any) -> Project | None:
@@ -142,11 +142,30 @@ def sanction_finding(sanction: Sanction, action: Action) -> Finding:
 @guard
 def sanctions_in_force(action: Action, obj: Any, user: Any) -> Iterator[Finding]:
     """The sanctions in force on the action's project that stop it."""
-    if not may_be_stopped(action):
-        return
     project = project_under(action, obj)
     if project is None:
         return
     for sanction in Sanction.objects.against(project).select_related("authority"):
         if stopped_by(sanction.kind, action) and binds(sanction, project):
             yield sanction_finding(sanction, action)
+
+
+def deferred_projects(projects: Any) -> dict[int, Sanction]:
+    """The projects among ``projects`` a deferral in force binds, with the deferral: for
+    the investment chapter's compilation of a whole plan (one query)."""
+    projects = list(projects)
+    units = {p.unit_id for p in projects}
+    deferrals = list(
+        Sanction.objects.in_force()
+        .filter(kind=K.DEFERRAL, unit_id__in=units)
+        .select_related("authority")
+    )
+    found = {}
+    for project in projects:
+        for sanction in deferrals:
+            if sanction.unit_id == project.unit_id and (
+                sanction.project_id == project.pk
+                or (sanction.scope == DeferralScope.UNIT and binds(sanction, project))
+            ):
+                found[project.pk] = sanction
+    return found

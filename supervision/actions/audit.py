@@ -155,6 +155,7 @@ class ReferAuditFinding(OnAudit, ByIssuer):
     """Audit passes the finding to DRC or Finance as the ground of a rectification order."""
 
     label = _("移送市发展改革委或市财政局")
+    roles = AUDITORS
     states = OPEN_AUDIT_STATES
     Input = AuditReferralIn
     style = "outline-warning"

@@ -239,6 +239,9 @@ class TerminateProject(DecideSanction):
         project.save(update_fields=["terminated_at", "updated_at"])
 
 
+CENT = Decimal("0.01")
+
+
 def open_budget_lines(project: Project) -> list[dict[str, str]]:
     """The project's budget lines with money not yet paid: closed by a termination (their
     balance will not be paid; the guards refuse any payment on the project)."""
@@ -246,15 +249,15 @@ def open_budget_lines(project: Project) -> list[dict[str, str]]:
 
     lines = []
     for line in BudgetLine.objects.filter(project=project).annotate(paid=Sum("payments__amount")):
-        paid = line.paid or Decimal("0")
+        paid = Decimal(line.paid or 0).quantize(CENT)  # SQLite sums without the scale
         if paid < line.amount:
             lines.append(
                 {
                     "id": str(line.pk),
                     "year": str(line.year),
-                    "amount": str(line.amount),
+                    "amount": str(line.amount.quantize(CENT)),
                     "paid": str(paid),
-                    "balance": str(line.amount - paid),
+                    "balance": str((line.amount - paid).quantize(CENT)),
                 }
             )
     return lines
