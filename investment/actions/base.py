@@ -105,14 +105,19 @@ class InvestmentAction(GatedAction):
         """The facts of the gate's rules (besides the project's own)."""
         return {}
 
-    def project_of(self, obj: Any) -> Project:
-        return obj if isinstance(obj, Project) else obj.project
+    def project_of(self, obj: Any) -> Any:
+        """The project acted on: the object, its project, or (a payment) its contract's."""
+        if isinstance(obj, Project) or obj is None:
+            return obj
+        contract = getattr(obj, "contract", None)
+        return getattr(contract or obj, "project", None)
 
     def context(self, obj: Any, user: Any, data: Any) -> GateContext:
         return plan_context(self.project_of(obj), user, **self.facts(obj, user, data))
 
     def organisation_of(self, obj: Any) -> Any:
-        return self.project_of(obj).unit if obj is not None else None
+        project = self.project_of(obj)
+        return project.unit if project is not None else None
 
     def record(
         self,
