@@ -126,14 +126,14 @@ PROJECT = register(
 
 # Where a returned project goes back to when resubmitted: the review that returned it opens
 # again with a new round (the unit's revision must be looked at by the same step).
-RESUBMIT_TARGET = {
+RESUBMIT_TARGET: dict[str, str] = {
     S.LIST_REVIEW: S.SUBMITTED,
     S.JOINT_REVIEW: S.JOINT_REVIEW,
     S.DRC_REVIEW: S.JOINT_REVIEW,
     S.DESIGN_REVIEW: S.DESIGN_REVIEW,
     S.DESIGN_DRC_REVIEW: S.DESIGN_REVIEW,
 }
-RESUBMIT_CODE = {
+RESUBMIT_CODE: dict[str, str] = {
     S.SUBMITTED: "resubmit",
     S.JOINT_REVIEW: "resubmit_joint",
     S.DESIGN_REVIEW: "resubmit_design",

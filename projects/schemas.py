@@ -84,11 +84,11 @@ class ProjectSummaryOut(Schema):
 
     @staticmethod
     def resolve_total_investment(obj) -> str:
-        return yuan_str(obj.total_investment)
+        return yuan_str(obj.total_investment) or ""
 
     @staticmethod
     def resolve_total_investment_wan(obj) -> str:
-        return wan_str(obj.total_investment)
+        return wan_str(obj.total_investment) or ""
 
     @staticmethod
     def resolve_approval_path_label(obj) -> str:
@@ -355,11 +355,11 @@ class ListEntryOut(Schema):
 
     @staticmethod
     def resolve_amount(obj) -> str:
-        return yuan_str(obj.amount)
+        return yuan_str(obj.amount) or ""
 
     @staticmethod
     def resolve_amount_wan(obj) -> str:
-        return wan_str(obj.amount)
+        return wan_str(obj.amount) or ""
 
 
 class ProjectListOut(Schema):
@@ -460,8 +460,8 @@ class ClassifiedStubOut(Schema):
 
     @staticmethod
     def resolve_amount(obj) -> str:
-        return yuan_str(obj.amount)
+        return yuan_str(obj.amount) or ""
 
     @staticmethod
     def resolve_amount_wan(obj) -> str:
-        return wan_str(obj.amount)
+        return wan_str(obj.amount) or ""

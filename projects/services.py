@@ -92,7 +92,7 @@ def joint_review_status(project: Project, stage: str = Stage.FSR) -> dict[str, s
         .values_list("round", "authority", "state")
     )
     rnd = max((r for r, _a, _s in rows), default=0)
-    status = {a: "missing" for a in JOINT_REVIEW_AUTHORITIES}
+    status: dict[str, str] = {a: "missing" for a in JOINT_REVIEW_AUTHORITIES}
     status.update({a: s for r, a, s in rows if r == rnd})
     return status
 
@@ -128,7 +128,7 @@ def project_context(project: Project, actor=None, **facts) -> GateContext:
         "project_code": project.code,
         "project_name": project.name,
         "project_kind": project.kind,
-        "plan_item": str(project.plan_item.key) if project.plan_item_id else "",
+        "plan_item": str(project.plan_item.key) if project.plan_item is not None else "",
         "total_investment": project.total_investment,
         "state": project.state,
         "today": on.isoformat(),

@@ -156,7 +156,7 @@ def _chapters(project: Project, user: Any) -> list[dict]:
     edit_stage = editable_stage(project)
     result = []
     for stage in stages:
-        chapters = [
+        chapters: list[dict[str, Any]] = [
             {
                 "key": key,
                 "label": label,

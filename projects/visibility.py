@@ -4,7 +4,7 @@ and ``on_desk``. Who a user is comes from ``accounts.recipients``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 
@@ -49,7 +49,10 @@ def reads_all_projects(user: Any) -> bool:
     )
 
 
-def visible_projects(qs: QuerySet, user: Any) -> QuerySet:
+QS = TypeVar("QS", bound=QuerySet)
+
+
+def visible_projects(qs: QS, user: Any) -> QS:
     if not user.is_authenticated:
         return qs.none()
     if sees_everything(user):

@@ -5,7 +5,9 @@ and by the benchmark. Nothing here bypasses an action: if a gate blocks, the wal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 
@@ -46,7 +48,7 @@ OPINION_TEXT = {c: f"{label}：内容完整，措施可行。" for c, label in C
 
 
 # The order of the states along the happy path (list review sits between submit and list).
-HAPPY_PATH_RANK = {
+HAPPY_PATH_RANK: dict[str, int] = {
     S.DRAFT: 0,
     S.SUBMITTED: 1,
     S.LIST_REVIEW: 1,
@@ -195,7 +197,7 @@ class Walker:
     def walk(self, project, target: str):
         """Advance ``project`` to ``target`` along the happy path, from whatever state of that
         path it is in (a draft, or a project an earlier walk left half-way)."""
-        order = [
+        order: list[tuple[str, Callable[[Any], Any]]] = [
             (S.SUBMITTED, self.submit),
             (S.LISTED, self.list),
             (S.EVALUATION, self._accept_with_docs),

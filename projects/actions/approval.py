@@ -47,10 +47,11 @@ from .reviews import leaving, reject_at, return_at, sign_if_pending
 
 S = ProjectState
 
+RETURNED = L("已退回项目建设单位修改。")
 LIST_SUCCESS = {
-    "list": L("已列入项目清单。"),
-    "return": L("已退回项目建设单位修改。"),
-    "reject": L("已作出不予列入的决定。"),
+    S.LISTED: L("已列入项目清单。"),
+    S.RETURNED: RETURNED,
+    S.REJECTED: L("已作出不予列入的决定。"),
 }
 
 
@@ -75,7 +76,9 @@ class DecideListReview(ReviewAction):
     requirement = "R8.2"
     keep_input_when_blocked = True
     hint = L("逐项出具审核意见并确定优先级（第八条）。")
-    success = L("已办理项目清单审核。")
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        return str(LIST_SUCCESS.get(result.state, _("已办理项目清单审核。")))
 
     def gate_code(self, obj: Any, data: Any) -> str:
         return "projects.list" if data is None or data.decision == "list" else ""
@@ -161,7 +164,7 @@ class AcceptProject(ProjectAction):
         return next((o for o in consultants() if o.pk == data.consultant), None)
 
     def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
-        clean = self.parse(data)
+        clean = ProjectAcceptIn.parse(data)
         org = self.consultant(clean)
         errors: dict[str, str] = {}
         if clean.consultant is not None and org is None:
@@ -265,7 +268,9 @@ class GiveJointOpinion(ReviewAction):
     article = "第九条"
     requirement = "R9.3"
     hint = L("五个主管部门均同意后报市发展改革委批复（第九条）。")
-    success = L("已提交审查意见。")
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        return str(RETURNED if result.state == S.RETURNED else _("已提交同意意见。"))
 
     def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
         finding = leaving(obj, "complete_joint_review")
@@ -308,7 +313,11 @@ class ReviewDesignContent(ReviewAction):
     article = "第四条"
     requirement = "R4.1"
     hint = L("初步设计方案内容须经市大数据发展局审核同意后再报批（第四条）。")
-    success = L("已办理初步设计内容审核。")
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        if result.state == S.RETURNED:
+            return str(RETURNED)
+        return _("已审核同意，报市发展改革委批复。")
 
     def gate_code(self, obj: Any, data: Any) -> str:
         return "projects.design.content" if data is None or data.agree else ""
@@ -361,7 +370,11 @@ class ApproveProject(ReviewAction):
     requirement = "R9.1"
     keep_input_when_blocked = True
     hint = L("对五个章节逐一出具意见并填写批复文号（第九条、第十四条）。")
-    success = L("已批复。")
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        number = Review.objects.filter(pk=obj.pk).values_list("document_number", flat=True)
+        return _("已批复（%(n)s）。") % {"n": number.first() or ""}
+
     confirm = L("批复后项目进入下一阶段，批复文号和五个章节意见记入审批记录（第九条）。")
 
     def gate_code(self, obj: Any, data: Any) -> str:

@@ -58,7 +58,7 @@ def policy_code(project: Project, decision: Any = None) -> str:
     if decision is not None:
         return str(decision.policy.code)
     if project.policy_id:
-        return str(project.policy.code)
+        return str(getattr(project.policy, "code", ""))
     try:
         return str(policy_in_force(project.unit).code)
     except NoPolicyInForce:
@@ -99,7 +99,7 @@ class ProjectAction(GatedAction):
 class UnitAction(ProjectAction):
     """An action the project's own unit takes (its 填报人 or 负责人)."""
 
-    roles = UNIT
+    roles: ClassVar[tuple[str, ...]] = UNIT
 
     def allowed(self, obj: Any, user: Any) -> bool:
         return is_unit_staff(user, obj.unit_id)
@@ -141,7 +141,7 @@ class ReviewAction(ProjectAction):
 
     model = Review
     machine = REVIEW
-    states = OPEN
+    states: ClassVar[tuple[str, ...]] = OPEN
     kinds: ClassVar[tuple[str, ...]] = ()
     card_kinds: ClassVar[tuple[str, ...] | None] = None
 
@@ -180,16 +180,12 @@ class ReviewAction(ProjectAction):
 
 
 def open_reviews_of(project: Project) -> list[Review]:
-    """The open reviews of a project (cached on it for one page: every card action asks)."""
-    cached = getattr(project, "_open_reviews", None)
-    if cached is None:
-        cached = list(
-            Review.objects.filter(project=project, state__in=OPEN)
-            .select_related("project__unit", "assignee")
-            .order_by("created_at", "pk")
-        )
-        project._open_reviews = cached
-    return cached
+    """The open reviews of a project, oldest first."""
+    return list(
+        Review.objects.filter(project=project, state__in=OPEN)
+        .select_related("project__unit", "assignee")
+        .order_by("created_at", "pk")
+    )
 
 
 def move_review(
@@ -230,7 +226,7 @@ def supersede_open_reviews(project: Project, except_pk: int | None = None) -> in
 
 
 def review_recipients(review: Review) -> list[User]:
-    if review.assignee_id:
+    if review.assignee is not None:
         return [review.assignee]
     if review.kind == ReviewKind.EVALUATION:
         return experts_of(review.consultant_id)

@@ -128,10 +128,9 @@ def field_choices(user: Any, units: list, project: Project | None = None) -> dic
         for item in revision.items.order_by("seq") if revision else ():
             label = f"{item.name}（{item.get_kind_display()}，{item.planned_year}年）"
             items.append((item.pk, f"{unit.display_name} · {label}" if many else label))
-    if project is not None and project.plan_item_id not in (None, *(pk for pk, _l in items)):
-        items.append(
-            (project.plan_item_id, _("%(name)s（原报备版本）") % {"name": project.plan_item.name})
-        )
+    current = project.plan_item if project is not None else None
+    if current is not None and current.pk not in {pk for pk, _l in items}:
+        items.append((current.pk, _("%(name)s（原报备版本）") % {"name": current.name}))
     pks = [u.pk for u in units]
     own = for_user(Project, user).filter(unit_id__in=pks).order_by("-year", "code")
     frameworks = (
@@ -287,7 +286,9 @@ class UpdateProject(ClassifiedRefused, UnitAction):
         if not changed:
             return obj
         obj.save()
-        labels = "、".join(str(Project._meta.get_field(k).verbose_name) for k in changed)
+        labels = "、".join(
+            str(getattr(Project._meta.get_field(k), "verbose_name", k)) for k in changed
+        )
         record_event(
             ActionCode.PROJECT_UPDATED,
             actor=user,
@@ -309,7 +310,9 @@ class DeclareChapter(UnitAction):
     article = "第十四条"
     requirement = "R14.1"
     style = "outline-primary"
-    success = L("已保存章节。")
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        return _("已保存章节“%(c)s”。") % {"c": result.get_chapter_display()}
 
     def initial(self, obj: Any, user: Any) -> dict:
         return {"stage": editable_stage(obj)}

@@ -4,7 +4,7 @@ and BDB's opinion becomes a required attachment of every participant's own proje
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +38,7 @@ from .drafting import parse_for_own_unit
 EDITABLE = (FrameworkState.DRAFT, FrameworkState.RETURNED)
 
 
-def record(framework: Framework, user: Any, code: str, reason: str, **extra: Any) -> None:
+def record(framework: Framework, user: Any, code: ActionCode, reason: str, **extra: Any) -> None:
     record_event(
         code, actor=user, obj=framework, organisation=framework.lead_unit_id, reason=reason, **extra
     )
@@ -53,7 +53,7 @@ class FrameworkAction(GatedAction):
 
     model = Framework
     machine = FRAMEWORK
-    roles = UNIT
+    roles: ClassVar[tuple[str, ...]] = UNIT
     offered_on = "projects.framework"
     article = "第十三条"
     requirement = "R13.1"
@@ -180,13 +180,15 @@ class SetFrameworkParticipant(FrameworkAction):
     Input = FrameworkParticipantIn
     states = EDITABLE
     style = "outline-primary"
-    success = L("已登记参与单位的分工。")
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        return _("已登记%(unit)s的分工。") % {"unit": result.unit.display_name}
 
     def choices(self, obj: Any, user: Any) -> dict:
         return {"unit": [(u.pk, u.display_name) for u in units()]}
 
     def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
-        clean = self.parse(data)
+        clean = FrameworkParticipantIn.parse(data)
         if not Organisation.objects.filter(pk=clean.unit, kind=OrgKind.UNIT).exists():
             raise ActionInvalid(_("请选择参与单位。"), {"unit": _("请选择项目建设单位。")})
         return clean
@@ -251,7 +253,7 @@ class AddFrameworkDistrict(FrameworkAction):
         return {"district": [(d.pk, d.display_name) for d in districts.order_by("name")]}
 
     def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
-        clean = self.parse(data)
+        clean = FrameworkDistrictIn.parse(data)
         district = Organisation.objects.filter(pk=clean.district, kind=OrgKind.DISTRICT).first()
         if district is None:
             error = _("请选择区县。")
@@ -314,7 +316,11 @@ class ReviewFramework(FrameworkAction):
     roles = BDB
     Input = FrameworkReviewIn
     states = (FrameworkState.SUBMITTED,)
-    success = L("已出具审核意见。")
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        if result.state == FrameworkState.RETURNED:
+            return _("已退回牵头单位修改。")
+        return _("已出具审核意见；各参与单位申报本部门项目时以此为必要附件。")
 
     def allowed(self, obj: Any, user: Any) -> bool:
         return True

@@ -59,7 +59,7 @@ class ReceiveExternalRequirement(ClassifiedRefused):
         return intake_unit(data)
 
     def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
-        clean = self.parse(data)
+        clean = ProjectIntakeIn.parse(data)
         unit_of(user, intake_unit(clean))  # only for the token holder's own unit
         return clean
 

@@ -62,6 +62,10 @@ class PublishProjectList(GatedAction):
     success = L("已发布项目清单。")
     confirm = L("发布后形成新的项目清单版本，原版本即被取代（第八条）。")
 
+    def success_message(self, obj: Any, result: Any) -> str:
+        count = result.entries.count()
+        return _("已发布%(version)s，共 %(n)s 个项目。") % {"version": result, "n": count}
+
     def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
         if data is not None and not listed_projects(data.year):
             yield refusal(
@@ -145,14 +149,16 @@ class RecordClassifiedStub(GatedAction):
     Input = ClassifiedStubIn
     article = "第八条"
     requirement = "R8.3"
-    success = L("已登记涉密项目存根（仅编号、单位、金额）。")
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        return _("已登记涉密项目存根 %(code)s（仅编号、单位、金额）。") % {"code": result.code}
 
     def choices(self, obj: Any, user: Any) -> dict:
         units = Organisation.objects.filter(kind=OrgKind.UNIT, is_active=True).order_by("name")
         return {"unit": [(u.pk, u.display_name) for u in units]}
 
     def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
-        clean = self.parse(data)
+        clean = ClassifiedStubIn.parse(data)
         errors: dict[str, str] = {}
         if not Organisation.objects.filter(pk=clean.unit, kind=OrgKind.UNIT).exists():
             errors["unit"] = _("请选择建设单位。")

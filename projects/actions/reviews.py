@@ -194,7 +194,10 @@ class TransferReview(ReviewAction):
     article = "第八条、第九条"
     requirement = "R9.3"
     style = "outline-secondary"
-    success = L("已转办。")
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        who = result.assignee
+        return _("已转办给%(name)s。") % {"name": who.get_full_name() or who.username}
 
     def targets(self, page_obj: Any, user: Any) -> Iterator[Any]:
         for review in super().targets(page_obj, user):
@@ -205,7 +208,7 @@ class TransferReview(ReviewAction):
         return {"to_user": [(u.pk, u.get_full_name() or u.username) for u in colleagues(obj, user)]}
 
     def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
-        clean = self.parse(data)
+        clean = ReviewTransferIn.parse(data)
         if clean.to_user not in {u.pk for u in colleagues(obj, user)}:
             raise ActionInvalid(
                 _("只能转办给本单位同一岗位的其他在岗人员。"),
@@ -272,7 +275,10 @@ class CopyReview(ReviewAction):
     requirement = "R9.3"
     style = "outline-secondary"
     hint = L("抄送对象可查看本项目及该环节意见。")
-    success = L("已抄送。")
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        names = "、".join(c.recipient.get_full_name() or c.recipient.username for c in result)
+        return _("已抄送：%(names)s。") % {"names": names} if names else _("已抄送。")
 
     def allowed(self, obj: Any, user: Any) -> bool:
         return holds_review(user, obj) or user.has_role(Role.DRC_OFFICER)

@@ -1,10 +1,10 @@
 """Projects and their lifecycle over JSON (Art. 8, 9, 4, 12-14)."""
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
-from ninja import Query
+from ninja import Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
@@ -103,7 +103,7 @@ def project_detail(request, project_id: int):
 def project_update(request, project_id: int, payload: ProjectPatch):  # type: ignore[valid-type]
     """修改草稿或被退回的项目，只改请求中给出的字段（字段同新建）；每项改动记入审计日志。
     其他状态返回 409。"""
-    given = payload.model_dump(exclude_unset=True)
+    given = cast(Schema, payload).model_dump(exclude_unset=True)
     actions.update_project.execute(project_id, given, acting_user=request.auth)
     return project_out(project_id)
 

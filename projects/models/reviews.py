@@ -67,7 +67,7 @@ JOINT_REVIEW_AUTHORITIES = (
     Authority.CRYPTO,
     Authority.SECRECY,
 )
-JOINT_REVIEW_TOPIC = {
+JOINT_REVIEW_TOPIC: dict[str, Any] = {
     Authority.CAC: _("网络安全"),
     Authority.FINANCE: _("预算管理"),
     Authority.BDB: _("政务数据资源"),

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from core.enums import Severity
 from policy.registry import gate, rule, violation
 
 from ..models import ApprovalPath, Chapter, ReviewKind, ReviewState, Stage
 from ..services import document_facts, latest_review
-from .common import CHAPTER_LABELS, subject
+from .common import CHAPTER_LABELS, _, subject
 
 # -- approvals (Art. 9, 4, 14, 19) ---------------------------------------------------------
 

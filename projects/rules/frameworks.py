@@ -3,12 +3,10 @@ the framework of a project."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from policy.registry import gate, rule, violation
 
 from ..models import Framework
-from .common import subject
+from .common import _, subject
 
 
 @rule(id="R13.1", article="第十三条", title=_("跨部门项目须先取得大数据局对框架方案的审核意见"))

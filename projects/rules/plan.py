@@ -3,12 +3,10 @@ on the facts of a project; and whether a project is on the project list."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from policy.registry import gate, rule, violation
 
 from ..models import ApprovalPath, ProjectKind, ProjectState
-from .common import subject
+from .common import _, subject
 
 # -- annual investment plan entry (Art. 10, 27), used by the investment chapter -------------
 

@@ -5,8 +5,6 @@ there yet: the page asks before the form is filled in."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from core.enums import Severity
 from core.money import format_wan
 from policy.registry import gate, rule, violation
@@ -29,7 +27,7 @@ from ..services import (
     joint_review_status,
 )
 from .approval import catalog_and_crypto_plan, missing_chapter_opinions, secure_reliable_statement
-from .common import CHAPTER_LABELS, CRITERION_LABELS, subject
+from .common import CHAPTER_LABELS, CRITERION_LABELS, _, subject
 
 
 @rule(id="R8.2", article="第八条", title=_("大数据局须逐项出具审核意见并确定优先级"))

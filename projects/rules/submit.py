@@ -3,13 +3,11 @@ and the planning rules of Art. 6, 7 take part in the same gates."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from core.enums import Severity
 from policy.registry import gate, rule, violation
 
 from ..models import Hosting, RecipientKind, ShareType
-from .common import subject
+from .common import _, subject
 
 
 @rule(id="R8.1", article="第八条", title=_("须按报备的总体方案提交项目需求说明"))

@@ -1,8 +1,9 @@
 """A project from draft to approval through every role, in the browser (Art. 8, 9, 4, 14).
 
 One browser page; each role signs out the previous one and signs in through the real login
-page. Every step is a click or typing on the project page, and the state label is checked
-after it."""
+page. Every step is a click or typing in the "您现在可以办理" card of the project page (an
+official act is confirmed in the dialog that says what it does), and the state label is
+checked after it."""
 
 from __future__ import annotations
 
@@ -76,12 +77,30 @@ class Desk:
     def expect_message(self, text):
         expect(self.page.locator("main .alert[role=alert]").filter(has_text=text)).to_have_count(1)
 
-    def act(self, key):
-        return self.page.get_by_test_id(f"act-{key}")
+    def act(self, name):
+        """The card's offer of the action ``projects.<name>``, its form opened."""
+        offer = self.page.locator(f"[data-testid=offer][data-action='projects.{name}']")
+        opener = offer.get_by_test_id(f"act-{name.replace('_', '-')}-open")
+        if opener.count():
+            opener.click()
+        return offer
+
+    def button(self, offer, name):
+        return offer.get_by_test_id(f"act-{name.replace('_', '-')}")
+
+    def do(self, name, offer=None):
+        """Press the offer's button; an official act is confirmed in the dialog."""
+        offer = offer if offer is not None else self.act(name)
+        button = self.button(offer, name)
+        if button.get_attribute("data-confirm"):
+            button.click()
+            submit_form(self.page, self.page.locator("#govit-confirm [data-confirm-ok]"))
+        else:
+            submit_form(self.page, button)
 
     def sign_for(self):
         """签收 the review waiting for the signed-in reviewer."""
-        submit_form(self.page, self.act("start").get_by_test_id("start-button"))
+        self.do("start_review")
         self.expect_message("已签收，请办理。")
 
 
@@ -94,11 +113,11 @@ def create_project(desk, *, name, wan, kind_label, item, year):
     page.get_by_role("button", name="项目审批").click()
     with page.expect_navigation():
         page.get_by_role("link", name="新建项目需求").click()
-    form = page.get_by_test_id("project-form")
+    form = page.get_by_test_id("act-form")
     form.get_by_label("项目名称").fill(name)
     form.get_by_label("项目类型").select_option(label=kind_label)
     form.get_by_label("申报年度").fill(str(year))
-    form.get_by_label("总投资（万元）").fill(str(wan))
+    form.get_by_label("总投资", exact=True).fill(str(wan))
     form.get_by_label("资金来源").select_option(label="财政资金")
     form.get_by_label("总体方案项目").select_option(label=f"{item}（{kind_label}，{year}年）")
     form.get_by_label("项目需求说明").fill(f"{name}：按总体方案建设，支撑业务协同和数据共享。")
@@ -112,7 +131,7 @@ def create_project(desk, *, name, wan, kind_label, item, year):
     form.get_by_label("密码应用情况").fill("已编制密码应用方案。")
     form.get_by_label("共享条件或不予共享依据").fill("经申请审核后向有关政务部门共享。")
     desk.shot("unit-new-project-form")
-    submit_form(page, "save-project")
+    submit_form(page, "act-submit")
     desk.expect_message("已新建项目需求草稿")
     desk.expect_state("草稿")
     expect(page.get_by_test_id("project-amount")).to_have_text(f"{wan:,.2f}")
@@ -151,10 +170,9 @@ def fill_chapters(desk, stage_label, prefix=""):
 
 
 def submit(desk):
-    page = desk.page
-    act = desk.act("submit")
-    expect(act.get_by_test_id("gate-clear")).to_be_visible()
-    submit_form(page, act.get_by_test_id("submit-button"))
+    act = desk.act("submit_project")
+    expect(act.get_by_test_id("finding")).to_have_count(0)  # nothing blocks nor warns
+    desk.do("submit_project", act)
     desk.expect_message("已申报，等待市大数据发展局审核。")
     desk.expect_state("已申报，待大数据局审核")
 
@@ -167,15 +185,15 @@ def list_review(desk, year, priority="1"):
     desk.expect_state("已申报，待大数据局审核")
     desk.sign_for()
     desk.expect_state("大数据局审核中")
-    act = desk.act("list")
+    act = desk.act("decide_list_review")
     for key, label in CRITERIA.items():
         act.get_by_label(label, exact=True).select_option(label="符合")
         act.locator(f"input[name$='-{key}_opinion']").fill(f"{label}符合要求。")
-    act.get_by_label("优先级").select_option(priority)
+    act.get_by_label("优先级").fill(priority)
     act.get_by_label("审核决定").select_option(label="列入项目清单")
     act.get_by_label("审核意见", exact=True).fill("同意列入项目清单。")
     desk.shot("bdb-list-review")
-    submit_form(page, act.get_by_test_id("list-button"))
+    desk.do("decide_list_review", act)
     desk.expect_message("已列入项目清单。")
     desk.expect_state("已列入项目清单")
     review = page.get_by_test_id("review").filter(has_text="大数据局项目清单审核")
@@ -191,7 +209,8 @@ def list_review(desk, year, priority="1"):
     expect(publish).to_contain_text(f"{year} 年：1 个已列入项目")
     publish.get_by_label("清单年度").fill(str(year))
     publish.get_by_label("发布说明").fill("第一批列入项目。")
-    submit_form(page, publish.get_by_test_id("publish-button"))
+    publish.get_by_test_id("publish-button").click()
+    submit_form(page, page.locator("#govit-confirm [data-confirm-ok]"))
     desk.expect_message("共 1 个项目")
     desk.shot("bdb-list-published")
 
@@ -204,15 +223,15 @@ def accept(desk, path_label, path_text):
     after accepting, the path is on the project header and in the rule decision."""
     page = desk.as_("fgw_jingban")
     desk.expect_state("已列入项目清单")
-    act = desk.act("accept")
+    act = desk.act("accept_project")
     threshold = act.locator("[data-testid=finding][data-rule='R9.1.path']")
     expect(threshold).to_contain_text("第九条")
     expect(threshold).to_contain_text(path_text)
-    expect(act.get_by_test_id("accept-button")).to_be_enabled()
+    expect(desk.button(act, "accept_project")).to_be_enabled()
     act.get_by_label("第三方咨询评估机构").select_option(label=CONSULTANT)
     act.get_by_label("受理说明").fill("材料齐全，予以受理。")
     desk.shot("drc-accept-form")
-    submit_form(page, act.get_by_test_id("accept-button"))
+    desk.do("accept_project", act)
     desk.expect_message("已受理，并委托第三方咨询评估机构评估。")
     desk.expect_state("第三方评估中")
     expect(page.get_by_test_id("approval-path")).to_contain_text(path_label)
@@ -229,15 +248,15 @@ def accept(desk, path_label, path_text):
 
 
 def evaluate(desk):
-    page = desk.as_("zx_pinggu")
+    desk.as_("zx_pinggu")
     desk.expect_state("第三方评估中")
     desk.sign_for()
-    act = desk.act("evaluate")
+    act = desk.act("submit_evaluation_report")
     for label, _text in CHAPTERS.values():
         act.get_by_label(label, exact=True).fill(f"{label}：内容完整，措施可行。")
     act.get_by_label("评估结论").fill("项目建设必要，方案基本可行，建议核定总投资如申报。")
     desk.shot("consultant-evaluation")
-    submit_form(page, act.get_by_test_id("evaluate-button"))
+    desk.do("submit_evaluation_report", act)
     desk.expect_message("已提交评估报告，项目进入联合技术审查。")
     desk.expect_state("联合技术审查中")
 
@@ -246,12 +265,12 @@ def joint_review(desk):
     for n, (username, topic) in enumerate(JOINT, start=1):
         page = desk.as_(username)
         desk.expect_state("联合技术审查中")
-        if desk.act("start").count():
+        if desk.act("start_review").count():
             desk.sign_for()
-        act = desk.act("joint")
-        act.get_by_label("同意", exact=True).check()
+        act = desk.act("give_joint_opinion")
+        act.get_by_label("意见", exact=True).select_option(label="同意")
         act.get_by_label("意见说明").fill(f"{topic}：同意。")
-        submit_form(page, act.get_by_test_id("joint-button"))
+        desk.do("give_joint_opinion", act)
         desk.expect_message("已提交同意意见。")
         status = page.get_by_test_id("joint-status")
         expect(status.locator("li").filter(has_text=topic)).to_contain_text("同意")
@@ -264,16 +283,15 @@ def joint_review(desk):
 def drc_approve(desk, number, expected_state, button_label, shot_name="drc-approve-form"):
     page = desk.as_("fgw_jingban")
     desk.sign_for()
-    act = desk.act("approve")
+    act = desk.act("approve_project")
+    expect(act).to_contain_text(button_label)  # which approval: the card names it
     act.get_by_label("批复文号").fill(number)
     for label, _text in CHAPTERS.values():
         act.get_by_label(label, exact=True).fill(f"{label}：同意。")
     act.get_by_label("批复意见").fill("同意批复。")
-    button = act.get_by_test_id("approve-button")
-    expect(button).to_have_text(button_label)
-    expect(button).to_be_enabled()
+    expect(desk.button(act, "approve_project")).to_be_enabled()
     desk.shot(shot_name)
-    submit_form(page, button)
+    desk.do("approve_project", act)
     desk.expect_message(f"已批复（{number}）。")
     desk.expect_state(expected_state)
     review = page.get_by_test_id("review").filter(has_text=number)
@@ -332,8 +350,7 @@ def test_3500wan_two_stage_project_from_draft_to_approval_through_every_role(
     page = desk.as_("jw_tianbao")
     desk.expect_state("可研已批复，待报初步设计")
     fill_chapters(desk, "初步设计及概算阶段", prefix="初步设计：")
-    act = desk.act("submit_design")
-    submit_form(page, act.get_by_test_id("submit-design-button"))
+    desk.do("submit_design")
     desk.expect_message("已报送初步设计及概（预）算")
     desk.expect_state("大数据局审核初步设计内容")
     desk.shot("unit-design-submitted")
@@ -341,11 +358,11 @@ def test_3500wan_two_stage_project_from_draft_to_approval_through_every_role(
     # BDB reviews the design content (Art. 4)
     page = desk.as_("dsj_shenhe")
     desk.sign_for()
-    act = desk.act("design")
-    act.get_by_label("同意", exact=True).check()
+    act = desk.act("review_design_content")
+    act.get_by_label("意见", exact=True).select_option(label="同意")
     act.get_by_label("意见说明").fill("初步设计内容符合要求。")
     desk.shot("bdb-design-content-review")
-    submit_form(page, act.get_by_test_id("design-button"))
+    desk.do("review_design_content", act)
     desk.expect_message("已审核同意，报市发展改革委批复。")
     desk.expect_state("发展改革委审批初步设计")
 

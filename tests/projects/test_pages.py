@@ -120,7 +120,7 @@ def upload(client, project, doc_type, chapter=""):
             "doc_type": doc_type,
             "title": doc_type,
             "chapter": chapter,
-            "file": SimpleUploadedFile(f"{doc_type}.pdf", PDF, content_type="application/pdf"),
+            "upload": SimpleUploadedFile(f"{doc_type}.pdf", PDF, content_type="application/pdf"),
             "next": f"/projects/{project.pk}/",
         },
     )
