@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +12,7 @@ class ReportsConfig(AppConfig):
             factors,  # the health factors (cost, schedule, reporting, compliance)
             panels,  # the health and official-document panels of the project page
         )
+
+        if apps.is_installed("supervision"):
+            # requests, orders, sanctions and audit findings in the rating, the chart, /open/
+            from . import supervision_links  # noqa: F401

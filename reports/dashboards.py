@@ -38,7 +38,7 @@ from investment.models import BudgetLine, Contract, Payment, PlanEntry, PlanStat
 from projects.models import Project, Review, ReviewKind, ReviewState
 
 from . import clocks, stages
-from .filters import FLAG_CHOICES, OVERDUE_CHOICES, ScopeFilter, flag_condition
+from .filters import OVERDUE_CHOICES, ScopeFilter, flag_condition, flags
 from .health import Context, context, distribution
 from .models import HealthLevel
 
@@ -291,32 +291,24 @@ def overdue_chart(scope: Scope) -> ChartData:
 
 def supervision_counts(projects: QuerySet[Project]) -> dict[str, int]:
     return projects.order_by().aggregate(
-        **{key: Count("pk", filter=flag_condition(key)) for key, _label in FLAG_CHOICES}
+        **{key: Count("pk", filter=flag_condition(key)) for key, _label in flags()}
     )
-
-
-#: extra bars the supervision chapter adds to the supervision chart:
-#: (key, label, count(projects queryset) -> int, link(scope) -> str)
-SUPERVISION_EXTRAS: list[tuple[str, Any, Callable[[QuerySet], int], Callable[[Scope], str]]] = []
 
 
 def supervision_chart(scope: Scope) -> ChartData:
     counts = supervision_counts(scope.projects)
-    keys = [k for k, _l in FLAG_CHOICES]
-    labels = [str(label) for _k, label in FLAG_CHOICES]
+    keys = [k for k, _l in flags()]
+    labels = [str(label) for _k, label in flags()]
     values = [counts[k] for k in keys]
     links = [scope.drill("reports:projects", flag=k) for k in keys]
-    for key, label, count, link in SUPERVISION_EXTRAS:
-        keys.append(key)
-        labels.append(str(label))
-        values.append(count(scope.projects))
-        links.append(link(scope))
     return ChartData(
         key="supervision",
         title=str(L("监督事项与处理")),
         kind="bar",
         unit=str(L("个项目")),
-        note=str(L("重大事项、限期整改、暂停和终止（第二十四条、第三十五条）。")),
+        note=str(
+            L("重大事项、限期整改、暂停和终止，整改通知和处理措施（第二十四条、第三十五条）。")
+        ),
         categories=labels,
         category_keys=keys,
         links=links,

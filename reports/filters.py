@@ -33,6 +33,9 @@ FLAG_CHOICES = [
     ("rectification_late", _("逾期未整改")),
     ("suspended", _("已暂停")),
     ("terminated", _("已终止")),
+    # the supervision chapter's (``supervision_links.FLAGS``), when it is installed
+    ("order_open", _("有未结的整改通知")),
+    ("sanction", _("有生效的处理措施")),
 ]
 OPEN_INCIDENT_STATES = (IncidentState.REPORTED, IncidentState.RECTIFYING, IncidentState.SUSPENDED)
 
@@ -51,9 +54,31 @@ def flag_condition(flag: str) -> Q:
     }
     if flag in incidents:
         return Q(pk__in=Project.objects.filter(incidents[flag]).values("pk"))
+    if flag in ("order_open", "sanction"):
+        return supervision_flag(flag)
     if flag == "suspended":
         return Q(suspended_at__isnull=False, terminated_at__isnull=True)
     return Q(terminated_at__isnull=False)
+
+
+def supervision_flag(flag: str) -> Q:
+    from django.apps import apps
+
+    if not apps.is_installed("supervision"):
+        return Q(pk__in=[])
+    from .supervision_links import FLAGS
+
+    return next(condition for key, _label, condition in FLAGS if key == flag)
+
+
+def flags() -> list[tuple[str, Any]]:
+    """The supervision chart's flags: the supervision chapter's only when it is installed."""
+    from django.apps import apps
+
+    installed = apps.is_installed("supervision")
+    return [
+        (k, label) for k, label in FLAG_CHOICES if installed or k not in ("order_open", "sanction")
+    ]
 
 
 class ScopeFilter(ListFilter):

@@ -41,7 +41,7 @@ from projects.models import Project, ProjectKind, ProjectState
 
 from . import stages
 from .dashboards import ChartData, Series
-from .models import DocumentKind, HealthLevel, OfficialDocument
+from .models import HealthLevel
 from .om import latest_om_run
 from .xlsx import CSV_TYPE, Column, Sheet, csv_bytes, download, workbook
 
@@ -141,8 +141,24 @@ def columns() -> list[Column]:
     ]
 
 
-def notices() -> QuerySet[OfficialDocument]:
-    return OfficialDocument.objects.filter(kind=DocumentKind.CRITICISM).order_by("-issued_on")
+def notices() -> list[dict[str, Any]]:
+    """The criticisms (通报批评): number, the unit criticised, the authority and the date —
+    never the notice's text (it may name people)."""
+    from django.apps import apps
+
+    if not apps.is_installed("supervision"):
+        return []
+    from .supervision_links import criticisms
+
+    return [
+        {
+            "number": s.number,
+            "unit": s.unit.name,
+            "authority": s.authority.name,
+            "issued_on": s.issued_on,
+        }
+        for s in criticisms()[:50]
+    ]
 
 
 def summary(qs: QuerySet[Project]) -> list[ChartData]:
@@ -230,7 +246,7 @@ def open_page(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "total": qs.count(),
         "charts": {"charts": [c.as_json() for c in summary(public_projects())]},
-        "notices": notices()[:50],
+        "notices": notices(),
         "query": request.GET.urlencode(),
         "params": {
             k: request.GET.get(k, "") for k in ("q", "year", "kind", "unit", "stage", "health")

@@ -145,7 +145,7 @@ def test_a_unit_sees_only_its_own_projects(city, db):
     assert values(mine["stages"])["submitted"] < values(charts(city[GOV])["stages"])["submitted"]
 
 
-def test_who_may_open_which_dashboard(city, client):
+def test_who_may_open_which_dashboard(city, client, db):
     client.force_login(city[UNIT])
     assert client.get("/reports/unit/").status_code == 200
     assert client.get("/reports/leadership/").status_code == 404
@@ -158,14 +158,14 @@ def test_who_may_open_which_dashboard(city, client):
     assert "<script>" not in body  # no inline script (CSP)
 
 
-def test_an_invalid_filter_is_refused_not_ignored(city, client):
+def test_an_invalid_filter_is_refused_not_ignored(city, client, db):
     client.force_login(city[GOV])
     assert client.get("/reports/leadership/?year=abc").status_code == 422
     assert client.get("/reports/leadership.xlsx?kind=nonsense").status_code == 422
     assert client.get("/reports/projects.xlsx?health=9").status_code == 422
 
 
-def test_the_dashboard_download_reads_back_equal_to_the_page(city, client):
+def test_the_dashboard_download_reads_back_equal_to_the_page(city, client, db):
     user = city[GOV]
     client.force_login(user)
     response = client.get("/reports/leadership.xlsx")
@@ -186,7 +186,7 @@ def test_the_dashboard_download_reads_back_equal_to_the_page(city, client):
                     assert Decimal(str(row[j])) == Decimal(expected)
 
 
-def test_the_project_list_export_keeps_its_filters_and_totals(city, client):
+def test_the_project_list_export_keeps_its_filters_and_totals(city, client, db):
     user = city[GOV]
     client.force_login(user)
     response = client.get("/reports/projects.xlsx?stage=approved&year=2026")
