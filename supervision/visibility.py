@@ -28,7 +28,14 @@ def reads_all(user: Any) -> bool:
 
 def visible(qs: QuerySet, user: Any) -> QuerySet:
     """``qs`` restricted to what ``user`` may see."""
-    from .models import SanctionKind, SanctionState, ViolationEntry, ViolationState
+    from .models import (
+        AuditFinding,
+        Sanction,
+        SanctionKind,
+        SanctionState,
+        ViolationEntry,
+        ViolationState,
+    )
 
     if not getattr(user, "is_authenticated", False):
         return qs.none()
@@ -43,9 +50,9 @@ def visible(qs: QuerySet, user: Any) -> QuerySet:
     condition = unit_q
     if desks and hasattr(model, "authority"):
         condition |= Q(authority_id__in=desks)
-    if desks and hasattr(model, "referred_to"):
+    if desks and model is AuditFinding:
         condition |= Q(referred_to_id__in=desks)
-    if model._meta.model_name == "sanction":
+    if model is Sanction:
         condition |= Q(kind=SanctionKind.CRITICISM, state=SanctionState.IN_FORCE) & ~Q(
             project__is_classified=True
         )

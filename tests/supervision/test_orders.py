@@ -107,7 +107,7 @@ def test_an_order_raised_from_an_incident_keeps_its_source(personas, project):
         incident, acting_user=personas.drc, **{**ORDER, "deadline": days(30)}
     )
     assert order.origin == OrderSource.INCIDENT and order.source == incident
-    assert [c["article"] for c in order.clauses][0] == "第二十四条"
+    assert order.clauses[0]["article"] == "第二十四条"
     # not offered again, and refused when forced
     assert not [
         o
