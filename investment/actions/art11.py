@@ -27,6 +27,7 @@ from ..machines import ART11
 from ..models import (
     Art11Request,
     Art11State,
+    Baseline,
     ChangeClass,
     ChangeRequest,
     ChangeState,
@@ -118,7 +119,7 @@ class InitiateArt11(ProjectAction):
             .order_by("-number")
             .first()
         )
-        baseline = getattr(obj, "baseline", None)
+        baseline = Baseline.objects.filter(project=obj).first()
         total = before.new_total if before else getattr(baseline, "approved_total", None)
         if total is not None and change.new_total > total:
             values["amount_wan"] = wan_text(change.new_total - total)

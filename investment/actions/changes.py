@@ -61,7 +61,10 @@ class SetBaseline(UnitProjectAction):
     success = L("已登记批复基线。此后的项目调整都将与之比较（第二十六条）。")
 
     def makes_sense(self, project: Project) -> bool:
-        return project.state == ProjectState.APPROVED and not hasattr(project, "baseline")
+        return (
+            project.state == ProjectState.APPROVED
+            and not Baseline.objects.filter(project=project).exists()
+        )
 
     def page_url(self, obj: Any) -> str:
         return reverse("investment:baseline", args=[obj.pk])

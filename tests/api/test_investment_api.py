@@ -679,3 +679,54 @@ def test_openapi_has_the_investment_paths_in_chinese(db, client):
         for op in ops.values():
             assert any("\u4e00" <= ch <= "\u9fff" for ch in op["summary"])
             assert any("\u4e00" <= ch <= "\u9fff" for ch in op["description"])
+
+
+# -- filter sets -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/changes?state=nonsense", "state"),
+        ("/changes?classification=maybe", "classification"),
+        ("/budgets?year=明年", "year"),
+        ("/art11?state=done", "state"),
+        ("/plans/{year}?unit=999999", "unit"),
+    ],
+)
+def test_an_invalid_filter_value_is_422_not_ignored(published, personas, login, year, url, field):
+    body = assert_error(login(personas.drc).get(BASE + url.format(year=year)), 422, "invalid")
+    assert field in body["errors"] and body["message"] == "筛选条件无效，请检查后重试。"
+
+
+def test_filters_narrow_the_lists(with_baseline, personas, login, year):
+    client = login(personas.jw_officer)
+    _change(client, with_baseline, "680", "120")
+    drc = login(personas.drc)
+    unit = with_baseline.unit_id
+    assert drc.get(f"{BASE}/changes", {"unit": unit, "q": with_baseline.code}).json()["count"] == 1
+    assert drc.get(f"{BASE}/changes", {"q": "没有这个项目"}).json()["count"] == 0
+    schema = drc.get("/api/openapi.json").json()
+    params = {p["name"] for p in schema["paths"]["/api/investment/changes"]["get"]["parameters"]}
+    assert {"state", "classification", "unit", "project", "q"} <= params
+
+
+def test_every_action_is_also_in_the_generic_api(with_baseline, personas, login):
+    """``/api/actions/investment.submit_change/{id}`` takes the same contract."""
+    client = login(personas.jw_officer)
+    response = post_json(
+        client,
+        f"/api/actions/investment.submit_change/{with_baseline.pk}",
+        {"reason": "优化", "circumstance": "optimise", "items": ITEMS},
+    )
+    assert response.status_code == 200, response.content
+    change = ChangeRequest.objects.get()
+    assert response.json()["result_type"] == "investment.changerequest"
+    assert response.json()["url"] == f"/investment/changes/{change.pk}/"
+    bad = post_json(
+        client,
+        f"/api/actions/investment.record_contract/{with_baseline.pk}",
+        {"number": "", "method": "bribe", "amount_wan": "-1"},
+    )
+    errors = assert_error(bad, 422, "invalid")["errors"]
+    assert errors["number"] == "请填写合同编号。" and "采购方式" in errors["method"]

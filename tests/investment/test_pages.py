@@ -509,3 +509,24 @@ def test_units_see_the_published_plan_not_the_draft(approved, personas, client):
     assert approved.code in body
     assert reverse("investment:project", args=[approved.pk]) not in body
     assert client.post(act_url("compile_plan"), {"year": year}).status_code == 404
+
+
+def test_lists_filter_with_their_filter_sets(approved, personas, client):
+    """An invalid filter value shows on the filter form and lists nothing; it is not ignored."""
+    set_baseline(approved, personas)
+    actions.submit_change(
+        approved,
+        acting_user=personas.jw_officer,
+        reason="优化",
+        circumstance="optimise",
+        items=[{"name": "软件开发", "amount_wan": "680"}, {"name": "硬件", "amount_wan": "120"}],
+    )
+    client.force_login(personas.drc)
+    url = reverse("investment:changes")
+    assert approved.code in text(client.get(url, {"state": "filed"}))
+    assert approved.code not in text(client.get(url, {"state": "pending"}))
+    body = text(client.get(url, {"state": "nonsense"}))
+    assert approved.code not in body and "invalid-feedback" in body
+    client.force_login(personas.finance)
+    body = text(client.get(reverse("investment:budgets"), {"year": "明年"}))
+    assert "invalid-feedback" in body
