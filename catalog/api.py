@@ -11,7 +11,7 @@ the actions row by row. Missing and forbidden answer the same 404.
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -86,7 +86,7 @@ def _systems(user: Any) -> Any:
     return for_user(InformationSystem, user).select_related("unit").prefetch_related("projects")
 
 
-def _system(request: HttpRequest, pk: int) -> InformationSystem:
+def _system(request: Any, pk: int) -> InformationSystem:
     return _systems(request.auth).get(pk=pk)
 
 
@@ -94,7 +94,7 @@ def _system(request: HttpRequest, pk: int) -> InformationSystem:
     "/systems", summary="政务信息系统总目录", response={200: list[SystemOut], **READ_ERRORS}
 )
 @paginate(PageNumberPagination, **PAGINATION)
-def systems(request: HttpRequest, filters: Query[SystemQuery]):  # type: ignore[valid-type]
+def systems(request: Any, filters: Query[SystemQuery]):  # type: ignore[valid-type]
     """当前用户可见的政务信息系统（第十五条）：建设单位看到本单位的系统；市大数据发展局、
     市发展改革委、市财政局、市政府、审计人员和系统管理员看到全部。可按编码或名称 ``q``、
     单位、类别、状态、网络、是否纳入总目录（``catalogued=true``/``false``）、整合状态筛选；
@@ -108,7 +108,7 @@ def systems(request: HttpRequest, filters: Query[SystemQuery]):  # type: ignore[
     response={401: ErrorOut, 422: ErrorOut},
     openapi_extra=XLSX_RESPONSE,
 )
-def systems_export(request: HttpRequest, filters: Query[SystemQuery]):  # type: ignore[valid-type]
+def systems_export(request: Any, filters: Query[SystemQuery]):  # type: ignore[valid-type]
     """当前用户可见（并经筛选）的系统目录，列与导入模板相同。"""
     qs = apply(SystemFilter, request.GET, for_user(InformationSystem, request.auth)).qs
     return xlsx_response(xlsx.export_systems(qs), f"政务信息系统总目录-{today():%Y%m%d}.xlsx")
@@ -117,7 +117,7 @@ def systems_export(request: HttpRequest, filters: Query[SystemQuery]):  # type: 
 @router.post(
     "/systems/import", summary="导入系统目录（Excel）", response={200: ImportOut, **ACT_ERRORS}
 )
-def systems_import(request: HttpRequest, file: File[UploadedFile]):
+def systems_import(request: Any, file: File[UploadedFile]):
     """上传 .xlsx（表头同导出文件）。每行经“登记”或“修改目录信息”办理：有错误的行不导入，
     逐单元格返回原因（行号、列名、原因），其余行保存；编码已存在的行只修改文件中有的列，
     且只在内容不同时修改，重复导入不会重复写入。"""
@@ -127,7 +127,7 @@ def systems_import(request: HttpRequest, file: File[UploadedFile]):
 @router.get(
     "/systems/{int:system_id}", summary="系统目录详情", response={200: SystemOut, **READ_ERRORS}
 )
-def system(request: HttpRequest, system_id: int):
+def system(request: Any, system_id: int):
     """一个系统的全部目录信息：网络与孤网审批、部署、等保、密评、隐患、整合与使用情况。"""
     return get_visible_or_404(_systems(request.auth), request.auth, pk=system_id)
 
@@ -138,7 +138,7 @@ def system(request: HttpRequest, system_id: int):
     response={200: list[OMDecisionOut], **READ_ERRORS},
 )
 @paginate(PageNumberPagination, **PAGINATION)
-def system_om_decisions(request: HttpRequest, system_id: int):
+def system_om_decisions(request: Any, system_id: int):
     """一个系统历次的运维经费决定（每个批次一条，新在前），含不符合的条件、条款和事实。
     所属单位和能查看全部系统的部门可查。"""
     system = get_visible_or_404(InformationSystem.objects.all(), request.auth, pk=system_id)
@@ -150,7 +150,7 @@ def system_om_decisions(request: HttpRequest, system_id: int):
 
 
 @router.post("/systems", summary="登记政务信息系统", response={201: SystemOut, **ACT_ERRORS})
-def system_create(request: HttpRequest, payload: CatalogSystemRegisterIn):
+def system_create(request: Any, payload: CatalogSystemRegisterIn):
     """建设单位登记本单位的系统（市大数据发展局可为任一单位登记），待市大数据发展局审核
     纳入总目录（第十五条）。校验错误返回 422 及逐字段的中文说明。"""
     obj = actions.register_system.execute(None, payload, acting_user=request.auth)
@@ -160,7 +160,7 @@ def system_create(request: HttpRequest, payload: CatalogSystemRegisterIn):
 @router.patch(
     "/systems/{int:system_id}", summary="修改系统目录信息", response={200: SystemOut, **ACT_ERRORS}
 )
-def system_update(request: HttpRequest, system_id: int, payload: CatalogSystemPatchIn):
+def system_update(request: Any, system_id: int, payload: CatalogSystemPatchIn):
     """所属单位（或市大数据发展局）修改目录信息；只修改请求中给出的字段，成对的字段按修改后的
     整条目录校验（如 ``hosting=other`` 须有理由，第二十条）。改为孤网须重新审批（第三十一条）。"""
     actions.update_system.execute(system_id, payload, acting_user=request.auth)
@@ -172,7 +172,7 @@ def system_update(request: HttpRequest, system_id: int, payload: CatalogSystemPa
     summary="纳入或移出总目录",
     response={200: SystemOut, **ACT_ERRORS},
 )
-def system_curate(request: HttpRequest, system_id: int, payload: CatalogCurateIn):
+def system_curate(request: Any, system_id: int, payload: CatalogCurateIn):
     """市大数据发展局审核纳入（或移出）总目录。未纳入总目录的系统不予安排运维经费（第三十一条）。"""
     actions.curate_system.execute(system_id, payload, acting_user=request.auth)
     return _system(request, system_id)
@@ -184,7 +184,7 @@ def system_curate(request: HttpRequest, system_id: int, payload: CatalogCurateIn
     response={200: SystemOut, **ACT_ERRORS},
 )
 def system_isolation_review(
-    request: HttpRequest, system_id: int, payload: CatalogIsolationReviewIn | None = None
+    request: Any, system_id: int, payload: CatalogIsolationReviewIn | None = None
 ):
     """孤网系统先由市大数据发展局初审，再报市政府批准（第三十一条：联网通办是原则，孤网是
     例外）；``refuse=true`` 为不同意（须写明意见）。审批步骤由系统所处的状态决定；非孤网或
@@ -206,7 +206,7 @@ def _resources(user: Any) -> Any:
 
 @router.get("/resources", summary="数据资源目录", response={200: list[ResourceOut], **READ_ERRORS})
 @paginate(PageNumberPagination, **PAGINATION)
-def resources(request: HttpRequest, filters: Query[ResourceQuery]):  # type: ignore[valid-type]
+def resources(request: Any, filters: Query[ResourceQuery]):  # type: ignore[valid-type]
     """数据资源目录向全部政务用户公开，便于查找并申请共享（第十四条）。"""
     qs = apply(ResourceFilter, request.GET, _resources(request.auth)).qs
     return qs.order_by("resource_code")
@@ -218,7 +218,7 @@ def resources(request: HttpRequest, filters: Query[ResourceQuery]):  # type: ign
     response={401: ErrorOut, 422: ErrorOut},
     openapi_extra=XLSX_RESPONSE,
 )
-def resources_export(request: HttpRequest, filters: Query[ResourceQuery]):  # type: ignore[valid-type]
+def resources_export(request: Any, filters: Query[ResourceQuery]):  # type: ignore[valid-type]
     """经筛选的数据资源目录；“信息项”一列为“名称:类型[:长度[:所属系统编码]]”，以分号分隔。"""
     qs = apply(ResourceFilter, request.GET, for_user(DataResource, request.auth)).qs
     return xlsx_response(xlsx.export_resources(qs), f"数据资源目录-{today():%Y%m%d}.xlsx")
@@ -229,7 +229,7 @@ def resources_export(request: HttpRequest, filters: Query[ResourceQuery]):  # ty
     summary="导入数据资源目录（Excel）",
     response={200: ImportOut, **ACT_ERRORS},
 )
-def resources_import(request: HttpRequest, file: File[UploadedFile]):
+def resources_import(request: Any, file: File[UploadedFile]):
     """上传 .xlsx（表头同导出文件）；每行经“编制数据资源”或“修改数据资源”办理，规则同系统
     目录导入。"""
     return _import_out(xlsx.import_resources(file, acting_user=request.auth))
@@ -240,13 +240,13 @@ def resources_import(request: HttpRequest, file: File[UploadedFile]):
     summary="数据资源详情",
     response={200: ResourceOut, **READ_ERRORS},
 )
-def resource(request: HttpRequest, resource_id: int):
+def resource(request: Any, resource_id: int):
     """一个数据资源及其信息项和提供系统。"""
     return get_visible_or_404(_resources(request.auth), request.auth, pk=resource_id)
 
 
 @router.post("/resources", summary="编制数据资源", response={201: ResourceOut, **ACT_ERRORS})
-def resource_create(request: HttpRequest, payload: CatalogResourceCreateIn):
+def resource_create(request: Any, payload: CatalogResourceCreateIn):
     """按政务信息资源目录编制指南编制本单位的数据资源。有条件共享须写明条件，不予共享须写明
     依据；校验错误返回 422，``errors`` 逐字段说明（信息项的问题在 ``items``，逐个指明）。"""
     obj = actions.create_resource.execute(None, payload, acting_user=request.auth)
@@ -258,7 +258,7 @@ def resource_create(request: HttpRequest, payload: CatalogResourceCreateIn):
     summary="修改数据资源",
     response={200: ResourceOut, **ACT_ERRORS},
 )
-def resource_update(request: HttpRequest, resource_id: int, payload: CatalogResourcePatchIn):
+def resource_update(request: Any, resource_id: int, payload: CatalogResourcePatchIn):
     """修改该资源：给出的字段替换原值（``items``、``systems`` 给出时整体替换信息项和提供系统），
     省略的字段保持原值；只有资源提供方（或市大数据发展局）可以修改。"""
     actions.update_resource.execute(resource_id, payload, acting_user=request.auth)
@@ -279,7 +279,7 @@ def _sharing(user: Any) -> Any:
 @router.get("/sharing", summary="共享申请", response={200: list[SharingOut], **READ_ERRORS})
 @paginate(PageNumberPagination, **PAGINATION)
 def sharing_requests(
-    request: HttpRequest,
+    request: Any,
     filters: Query[SharingQuery],  # type: ignore[valid-type]
     box: str | None = None,
 ):
@@ -292,7 +292,7 @@ def sharing_requests(
 
 
 @router.post("/sharing", summary="申请共享", response={201: SharingOut, **ACT_ERRORS})
-def sharing_request(request: HttpRequest, payload: CatalogSharingRequestApiIn):
+def sharing_request(request: Any, payload: CatalogSharingRequestApiIn):
     """以本单位名义申请共享其他单位的数据资源；资源提供方须在政策规定的期限内答复
     （第十四条）。不予共享的资源返回 409 及依据条款；本单位自己的资源不能申请（404）。"""
     req = actions.request_sharing.execute(payload.resource, payload, acting_user=request.auth)
@@ -304,7 +304,7 @@ def sharing_request(request: HttpRequest, payload: CatalogSharingRequestApiIn):
     summary="答复共享申请",
     response={200: SharingOut, **ACT_ERRORS},
 )
-def sharing_answer(request: HttpRequest, request_id: int, payload: CatalogSharingAnswerIn):
+def sharing_answer(request: Any, request_id: int, payload: CatalogSharingAnswerIn):
     """资源提供方同意（``grant=true``）或不予共享（须写明答复意见）；已答复的返回 409。"""
     actions.answer_sharing.execute(request_id, payload, acting_user=request.auth)
     return _sharing(request.auth).get(pk=request_id)
@@ -315,7 +315,7 @@ def sharing_answer(request: HttpRequest, request_id: int, payload: CatalogSharin
     summary="反馈共享使用情况",
     response={201: SharingOut, **ACT_ERRORS},
 )
-def sharing_feedback(request: HttpRequest, request_id: int, payload: CatalogSharingUsageIn):
+def sharing_feedback(request: Any, request_id: int, payload: CatalogSharingUsageIn):
     """申请单位在获准共享后反馈使用情况；未获准的返回 409 及依据条款。"""
     actions.report_sharing_usage.execute(request_id, payload, acting_user=request.auth)
     return Status(201, _sharing(request.auth).get(pk=request_id))
@@ -331,7 +331,7 @@ def _om_decisions(user: Any) -> Any:
 @router.post(
     "/om-decisions/run", summary="生成运维经费决定", response={201: OMRunOut, **ACT_ERRORS}
 )
-def om_run(request: HttpRequest, payload: CatalogOMRunIn):
+def om_run(request: Any, payload: CatalogOMRunIn):
     """市财政局（或市大数据发展局）按现行政策逐系统判定某预算年度能否安排运行维护经费
     （第二十八条、第三十一条至第三十三条），每个系统存一条决定，含全部不符合的条件、条款和事实。"""
     return Status(201, actions.decide_om_funding.execute(None, payload, acting_user=request.auth))
@@ -343,7 +343,7 @@ def om_run(request: HttpRequest, payload: CatalogOMRunIn):
     response={200: list[OMRunRecordOut], **READ_ERRORS},
 )
 @paginate(PageNumberPagination, **PAGINATION)
-def om_runs(request: HttpRequest, filters: Query[OMRunQuery]):  # type: ignore[valid-type]
+def om_runs(request: Any, filters: Query[OMRunQuery]):  # type: ignore[valid-type]
     """历次生成的运维经费决定批次，新在前：预算年度、状态、政策版本、时间、决定人、系统数和
     可安排数。批次的数字覆盖全市系统，只有能查看全部项目的部门（市财政局、市大数据发展局、
     市发展改革委、市政府、审计等）可查；可按预算年度筛选。"""
@@ -359,7 +359,7 @@ def om_runs(request: HttpRequest, filters: Query[OMRunQuery]):  # type: ignore[v
     response={200: list[OMDecisionOut], **READ_ERRORS},
 )
 @paginate(PageNumberPagination, **PAGINATION)
-def om_decisions(request: HttpRequest, filters: Query[OMDecisionQuery]):  # type: ignore[valid-type]
+def om_decisions(request: Any, filters: Query[OMDecisionQuery]):  # type: ignore[valid-type]
     """每个预算年度最近一次生成的决定（当前用户可见的系统）。可按年度 ``year``、结论
     ``eligible``（true/false）、单位、不符合的规则 ``rule``（R28.4、R31.1、R31.2、R31.3、
     R32.1、R33.1）和系统编码或名称 ``q`` 筛选；无效的筛选值返回 422。"""
@@ -373,7 +373,7 @@ def om_decisions(request: HttpRequest, filters: Query[OMDecisionQuery]):  # type
     response={401: ErrorOut, 422: ErrorOut},
     openapi_extra=XLSX_RESPONSE,
 )
-def om_export(request: HttpRequest, filters: Query[OMDecisionQuery]) -> HttpResponse:  # type: ignore[valid-type]
+def om_export(request: Any, filters: Query[OMDecisionQuery]) -> HttpResponse:  # type: ignore[valid-type]
     """筛选后的决定，每个系统一行，含不符合的条件及条款、原因、整改要求和提示。"""
     qs = apply(OMDecisionFilter, request.GET, _om_decisions(request.auth)).qs
     qs = qs.order_by("-run__budget_year", "system__unit__name", "system__code")
@@ -385,7 +385,7 @@ def om_export(request: HttpRequest, filters: Query[OMDecisionQuery]) -> HttpResp
     summary="运维经费决定详情",
     response={200: OMDecisionOut, **READ_ERRORS},
 )
-def om_decision(request: HttpRequest, decision_id: int):
+def om_decision(request: Any, decision_id: int):
     """一个系统一个年度的决定：每个不符合的条件的规则编号、条款、说明、整改要求和所用事实，
     以及提示和所依据的政策版本。"""
     return get_visible_or_404(

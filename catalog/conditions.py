@@ -310,7 +310,7 @@ def _overdue_count(p: Params) -> dict:
     links = LINKS.objects.filter(informationsystem_id=OuterRef("pk")).order_by()
     return {
         "overdue_requests": Subquery(
-            links.values("informationsystem_id").annotate(n=requests).values("n")
+            links.values("informationsystem_id").annotate(n=requests).values("n")  # type: ignore[misc]
         )
     }
 

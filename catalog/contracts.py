@@ -265,7 +265,7 @@ def ItemRows(label: Any, *, help: Any = "") -> Any:
             raise fail(_("请至少填写一个信息项。"))
         return clean
 
-    info = Field(default_factory=list, title=str(label))
+    info: Any = Field(default_factory=list, title=str(label))
     ui = UI("textarea", label, True, help, rows=4)
     info.metadata.extend([BeforeValidator(parse), ui])
     return info

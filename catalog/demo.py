@@ -383,6 +383,7 @@ def _failed_acceptance(people) -> bool:
             responsible_phone="023-63800000",
         )
         supervisor = Organisation.objects.filter(kind=OrgKind.SUPERVISOR).order_by("pk").first()
+        assert supervisor is not None, "the demo directory has a supervisor"
         delivery.assign_supervisor(project, acting_user=jw, supervisor=supervisor.pk)
         money.record_contract(
             project,
@@ -418,7 +419,7 @@ def _failed_acceptance(people) -> bool:
             held_on=day(30),
             conclusion="收费数据与财政非税系统对账差错率超标，性能测试未达标，验收不通过。",
         )
-    system = InformationSystem.objects.filter(projects=project).first()
+    system = InformationSystem.objects.filter(projects=project).get()
     if not system.catalogued:
         actions.update_system(system, acting_user=jw, **sound())
         actions.curate_system(system, acting_user=bdb)
@@ -435,9 +436,8 @@ def seed_catalog(people: dict) -> dict:
     _court(people)
     _failed_acceptance(people)
     year = today().year + 1
-    run = OMRun.objects.filter(budget_year=year, state=OMRunState.DECIDED).order_by("-decided_at")
-    run = run.first()
+    decided = OMRun.objects.filter(budget_year=year, state=OMRunState.DECIDED)
+    run = decided.order_by("-decided_at").first()
     if run is not None:
         return {"run": run.code, "budget_year": year}
-    result = actions.decide_om_funding(acting_user=people["czj_jingban"], budget_year=year)
-    return {**result, "budget_year": year}
+    return actions.decide_om_funding(acting_user=people["czj_jingban"], budget_year=year)

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import Case, F, JSONField, Q, QuerySet, Value, When
+from django.db.models import Case, F, Field, JSONField, Q, QuerySet, Value, When
 from django.db.models.functions import JSONObject
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -118,11 +118,17 @@ def tune_for_batch(connection: Any) -> None:
 STORED_FIELDS = ("run", "system", "eligible", "reasons", "warnings")
 
 
+def _column(name: str) -> str:
+    field = OMDecision._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field.column
+
+
 def _insert_sql(connection: Any, p: Params, system_ids: Iterable[int] | None) -> tuple[str, list]:
     """The run's one ``INSERT … SELECT`` (its first parameter is the run's id)."""
     qn = connection.ops.quote_name
     select, params = _evaluated(p, system_ids).query.sql_with_params()
-    columns = ", ".join(qn(OMDecision._meta.get_field(f).column) for f in STORED_FIELDS)
+    columns = ", ".join(qn(_column(f)) for f in STORED_FIELDS)
     # OFFSET 0 keeps the SELECT a subquery evaluated row by row as the INSERT consumes it;
     # flattened into the INSERT (SQLite and PostgreSQL both would), the two uses of the reasons
     # would evaluate every condition twice

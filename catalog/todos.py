@@ -3,6 +3,7 @@ isolated networks; the city government approves them (Art. 15, 31); unit staff a
 requests within the policy's period, overdue ones first (Art. 14); Finance is reminded when no
 O&M funding decision exists yet for next year (Art. 28, 31-33)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -44,6 +45,22 @@ def _uncatalogued(category: str) -> list[Todo]:
     ]
 
 
+def _isolation_todos(
+    state: str, order: str, title: str, detail: Callable[[Any], str], category: str
+) -> list[Todo]:
+    """The isolated systems waiting for this step of their Art. 31 approval, oldest first."""
+    waiting = InformationSystem.objects.filter(isolation_state=state).select_related("unit")
+    return [
+        Todo(
+            title=title % {"unit": system.unit.display_name, "name": system.name},
+            url=system.get_absolute_url(),
+            category=category,
+            detail=detail(system),
+        )
+        for system in waiting.order_by(order)[:LIMIT]
+    ]
+
+
 @provider
 def catalog_todos(user: Any) -> list[Todo]:
     if not user.is_authenticated:
@@ -53,34 +70,24 @@ def catalog_todos(user: Any) -> list[Todo]:
     on = today()
     if user.has_role(Role.BDB_REVIEWER):
         items += _uncatalogued(category)
-        pending = InformationSystem.objects.filter(
-            isolation_state=IsolationState.AWAITING_BDB
-        ).select_related("unit")
-        for system in pending.order_by("updated_at")[:LIMIT]:
-            items.append(
-                Todo(
-                    title=_("孤网初审：%(unit)s %(name)s")
-                    % {"unit": system.unit.display_name, "name": system.name},
-                    url=reverse("catalog:system_detail", args=[system.pk]),
-                    category=category,
-                    detail=_("联网通办是原则，孤网是例外：初审后报市政府批准（第三十一条）。"),
-                )
-            )
+        items += _isolation_todos(
+            IsolationState.AWAITING_BDB,
+            "updated_at",
+            _("孤网初审：%(unit)s %(name)s"),
+            lambda s: _("联网通办是原则，孤网是例外：初审后报市政府批准（第三十一条）。"),
+            category,
+        )
     if user.has_role(Role.GOV_APPROVER):
-        pending = InformationSystem.objects.filter(
-            isolation_state=IsolationState.AWAITING_GOV
-        ).select_related("unit")
-        for system in pending.order_by("isolation_bdb_reviewed_on")[:LIMIT]:
-            items.append(
-                Todo(
-                    title=_("批准保留孤网：%(unit)s %(name)s")
-                    % {"unit": system.unit.display_name, "name": system.name},
-                    url=reverse("catalog:system_detail", args=[system.pk]),
-                    category=category,
-                    detail=_("市大数据发展局已于 %(on)s 初审同意（第三十一条）。")
-                    % {"on": _iso(system.isolation_bdb_reviewed_on)},
-                )
-            )
+        items += _isolation_todos(
+            IsolationState.AWAITING_GOV,
+            "isolation_bdb_reviewed_on",
+            _("批准保留孤网：%(unit)s %(name)s"),
+            lambda s: (
+                _("市大数据发展局已于 %(on)s 初审同意（第三十一条）。")
+                % {"on": _iso(s.isolation_bdb_reviewed_on)}
+            ),
+            category,
+        )
     units = unit_ids_of(user)
     if units:
         requests = (

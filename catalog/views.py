@@ -70,6 +70,21 @@ def _findings(items: list[dict], severity: str) -> list[dict]:
     return [{**item, "severity": severity} for item in items or []]
 
 
+def _listing(
+    request: HttpRequest,
+    filterset: type[ListFilter],
+    queryset: QuerySet,
+    sortable: dict[str, str],
+    default_sort: str,
+) -> dict[str, Any]:
+    """A list page's context: its filter set applied (a bad value is shown on the filter form
+    and lists nothing), sorted and paginated, and the query its export link keeps."""
+    filters, qs = for_page(filterset, request, queryset)
+    _page, ctx = paginate_sorted(request, qs, sortable=sortable, default_sort=default_sort)
+    ctx.update(filters=filters, export_query=request.GET.urlencode())
+    return ctx
+
+
 def _filtered_export(
     request: HttpRequest, filterset: type[ListFilter], queryset: QuerySet, list_url: str
 ) -> QuerySet | HttpResponse:
@@ -94,7 +109,7 @@ def _import_page(
     )
     result = None
     if posted and form.is_valid():
-        assert form.contract is not None
+        assert isinstance(form.contract, CatalogImportIn)
         file = form.contract.file
         result, ok = run_action(
             request, lambda: importer(file, acting_user=request.user), form=form
@@ -120,24 +135,15 @@ def _systems(request: HttpRequest) -> QuerySet:
 
 @login_required
 def system_list(request: HttpRequest) -> HttpResponse:
-    filters, qs = for_page(SystemFilter, request, _systems(request))
-    _page, ctx = paginate_sorted(
-        request,
-        qs,
-        sortable={
-            "code": "code",
-            "name": "name",
-            "unit": "unit__name",
-            "status": "status",
-            "updated": "updated_at",
-        },
-        default_sort="code",
-    )
-    ctx.update(
-        filters=filters,
-        can_register=actions.register_system.permitted(None, request.user),
-        export_query=request.GET.urlencode(),
-    )
+    sortable = {
+        "code": "code",
+        "name": "name",
+        "unit": "unit__name",
+        "status": "status",
+        "updated": "updated_at",
+    }
+    ctx = _listing(request, SystemFilter, _systems(request), sortable, "code")
+    ctx["can_register"] = actions.register_system.permitted(None, request.user)
     return render(request, "catalog/system_list.html", ctx)
 
 
@@ -191,23 +197,15 @@ def _resources(request: HttpRequest) -> QuerySet:
 
 @login_required
 def resource_list(request: HttpRequest) -> HttpResponse:
-    filters, qs = for_page(ResourceFilter, request, _resources(request))
-    _page, ctx = paginate_sorted(
-        request,
-        qs.annotate(item_count=Count("items")),
-        sortable={
-            "code": "resource_code",
-            "name": "name",
-            "provider": "provider__name",
-            "updated": "updated_at",
-        },
-        default_sort="code",
-    )
-    ctx.update(
-        filters=filters,
-        can_create=actions.create_resource.permitted(None, request.user),
-        export_query=request.GET.urlencode(),
-    )
+    sortable = {
+        "code": "resource_code",
+        "name": "name",
+        "provider": "provider__name",
+        "updated": "updated_at",
+    }
+    resources = _resources(request).annotate(item_count=Count("items"))
+    ctx = _listing(request, ResourceFilter, resources, sortable, "code")
+    ctx["can_create"] = actions.create_resource.permitted(None, request.user)
     return render(request, "catalog/resource_list.html", ctx)
 
 
@@ -323,18 +321,13 @@ def _om_decisions(request: HttpRequest) -> QuerySet:
 def om_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     _om_reader(user)
-    filters, qs = for_page(OMDecisionFilter, request, _om_decisions(request))
-    _page, ctx = paginate_sorted(
-        request,
-        qs,
-        sortable={
-            "year": "run__budget_year",
-            "code": "system__code",
-            "unit": "system__unit__name",
-            "eligible": "eligible",
-        },
-        default_sort="-year",
-    )
+    sortable = {
+        "year": "run__budget_year",
+        "code": "system__code",
+        "unit": "system__unit__name",
+        "eligible": "eligible",
+    }
+    ctx = _listing(request, OMDecisionFilter, _om_decisions(request), sortable, "-year")
     for d in ctx["page_obj"]:
         d.tags = reason_tags(d)
     can_run = actions.decide_om_funding.permitted(None, user)
@@ -344,12 +337,10 @@ def om_list(request: HttpRequest) -> HttpResponse:
         initial = {"budget_year": next_year}
         run_form = contract_form(CatalogOMRunIn, initial=initial, exclude=("system_ids",))
     ctx.update(
-        filters=filters,
         summary=run_summary(latest_decisions(user)),
         run_form=run_form,
         missing_next_year=can_run and next_year not in latest_runs()[0],
         next_year=next_year,
-        export_query=request.GET.urlencode(),
     )
     return render(request, "catalog/om_list.html", ctx)
 

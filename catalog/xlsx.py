@@ -28,6 +28,7 @@ from openpyxl.styles import Font
 from accounts.models import Organisation
 from accounts.recipients import unit_ids_of
 from accounts.roles import OrgKind, Role
+from core.actions import Action
 from core.contracts import Contract, ui_of
 from core.enums import ActionCode
 from core.errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
@@ -133,7 +134,7 @@ def _read(file: Any, columns: list[Column]) -> list[tuple[int, dict[str, str]]]:
         )
     wanted = {c.header: c.field for c in columns if not c.export_only}
     index = {wanted[h]: i for i, h in enumerate(header) if h in wanted}
-    out = []
+    out: list[tuple[int, dict[str, str]]] = []
     for n, row in enumerate(rows, start=2):
         values = {f: _cell(row[i]) if i < len(row) else "" for f, i in index.items()}
         if not any(values.values()):
@@ -188,11 +189,34 @@ class RowImport:
             return None
         return unit
 
-    def run(self, row: int, key_field: str, act: Callable[[], Any]) -> Any:
-        """Call one action in its own savepoint; a refusal is reported on its cells."""
+    def failed(self, row: int) -> bool:
+        return any(e["row"] == row for e in self.result.errors)
+
+    def save(
+        self,
+        row: int,
+        key_field: str,
+        existing: Any,
+        create: tuple[Action, dict[str, Any]],
+        update: Action,
+        changes: dict[str, Any],
+    ) -> None:
+        """Create the row's object, or change the existing one, through the actions, in a
+        savepoint of its own: a refusal is reported on its cells and changes nothing."""
         try:
             with transaction.atomic():
-                return act()
+                if existing is None:
+                    act, values = create
+                    act.execute(None, values, acting_user=self.user)
+                    self.result.created += 1
+                elif getattr(
+                    update.execute(existing.pk, changes, acting_user=self.user),
+                    "changed_fields",
+                    None,
+                ):
+                    self.result.updated += 1
+                else:
+                    self.result.unchanged += 1
         except ActionInvalid as exc:
             for name, message in exc.errors.items():
                 self.refuse(row, name, str(message))
@@ -204,17 +228,6 @@ class RowImport:
             self.refuse(row, key_field, "无权修改该条目")
         except ActionError as exc:
             self.refuse(row, key_field, exc.message)
-        return None
-
-    def count(self, created: bool, obj: Any) -> None:
-        if obj is None:
-            return
-        if created:
-            self.result.created += 1
-        elif getattr(obj, "changed_fields", None):
-            self.result.updated += 1
-        else:
-            self.result.unchanged += 1
 
 
 def _allowed_units(user: Any) -> set[int] | None:
@@ -223,36 +236,43 @@ def _allowed_units(user: Any) -> set[int] | None:
     return unit_ids_of(user)
 
 
-def _importing(user: Any, what: str, code: ActionCode, columns: list[Column]) -> Any:
-    """Run an import of ``what``: the rows (``rows(importer, file)``) in one transaction with
-    the summary event."""
+def _import(
+    file: Any,
+    user: Any,
+    what: str,
+    event: ActionCode,
+    columns: list[Column],
+    contract: type[Contract],
+    each: Callable[[RowImport, int, dict[str, Any]], None],
+) -> ImportResult:
+    """Read the sheet, then import its rows (``each``) and record the summary event, in one
+    transaction."""
     allowed = _allowed_units(user)
     if allowed is not None and not allowed:
         raise ActionForbidden(f"只有项目建设单位或市大数据发展局可以导入{what}。")
-
-    def wrap(rows: Callable[[RowImport], None]) -> ImportResult:
-        importer = RowImport(columns, user)
-        with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-            rows(importer)
-            _record_import(code, user, what, importer.result)
-        return importer.result
-
-    return wrap
+    rows = _read(file, columns)
+    importer = RowImport(columns, user)
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        for row, cells in rows:
+            each(importer, row, _defaults_blank(contract, cells))
+        _record_import(event, user, what, importer.result)
+    return importer.result
 
 
 def import_systems(file: Any, *, acting_user: Any) -> ImportResult:
     """Import master-catalog rows through ``register_system`` and ``update_system``."""
-    wrap = _importing(acting_user, "系统目录", ActionCode.SYSTEMS_IMPORTED, SYSTEM_COLUMNS)
-    rows = _read(file, SYSTEM_COLUMNS)
+    return _import(
+        file,
+        acting_user,
+        "系统目录",
+        ActionCode.SYSTEMS_IMPORTED,
+        SYSTEM_COLUMNS,
+        CatalogSystemRegisterIn,
+        _system_row,
+    )
 
-    def each(importer: RowImport) -> None:
-        for row, cells in rows:
-            _system_row(importer, row, _defaults_blank(CatalogSystemRegisterIn, cells))
 
-    return wrap(each)
-
-
-def _system_row(importer: RowImport, row: int, values: dict[str, str]) -> None:
+def _system_row(importer: RowImport, row: int, values: dict[str, Any]) -> None:
     code, unit_name = values.pop("code", ""), values.pop("unit", "")
     unit = importer.unit(row, "unit", unit_name, "系统")
     if not code:
@@ -260,33 +280,24 @@ def _system_row(importer: RowImport, row: int, values: dict[str, str]) -> None:
     existing = InformationSystem.objects.filter(code=code).first() if code else None
     if existing is not None and unit is not None and existing.unit_id != unit.pk:
         importer.refuse(row, "code", f"编码 {code} 已属于其他单位")
-    if unit is None or not code or any(e["row"] == row for e in importer.result.errors):
-        return
-    user = importer.user
-    if existing is None:
+    if unit is not None and code and not importer.failed(row):
         new = {**values, "unit": unit.pk, "code": code}
-        obj = importer.run(
-            row, "code", lambda: actions.register_system.execute(None, new, acting_user=user)
+        importer.save(
+            row, "code", existing, (actions.register_system, new), actions.update_system, values
         )
-    else:
-        obj = importer.run(
-            row,
-            "code",
-            lambda: actions.update_system.execute(existing.pk, values, acting_user=user),
-        )
-    importer.count(existing is None, obj)
 
 
 def import_resources(file: Any, *, acting_user: Any) -> ImportResult:
     """Import data-resource rows through ``create_resource`` and ``update_resource``."""
-    wrap = _importing(acting_user, "数据资源目录", ActionCode.RESOURCES_IMPORTED, RESOURCE_COLUMNS)
-    rows = _read(file, RESOURCE_COLUMNS)
-
-    def each(importer: RowImport) -> None:
-        for row, cells in rows:
-            _resource_row(importer, row, _defaults_blank(CatalogResourceCreateIn, cells))
-
-    return wrap(each)
+    return _import(
+        file,
+        acting_user,
+        "数据资源目录",
+        ActionCode.RESOURCES_IMPORTED,
+        RESOURCE_COLUMNS,
+        CatalogResourceCreateIn,
+        _resource_row,
+    )
 
 
 def _resource_row(importer: RowImport, row: int, values: dict[str, Any]) -> None:
@@ -301,23 +312,16 @@ def _resource_row(importer: RowImport, row: int, values: dict[str, Any]) -> None
     existing = DataResource.objects.filter(resource_code=code).first() if code else None
     if existing is not None and provider is not None and existing.provider_id != provider.pk:
         importer.refuse(row, "resource_code", "资源代码已属于其他单位")
-    if provider is None or any(e["row"] == row for e in importer.result.errors):
-        return
-    user = importer.user
-    if existing is None:
+    if provider is not None and not importer.failed(row):
         new = {**values, "provider": provider.pk}
-        obj = importer.run(
+        importer.save(
             row,
             "resource_code",
-            lambda: actions.create_resource.execute(None, new, acting_user=user),
+            existing,
+            (actions.create_resource, new),
+            actions.update_resource,
+            values,
         )
-    else:
-        obj = importer.run(
-            row,
-            "resource_code",
-            lambda: actions.update_resource.execute(existing.pk, values, acting_user=user),
-        )
-    importer.count(existing is None, obj)
 
 
 def _record_import(code: ActionCode, user: Any, what: str, result: ImportResult) -> None:

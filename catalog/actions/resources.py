@@ -185,6 +185,7 @@ class UpdateResource(CatalogAction):
 
     def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
         clean = super().parse_for(obj, user, data)
+        assert isinstance(clean, CatalogResourceIn)
         checked_rows(clean, obj.provider_id, obj.pk)
         return clean
 

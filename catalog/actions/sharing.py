@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -73,9 +73,10 @@ class RequestSharing(SharingAction):
     def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
         given = data.model_dump(exclude_unset=True) if hasattr(data, "model_dump") else data
         values = dict(given or {})
-        if values.get("requester") in (None, ""):
-            values["requester"] = (_requester_units(user, obj) or [None])[0]
-        clean = self.parse(values)
+        units = _requester_units(user, obj)
+        if values.get("requester") in (None, "") and units:
+            values["requester"] = units[0]
+        clean = CatalogSharingRequestIn.parse(values)
         if clean.requester not in unit_ids_of(user):
             raise ActionForbidden()
         return clean
@@ -102,6 +103,7 @@ class RequestSharing(SharingAction):
         return []
 
     def perform(self, obj: Any, data: CatalogSharingRequestIn, user: Any, decision: Any) -> Any:
+        assert data.requester is not None  # parse_for filled it in
         days = policy_in_force(obj.provider).p.sharing_response_days
         on = today()
         request = SharingRequest.objects.create(
@@ -138,7 +140,7 @@ class OnRequest(SharingAction):
 
     model = SharingRequest
     machine = SHARING_REQUEST
-    offered_on = "catalog.sharingrequest"
+    offered_on: ClassVar[str | tuple[str, ...]] = "catalog.sharingrequest"
 
 
 class AnswerSharing(OnRequest):
@@ -148,7 +150,7 @@ class AnswerSharing(OnRequest):
     label = _("答复共享申请")
     states = (SharingState.PENDING,)
     Input = CatalogSharingAnswerIn
-    offered_on = ("catalog.sharingrequest", "catalog.dataresource")
+    offered_on: ClassVar[str | tuple[str, ...]] = ("catalog.sharingrequest", "catalog.dataresource")
     confirm = _(
         "答复后不能更改；逾期未答复的申请使提供系统不予安排运维经费（第十四条、第三十一条）。"
     )

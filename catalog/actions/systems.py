@@ -72,7 +72,8 @@ def isolation_step(system: InformationSystem) -> str:
 
 
 def _labels(changed: dict) -> str:
-    return "、".join(str(InformationSystem._meta.get_field(k).verbose_name) for k in changed)
+    fields = {f.name: f.verbose_name for f in InformationSystem._meta.fields}
+    return "、".join(str(fields[k]) for k in changed)
 
 
 class RegisterSystem(ForOwnUnit):
@@ -101,6 +102,7 @@ class RegisterSystem(ForOwnUnit):
     def perform(
         self, obj: Any, data: CatalogSystemRegisterIn, user: Any, decision: Any
     ) -> InformationSystem:
+        assert data.unit is not None  # ForOwnUnit filled it in
         system = InformationSystem(
             unit_id=data.unit, code=data.code, **data.model_dump(exclude={"unit", "code"})
         )
