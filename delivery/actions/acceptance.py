@@ -21,7 +21,6 @@ from accounts.recipients import reviewers_of, unit_staff
 from accounts.roles import Authority, Role
 from core.enums import ActionCode
 from core.findings import Finding
-from core.notify import notify
 from policy.gates import refusal
 from projects.models import Project
 
@@ -41,7 +40,7 @@ from ..models import (
     Phase,
 )
 from ..services import acceptance_path_for, delivery_for, extension_until
-from .base import DeliveryAction, ProjectAction, RowAction, project_link
+from .base import DeliveryAction, ProjectAction, RowAction
 
 COMPLETED = (Phase.COMPLETED,)
 
@@ -176,10 +175,10 @@ class ApplyAcceptance(AcceptanceApplication):
             target=acceptance.state,
             decision=decision,
         )
-        notify(
+        self.tell(
             reviewers_of(Authority.BDB),
-            title=f"竣工验收申请：{obj.code}《{obj.name}》",
-            link=project_link(obj, "acceptance"),
+            obj,
+            f"竣工验收申请：{obj.code}《{obj.name}》",
         )
         return acceptance
 
@@ -215,11 +214,11 @@ class FileUnitAcceptance(AcceptanceApplication, AcceptanceStep):
             filed_with_bdb_at=timezone.now(),
         )
         self.record_result(acceptance, data, user, ("file_pass", "file_fail"), decision)
-        notify(
+        self.tell(
             reviewers_of(Authority.BDB),
-            title=f"竣工验收备案：{obj.code}《{obj.name}》",
-            body=data.conclusion,
-            link=project_link(obj, "acceptance"),
+            obj,
+            f"竣工验收备案：{obj.code}《{obj.name}》",
+            data.conclusion,
         )
         return acceptance
 
@@ -261,11 +260,11 @@ class DecideAcceptance(RowAction, AcceptanceStep):
     ) -> Acceptance:
         self.record_result(obj, data, user, ("pass", "fail"))
         project = obj.project
-        notify(
+        self.tell(
             unit_staff(project.unit_id),
-            title=f"竣工验收{'通过' if data.passed else '不通过'}：{project.code}",
-            body=data.conclusion,
-            link=project_link(project, "acceptance"),
+            project,
+            f"竣工验收{'通过' if data.passed else '不通过'}：{project.code}",
+            data.conclusion,
         )
         return obj
 
@@ -313,11 +312,11 @@ class RequestExtension(ProjectAction):
             f"申请延期验收至 {data.requested_until:%Y-%m-%d}：{data.reason}",
             target=request.state,
         )
-        notify(
+        self.tell(
             reviewers_of(Authority.BDB),
-            title=f"验收延期申请：{obj.code}",
-            body=data.reason,
-            link=project_link(obj, "acceptance"),
+            obj,
+            f"验收延期申请：{obj.code}",
+            data.reason,
         )
         return request
 
@@ -363,11 +362,11 @@ class DecideExtension(RowAction):
             reason=f"{verdict}：{data.opinion}",
         )
         project = obj.project
-        notify(
+        self.tell(
             unit_staff(project.unit_id),
-            title=f"延期申请{verdict}：{project.code}",
-            body=data.opinion,
-            link=project_link(project, "acceptance"),
+            project,
+            f"延期申请{verdict}：{project.code}",
+            data.opinion,
         )
         return obj
 

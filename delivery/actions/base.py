@@ -25,6 +25,7 @@ from core.errors import ActionInvalid
 from core.findings import Finding
 from core.ledger import record_event
 from core.machines import Machine
+from core.notify import notify
 from policy.engine import GateContext
 from policy.gates import GatedAction, refusal
 from projects.models import Project, ProjectState
@@ -120,6 +121,11 @@ class DeliveryAction(GatedAction):
             decision_id=getattr(decision, "pk", None),
             data=data or {},
         )
+
+    def tell(self, recipients: Iterable[Any], project: Project, title: str, body: str = "") -> None:
+        """Notify ``recipients`` about ``project``, linking its delivery page where the action's
+        subject is shown. (Notifications are rows of the action's transaction.)"""
+        notify(recipients, title=title, body=body, link=project_link(project, self.anchor))
 
     def take(
         self,

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.recipients import unit_staff
 from accounts.roles import Role
 from core.enums import ActionCode
-from core.notify import notify
 from projects.models import Project
 
 from ..contracts import (
@@ -27,7 +26,7 @@ from ..contracts import (
 from ..machines import DELIVERY
 from ..models import Delivery, Phase
 from ..services import acceptance_path_for
-from .base import ProjectAction, project_link
+from .base import ProjectAction
 
 
 class StartTrial(ProjectAction):
@@ -127,10 +126,10 @@ class AcceptArchives(ProjectAction):
             delivery,
             f"{data.accepted_on:%Y-%m-%d} 通过档案验收（第二十九条）",
         )
-        notify(
+        self.tell(
             unit_staff(obj.unit_id),
-            title=f"档案验收通过：{obj.code}",
-            link=project_link(obj, "acceptance"),
+            obj,
+            f"档案验收通过：{obj.code}",
         )
         return delivery
 

@@ -16,14 +16,13 @@ from accounts.recipients import consultant_org_ids, experts_of, reviewers_of, un
 from accounts.roles import Authority, OrgKind, Role
 from core.dates import today
 from core.enums import ActionCode
-from core.notify import notify
 from investment.models import EvaluationKind, EvaluationResult
 from projects.models import Project
 
 from ..contracts import DeliveryCommissionIn, DeliveryEvaluationIn
 from ..machines import POST_EVALUATION
 from ..models import Phase, PostEvaluation, PostEvaluationState
-from .base import ProjectAction, RowAction, project_link
+from .base import ProjectAction, RowAction
 from .start import organisation_choices
 
 
@@ -69,13 +68,13 @@ class SubmitSelfEvaluation(ProjectAction):
             f"提交自评价（{data.grade}）",
             decision=decision,
         )
-        notify(
+        self.tell(
             reviewers_of(Authority.DRC)
             + reviewers_of(Authority.FINANCE)
             + reviewers_of(Authority.BDB),
-            title=f"项目自评价：{obj.code}《{obj.name}》（{data.grade}）",
-            body=data.conclusion,
-            link=project_link(obj, "evaluation"),
+            obj,
+            f"项目自评价：{obj.code}《{obj.name}》（{data.grade}）",
+            data.conclusion,
         )
         return result
 
@@ -119,10 +118,10 @@ class CommissionPostEvaluation(ProjectAction):
             f"委托{org.name}开展后评价（第三十条）",
             target=post.state,
         )
-        notify(
+        self.tell(
             experts_of(org.pk),
-            title=f"后评价委托：{obj.code}《{obj.name}》",
-            link=project_link(obj, "evaluation"),
+            obj,
+            f"后评价委托：{obj.code}《{obj.name}》",
         )
         return post
 
@@ -163,11 +162,11 @@ class SubmitPostEvaluation(RowAction):
             event=ActionCode.POST_EVALUATION_SUBMITTED,
             reason=f"提交后评价（{data.grade}）",
         )
-        notify(
+        self.tell(
             reviewers_of(Authority.DRC) + reviewers_of(Authority.BDB) + unit_staff(project.unit_id),
-            title=f"后评价结果：{project.code}（{data.grade}）",
-            body=data.conclusion,
-            link=project_link(project, "evaluation"),
+            project,
+            f"后评价结果：{project.code}（{data.grade}）",
+            data.conclusion,
         )
         return result
 

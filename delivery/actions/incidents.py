@@ -18,7 +18,6 @@ from accounts.recipients import reviewers_of, unit_staff
 from accounts.roles import Authority
 from core.enums import ActionCode
 from core.findings import Finding
-from core.notify import notify
 from policy.gates import refusal
 from projects.models import Project
 
@@ -30,7 +29,7 @@ from ..contracts import (
 )
 from ..machines import INCIDENT
 from ..models import Incident, IncidentState, Phase
-from .base import ProjectAction, RowAction, project_link
+from .base import ProjectAction, RowAction
 
 
 class ReportIncident(ProjectAction):
@@ -57,11 +56,11 @@ class ReportIncident(ProjectAction):
             f"报告{incident.get_kind_display()}：{data.description[:80]}",
             target=incident.state,
         )
-        notify(
+        self.tell(
             reviewers_of(Authority.DRC) + reviewers_of(Authority.FINANCE),
-            title=f"重大事项报告：{obj.code}《{obj.name}》",
-            body=data.description,
-            link=project_link(obj, "incidents"),
+            obj,
+            f"重大事项报告：{obj.code}《{obj.name}》",
+            data.description,
         )
         return incident
 
@@ -83,12 +82,7 @@ class IncidentAction(RowAction):
         self, incident: Incident, title: str, body: str, *, also: Iterable[Any] = ()
     ) -> None:
         project = incident.project
-        notify(
-            unit_staff(project.unit_id) + list(also),
-            title=title,
-            body=body,
-            link=project_link(project, "incidents"),
-        )
+        self.tell(unit_staff(project.unit_id) + list(also), project, title, body)
 
 
 class OrderRectification(IncidentAction):

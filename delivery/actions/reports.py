@@ -17,7 +17,6 @@ from core.dates import today
 from core.enums import ActionCode
 from core.errors import ActionConflict
 from core.findings import Finding
-from core.notify import notify
 from policy.gates import refusal
 from policy.lookup import NoPolicyInForce
 from projects.models import Project
@@ -25,7 +24,7 @@ from projects.models import Project
 from ..contracts import DeliveryAnnualReportIn
 from ..models import AnnualReport, Phase
 from ..services import investment_execution, progress_percent, project_due_items
-from .base import ProjectAction, project_link
+from .base import ProjectAction
 
 
 class SubmitAnnualReport(ProjectAction):
@@ -108,10 +107,10 @@ class SubmitAnnualReport(ProjectAction):
             f"提交 {year} 年度绩效评价报告，进度 {report.progress_percent}%",
             decision=decision,
         )
-        notify(
+        self.tell(
             reviewers_of(Authority.DRC) + reviewers_of(Authority.BDB),
-            title=f"年度绩效评价报告：{obj.code} {year}",
-            link=project_link(obj, "annual"),
+            obj,
+            f"年度绩效评价报告：{obj.code} {year}",
         )
         return report
 

@@ -12,13 +12,12 @@ from accounts.recipients import engineers_of
 from accounts.roles import OrgKind
 from accounts.scoping import for_user
 from core.enums import ActionCode
-from core.notify import notify
 from projects.models import Project
 
 from ..contracts import DeliveryImplementationIn, DeliveryStartIn, DeliverySupervisorIn
 from ..machines import DELIVERY
 from ..models import Delivery, Phase, SupervisorAssignment
-from .base import ProjectAction, project_link
+from .base import ProjectAction
 
 BUILDING = (Phase.PREPARING, Phase.CONSTRUCTION, Phase.TRIAL)
 
@@ -103,10 +102,10 @@ class AssignSupervisor(ProjectAction):
             assignment,
             f"登记工程监理单位 {org.name}（第二十二条）",
         )
-        notify(
+        self.tell(
             engineers_of(org.pk),
-            title=f"监理项目：{obj.code}《{obj.name}》",
-            link=project_link(obj),
+            obj,
+            f"监理项目：{obj.code}《{obj.name}》",
         )
         return assignment
 

@@ -11,13 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.recipients import is_unit_staff, supervisor_org_ids, unit_staff
 from accounts.roles import Role
 from core.enums import ActionCode
-from core.notify import notify
 from projects.models import Project
 
 from ..contracts import DeliveryMilestoneDoneIn, DeliveryMilestoneIn, DeliverySupervisionReportIn
 from ..models import Milestone, Phase, SupervisionReport, SupervisorAssignment
 from ..services import delivery_for
-from .base import ProjectAction, RowAction, project_link
+from .base import ProjectAction, RowAction
 
 UNDER_WAY = (Phase.CONSTRUCTION, Phase.TRIAL)
 REPORTING = (Phase.CONSTRUCTION, Phase.TRIAL, Phase.COMPLETED)
@@ -116,10 +115,10 @@ class SubmitSupervisionReport(ProjectAction):
             submitted_by=user,
         )
         self.record(ActionCode.SUPERVISION_REPORTED, user, report, f"提交监理报告（{data.period}）")
-        notify(
+        self.tell(
             unit_staff(obj.unit_id),
-            title=f"监理报告：{obj.code} {data.period}",
-            link=project_link(obj, "supervision"),
+            obj,
+            f"监理报告：{obj.code} {data.period}",
         )
         return report
 

@@ -5,7 +5,6 @@ paths, suspension, and who sees which project."""
 from __future__ import annotations
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accounts.models import Organisation
@@ -21,11 +20,10 @@ from delivery.models import (
     Phase,
     PostEvaluation,
 )
-from delivery.services import ACCEPTANCE_MATERIALS, acceptance_path_for
-from documents.actions import upload_document
+from delivery.services import acceptance_path_for
 from investment import actions as money
 
-BIG = "智慧教育综合服务平台（二期）"  # an expansion item of 市教委's master plan (3,500万)
+from .helpers import BIG, delivered
 
 
 def page(project):
@@ -56,41 +54,9 @@ ARCHIVE_POST = {
 }
 
 
-def big_documents_project(walker):
+def big_documents_project(walker, personas):
     """A project at or above the threshold, carried to completion with every material."""
-    officer = walker.officer
-    project = walker.create(BIG, "3500")
-    walker.attach(project, "post_evaluation", "一期后评价报告")
-    project = walker.walk(project, "approved")
-    actions.set_implementation(
-        project,
-        acting_user=officer,
-        implementing_agency="市教委信息中心",
-        responsible_person="张明",
-    )
-    supervisor = Organisation.objects.filter(kind=OrgKind.SUPERVISOR).order_by("pk").first()
-    actions.assign_supervisor(project, acting_user=officer, supervisor=supervisor.pk)
-    money.record_contract(
-        project,
-        acting_user=officer,
-        number=f"HT-{project.pk}",
-        title="开发合同",
-        supplier="某科技公司",
-        method="open",
-        amount_wan="2000",
-        signed_on="2025-02-01",
-    )
-    actions.start_construction(project, acting_user=officer, started_on="2025-03-01")
-    actions.complete_construction(project, acting_user=officer, completed_on="2025-10-31")
-    for doc_type, title in ACCEPTANCE_MATERIALS.items():
-        upload_document(
-            project,
-            acting_user=officer,
-            doc_type=doc_type,
-            title=title,
-            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"{doc_type}.pdf"),
-        )
-    return project
+    return delivered(walker, personas, name=BIG, wan="3500", target="documents")
 
 
 def test_start_is_blocked_with_the_articles_beside_the_button(walker, personas, login):
@@ -214,7 +180,7 @@ def test_archive_checklist_must_be_complete(built, personas, login):
 
 
 def test_bdb_path_at_the_threshold_via_post(walker, personas, login):
-    project = big_documents_project(walker)
+    project = big_documents_project(walker, personas)
     assert acceptance_path_for(project) == AcceptancePath.BDB
     login(personas.bdb).post(act("accept_archives", project), ARCHIVE_POST)
     unit = login(personas.jw_officer)
