@@ -173,7 +173,9 @@ def act(request, name: str, pk: int | None = None, *, template="core/act.html", 
         "findings": findings,
         "blocked": any(f.blocks for f in findings),
         "back": back,
-        "next": _safe_next(request, back),
+        # an action that creates its object goes to the new object's page (``next_url``),
+        # not back to where the form was opened
+        "next": _safe_next(request, back if target is not None else ""),
     }
     return render(
         request, "core/act.html", context, status=422 if form is not None and form.errors else 200

@@ -117,7 +117,7 @@ def create_project(desk, *, name, wan, kind_label, item, year):
     form.get_by_label("项目名称").fill(name)
     form.get_by_label("项目类型").select_option(label=kind_label)
     form.get_by_label("申报年度").fill(str(year))
-    form.get_by_label("总投资", exact=True).fill(str(wan))
+    form.get_by_label("总投资").fill(str(wan))
     form.get_by_label("资金来源").select_option(label="财政资金")
     form.get_by_label("总体方案项目").select_option(label=f"{item}（{kind_label}，{year}年）")
     form.get_by_label("项目需求说明").fill(f"{name}：按总体方案建设，支撑业务协同和数据共享。")
