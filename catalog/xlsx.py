@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -123,14 +124,16 @@ def _read(file: Any, columns: list[Column]) -> list[tuple[int, dict[str, str]]]:
         wb = load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:
         raise ActionInvalid(
-            "无法读取该文件，请上传 .xlsx 格式的 Excel 文件。", {"file": "文件格式无效"}
+            _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件。"), {"file": _("文件格式无效")}
         ) from exc
     rows = wb.worksheets[0].iter_rows(values_only=True)
     header = [_cell(h) for h in next(rows, ())]
     missing = [c.header for c in columns[:2] if c.header not in header]
     if missing:
         raise ActionInvalid(
-            f"表头缺少必需的列：{'、'.join(missing)}。请使用导出的模板。", {"file": "表头不符"}
+            _("表头缺少必需的列：%(columns)s。请使用导出的模板。")
+            % {"columns": "、".join(missing)},
+            {"file": _("表头不符")},
         )
     wanted = {c.header: c.field for c in columns if not c.export_only}
     index = {wanted[h]: i for i, h in enumerate(header) if h in wanted}
@@ -140,7 +143,9 @@ def _read(file: Any, columns: list[Column]) -> list[tuple[int, dict[str, str]]]:
         if not any(values.values()):
             continue
         if len(out) >= MAX_ROWS:
-            raise ActionInvalid(f"一次最多导入 {MAX_ROWS} 行。", {"file": "行数过多"})
+            raise ActionInvalid(
+                _("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS}, {"file": _("行数过多")}
+            )
         out.append((n, values))
     wb.close()
     return out
@@ -179,13 +184,13 @@ class RowImport:
         column = self.headers.get(field.split(".")[0], field)
         self.result.errors.append({"row": row, "column": column, "message": message})
 
-    def unit(self, row: int, field: str, name: str, what: str) -> Organisation | None:
+    def unit(self, row: int, field: str, name: str) -> Organisation | None:
         """The unit a row names, if the user may import for it."""
         unit = _org_by_name(name)
         if unit is None:
-            self.refuse(row, field, "单位不存在，请填写单位全称或简称")
+            self.refuse(row, field, _("单位不存在，请填写单位全称或简称"))
         elif self.allowed is not None and unit.pk not in self.allowed:
-            self.refuse(row, field, f"只能导入本单位的{what}")
+            self.refuse(row, field, _("只能导入本单位的目录"))
             return None
         return unit
 
@@ -225,7 +230,7 @@ class RowImport:
                 if f.blocks:
                     self.refuse(row, f.facts.get("field", key_field), f.text)
         except ActionForbidden:
-            self.refuse(row, key_field, "无权修改该条目")
+            self.refuse(row, key_field, _("无权修改该条目"))
         except ActionError as exc:
             self.refuse(row, key_field, exc.message)
 
@@ -249,7 +254,7 @@ def _import(
     transaction."""
     allowed = _allowed_units(user)
     if allowed is not None and not allowed:
-        raise ActionForbidden(f"只有项目建设单位或市大数据发展局可以导入{what}。")
+        raise ActionForbidden(_("只有项目建设单位或市大数据发展局可以导入目录。"))
     rows = _read(file, columns)
     importer = RowImport(columns, user)
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
@@ -274,12 +279,12 @@ def import_systems(file: Any, *, acting_user: Any) -> ImportResult:
 
 def _system_row(importer: RowImport, row: int, values: dict[str, Any]) -> None:
     code, unit_name = values.pop("code", ""), values.pop("unit", "")
-    unit = importer.unit(row, "unit", unit_name, "系统")
+    unit = importer.unit(row, "unit", unit_name)
     if not code:
-        importer.refuse(row, "code", "请填写系统编码")
+        importer.refuse(row, "code", _("请填写系统编码"))
     existing = InformationSystem.objects.filter(code=code).first() if code else None
     if existing is not None and unit is not None and existing.unit_id != unit.pk:
-        importer.refuse(row, "code", f"编码 {code} 已属于其他单位")
+        importer.refuse(row, "code", _("编码 %(code)s 已属于其他单位") % {"code": code})
     if unit is not None and code and not importer.failed(row):
         new = {**values, "unit": unit.pk, "code": code}
         importer.save(
@@ -301,17 +306,17 @@ def import_resources(file: Any, *, acting_user: Any) -> ImportResult:
 
 
 def _resource_row(importer: RowImport, row: int, values: dict[str, Any]) -> None:
-    provider = importer.unit(row, "provider", values.pop("provider", ""), "资源")
+    provider = importer.unit(row, "provider", values.pop("provider", ""))
     if "systems" in values:
         codes = [c.strip() for c in values["systems"].replace("，", ",").split(",") if c.strip()]
         found = dict(InformationSystem.objects.filter(code__in=codes).values_list("code", "pk"))
         if len(found) != len(set(codes)):
-            importer.refuse(row, "systems", "系统编码不存在或不属于资源提供方")
+            importer.refuse(row, "systems", _("系统编码不存在或不属于资源提供方"))
         values["systems"] = list(found.values())
     code = values.get("resource_code", "")
     existing = DataResource.objects.filter(resource_code=code).first() if code else None
     if existing is not None and provider is not None and existing.provider_id != provider.pk:
-        importer.refuse(row, "resource_code", "资源代码已属于其他单位")
+        importer.refuse(row, "resource_code", _("资源代码已属于其他单位"))
     if provider is not None and not importer.failed(row):
         new = {**values, "provider": provider.pk}
         importer.save(

@@ -162,3 +162,18 @@ def test_a_bad_filter_value_is_an_error_not_ignored(personas, login):
         assert 'data-testid="filter-error"' in client.get(url).content.decode()
     response = client.get("/catalog/systems/export/?catalogued=maybe")
     assert response.status_code == 302
+
+
+def test_R31_3_a_decision_reads_in_the_readers_language(personas, login):
+    """A decision stores no sentence: its words are rendered from its facts when read."""
+    _systems(personas)
+    actions.decide_om_funding(acting_user=personas.finance, budget_year=YEAR)
+    decision = OMDecision.objects.get(system__code="S-MISSING")
+    client = login(personas.finance)
+    page = client.get(f"/catalog/om-decisions/{decision.pk}/").content.decode()
+    assert "未纳入市级政务信息系统总目录" in page
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the reader's explicit choice
+    english = client.get(f"/catalog/om-decisions/{decision.pk}/").content.decode()
+    assert "is not in the municipal master catalog" in english and "第三十一条" in english
