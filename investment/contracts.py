@@ -35,7 +35,7 @@ class PlanBasisIn(Contract):
 class PlanOpenIn(PlanBasisIn):
     """DRC opens the year's plan, or an adjustment of the plan in force (Art. 10)."""
 
-    year: int | None = Year(L("年度"))
+    year: int = Year(L("年度"))
 
     SECTIONS = (("", ("year", "basis")),)
 
@@ -61,7 +61,6 @@ class PlanAmountsIn(Contract):
                     _("项目 %(pid)s：%(message)s")
                     % {"pid": key, "message": exc.errors.get("amount_wan", exc.message)}
                 ) from None
-            assert parsed is not None
             clean[int(key)] = parsed
         return clean
 
@@ -69,13 +68,13 @@ class PlanAmountsIn(Contract):
 class PlanCompileIn(PlanAmountsIn):
     """DRC puts every eligible project of the year into the draft at once (Art. 10, 27)."""
 
-    year: int | None = Year(L("年度"))
+    year: int = Year(L("年度"))
 
 
 class PlanEntryAmountIn(Contract):
     """The amount of a project in a draft plan."""
 
-    amount_wan: Decimal | None = Wan(L("计划金额"))
+    amount_wan: Decimal = Wan(L("计划金额"))
 
 
 class PlanEntryAddIn(PlanEntryAmountIn):
@@ -88,7 +87,7 @@ class PlanEntryAddIn(PlanEntryAmountIn):
 class PlanEntryCreateIn(PlanEntryAddIn):
     """``POST /plans/{year}/entries``: the project is named in the payload."""
 
-    project_id: int | None = Ref(L("项目"))
+    project_id: int = Ref(L("项目"))
 
 
 # -- performance target tables (Art. 10 ¶3) ------------------------------------------------------
@@ -97,7 +96,7 @@ class PlanEntryCreateIn(PlanEntryAddIn):
 def _flag_on(label: Any) -> Any:
     """A yes-or-no field that is yes unless the input says no."""
     flag = Flag(label)
-    info = Field(default=True, title=flag.title)
+    info: Any = Field(default=True, title=flag.title)
     info.metadata.extend(flag.metadata)
     return info
 
@@ -105,7 +104,7 @@ def _flag_on(label: Any) -> Any:
 class PerformanceIndicatorIn(Contract):
     """A third-level indicator under a second-level category of the indicator tree."""
 
-    category_id: int | None = Ref(L("二级指标"))
+    category_id: int = Ref(L("二级指标"))
     name: str = Text(L("三级指标"), required=True, max_length=100)
     target_value: str = Text(L("指标值"), required=True, max_length=50)
     unit: str = Text(L("计量单位"), max_length=20)
@@ -146,7 +145,7 @@ class PerformanceTableBodyIn(Contract):
 class PerformanceTableIn(PerformanceTableBodyIn):
     """A unit saves the performance target table of its project for a plan year (R10.3)."""
 
-    year: int | None = Year(L("年度"))
+    year: int = Year(L("年度"))
 
 
 # -- budgets (Art. 10 ¶2) --------------------------------------------------------------------------
@@ -155,8 +154,8 @@ class PerformanceTableIn(PerformanceTableBodyIn):
 class BudgetLineAddIn(Contract):
     """Finance arranges a budget line for a project in the year's plan (R10.2)."""
 
-    year: int | None = Year(L("预算年度"))
-    amount_wan: Decimal | None = Wan(L("预算金额"))
+    year: int = Year(L("预算年度"))
+    amount_wan: Decimal = Wan(L("预算金额"))
     subject: str = Text(L("预算科目"), max_length=100)
     note: str = Text(L("备注"), max_length=200)
 
@@ -164,7 +163,7 @@ class BudgetLineAddIn(Contract):
 class BudgetLineCreateIn(BudgetLineAddIn):
     """``POST /budgets``: the project is named in the payload."""
 
-    project_id: int | None = Ref(L("项目"))
+    project_id: int = Ref(L("项目"))
 
 
 # -- the Art. 11 path ------------------------------------------------------------------------------
@@ -174,8 +173,8 @@ class Art11InitiateIn(Contract):
     """Finance initiates the Art. 11 path for a project, with the basis and the budget source
     (checked by rule R11.1, which cites the article)."""
 
-    year: int | None = Year(L("年度"))
-    amount_wan: Decimal | None = Wan(L("金额"))
+    year: int = Year(L("年度"))
+    amount_wan: Decimal = Wan(L("金额"))
     basis: str = Text(
         L("依据（国家或市委、市政府明确要求）"),
         rows=3,
@@ -190,7 +189,7 @@ class Art11InitiateIn(Contract):
 class Art11CreateIn(Art11InitiateIn):
     """``POST /art11``: the project is named in the payload."""
 
-    project_id: int | None = Ref(L("项目"))
+    project_id: int = Ref(L("项目"))
 
 
 class Art11OpinionIn(Contract):
@@ -221,16 +220,16 @@ class ContractRecordIn(Contract):
     title: str = Text(L("合同名称"), required=True, max_length=200)
     supplier: str = Text(L("供应商"), required=True, max_length=200)
     method: str = Choice(ProcurementMethod, L("采购方式"))
-    amount_wan: Decimal | None = Wan(L("合同金额"))
-    signed_on: dt.date | None = Day(L("签订日期"), required=True, past=True)
+    amount_wan: Decimal = Wan(L("合同金额"))
+    signed_on: dt.date = Day(L("签订日期"), required=True, past=True)
 
 
 class PaymentRecordIn(Contract):
     """A treasury payment (国库集中支付) against a contract, charged to a budget line."""
 
-    budget_line_id: int | None = Ref(L("预算指标"))
-    paid_on: dt.date | None = Day(L("支付日期"), required=True, past=True)
-    amount_wan: Decimal | None = Wan(L("支付金额"))
+    budget_line_id: int = Ref(L("预算指标"))
+    paid_on: dt.date = Day(L("支付日期"), required=True, past=True)
+    amount_wan: Decimal = Wan(L("支付金额"))
     payee: str = Text(L("收款人"), required=True, max_length=200)
     voucher_number: str = Text(
         L("国库支付凭证号"), required=True, max_length=60, help=L("全平台唯一。")
@@ -240,7 +239,7 @@ class PaymentRecordIn(Contract):
 class PaymentCreateIn(PaymentRecordIn):
     """``POST /projects/{id}/payments``: the contract is named in the payload."""
 
-    contract_id: int | None = Ref(L("合同"))
+    contract_id: int = Ref(L("合同"))
 
 
 # -- baseline and change requests (Art. 26) ---------------------------------------------------------
@@ -250,7 +249,7 @@ class EstimateItemIn(Contract):
     """One item of the estimate (概算明细)."""
 
     name: str = Text(L("概算项目名称"), required=True, max_length=100)
-    amount_wan: Decimal | None = Wan(L("金额"))
+    amount_wan: Decimal = Wan(L("金额"))
 
 
 class EstimateItemsIn(Contract):
@@ -273,7 +272,7 @@ class EstimateItemsIn(Contract):
         return errors
 
     def items_wan(self) -> dict[str, Decimal]:
-        return {i.name: i.amount_wan for i in self.items if i.amount_wan is not None}
+        return {i.name: i.amount_wan for i in self.items}
 
 
 class BaselineIn(EstimateItemsIn):

@@ -340,11 +340,8 @@ def seed_investment(people: dict) -> dict:
         note="部门预算一上一下核减 100 万元",
     )
     om = Project.objects.filter(kind=ProjectKind.OM, year=year, name="全民健康信息平台运维").first()
-    if (
-        om is not None
-        and plans[year] is not None
-        and plans[year].entries.filter(project=om).exists()
-    ):
+    this_year = plans[year]
+    if om is not None and this_year is not None and this_year.entries.filter(project=om).exists():
         _budget(finance, om, year, "600", "2130199 其他一般公共服务支出")
     # Next year's budget of the two-year expansion, as planned.
     expansion = later.get("智慧教育综合服务平台（二期）")

@@ -96,7 +96,7 @@ class _Sheet:
 
     def row(self, values: Iterable, *, bold: bool = False) -> None:
         """Append a row; None and "" leave the cell empty."""
-        out = []
+        out: list = []
         for value, kind, template in zip(values, self.types, self._templates, strict=True):
             if value is None or value == "":
                 out.append(None)
@@ -134,7 +134,7 @@ def _local_date(value) -> dt.date | None:
 # -- annual plan with evaluation results (Art. 10, 37; R37.1) --------------------------------
 
 
-EVAL_SHORT = {EvaluationKind.SELF: "自评价", EvaluationKind.POST: "后评价"}
+EVAL_SHORT: dict[str, str] = {EvaluationKind.SELF: "自评价", EvaluationKind.POST: "后评价"}
 
 
 def _evaluation_text(result: EvaluationResult, prefix: str = "") -> str:

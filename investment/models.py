@@ -9,6 +9,8 @@ only through their machines (``machines.py``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,29 +23,37 @@ from core.money import MoneyField
 # -- who sees what ---------------------------------------------------------------------------
 
 
-class ByProjectQuerySet(models.QuerySet):
+class _ByProject:
     """Rows that belong to a project are visible exactly when the project is."""
 
     project_field = "project"
 
-    def for_user(self, user):
+    def for_user(self: Any, user: Any) -> Any:
         from projects.models import Project
 
         return self.filter(**{f"{self.project_field}__in": Project.objects.for_user(user)})
 
 
-class PublicToSignedInQuerySet(models.QuerySet):
-    def for_user(self, user):
+class _PublicToSignedIn:
+    def for_user(self: Any, user: Any) -> Any:
         """The annual plan is an official document; units see all of it (amounts of other
         units are public budget information), entries link only to visible projects."""
         return self if user.is_authenticated else self.none()
 
 
-class PlanVersionQuerySet(StatefulQuerySet, PublicToSignedInQuerySet):
+class ByProjectQuerySet(_ByProject, models.QuerySet):
+    """Rows of a project (budgets, contracts, …), visible with the project."""
+
+
+class PublicToSignedInQuerySet(_PublicToSignedIn, models.QuerySet):
+    """The rows of the annual plan, public to the signed-in."""
+
+
+class PlanVersionQuerySet(_PublicToSignedIn, StatefulQuerySet):
     """Plan versions: public to the signed-in; the state changes through its machine."""
 
 
-class ByProjectStatefulQuerySet(StatefulQuerySet, ByProjectQuerySet):
+class ByProjectStatefulQuerySet(_ByProject, StatefulQuerySet):
     """Rows of a project that have states (Art. 11 requests, change requests)."""
 
 

@@ -6,9 +6,10 @@ shown in the reader's language."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
 
 from core.enums import Severity
@@ -17,6 +18,9 @@ from policy.registry import gate, rule, violation
 from projects.models import ProjectKind
 
 from .services import table_problems
+
+# titles stay lazy (shown in the reader's language); the registry's signature says str
+_ = cast(Callable[[str], str], gettext_lazy)
 
 
 @rule(id="R10.3", article="第十条", title=_("建设项目纳入计划须编制绩效目标表"))

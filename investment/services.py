@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Trim
@@ -126,7 +127,8 @@ def tables_complete(project_ids, year) -> dict[int, list[str]]:
     names = dict(IndicatorCategory.objects.filter(pk__in=roots).values_list("pk", "name"))
     tables: dict[int, tuple[int, str]] = {}  # project id -> (table id, overall goal)
     present = defaultdict(set)  # table id -> first-level categories covered
-    faulty = defaultdict(list)  # table id -> [(name, target, quantitative, unit, formula)]
+    # table id -> [(name, target, quantitative, unit, formula)]
+    faulty: dict[int, list[Any]] = defaultdict(list)
     tables_qs = PerformanceTable.objects.filter(year=year)
     if len(project_ids) <= WHOLE_YEAR:
         tables_qs = tables_qs.filter(project_id__in=project_ids)
@@ -147,12 +149,12 @@ def tables_complete(project_ids, year) -> dict[int, list[str]]:
         if row["lacking"]:
             incomplete.append(row["table_id"])
     for chunk in _chunks(incomplete):
-        for tid, *row in (
+        for tid, *values in (
             indicators.filter(lacking, table_id__in=chunk)
             .order_by("table", "category__parent__order", "category__order", "id")
             .values_list("table_id", "name", "target_value", "is_quantitative", "unit", "formula")
         ):
-            faulty[tid].append(row)
+            faulty[tid].append(values)
     result = {}
     for pid in project_ids:
         if pid not in tables:
@@ -177,6 +179,9 @@ def tables_complete(project_ids, year) -> dict[int, list[str]]:
 class Eligibility:
     project: Project
     reasons: list[dict] = field(default_factory=list)  # finding dicts
+    # what a page shows beside a candidate
+    evaluations: list = field(default_factory=list)
+    amount_input: str = ""
 
     @property
     def eligible(self) -> bool:

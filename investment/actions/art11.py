@@ -132,7 +132,6 @@ class InitiateArt11(ProjectAction):
         return {"change_request_id": _("该变更申请不属于本项目。")}
 
     def perform(self, obj: Any, data: Art11InitiateIn, user: Any, decision: Any) -> Art11Request:
-        assert data.amount_wan is not None and data.year is not None
         amount = wan_to_yuan(data.amount_wan)
         req = Art11Request.objects.create(
             project=obj,

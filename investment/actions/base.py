@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from accounts.recipients import is_unit_staff
 from accounts.roles import Role
 from core.actions import pk_of
 from core.contracts import Contract
+from core.enums import ActionCode
 from core.errors import ActionInvalid
 from core.ledger import record_event
 from core.money import YUAN_PER_WAN
@@ -121,7 +123,7 @@ class InvestmentAction(GatedAction):
 
     def record(
         self,
-        code: str,
+        code: ActionCode,
         *,
         actor: Any,
         obj: Any,
@@ -142,9 +144,9 @@ class ProjectAction(InvestmentAction):
     """An action on one project (its row is locked while the action runs), offered on the
     project's pages; missing and invisible projects look the same."""
 
-    model = Project
+    model: ClassVar[type[models.Model] | None] = Project
     object_keyword = "project"
-    offered_on = ("projects.project",)
+    offered_on: ClassVar[str | tuple[str, ...]] = ("projects.project",)
 
     def targets(self, page_obj: Any, user: Any) -> Any:
         if isinstance(page_obj, Project) and self.makes_sense(page_obj):

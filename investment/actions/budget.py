@@ -88,7 +88,7 @@ def arrange_budget(
 
 def line_warnings(line: BudgetLine) -> list[Finding]:
     """The warnings of the decision a line was arranged under (a total unequal to the plan)."""
-    if line.decision_id is None:
+    if line.decision is None:
         return []
     return [Finding.from_dict(f) for f in line.decision.findings if f["severity"] == "warn"]
 
@@ -129,11 +129,9 @@ class AddBudgetLine(ProjectAction):
     def facts(self, obj: Any, user: Any, data: Any) -> dict[str, Any]:
         if data is None:
             return budget_facts(obj, self.open_year(obj)[0], None)
-        assert data.year is not None and data.amount_wan is not None
         return budget_facts(obj, data.year, wan_to_yuan(data.amount_wan))
 
     def perform(self, obj: Any, data: BudgetLineAddIn, user: Any, decision: Any) -> BudgetLine:
-        assert data.year is not None and data.amount_wan is not None
         return arrange_budget(
             obj,
             year=data.year,

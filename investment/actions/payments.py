@@ -55,7 +55,6 @@ class RecordContract(UnitProjectAction):
         return {}
 
     def perform(self, obj: Any, data: ContractRecordIn, user: Any, decision: Any) -> Contract:
-        assert data.amount_wan is not None
         contract = Contract.objects.create(
             project=obj,
             number=data.number,

@@ -9,10 +9,10 @@ published version is in force and the previous one is superseded.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from django.db import connection
-from django.db.models import Max, Sum
+from django.db.models import Field, Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -124,7 +124,7 @@ class PlanAction(InvestmentAction):
     roles = DRC
     article = "第十条"
     requirement = "R10.1"
-    offered_on = ("investment.annualplan",)
+    offered_on: ClassVar[str | tuple[str, ...]] = ("investment.annualplan",)
 
     def policy_for(self, obj: Any) -> Any:
         return policy_in_force(None)  # the plan is the city's, not a unit's
@@ -176,7 +176,6 @@ class OpenPlanVersion(YearAction):
             )
 
     def perform(self, obj: Any, data: PlanOpenIn, user: Any, decision: Any) -> PlanVersion:
-        assert data.year is not None
         lock_plan(data.year, user)
         if draft_of(data.year) is not None:  # opened by someone else meanwhile
             raise ActionConflict(technical="taken")
@@ -218,7 +217,7 @@ def _insert_plan_entries(rows: list[tuple[int, int, Decimal, str]]) -> None:
     meta = PlanEntry._meta
     qn = connection.ops.quote_name
     columns = ", ".join(
-        qn(meta.get_field(f).column) for f in ("version", "project", "amount", "note")
+        qn(cast(Field, meta.get_field(f)).column) for f in ("version", "project", "amount", "note")
     )
     per_statement = min(1000, (connection.features.max_query_params or 4000) // 4)
     with connection.cursor() as cursor:
@@ -242,7 +241,6 @@ class CompilePlan(YearAction):
     Input = PlanCompileIn
 
     def perform(self, obj: Any, data: PlanCompileIn, user: Any, decision: Any) -> dict:
-        assert data.year is not None
         year = data.year
         draft = open_draft(year, user)
         present = set(draft.entries.values_list("project_id", flat=True))
@@ -386,7 +384,6 @@ class AddPlanEntry(ProjectAction):
             )
 
     def perform(self, obj: Any, data: PlanEntryAddIn, user: Any, decision: Any) -> PlanEntry:
-        assert data.amount_wan is not None
         year = self.year_of(obj, data)
         amount = wan_to_yuan(data.amount_wan)
         draft = open_draft(year, user)
@@ -458,7 +455,6 @@ class ChangePlanEntry(EntryAction):
         return {"amount_wan": wan_text(obj.amount)}
 
     def perform(self, obj: Any, data: PlanEntryAmountIn, user: Any, decision: Any) -> PlanEntry:
-        assert data.amount_wan is not None
         amount = wan_to_yuan(data.amount_wan)
         reason = f"{obj.project.code} 计划金额 {format_wan(obj.amount)} → {format_wan(amount)} 万元"
         obj.amount = amount

@@ -28,8 +28,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=filename) or ""
     )
     return response
 

@@ -118,7 +118,9 @@ def plan_detail(request: Any, year: int) -> HttpResponse:
         "shown": shown,
         "compiles": compiles,
         "editable": bool(compiles and shown is not None and shown.is_draft),
-        "versions": list(plan.versions.annotate(count=Count("entries"))) if plan.pk else [],
+        "versions": list(
+            PlanVersion.objects.filter(plan_id=plan.pk).annotate(count=Count("entries"))
+        ),
         "compiled": services.latest_compilation(draft) if draft and compiles else None,
         "steps": next_steps(plan, user),
     }
