@@ -183,6 +183,17 @@ class ChapterOut(Schema):
         return str(obj.get_chapter_display())
 
 
+def _of_current_version(name: str, default: Any) -> Any:
+    """A resolver of one attribute of a document's current version (``default`` when the
+    document has none)."""
+
+    def resolve(obj: Any) -> Any:
+        current = obj.current_version()
+        return getattr(current, name) if current else default
+
+    return staticmethod(resolve)
+
+
 class DocumentOut(Schema):
     """A document with its current version and that version's digests."""
 
@@ -204,40 +215,13 @@ class DocumentOut(Schema):
     def resolve_doc_type_label(obj) -> str:
         return str(obj.get_doc_type_display())
 
-    @staticmethod
-    def resolve_version(obj) -> int | None:
-        current = obj.current_version()
-        return current.number if current else None
-
-    @staticmethod
-    def resolve_original_name(obj) -> str:
-        current = obj.current_version()
-        return current.original_name if current else ""
-
-    @staticmethod
-    def resolve_size(obj) -> int | None:
-        current = obj.current_version()
-        return current.size if current else None
-
-    @staticmethod
-    def resolve_content_type(obj) -> str:
-        current = obj.current_version()
-        return current.content_type if current else ""
-
-    @staticmethod
-    def resolve_sha256(obj) -> str:
-        current = obj.current_version()
-        return current.sha256 if current else ""
-
-    @staticmethod
-    def resolve_sm3(obj) -> str:
-        current = obj.current_version()
-        return current.sm3 if current else ""
-
-    @staticmethod
-    def resolve_uploaded_at(obj):
-        current = obj.current_version()
-        return current.uploaded_at if current else None
+    resolve_version = _of_current_version("number", None)
+    resolve_original_name = _of_current_version("original_name", "")
+    resolve_size = _of_current_version("size", None)
+    resolve_content_type = _of_current_version("content_type", "")
+    resolve_sha256 = _of_current_version("sha256", "")
+    resolve_sm3 = _of_current_version("sm3", "")
+    resolve_uploaded_at = _of_current_version("uploaded_at", None)
 
 
 class TransitionOut(Schema):
