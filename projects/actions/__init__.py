@@ -1,6 +1,7 @@
 """Every change of state of the projects chapter (Art. 8, 9, 4, 12-14, 19, 20), one action
-each, by sub-chapter: the unit's requirement (``drafting``), what every review step shares
-(``reviews``), the steps from the list to the approval (``approval``), the published list and
+each, by sub-chapter: the unit's requirement (``drafting``), signing for a review and what
+every decision shares (``reviews``), the steps from the list to the approval (``approval``),
+转办, 抄送, 退回 and 不予通过 (``handling``), the published list and
 classified stubs (``lists``), cross-department frameworks (``frameworks``) and the 渝快办
 channel (``intake``)."""
 
@@ -30,9 +31,10 @@ from .frameworks import (
     submit_framework,
     update_framework,
 )
+from .handling import copy_review, reject_project, return_project, transfer_review
 from .intake import receive_external_requirement
 from .lists import publish_project_list, record_classified_stub
-from .reviews import copy_review, reject_project, return_project, start_review, transfer_review
+from .reviews import start_review
 
 __all__ = [
     "accept_project",

@@ -1,0 +1,226 @@
+"""Handing a review step on (Art. 8, 9): 转办 to a colleague of the same desk, 抄送 for
+read-only sight, and the plain 退回修改 and 不予通过 of DRC's approval step (the other steps
+return through their own decision's form)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as L
+
+from accounts.models import Membership, User
+from accounts.recipients import experts_of, reviewers_of
+from accounts.roles import Role
+from accounts.scoping import for_user
+from core.enums import ActionCode
+from core.errors import ActionInvalid
+from core.findings import Finding
+from core.ledger import record_event
+from core.notify import notify
+
+from ..contracts import ReviewCopyIn, ReviewOpinionIn, ReviewTransferIn
+from ..machines import BDB, DRC, PROJECT, REVIEWERS
+from ..models import Project, Review, ReviewCopy, ReviewKind
+from ..visibility import holds_review
+from .base import ReviewAction, project_link
+from .reviews import leaving, reject_at, return_at
+
+
+def colleagues(review: Review, user: Any) -> list[User]:
+    """Who the review may be transferred to: the same desk's other reviewers (the same
+    authority's, or the experts of the same consultant organisation)."""
+    if review.kind == ReviewKind.EVALUATION:
+        desk = experts_of(review.consultant_id)
+    else:
+        desk = reviewers_of(review.authority)
+    pks = [u.pk for u in desk if u.pk != user.pk]
+    return list(for_user(User, user).filter(pk__in=pks).order_by("username"))
+
+
+class TransferReview(ReviewAction):
+    """转办: hand a review to a colleague of the same desk."""
+
+    label = L("转办")
+    roles = REVIEWERS
+    Input = ReviewTransferIn
+    article = "第八条、第九条"
+    requirement = "R9.3"
+    style = "outline-secondary"
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        who = result.assignee
+        return _("已转办给%(name)s。") % {"name": who.get_full_name() or who.username}
+
+    def targets(self, page_obj: Any, user: Any) -> Iterator[Any]:
+        for review in super().targets(page_obj, user):
+            if holds_review(user, review) and colleagues(review, user):
+                yield review
+
+    def choices(self, obj: Any, user: Any) -> dict:
+        return {"to_user": [(u.pk, u.get_full_name() or u.username) for u in colleagues(obj, user)]}
+
+    def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
+        clean = ReviewTransferIn.parse(data)
+        if clean.to_user not in {u.pk for u in colleagues(obj, user)}:
+            raise ActionInvalid(
+                _("只能转办给本单位同一岗位的其他在岗人员。"),
+                {"to_user": _("请选择本单位具有相同审核角色的同事。")},
+            )
+        return clean
+
+    def perform(self, obj: Review, data: ReviewTransferIn, user: Any, decision: Any) -> Review:
+        target = User.objects.get(pk=data.to_user)
+        previous = obj.assignee
+        obj.assignee = target
+        obj.save(update_fields=["assignee"])
+        project = obj.project
+        name = target.get_full_name() or target.username
+        record_event(
+            ActionCode.REVIEW_TRANSFERRED,
+            actor=user,
+            obj=obj,
+            organisation=project.unit_id,
+            reason=f"转办给{name}" + (f"：{data.note}" if data.note else ""),
+            data={"from": getattr(previous, "username", user.username), "to": target.username},
+        )
+        notify(
+            [target],
+            title=f"转办：{project.code}《{project.name}》{obj.get_kind_display()}",
+            body=data.note,
+            link=project_link(project),
+        )
+        return obj
+
+
+def copy_candidates(user: Any) -> list[User]:
+    """抄送 may go to anyone on the platform (e.g. 市公安局): active users with an active
+    membership, labelled with their organisations."""
+    users = (
+        User.objects.filter(is_active=True, memberships__is_active=True)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("username")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(is_active=True).select_related("organisation"),
+            )
+        )
+    )
+    return list(users)
+
+
+def user_label(user: User) -> str:
+    orgs = "、".join(dict.fromkeys(m.organisation.display_name for m in user.memberships.all()))
+    name = user.get_full_name() or user.username
+    return f"{name}（{orgs}）" if orgs else name
+
+
+class CopyReview(ReviewAction):
+    """抄送: give others read-only sight of a review step (and its project). The holder of the
+    step may copy it; DRC, which organises the whole approval, may copy any step."""
+
+    label = L("抄送")
+    roles = REVIEWERS
+    Input = ReviewCopyIn
+    article = "第八条、第九条"
+    requirement = "R9.3"
+    style = "outline-secondary"
+    hint = L("抄送对象可查看本项目及该环节意见。")
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        names = "、".join(c.recipient.get_full_name() or c.recipient.username for c in result)
+        return _("已抄送：%(names)s。") % {"names": names} if names else _("已抄送。")
+
+    def allowed(self, obj: Any, user: Any) -> bool:
+        return holds_review(user, obj) or user.has_role(Role.DRC_OFFICER)
+
+    def choices(self, obj: Any, user: Any) -> dict:
+        return {"recipients": [(u.pk, user_label(u)) for u in copy_candidates(user)]}
+
+    def perform(
+        self, obj: Review, data: ReviewCopyIn, user: Any, decision: Any
+    ) -> list[ReviewCopy]:
+        users = list(User.objects.filter(pk__in=data.recipients, is_active=True))
+        if not users:
+            raise ActionInvalid(
+                _("请选择抄送对象。"), {"recipients": _("请至少选择一位抄送对象。")}
+            )
+        copies = []
+        for recipient in users:
+            copy, created = ReviewCopy.objects.get_or_create(
+                review=obj,
+                recipient=recipient,
+                defaults={"copied_by": user, "note": data.note[:200]},
+            )
+            if created:
+                copies.append(copy)
+        project = obj.project
+        record_event(
+            ActionCode.REVIEW_COPIED,
+            actor=user,
+            obj=obj,
+            organisation=project.unit_id,
+            reason="抄送：" + "、".join(u.get_full_name() or u.username for u in users),
+            data={"recipients": [u.username for u in users]},
+        )
+        notify(
+            [c.recipient for c in copies],
+            title=f"抄送：{project.code}《{project.name}》{obj.get_kind_display()}",
+            body=data.note,
+            link=project_link(project),
+        )
+        return copies
+
+
+class ReturnProject(ReviewAction):
+    """退回修改 at any review: the unit revises and resubmits to the same step (Art. 8, 9)."""
+
+    label = L("退回修改")
+    roles = PROJECT["return"].roles
+    Input = ReviewOpinionIn
+    card_kinds = (ReviewKind.DRC_APPROVAL,)  # the other steps return through their own form
+    article = "第八条、第九条"
+    requirement = "R8.2"
+    style = "outline-warning"
+    success = L("已退回项目建设单位修改。")
+
+    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
+        finding = leaving(obj, "return")
+        if finding is not None:
+            yield finding
+
+    def perform(self, obj: Review, data: ReviewOpinionIn, user: Any, decision: Any) -> Project:
+        return return_at(obj.project, obj, user, data.opinion)
+
+
+class RejectProject(ReviewAction):
+    """不予通过: BDB does not list, or DRC does not approve. Final; reasons required."""
+
+    label = L("不予通过")
+    roles = BDB + DRC
+    Input = ReviewOpinionIn
+    kinds = (ReviewKind.LIST, ReviewKind.DRC_APPROVAL)
+    card_kinds = (ReviewKind.DRC_APPROVAL,)
+    article = "第八条、第九条"
+    requirement = "R8.2"
+    style = "outline-danger"
+    success = L("已作出不予通过的决定。")
+    confirm = L("不予通过是最终决定，项目审批终止（第八条、第九条）。")
+
+    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
+        finding = leaving(obj, "reject")
+        if finding is not None:
+            yield finding
+
+    def perform(self, obj: Review, data: ReviewOpinionIn, user: Any, decision: Any) -> Project:
+        return reject_at(obj.project, obj, user, data.opinion)
+
+
+transfer_review = TransferReview()
+copy_review = CopyReview()
+return_project = ReturnProject()
+reject_project = RejectProject()
