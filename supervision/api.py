@@ -8,10 +8,10 @@ issued; DRC, Finance, BDB, Audit and the admin everything) and its filter sets; 
 actions of ``supervision/actions`` — every one is also at ``POST /api/actions/<name>/<id>``
 with its contract as body. Missing and forbidden answer the same 404."""
 
-from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.http import Http404
@@ -152,7 +152,7 @@ class SanctionOut(NoticeOut):
     violation_id: int | None
     reasons: str
     is_public: bool = Field(..., description="公开的通报批评（已发布、生效、非涉密项目）")
-    decision_id: int | None
+    decision_id: UUID | None = Field(None, description="规则决定编号（/policy/decisions/…）")
     closed_budget_lines: list[dict]
     lift_reasons: str
     lifted_at: datetime | None
