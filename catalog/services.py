@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from accounts.recipients import unit_ids_of
+from accounts.scoping import for_user
 from core.dates import today
 from core.errors import ActionInvalid
 from policy.lookup import NoPolicyInForce, policy_in_force
@@ -53,16 +54,12 @@ def latest_runs() -> tuple[list[int], list[int]]:
 
 def latest_decisions(user: Any) -> QuerySet:
     """The decisions of the latest run of each year that ``user`` sees."""
-    from accounts.scoping import for_user
-
     _years, runs = latest_runs()
     return for_user(OMDecision, user).filter(run__in=runs)
 
 
 def run_summary(latest: QuerySet) -> list[dict]:
     """The latest run of each year with its counts over the decisions the user sees."""
-    from django.db.models import Count, Q
-
     counts = {
         row["run"]: row
         for row in latest.order_by()

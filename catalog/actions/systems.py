@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.recipients import reviewers_of
 from accounts.roles import Authority
+from core.contracts import initial_of
 from core.enums import ActionCode
 from core.errors import ActionConflict, ActionInvalid
 from core.findings import Finding
@@ -147,8 +148,6 @@ class UpdateSystem(SystemAction):
         return may_edit(user, obj.unit_id)
 
     def initial(self, obj: Any, user: Any) -> dict:
-        from core.contracts import initial_of
-
         return initial_of(CatalogSystemPatchIn, obj)
 
     def refusals(self, obj: Any, user: Any, data: Any) -> list[Finding]:

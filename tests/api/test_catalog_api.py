@@ -314,7 +314,9 @@ def test_om_run_list_detail_and_export(personas, login):
     client = login(personas.finance)
     # a filter value that is not valid is a 422 in the list and the export alike
     for url in ("om-decisions", "om-decisions/export", "systems", "systems/export"):
-        body = assert_error(client.get(f"{BASE}/{url}?eligible=maybe&catalogued=maybe"), 422, "invalid")
+        body = assert_error(
+            client.get(f"{BASE}/{url}?eligible=maybe&catalogued=maybe"), 422, "invalid"
+        )
         assert set(body["errors"]) & {"eligible", "catalogued"}
     body = client.get(f"{BASE}/om-decisions?eligible=false").json()
     assert [d["system_code"] for d in body["items"]] == ["OM-BAD"]
@@ -407,3 +409,37 @@ def test_import_and_export_endpoints(personas, login):
     )
     response = client.post(f"{BASE}/resources/import", {"file": _upload([rheader])})
     assert response.status_code == 200 and response.json()["created"] == 0
+
+
+def test_every_catalog_action_is_in_the_action_api(personas, login):
+    jw = personas.jw_officer
+    system = actions.register_system(
+        acting_user=jw, unit=jw.primary_organisation, **{**SYSTEM, "code": "ACT-01"}
+    )
+    client = login(jw)
+    steps = client.get(f"/api/next-steps/catalog.informationsystem/{system.pk}").json()
+    assert {o["action"] for o in steps["offers"] if o["enabled"]} >= {"catalog.update_system"}
+    # a partial change through the generic route keeps what it does not name
+    response = post_json(
+        client, f"/api/actions/catalog.update_system/{system.pk}", {"users_count": 300}
+    )
+    assert response.status_code == 200, response.content
+    system.refresh_from_db()
+    assert system.users_count == 300 and system.name == SYSTEM["name"]
+    # BDB's determinations refuse with their rule and article, as on every other route
+    body = assert_error(
+        post_json(
+            client,
+            f"/api/actions/catalog.update_system/{system.pk}",
+            {"integration_status": "pending"},
+        ),
+        409,
+        "blocked",
+    )
+    assert body["findings"][0]["rule_id"] == "R33.1.bdb-determines"
+    assert body["findings"][0]["article"] == "第三十三条"
+    year = today().year + 1
+    response = post_json(
+        login(personas.finance), "/api/actions/catalog.decide_om_funding", {"budget_year": year}
+    )
+    assert response.status_code == 200 and response.json()["url"].endswith(f"?year={year}")
