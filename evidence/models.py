@@ -109,10 +109,13 @@ class IndexDoc(models.Model):
 
 
 class IndexTerm(models.Model):
-    """A word (or a data item, ``i:…``) of the index and the number of documents having it."""
+    """A word (or a data item, ``i:…``) of the index and the number of documents (and of
+    projects) having it."""
 
     text = models.CharField(max_length=64, unique=True)
     df = models.PositiveIntegerField(default=0)
+    #: of which projects (boilerplate is judged by kind: ``ranking.Corpus.boilerplate``)
+    project_df = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("索引词")
@@ -143,6 +146,7 @@ class IndexStats(models.Model):
     """Counts the ranking needs (documents, total length), kept with each change."""
 
     docs = models.PositiveIntegerField(default=0)
+    projects = models.PositiveIntegerField(default=0)
     total_length = models.PositiveBigIntegerField(default=0)
 
     class Meta:

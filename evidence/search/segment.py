@@ -146,8 +146,8 @@ def raw_words(text: str, mode: str | None = None) -> list[str]:
 
 
 def tokens(text: str, mode: str | None = None) -> list[str]:
-    """The content words of ``text``: segmented, canonical, without stop words, punctuation
-    or single characters."""
+    """The content words of ``text``: segmented, canonical, without stop words, punctuation,
+    numbers or single characters."""
     canonical, stop = synonyms(), stopwords()
     out = []
     for word in raw_words(text, mode):
@@ -155,7 +155,8 @@ def tokens(text: str, mode: str | None = None) -> list[str]:
         if not _WORD.fullmatch(word):
             continue
         word = canonical.get(word, word)
-        if word in stop or (len(word) < 2 and not word.isdigit()):
+        # numbers are counts, years and amounts, not what a system does
+        if word in stop or len(word) < 2 or word.isdigit():
             continue
         out.append(word)
     return out

@@ -17,7 +17,7 @@ from django.db.models import Count, F
 
 from ..models import IndexDoc, IndexStats, IndexTerm, Posting
 from .features import Features
-from .ranking import Candidate, saturate
+from .ranking import PROJECT, Candidate, Corpus, TermStats, saturate
 
 MAX_TERM = 64
 BATCH = 2_000
@@ -39,17 +39,22 @@ def _stats() -> IndexStats:
     return stats
 
 
-def _shift_df(counts: Mapping[int, int], sign: int) -> None:
-    """Add (or remove) ``counts[term]`` documents to each term's frequency, one statement
-    per distinct count."""
+def _shift_df(counts: Mapping[int, int], sign: int, field: str = "df") -> None:
+    """Add (or remove) ``counts[term]`` documents to each term's frequency ``field``, one
+    statement per distinct count."""
     by_count: dict[int, list[int]] = {}
     for term_id, n in counts.items():
         by_count.setdefault(n, []).append(term_id)
     for n, ids in by_count.items():
         for start in range(0, len(ids), BATCH):
             IndexTerm.objects.filter(id__in=ids[start : start + BATCH]).update(
-                df=F("df") + sign * n
+                **{field: F(field) + sign * n}
             )
+
+
+def _shift_all(df: Mapping[int, int], project_df: Mapping[int, int], sign: int) -> None:
+    _shift_df(df, sign)
+    _shift_df(project_df, sign, "project_df")
 
 
 def _term_ids(texts: Iterable[str]) -> dict[str, int]:
@@ -97,7 +102,7 @@ class DbIndex:
             ],
             batch_size=BATCH,
         )
-        postings, df = [], Counter()
+        postings, df, project_df = [], Counter[int](), Counter[int]()
         for doc, e in zip(docs, entries, strict=True):
             length = e.features.length
             for term, tf in e.features.terms.items():
@@ -105,10 +110,14 @@ class DbIndex:
                     Posting(term_id=ids[term], doc_id=doc.pk, weight=saturate(tf, length, avgdl))
                 )
                 df[ids[term]] += 1
+                project_df[ids[term]] += e.kind == PROJECT
         Posting.objects.bulk_create(postings, batch_size=BATCH)
-        _shift_df(df, +1)
+        _shift_all(df, +project_df, +1)
+        projects = sum(1 for e in entries if e.kind == PROJECT)
         IndexStats.objects.filter(pk=stats.pk).update(
-            docs=F("docs") + len(entries), total_length=F("total_length") + added
+            docs=F("docs") + len(entries),
+            projects=F("projects") + projects,
+            total_length=F("total_length") + added,
         )
 
     def put(self, entry: Entry) -> None:
@@ -117,30 +126,39 @@ class DbIndex:
     @transaction.atomic
     def drop_many(self, keys: Sequence[tuple[str, int]]) -> int:
         """Remove these documents (those not indexed are ignored); returns how many."""
-        doc_ids: list[int] = []
-        length = 0
         by_kind: dict[str, list[int]] = {}
         for kind, ref_id in keys:
             by_kind.setdefault(kind, []).append(ref_id)
+        dropped, length, projects = 0, 0, 0
         for kind, refs in by_kind.items():
             for start in range(0, len(refs), BATCH):
                 rows = IndexDoc.objects.filter(kind=kind, ref_id__in=refs[start : start + BATCH])
-                for pk, doc_length in rows.values_list("pk", "length"):
+                doc_ids, doc_length = [], 0
+                for pk, n in rows.values_list("pk", "length"):
                     doc_ids.append(pk)
-                    length += doc_length
-        if not doc_ids:
-            return 0
-        for start in range(0, len(doc_ids), BATCH):
-            chunk = doc_ids[start : start + BATCH]
-            postings = Posting.objects.filter(doc_id__in=chunk)
-            counts = dict(postings.order_by().values_list("term_id").annotate(n=Count("doc_id")))
-            _shift_df(counts, -1)
-            postings.delete()
-            IndexDoc.objects.filter(pk__in=chunk).delete()
-        IndexStats.objects.filter(pk=_stats().pk).update(
-            docs=F("docs") - len(doc_ids), total_length=F("total_length") - length
-        )
-        return len(doc_ids)
+                    doc_length += n
+                if doc_ids:
+                    self._drop_docs(doc_ids, kind == PROJECT)
+                dropped += len(doc_ids)
+                length += doc_length
+                projects += len(doc_ids) if kind == PROJECT else 0
+        if dropped:
+            IndexStats.objects.filter(pk=_stats().pk).update(
+                docs=F("docs") - dropped,
+                projects=F("projects") - projects,
+                total_length=F("total_length") - length,
+            )
+        return dropped
+
+    @staticmethod
+    def _drop_docs(doc_ids: list[int], projects: bool) -> None:
+        """Remove these documents (all of one kind) and their postings, and their terms'
+        frequencies with them."""
+        postings = Posting.objects.filter(doc_id__in=doc_ids)
+        counts = dict(postings.order_by().values_list("term_id").annotate(n=Count("doc_id")))
+        _shift_all(counts, counts if projects else {}, -1)
+        postings.delete()
+        IndexDoc.objects.filter(pk__in=doc_ids).delete()
 
     @transaction.atomic
     def clear(self) -> None:
@@ -151,16 +169,17 @@ class DbIndex:
 
     # -- reading (ranking.Index) ----------------------------------------------------------------
 
-    def stats(self) -> tuple[int, float]:
-        row = IndexStats.objects.filter(pk=1).values_list("docs", "total_length").first()
-        if not row or not row[0]:
-            return 0, 0.0
-        return row[0], row[1] / row[0]
+    def stats(self) -> Corpus:
+        row = IndexStats.objects.filter(pk=1).values_list("docs", "total_length", "projects")
+        docs, total, projects = row.first() or (0, 0, 0)
+        return Corpus(docs, total / docs if docs else 0.0, projects)
 
-    def document_frequencies(self, terms: Iterable[str]) -> dict[str, tuple[int, int]]:
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, TermStats]:
         wanted = [t for t in terms if len(t) <= MAX_TERM]
-        rows = IndexTerm.objects.filter(text__in=wanted, df__gt=0).values_list("text", "id", "df")
-        return {text: (term_id, df) for text, term_id, df in rows}
+        rows = IndexTerm.objects.filter(text__in=wanted, df__gt=0).values_list(
+            "text", "id", "df", "project_df"
+        )
+        return {text: TermStats(term_id, df, pdf) for text, term_id, df, pdf in rows}
 
     def best(self, weights: Mapping[int, float], limit: int, exclude: set[int]) -> list[int]:
         """The documents with the best BM25 over ``weights`` (term id → query weight)."""
@@ -193,18 +212,18 @@ class DbIndex:
             )
         }
         weights: dict[int, dict[str, float]] = {pk: {} for pk in docs}
-        dfs: dict[int, dict[str, int]] = {pk: {} for pk in docs}
+        dfs: dict[int, dict[str, TermStats]] = {pk: {} for pk in docs}
         table, terms = Posting._meta.db_table, IndexTerm._meta.db_table
         placeholders = ", ".join(["%s"] * len(docs))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT p.doc_id, t.text, t.df, p.weight FROM {table} p "
+                f"SELECT p.doc_id, t.text, t.id, t.df, t.project_df, p.weight FROM {table} p "
                 f"JOIN {terms} t ON t.id = p.term_id WHERE p.doc_id IN ({placeholders})",
                 list(docs),
             )
-            for doc_id, text, df, weight in cursor.fetchall():
+            for doc_id, text, term_id, df, project_df, weight in cursor.fetchall():
                 weights[doc_id][text] = weight
-                dfs[doc_id][text] = df
+                dfs[doc_id][text] = TermStats(term_id, df, project_df)
         return [
             Candidate(pk, docs[pk][0], docs[pk][1], docs[pk][2], weights[pk], dfs[pk])
             for pk in doc_ids
