@@ -161,7 +161,8 @@ def offer(act: Action, target: Any, user: Any, *, bound: dict | None = None) -> 
 
 
 def prefix_of(act: Action, target: Any) -> str:
-    return f"{act.function_name}-{getattr(target, 'pk', 'new')}"
+    # an unsaved target posts to the address of a new object, whose page reads "new" too
+    return f"{act.function_name}-{getattr(target, 'pk', None) or 'new'}"
 
 
 def next_steps(page_obj: Any, user: Any, *, bound: dict | None = None) -> NextSteps:
