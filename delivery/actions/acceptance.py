@@ -335,6 +335,7 @@ class DecideExtension(RowAction):
     requirement = "R28.3"
     anchor = "acceptance"
     success = _("已审核延期申请。")
+    confirm = _("审核结论将通知建设单位；同意延期的，竣工验收期限顺延至申请日期（第二十八条）。")
 
     def rows(self, project: Project) -> Iterable[Any]:
         return ExtensionRequest.objects.filter(project=project, state=ExtensionState.PENDING)

@@ -66,8 +66,9 @@ class DeliveryAction(GatedAction):
 
     # -- the project and its policy ----------------------------------------------------------
 
-    def project_of(self, obj: Any) -> Project:
-        return obj if isinstance(obj, Project) else obj.project
+    def project_of(self, obj: Any) -> Any:
+        """The project ``obj`` belongs to (the project itself for a project action)."""
+        return obj if isinstance(obj, Project) or obj is None else obj.project
 
     def organisation_of(self, obj: Any) -> Any:
         return self.project_of(obj).unit

@@ -51,6 +51,7 @@ class SubmitSelfEvaluation(ProjectAction):
     requirement = "R30.1"
     anchor = "evaluation"
     success = _("已提交自评价，并报送市发展改革委、市财政局、市大数据发展局（第三十条）。")
+    confirm = _("自评价报告将报送市发展改革委、市财政局、市大数据发展局（第三十条）。")
 
     def facts(self, obj: Any, data: Any) -> dict[str, Any]:
         # asked before the form is filled in: would one done today be in the window?
@@ -92,6 +93,7 @@ class CommissionPostEvaluation(ProjectAction):
     anchor = "evaluation"
     style = "outline-primary"
     success = _("已委托第三方开展后评价（第三十条）。")
+    confirm = _("受托机构将收到委托，并在平台上提交后评价结果（第三十条）。")
 
     def allowed(self, obj: Any, user: Any) -> bool:
         return True
@@ -136,6 +138,7 @@ class SubmitPostEvaluation(RowAction):
     Input = DeliveryEvaluationIn
     anchor = "evaluation"
     success = _("已提交后评价结果（第三十条）。")
+    confirm = _("后评价结果提交后不能更改，将供编制下一年度投资计划时参考（第三十条）。")
 
     def allowed(self, obj: Any, user: Any) -> bool:
         return obj.consultant_id in consultant_org_ids(user)

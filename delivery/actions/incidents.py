@@ -44,6 +44,7 @@ class ReportIncident(ProjectAction):
     style = "outline-danger"
     hint = _("建设进度严重滞后或造成重大损失的，应及时向市发展改革委、市财政局报告。")
     success = _("已向市发展改革委、市财政局报告（第二十四条）。")
+    confirm = _("重大事项报告将送市发展改革委、市财政局，由其督促整改或暂停项目（第二十四条）。")
 
     def perform(self, obj: Project, data: DeliveryIncidentIn, user: Any, decision: Any) -> Incident:
         incident = Incident.objects.create(
@@ -94,6 +95,7 @@ class OrderRectification(IncidentAction):
     Input = DeliveryRectificationIn
     style = "warning"
     success = _("已责令限期整改（第二十四条）。")
+    confirm = _("整改期限将列入项目的法定期限，建设单位将收到整改要求（第二十四条）。")
 
     def perform(
         self, obj: Incident, data: DeliveryRectificationIn, user: Any, decision: Any
@@ -172,6 +174,7 @@ class LiftSuspension(IncidentAction):
     Input = DeliveryIncidentOpinionIn
     style = "success"
     success = _("已解除暂停。")
+    confirm = _("解除暂停后项目恢复推进和支付，本事项关闭（第二十四条）。")
 
     def refusals(self, obj: Any, user: Any, data: Any) -> Iterator[Finding]:
         if not obj.project.suspended_at:
@@ -210,6 +213,7 @@ class CloseIncident(IncidentAction):
     Input = DeliveryIncidentOpinionIn
     style = "outline-success"
     success = _("已确认整改完成。")
+    confirm = _("确认整改完成后本事项关闭，整改期限不再计算（第二十四条）。")
 
     def perform(
         self, obj: Incident, data: DeliveryIncidentOpinionIn, user: Any, decision: Any

@@ -8,6 +8,7 @@ import pytest
 
 from core.dates import today
 from core.errors import ActionBlocked
+from core.models import Notification
 from delivery import actions
 from delivery.models import AnnualReport
 from policy.models import Decision, Outcome
@@ -59,6 +60,9 @@ def test_R23_1_report_without_opinions_refused(building, personas, overrides, mi
 def test_R23_1_report_with_both_opinions_accepted_once(building, personas):
     report = _report(building, personas.jw_officer)
     assert report.user_opinions.startswith("市教委") and report.supervisor_opinion
+    # submitted to DRC, Finance and BDB (Art. 23)
+    for user in (personas.drc, personas.finance, personas.bdb):
+        assert Notification.objects.filter(recipient=user, title__contains="年度绩效评价报告")
     decision = Decision.objects.filter(gate="delivery.annual_report").latest("created_at")
     assert decision.outcome == Outcome.PASS
     # the same year's report is submitted once
