@@ -3,8 +3,6 @@
 factors, and the official documents of a project. Reads only; every figure is scoped to the
 user (``Project.objects.for_user``)."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any
 
