@@ -135,11 +135,11 @@ class PlanAction(InvestmentAction):
 
 class YearAction(PlanAction):
     """An action on a year (the plan may not exist yet): the year is part of the input; the
-    plan page offers it with its year filled in."""
+    plan page offers it with its year filled in, as an action creating its object."""
 
     def targets(self, page_obj: Any, user: Any) -> Any:
         if isinstance(page_obj, AnnualPlan):
-            yield page_obj
+            yield AnnualPlan(year=page_obj.year)  # unsaved: the card posts to the new address
 
     def initial(self, obj: Any, user: Any) -> dict[str, Any]:
         return {"year": obj.year} if isinstance(obj, AnnualPlan) else {}
@@ -163,7 +163,7 @@ class OpenPlanVersion(YearAction):
 
     def targets(self, page_obj: Any, user: Any) -> Any:
         if isinstance(page_obj, AnnualPlan) and page_obj.draft_version() is None:
-            yield page_obj
+            yield from super().targets(page_obj, user)
 
     def refusals(self, obj: Any, user: Any, data: Any) -> Any:
         year = self.year_of(obj, data)
