@@ -154,7 +154,7 @@ class AcceptProject(ProjectAction):
 
     def choices(self, obj: Any, user: Any) -> dict:
         return {
-            "consultant": [(o.pk, o.display_name) for o in consultants()],
+            "consultant": [(o.pk, o.name) for o in consultants()],
             "expert": [(u.pk, u.get_full_name() or u.username) for u in experts()],
         }
 

@@ -268,7 +268,7 @@ def joint_review(desk):
         if desk.act("start_review").count():
             desk.sign_for()
         act = desk.act("give_joint_opinion")
-        act.get_by_label("意见", exact=True).select_option(label="同意")
+        act.locator("select[name$='-agree']").select_option(label="同意")
         act.get_by_label("意见说明").fill(f"{topic}：同意。")
         desk.do("give_joint_opinion", act)
         desk.expect_message("已提交同意意见。")
@@ -359,7 +359,7 @@ def test_3500wan_two_stage_project_from_draft_to_approval_through_every_role(
     page = desk.as_("dsj_shenhe")
     desk.sign_for()
     act = desk.act("review_design_content")
-    act.get_by_label("意见", exact=True).select_option(label="同意")
+    act.locator("select[name$='-agree']").select_option(label="同意")
     act.get_by_label("意见说明").fill("初步设计内容符合要求。")
     desk.shot("bdb-design-content-review")
     desk.do("review_design_content", act)
