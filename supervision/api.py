@@ -8,7 +8,6 @@ issued; DRC, Finance, BDB, Audit and the admin everything) and its filter sets; 
 actions of ``supervision/actions`` — every one is also at ``POST /api/actions/<name>/<id>``
 with its contract as body. Missing and forbidden answer the same 404."""
 
-
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID

@@ -1,8 +1,8 @@
 """The platform proposes entries of the register of violations (Art. 38, R38.1) from the facts
 it holds; a person confirms or dismisses each (``confirm_violation``/``dismiss_violation``):
 
-- 未履行审批程序: a construction project with contracts signed, payments made or work started
-  before its approval (or without one);
+- 未履行审批程序: contracts or payments recorded before a construction project's approval, or
+  a project never approved with contracts, payments or works started;
 - 严重超概（预）算: payments beyond the approved total (or the total of its latest effective
   change);
 - changes beyond the self-adjustment limit without approval: a change filed (备案) as the
@@ -44,44 +44,50 @@ class Proposal:
     occurred_on: dt.date | None = None
 
 
-def _approved_on(project: Project) -> dt.date | None:
-    return project.approved_at.date() if project.approved_at else None
-
-
 def without_approval() -> Iterator[Proposal]:
-    """Contracts, payments or the start of works before the project's approval."""
+    """Contracts or payments recorded before the project's approval, or a construction project
+    never approved with contracts, payments or works started. The platform compares what it
+    recorded when (a contract signed on paper before an approval recorded later is not proof
+    the platform holds: the approval's own date is not kept)."""
     from delivery.models import Delivery
     from investment.models import Contract, Payment
 
-    firsts: dict[int, dict[str, dt.date]] = {}
-    for model, project_field, date_field, what in (
-        (Contract, "project_id", "signed_on", "contract"),
-        (Payment, "contract__project_id", "paid_on", "payment"),
-        (Delivery, "project_id", "started_on", "started"),
+    recorded: dict[int, dict[str, dt.datetime]] = {}
+    for model, project_field, when, what in (
+        (Contract, "project_id", "created_at", "contract"),
+        (Payment, "contract__project_id", "recorded_at", "payment"),
     ):
-        rows = (
-            model.objects.exclude(**{f"{date_field}__isnull": True})
-            .values(project_field)
-            .annotate(first=Min(date_field))
-        )
+        rows = model.objects.values(project_field).annotate(first=Min(when)).order_by()
         for row in rows:
-            firsts.setdefault(row[project_field], {})[what] = row["first"]
-    projects = Project.objects.filter(pk__in=firsts).exclude(kind=ItemKind.OM)
+            recorded.setdefault(row[project_field], {})[what] = row["first"]
+    started = set(
+        Delivery.objects.exclude(started_on__isnull=True).values_list("project_id", flat=True)
+    )
+    ids = set(recorded) | started
+    projects = Project.objects.filter(pk__in=ids).exclude(kind=ItemKind.OM)
+    words = {"contract": "登记合同", "payment": "支付资金", "started": "开工建设"}
     for project in projects.select_related("unit"):
-        approved = _approved_on(project)
-        early = {k: d for k, d in firsts[project.pk].items() if approved is None or d < approved}
+        approved = project.approved_at
+        early = {
+            k: t
+            for k, t in recorded.get(project.pk, {}).items()
+            if approved is None or t < approved
+        }
+        if approved is None and project.pk in started:
+            early["started"] = None
         if not early:
             continue
-        words = {"contract": "签订合同", "payment": "支付资金", "started": "开工建设"}
-        done = "、".join(f"{words[k]}（{d:%Y-%m-%d}）" for k, d in sorted(early.items()))
+        done = "、".join(words[k] for k in sorted(early))
         when = f"于 {approved:%Y-%m-%d} 批复" if approved else "尚未批复"
+        dates = [t.date() for t in early.values() if t is not None]
         yield Proposal(
             key=f"no-approval:{project.pk}",
             kind=ViolationKind.NO_APPROVAL,
             project=project,
             facts=f"项目{when}，此前已{done}（第九条、第二十七条、第三十八条）。",
-            data={k: d.isoformat() for k, d in early.items()} | {"approved_on": approved},
-            occurred_on=min(early.values()),
+            data={k: (t.isoformat() if t else "") for k, t in early.items()}
+            | {"approved_at": approved.isoformat() if approved else ""},
+            occurred_on=min(dates) if dates else None,
         )
 
 

@@ -1,8 +1,8 @@
+# ruff: noqa: F811  (the fixtures of tests/supervision are imported by name)
 """/api/supervision/: requests, orders, sanctions, audit findings and the register (第三十四条至
 第三十八条); every action is also at /api/actions/<name>/<id> with its contract as body."""
 
 from supervision import actions
-
 from tests.supervision.conftest import (  # noqa: F401  (fixtures)
     SANCTION,
     days,

@@ -10,6 +10,7 @@ from investment.demo import seed_investment
 from planning.demo import seed_planning
 from projects.demo import seed_projects
 from reports.demo import seed_reports
+from supervision.demo import seed_supervision
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         seed_investment(people)
         seed_delivery(people)
         seed_catalog(people)
+        seed_supervision(people)
         seed_evidence(people)
         seed_reports(people)
         # the accounts are listed by ``serve``, which ``make run`` starts next
