@@ -41,7 +41,9 @@ class SubmitAnnualReport(ProjectAction):
     anchor = "annual"
     success = _("已提交年度绩效评价报告（第二十三条）。")
     hint = _("建设进度、年度计划金额和已支付金额由系统按所填年度计算。")
-    confirm = _("报告将报送市发展改革委、市大数据发展局，每年只能提交一次（第二十三条）。")
+    confirm = _(
+        "报告将报送市发展改革委、市财政局、市大数据发展局，每年只能提交一次（第二十三条）。"
+    )
 
     def gate_code(self, obj: Any, data: Any) -> str:
         # the rule reads what was typed: asked before the form is filled in, it has nothing
