@@ -51,6 +51,14 @@ def test_the_unit_is_offered_what_the_phase_allows(building, personas):
     assert not {"accept_archives", "submit_supervision_report"} & (enabled | set(blocked))
 
 
+def test_the_project_page_offers_the_delivery_actions(building, personas, login):
+    html = login(personas.jw_officer).get(reverse("projects:detail", args=[building.pk]))
+    html = html.content.decode()
+    assert 'data-action="delivery.start_trial"' in html
+    assert 'data-testid="act-complete-construction-open"' in html
+    assert 'data-testid="duty"' in html  # the overdue annual report (Art. 23)
+
+
 def test_the_card_is_the_same_on_the_delivery_page(building, personas):
     delivery = Delivery.objects.get(project=building)
     on_project = offered(building, personas.jw_officer)[1]
