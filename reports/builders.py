@@ -7,6 +7,7 @@ issues the documents of acts recorded before this chapter existed.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -200,7 +201,7 @@ def joint_review_spec(project: Project, reviews: list[Review], number: str) -> D
     decided = [r.decided_at for r in reviews if r.decided_at]
     clauses = [
         Clause(
-            f"{JOINT_REVIEW_TOPIC.get(r.authority, '')}（{authority_name(r.authority)}）：同意。"
+            f"{JOINT_REVIEW_TOPIC.get(Authority(r.authority), '')}（{authority_name(r.authority)}）：同意。"
             + (r.opinion or ""),
             "第九条",
         )
@@ -365,7 +366,7 @@ def issue_om_notices(run: OMRun) -> list[OfficialDocument]:
         unit = unit_decisions[0].system.unit
         issued.append(
             issue_document(
-                lambda number, u=unit, ds=unit_decisions: om_notice_spec(run, u, ds, number),
+                functools.partial(om_notice_spec, run, unit, unit_decisions),
                 kind=DocumentKind.OM_NOTICE,
                 # filed with the unit's first system: seen by its staff and by those who read
                 # every unit's systems (Finance, BDB, DRC, the city government, Audit), as the

@@ -69,7 +69,7 @@ class AddMonths(Func):
         super().__init__(expression)
         self.months = int(months)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # PostgreSQL
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:  # PostgreSQL
         sql, params = compiler.compile(self.source_expressions[0])
         return f"(({sql}) + interval '{self.months} months')::date", params
 
@@ -172,7 +172,7 @@ def _extension_until() -> Subquery:
     )
 
 
-def acceptance_overdue(on: dt.date, p: PolicyParams) -> Q:
+def acceptance_overdue(on: dt.date, p: PolicyParams) -> tuple[Q, dict[str, Any]]:
     """Completed, the window (or a granted extension) passed, and no acceptance applied for or
     filed."""
     window_end = AddMonths(F("delivery__completed_on"), p.acceptance_window_months)
@@ -188,7 +188,9 @@ def acceptance_overdue(on: dt.date, p: PolicyParams) -> Q:
     }
 
 
-def self_evaluation_overdue(on: dt.date, p: PolicyParams) -> Any:
+def self_evaluation_overdue(
+    on: dt.date, p: PolicyParams
+) -> tuple[Q, dict[str, Any], dict[str, Any]]:
     base = Greatest(F("delivery__accepted_on"), F("delivery__golive_on"))
     start = AddMonths(base, p.self_eval_start_months)
     end = AddMonths(base, p.self_eval_end_months)

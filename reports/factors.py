@@ -63,7 +63,7 @@ from .health import GREEN, RED, YELLOW, Context, Factor, Facts, factor
 from .models import Dimension
 from .om import latest_om_run
 
-MONEY = DecimalField(max_digits=18, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=18, decimal_places=2)
 ZERO_MONEY = Value(Decimal("0"), output_field=MONEY)
 
 

@@ -146,7 +146,9 @@ def _get_compiler() -> Any:
             )
         import typst
 
-        _compiler = typst.Compiler(TEMPLATE, font_paths=[str(font_dir())], ignore_system_fonts=True)
+        _compiler = typst.Compiler(  # type: ignore[misc]
+            TEMPLATE, font_paths=[str(font_dir())], ignore_system_fonts=True
+        )
     return _compiler
 
 

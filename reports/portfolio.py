@@ -91,6 +91,7 @@ def export_columns() -> list[Column]:
 
 def export_rows(qs: QuerySet[Project]) -> Iterator[list[Any]]:
     levels = dict(HealthLevel.choices)
+    p: Any
     for p in rows(qs).iterator(chunk_size=2000):
         health = health_of(p)
         yield [

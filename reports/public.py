@@ -103,7 +103,7 @@ def annotated(qs: QuerySet[Project]) -> QuerySet[Project]:
     )
 
 
-def public_row(p: Project) -> list[Any]:
+def public_row(p: Any) -> list[Any]:
     stage_labels = {stages.RANK[k]: label for k, label in stages.CHOICES}
     health = getattr(p, "health_level", None)
     om = ""

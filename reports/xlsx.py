@@ -241,7 +241,7 @@ def write_sheet(wb: Workbook, sheet: Sheet) -> int:
 
 def _as_labels(columns: Sequence[Column], row: list[Any]) -> list[Any]:
     """The 合计 row's label and note go into text cells whatever the column's kind."""
-    out = []
+    out: list[Any] = []
     for column, value in zip(columns, row, strict=True):
         if isinstance(value, str) and column.kind not in ("text", "wrap"):
             out.append(None)
