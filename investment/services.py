@@ -12,9 +12,12 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Trim
+from django.utils.translation import gettext_noop as N_
 
+from core.findings import Finding
 from core.money import format_wan
 from policy.engine import GateContext
+from policy.gates import refusal
 from policy.lookup import policy_in_force
 from projects.models import Project, ProjectKind, ProjectState
 from projects.rules import ever_listed
@@ -187,17 +190,15 @@ class Eligibility:
     def eligible(self) -> bool:
         return not self.reasons
 
+    @property
+    def findings(self) -> list[Finding]:
+        """The reasons as findings, shown in the reader's language."""
+        return [Finding.from_dict(r) for r in self.reasons]
 
-def _finding(rule_id, article, message, remedy, **facts) -> dict:
-    return {
-        "rule_id": rule_id,
-        "article": article,
-        "severity": "block",
-        "title": "",
-        "message": message,
-        "remedy": remedy,
-        "facts": facts,
-    }
+
+def _finding(rule_id: str, message: str, remedy: str, params: dict, **facts: Any) -> dict:
+    """A refused candidate's finding (as the gate's rules would give it), for the decision."""
+    return refusal(rule_id, message, remedy=remedy, params=params, facts=facts).as_dict()
 
 
 def eligibility(projects, year: int) -> list[Eligibility]:
@@ -209,15 +210,16 @@ def eligibility(projects, year: int) -> list[Eligibility]:
     out = []
     for p in projects:
         e = Eligibility(p)
+        named = {"name": p.name, "state": p.get_state_display()}
         if p.kind == ProjectKind.OM:
             # as the gate: an O&M project returned for revision after its listing is listed
             if not ever_listed(p):
                 e.reasons.append(
                     _finding(
                         "R10.1",
-                        "第十条",
-                        f"运行维护项目“{p.name}”未纳入项目清单。",
-                        "请先经市大数据发展局审核列入项目清单。",
+                        N_("运行维护项目“%(name)s”未纳入项目清单。"),
+                        N_("请先经市大数据发展局审核列入项目清单。"),
+                        named,
                         state=p.state,
                     )
                 )
@@ -226,9 +228,9 @@ def eligibility(projects, year: int) -> list[Eligibility]:
             e.reasons.append(
                 _finding(
                     "R10.1",
-                    "第十条",
-                    f"续建项目“{p.name}”尚未经依法审批（{p.get_state_display()}）。",
-                    "请先完成项目审批。",
+                    N_("续建项目“%(name)s”尚未经依法审批（%(state)s）。"),
+                    N_("请先完成项目审批。"),
+                    named,
                     state=p.state,
                 )
             )
@@ -236,9 +238,9 @@ def eligibility(projects, year: int) -> list[Eligibility]:
             e.reasons.append(
                 _finding(
                     "R27.1",
-                    "第二十七条",
-                    f"建设项目“{p.name}”尚未完成审批（{p.get_state_display()}）。",
-                    "请先完成项目审批。",
+                    N_("建设项目“%(name)s”尚未完成审批（%(state)s）。"),
+                    N_("请先完成项目审批。"),
+                    named,
                     state=p.state,
                 )
             )
@@ -246,9 +248,9 @@ def eligibility(projects, year: int) -> list[Eligibility]:
             e.reasons.append(
                 _finding(
                     "R10.3",
-                    "第十条",
-                    f"项目“{p.name}”的{year}年绩效目标表不完整：{'；'.join(problems[p.pk])}。",
-                    "请项目建设单位填报完整的绩效目标表。",
+                    N_("项目“%(name)s”的%(year)s年绩效目标表不完整：%(problems)s。"),
+                    N_("请项目建设单位填报完整的绩效目标表。"),
+                    {"name": p.name, "year": year, "problems": "；".join(problems[p.pk])},
                     problems=problems[p.pk],
                 )
             )
@@ -256,9 +258,9 @@ def eligibility(projects, year: int) -> list[Eligibility]:
             e.reasons.append(
                 _finding(
                     "R10.1",
-                    "第十条",
-                    f"项目“{p.name}”已暂停或终止。",
-                    "暂停解除前不能纳入计划。",
+                    N_("项目“%(name)s”已暂停或终止。"),
+                    N_("暂停解除前不能纳入计划。"),
+                    named,
                 )
             )
         for reason in e.reasons:  # the compilation's decision lists them by project
@@ -321,9 +323,9 @@ def latest_compilation(draft) -> dict | None:
     )
     if decision is None:
         return None
-    by_project: dict[str, list[dict]] = defaultdict(list)
+    by_project: dict[str, list[Finding]] = defaultdict(list)
     for finding in decision.findings:
-        by_project[finding.get("facts", {}).get("project", "")].append(finding)
+        by_project[finding.get("facts", {}).get("project", "")].append(Finding.from_dict(finding))
     return {
         "decision": decision,
         "added": decision.inputs.get("added", 0),
