@@ -30,30 +30,8 @@ from core.money import wan_str, yuan_str
 from investment.models import EvaluationResult
 from projects.models import Project, ProjectState
 
-from . import actions
-from .clocks import DueRow, calendar_projects, keeps
-from .contracts import (
-    DeliveryAcceptanceResultIn,
-    DeliveryAnnualReportIn,
-    DeliveryArchivesIn,
-    DeliveryCommissionIn,
-    DeliveryCompletionIn,
-    DeliveryEvaluationIn,
-    DeliveryExtensionDecisionIn,
-    DeliveryExtensionIn,
-    DeliveryGoLiveIn,
-    DeliveryImplementationIn,
-    DeliveryIncidentIn,
-    DeliveryIncidentOpinionIn,
-    DeliveryMilestoneDoneIn,
-    DeliveryMilestoneIn,
-    DeliveryRectificationIn,
-    DeliveryStartIn,
-    DeliverySupervisionReportIn,
-    DeliverySupervisorIn,
-    DeliverySuspensionIn,
-    DeliveryTrialIn,
-)
+from . import actions, contracts
+from .clocks import calendar_projects, calendar_rows
 from .deadlines import due_items
 from .filters import (
     AcceptanceFilter,
@@ -240,24 +218,25 @@ def calendar(
     day = on or today()
     fs = apply(CalendarFilter, request.GET, calendar_projects(request.auth))
     status = fs.option("status") or ("all" if include_done else "pending")
-    kind, month = fs.option("kind"), fs.option("month")
-    params: dict[int, dict[str, Any]] = {}
-    rows = []
-    for project in fs.qs.select_related("unit", "delivery"):
-        if project.unit_id not in params:
-            params[project.unit_id] = policy_params(project)
-        for item in due_items(clock_facts(project, project.delivery), params[project.unit_id], day):
-            if not keeps(DueRow(item, item.status(day)), status, kind, month):
-                continue
-            rows.append(
-                {
-                    **due_item_out(item, day),
-                    "project_id": project.pk,
-                    "project_code": project.code,
-                    "project_name": project.name,
-                    "unit_name": project.unit.name,
-                }
-            )
+    found = calendar_rows(
+        request.auth,
+        on=day,
+        status=status,
+        kind=fs.option("kind"),
+        month=fs.option("month"),
+        projects=fs.qs,
+    )
+    rows = [
+        {
+            **due_item_out(row.item, day),
+            "project_id": row.project.pk,
+            "project_code": row.project.code,
+            "project_name": row.project.name,
+            "unit_name": row.project.unit.name,
+        }
+        for row in found
+        if row.project is not None
+    ]
     rows.sort(key=lambda r: (r["due_on"], r["project_code"], r["key"]))
     return rows
 
@@ -310,7 +289,7 @@ def extensions(request, filters: Query[ExtensionFilter.schema()]):  # type: igno
     tags=START,
     response={200: ProjectDeliveryOut, **ACT_ERRORS},
 )
-def set_implementation(request, project_id: int, payload: DeliveryImplementationIn):
+def set_implementation(request, project_id: int, payload: contracts.DeliveryImplementationIn):
     """建设单位登记项目实施机构、项目负责人及电话（第十六条）。"""
     return _act_on_project(request, actions.set_implementation, project_id, payload)
 
@@ -321,7 +300,7 @@ def set_implementation(request, project_id: int, payload: DeliveryImplementation
     tags=START,
     response={201: SupervisorOut, **ACT_ERRORS},
 )
-def assign_supervisor(request, project_id: int, payload: DeliverySupervisorIn):
+def assign_supervisor(request, project_id: int, payload: contracts.DeliverySupervisorIn):
     """建设单位登记通过采购确定的工程监理单位 ``supervisor``（组织编号；旧名
     ``supervisor_id`` 仍可用）（第二十二条）；再次登记时取代原监理单位。"""
     return Status(201, _act(request, actions.assign_supervisor, project_id, payload))
@@ -333,7 +312,7 @@ def assign_supervisor(request, project_id: int, payload: DeliverySupervisorIn):
     tags=START,
     response={200: ProjectDeliveryOut, **ACT_ERRORS},
 )
-def start_construction(request, project_id: int, payload: DeliveryStartIn):
+def start_construction(request, project_id: int, payload: contracts.DeliveryStartIn):
     """登记开工。规则关口：未明确实施机构、负责人或未登记采购合同（第十六条）、未登记工程
     监理（第二十二条）、项目被暂停（第二十四条）时返回 409 及依据条款。"""
     return _act_on_project(request, actions.start_construction, project_id, payload)
@@ -348,7 +327,7 @@ def start_construction(request, project_id: int, payload: DeliveryStartIn):
     tags=REPORTS,
     response={201: MilestoneOut, **ACT_ERRORS},
 )
-def add_milestone(request, project_id: int, payload: DeliveryMilestoneIn):
+def add_milestone(request, project_id: int, payload: contracts.DeliveryMilestoneIn):
     """新增建设进度里程碑；建设进度按已完成里程碑的权重占比计算。"""
     return Status(201, _act(request, actions.add_milestone, project_id, payload))
 
@@ -359,7 +338,7 @@ def add_milestone(request, project_id: int, payload: DeliveryMilestoneIn):
     tags=REPORTS,
     response={200: MilestoneOut, **ACT_ERRORS},
 )
-def complete_milestone(request, milestone_id: int, payload: DeliveryMilestoneDoneIn):
+def complete_milestone(request, milestone_id: int, payload: contracts.DeliveryMilestoneDoneIn):
     """登记里程碑的实际完成日期（不晚于今天）。"""
     return _act(request, actions.complete_milestone, milestone_id, payload)
 
@@ -370,7 +349,9 @@ def complete_milestone(request, milestone_id: int, payload: DeliveryMilestoneDon
     tags=REPORTS,
     response={201: SupervisionReportOut, **ACT_ERRORS},
 )
-def submit_supervision_report(request, project_id: int, payload: DeliverySupervisionReportIn):
+def submit_supervision_report(
+    request, project_id: int, payload: contracts.DeliverySupervisionReportIn
+):
     """本项目的工程监理单位提交监理报告和监理意见（第二十二条）。"""
     return Status(201, _act(request, actions.submit_supervision_report, project_id, payload))
 
@@ -381,7 +362,7 @@ def submit_supervision_report(request, project_id: int, payload: DeliverySupervi
     tags=REPORTS,
     response={201: AnnualReportOut, **ACT_ERRORS},
 )
-def submit_annual_report(request, project_id: int, payload: DeliveryAnnualReportIn):
+def submit_annual_report(request, project_id: int, payload: contracts.DeliveryAnnualReportIn):
     """建设期内每年年底前提交年度绩效评价报告（第二十三条），须附使用单位和监理单位意见，
     试运行期间须写明试运行效果，否则返回 409。建设进度由里程碑、年度计划金额和已支付金额
     由年度投资计划和支付记录自动计算。"""
@@ -397,7 +378,7 @@ def submit_annual_report(request, project_id: int, payload: DeliveryAnnualReport
     tags=INCIDENTS,
     response={201: IncidentOut, **ACT_ERRORS},
 )
-def report_incident(request, project_id: int, payload: DeliveryIncidentIn):
+def report_incident(request, project_id: int, payload: contracts.DeliveryIncidentIn):
     """建设单位向市发展改革委、市财政局报告建设进度严重滞后（delay）或重大损失（loss）
     （第二十四条）。"""
     return Status(201, _act(request, actions.report_incident, project_id, payload))
@@ -409,7 +390,7 @@ def report_incident(request, project_id: int, payload: DeliveryIncidentIn):
     tags=INCIDENTS,
     response={200: IncidentOut, **ACT_ERRORS},
 )
-def order_rectification(request, incident_id: int, payload: DeliveryRectificationIn):
+def order_rectification(request, incident_id: int, payload: contracts.DeliveryRectificationIn):
     """市发展改革委或市财政局责令限期整改（第二十四条）；整改期限列入项目的法定期限。"""
     return _act(request, actions.order_rectification, incident_id, payload)
 
@@ -420,7 +401,7 @@ def order_rectification(request, incident_id: int, payload: DeliveryRectificatio
     tags=INCIDENTS,
     response={200: IncidentOut, **ACT_ERRORS},
 )
-def suspend_project(request, incident_id: int, payload: DeliverySuspensionIn):
+def suspend_project(request, incident_id: int, payload: contracts.DeliverySuspensionIn):
     """市发展改革委或市财政局暂停项目（第二十四条）：解除前不能开始试运行、登记建成、
     申请验收，也不能支付。"""
     return _act(request, actions.suspend_project, incident_id, payload)
@@ -432,7 +413,7 @@ def suspend_project(request, incident_id: int, payload: DeliverySuspensionIn):
     tags=INCIDENTS,
     response={200: IncidentOut, **ACT_ERRORS},
 )
-def lift_suspension(request, incident_id: int, payload: DeliveryIncidentOpinionIn):
+def lift_suspension(request, incident_id: int, payload: contracts.DeliveryIncidentOpinionIn):
     """市发展改革委或市财政局解除暂停；项目恢复办理和支付。"""
     return _act(request, actions.lift_suspension, incident_id, payload)
 
@@ -443,7 +424,7 @@ def lift_suspension(request, incident_id: int, payload: DeliveryIncidentOpinionI
     tags=INCIDENTS,
     response={200: IncidentOut, **ACT_ERRORS},
 )
-def close_incident(request, incident_id: int, payload: DeliveryIncidentOpinionIn):
+def close_incident(request, incident_id: int, payload: contracts.DeliveryIncidentOpinionIn):
     """市发展改革委或市财政局确认整改完成，关闭事项（暂停中的事项请用“解除暂停”）。"""
     return _act(request, actions.close_incident, incident_id, payload)
 
@@ -457,7 +438,7 @@ def close_incident(request, incident_id: int, payload: DeliveryIncidentOpinionIn
     tags=ACCEPT,
     response={200: ProjectDeliveryOut, **ACT_ERRORS},
 )
-def start_trial(request, project_id: int, payload: DeliveryTrialIn):
+def start_trial(request, project_id: int, payload: contracts.DeliveryTrialIn):
     """登记试运行开始日期；项目被暂停时返回 409（第二十四条）。"""
     return _act_on_project(request, actions.start_trial, project_id, payload)
 
@@ -468,7 +449,7 @@ def start_trial(request, project_id: int, payload: DeliveryTrialIn):
     tags=ACCEPT,
     response={200: ProjectDeliveryOut, **ACT_ERRORS},
 )
-def complete_construction(request, project_id: int, payload: DeliveryCompletionIn):
+def complete_construction(request, project_id: int, payload: contracts.DeliveryCompletionIn):
     """登记建成日期：竣工验收期限（政策规定的月数，默认 6 个月）自此起算，验收方式按
     政策门槛确定（第二十八条）。"""
     return _act_on_project(request, actions.complete_construction, project_id, payload)
@@ -480,7 +461,7 @@ def complete_construction(request, project_id: int, payload: DeliveryCompletionI
     tags=ACCEPT,
     response={200: ProjectDeliveryOut, **ACT_ERRORS},
 )
-def accept_archives(request, project_id: int, payload: DeliveryArchivesIn):
+def accept_archives(request, project_id: int, payload: contracts.DeliveryArchivesIn):
     """市大数据发展局按档案清单登记档案验收（第二十九条）；档案验收通过后才能竣工验收。"""
     return _act_on_project(request, actions.accept_archives, project_id, payload)
 
@@ -504,7 +485,7 @@ def apply_acceptance(request, project_id: int):
     tags=ACCEPT,
     response={200: AcceptanceOut, **ACT_ERRORS},
 )
-def decide_acceptance(request, acceptance_id: int, payload: DeliveryAcceptanceResultIn):
+def decide_acceptance(request, acceptance_id: int, payload: contracts.DeliveryAcceptanceResultIn):
     """市大数据发展局登记其组织的竣工验收结果；不通过的项目不得安排运维经费（第二十八条）。"""
     return _act(request, actions.decide_acceptance, acceptance_id, payload)
 
@@ -515,7 +496,7 @@ def decide_acceptance(request, acceptance_id: int, payload: DeliveryAcceptanceRe
     tags=ACCEPT,
     response={201: AcceptanceOut, **ACT_ERRORS},
 )
-def file_unit_acceptance(request, project_id: int, payload: DeliveryAcceptanceResultIn):
+def file_unit_acceptance(request, project_id: int, payload: contracts.DeliveryAcceptanceResultIn):
     """总投资低于政策门槛的项目由建设单位组织竣工验收，并将结果报市大数据发展局备案
     （第二十八条）。规则关口同申请验收；不通过的项目不得安排运维经费。"""
     return Status(201, _act(request, actions.file_unit_acceptance, project_id, payload))
@@ -527,7 +508,7 @@ def file_unit_acceptance(request, project_id: int, payload: DeliveryAcceptanceRe
     tags=ACCEPT,
     response={201: ExtensionOut, **ACT_ERRORS},
 )
-def request_extension(request, project_id: int, payload: DeliveryExtensionIn):
+def request_extension(request, project_id: int, payload: contracts.DeliveryExtensionIn):
     """不能按期申请竣工验收的，向市大数据发展局申请延期（第二十八条）。"""
     return Status(201, _act(request, actions.request_extension, project_id, payload))
 
@@ -538,7 +519,7 @@ def request_extension(request, project_id: int, payload: DeliveryExtensionIn):
     tags=ACCEPT,
     response={200: ExtensionOut, **ACT_ERRORS},
 )
-def decide_extension(request, extension_id: int, payload: DeliveryExtensionDecisionIn):
+def decide_extension(request, extension_id: int, payload: contracts.DeliveryExtensionDecisionIn):
     """市大数据发展局同意或不同意延期；同意后验收期限顺延至申请日期。"""
     return _act(request, actions.decide_extension, extension_id, payload)
 
@@ -549,7 +530,7 @@ def decide_extension(request, extension_id: int, payload: DeliveryExtensionDecis
     tags=ACCEPT,
     response={200: ProjectDeliveryOut, **ACT_ERRORS},
 )
-def go_live(request, project_id: int, payload: DeliveryGoLiveIn):
+def go_live(request, project_id: int, payload: contracts.DeliveryGoLiveIn):
     """竣工验收通过后登记正式上线运行日期；自评价期间自验收和上线中较晚者起算（第三十条）。"""
     return _act_on_project(request, actions.go_live, project_id, payload)
 
@@ -563,7 +544,7 @@ def go_live(request, project_id: int, payload: DeliveryGoLiveIn):
     tags=EVALUATE,
     response={201: EvaluationOut, **ACT_ERRORS},
 )
-def submit_self_evaluation(request, project_id: int, payload: DeliveryEvaluationIn):
+def submit_self_evaluation(request, project_id: int, payload: contracts.DeliveryEvaluationIn):
     """建设单位在验收运行后的规定期间（默认 12—24 个月）内提交自评价，报送市发展改革委、
     市财政局和市大数据发展局（第三十条）。期间开始前返回 409；期间结束后提交记为逾期警示。"""
     result = _act(request, actions.submit_self_evaluation, project_id, payload)
@@ -576,7 +557,7 @@ def submit_self_evaluation(request, project_id: int, payload: DeliveryEvaluation
     tags=EVALUATE,
     response={201: PostEvaluationOut, **ACT_ERRORS},
 )
-def commission_post_evaluation(request, project_id: int, payload: DeliveryCommissionIn):
+def commission_post_evaluation(request, project_id: int, payload: contracts.DeliveryCommissionIn):
     """市发展改革委或市大数据发展局委托第三方咨询评估机构 ``consultant``（组织编号；旧名
     ``consultant_id`` 仍可用）开展后评价（第三十条）。"""
     post = _act(request, actions.commission_post_evaluation, project_id, payload)
@@ -589,7 +570,7 @@ def commission_post_evaluation(request, project_id: int, payload: DeliveryCommis
     tags=EVALUATE,
     response={201: EvaluationOut, **ACT_ERRORS},
 )
-def submit_post_evaluation(request, post_id: int, payload: DeliveryEvaluationIn):
+def submit_post_evaluation(request, post_id: int, payload: contracts.DeliveryEvaluationIn):
     """受托的第三方咨询评估机构提交后评价结果；结果作为评价结果记录，供编制下一年度投资计划
     时参考（第三十条、第三十七条）。"""
     result = _act(request, actions.submit_post_evaluation, post_id, payload)

@@ -58,8 +58,6 @@ from .services import (
     visible_projects,
 )
 
-__all__ = ["calendar_rows"]  # the calendar's rows, read by tests of the page
-
 
 def _url_or_none(name: str, *args: Any) -> str | None:
     try:

@@ -14,8 +14,8 @@ from accounts.models import Organisation
 from accounts.roles import OrgKind
 from core.todos import todos_for
 from delivery import actions
+from delivery.clocks import calendar_rows
 from delivery.tasks import sweep_deadlines
-from delivery.views import calendar_rows
 from demo.management.commands import serve
 
 CALENDAR = reverse("delivery:calendar")
