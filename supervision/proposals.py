@@ -68,7 +68,7 @@ def without_approval() -> Iterator[Proposal]:
     words = {"contract": "登记合同", "payment": "支付资金", "started": "开工建设"}
     for project in projects.select_related("unit"):
         approved = project.approved_at
-        early = {
+        early: dict[str, dt.datetime | None] = {
             k: t
             for k, t in recorded.get(project.pk, {}).items()
             if approved is None or t < approved

@@ -14,10 +14,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, cast
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
 
 from core.enums import Severity
@@ -40,6 +40,8 @@ from .models import (
 )
 
 Found = Iterator[Violation]
+# titles stay lazy (shown in the reader's language); the registry takes them as text
+_ = cast("Callable[[str], str]", gettext_lazy)
 PROJECT_MEASURES = (SanctionKind.SUSPENSION, SanctionKind.TERMINATION)
 
 # -- R34.1 requests for materials ------------------------------------------------------------

@@ -36,6 +36,7 @@ from .models import (
     SANCTIONABLE,
     AuditFinding,
     AuditState,
+    Notice,
     OrderState,
     RectificationOrder,
     RequestState,
@@ -79,7 +80,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "sanctionable": for_user(RectificationOrder, user)
         .filter(state__in=SANCTIONABLE)
         .select_related(*RELATED)[:20],
-        "sanctions": for_user(Sanction, user).in_force().select_related(*RELATED)[:20],
+        "sanctions": Sanction.objects.for_user(user).in_force().select_related(*RELATED)[:20],
         "audits": for_user(AuditFinding, user)
         .exclude(state=AuditState.CLOSED)
         .select_related(*RELATED)[:20],
@@ -248,7 +249,7 @@ def _orders_from(obj: Any, user: Any) -> Any:
     return for_user(orders_from(obj), user).select_related("authority")
 
 
-NOTICE_MODELS = {
+NOTICE_MODELS: dict[str, type[Notice]] = {
     "request": SupervisionRequest,
     "order": RectificationOrder,
     "sanction": Sanction,
@@ -268,7 +269,7 @@ def notice(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = NOTICE_MODELS.get(kind)
     if model is None:
         raise Http404
-    obj = get_visible_or_404(model.objects.select_related(*RELATED), request.user, pk=pk)
+    obj = get_visible_or_404(model._default_manager.select_related(*RELATED), request.user, pk=pk)
     title = obj.get_kind_display() if kind == "sanction" else NOTICE_TITLES[kind]
     return render(request, "supervision/notice.html", {"obj": obj, "title": title})
 

@@ -10,7 +10,7 @@ projects or systems)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import IntegrityError, models
 from django.utils.translation import gettext as _
@@ -218,7 +218,7 @@ class RaisedOn:
 class OnProject(RaisedOn):
     """Raised on a project (not a draft), from its page or its delivery page."""
 
-    model = Project
+    model: ClassVar[type[models.Model] | None] = Project
     offered_on: Any = ("projects.project", "delivery.delivery")
 
     def allowed(self, obj: Any, user: Any) -> bool:
@@ -236,7 +236,7 @@ class OnProject(RaisedOn):
 class OnSystem(RaisedOn):
     """Raised on an information system of the master catalog, from its page."""
 
-    model = InformationSystem
+    model: ClassVar[type[models.Model] | None] = InformationSystem
     offered_on: Any = "catalog.informationsystem"
 
     def subject_of(self, obj: Any, data: Any) -> tuple[Any, Any, Any]:
@@ -248,7 +248,7 @@ class OnUnit(RaisedOn):
     (not drafts) or systems, so that an authority that does not see them elsewhere can name
     what it supervises (Art. 35)."""
 
-    model = Organisation
+    model: ClassVar[type[models.Model] | None] = Organisation
     offered_on: Any = "accounts.organisation"
 
     def allowed(self, obj: Any, user: Any) -> bool:

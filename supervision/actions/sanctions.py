@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop as N_
 from accounts.recipients import reviewers_of, unit_staff
 from accounts.roles import Authority
 from core.findings import Finding
+from core.machines import Machine
 from core.notify import notify
 from policy.engine import GateContext
 from policy.gates import refusal
@@ -65,9 +66,9 @@ class DecideSanction(SupervisionAction):
     """DRC or Finance decide a sanction on an overdue or not rectified order (Art. 35)."""
 
     kind: str = ""
-    model = RectificationOrder
-    machine = ORDER
-    states = SANCTIONABLE
+    model: ClassVar[type[Model] | None] = RectificationOrder
+    machine: ClassVar[Machine | None] = ORDER
+    states: ClassVar[tuple[str, ...]] = SANCTIONABLE
     offered_on = "supervision.rectificationorder"
     authorities = SANCTIONING_AUTHORITIES
     roles = SANCTIONERS
@@ -342,7 +343,7 @@ class LiftSanction(ByIssuer):
             reason=f"解除{obj.get_kind_display()}（{obj.number}）：{data.reasons}",
             fields=("lift_reasons", "lifted_by", "lifted_at"),
         )
-        if obj.kind == K.SUSPENSION:
+        if obj.kind == K.SUSPENSION and obj.project_id is not None:
             clear_suspension(obj.project_id)
         notify(
             unit_staff(obj.unit_id) + reviewers_of(Authority.DRC) + reviewers_of(Authority.FINANCE),

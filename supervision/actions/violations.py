@@ -60,6 +60,7 @@ class NewViolation(RegisterAction):
     def perform(self, obj: Any, data: Any, user: Any, decision: Any) -> ViolationEntry:
         unit, project, system = self.subject_of(obj, data)  # type: ignore[attr-defined]
         now = timezone.now()
+        desk = self.desk(user)
         entry = ViolationEntry(
             unit=unit,
             project=project,
@@ -69,7 +70,7 @@ class NewViolation(RegisterAction):
             occurred_on=data.occurred_on,
             origin=ViolationOrigin.RECORDED,
             state=ViolationState.CONFIRMED,
-            authority=self.desk(user),
+            authority=desk,
             decision_reason=str(_("监督管理部门登记")),
             decided_by=user,
             decided_at=now,
@@ -81,8 +82,7 @@ class NewViolation(RegisterAction):
             E.VIOLATION_RECORDED,
             user,
             entry,
-            f"{entry.authority.display_name}登记违规行为（{entry.get_kind_display()}）："
-            f"{data.facts[:80]}",
+            f"{desk.display_name}登记违规行为（{entry.get_kind_display()}）：{data.facts[:80]}",
         )
         return entry
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
 
-from .base import Notice
+from .base import Notice, SupervisionQuerySet
 
 
 class AuditAspect(models.TextChoices):
@@ -69,6 +69,8 @@ class AuditFinding(Notice):
     referred_at = models.DateTimeField(_("移送时间"), null=True, blank=True)
     followup = models.TextField(_("跟踪落实情况"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    objects = SupervisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_on", "-id"]

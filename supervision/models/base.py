@@ -4,7 +4,7 @@ ledger vocabulary of the chapter."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -51,16 +51,10 @@ class SupervisionQuerySet(StatefulQuerySet):
     """A unit sees what concerns it; an authority sees what it issued; DRC, Finance, BDB,
     Audit and the admin see everything (Art. 34-36). Missing and forbidden look the same."""
 
-    def for_user(self, user: Any) -> SupervisionQuerySet:
+    def for_user(self, user: Any) -> Self:
         from ..visibility import visible
 
         return visible(self, user)  # type: ignore[return-value]
-
-    def of_unit(self, unit: Any) -> SupervisionQuerySet:
-        return self.filter(unit_id=getattr(unit, "pk", unit))
-
-    def of_project(self, project: Any) -> SupervisionQuerySet:
-        return self.filter(project_id=getattr(project, "pk", project))
 
 
 class Subject(StatefulModel):
@@ -90,18 +84,15 @@ class Subject(StatefulModel):
         related_name="+",
     )
 
-    objects = SupervisionQuerySet.as_manager()
-
     class Meta:
         abstract = True
 
     @property
     def subject_label(self) -> str:
         """The project, the system or the unit, as a notice names it."""
-        if self.project_id:
-            return f"{self.project.code}《{self.project.name}》"
-        if self.system_id:
-            return f"{self.system.code}《{self.system.name}》"
+        for subject in (self.project, self.system):
+            if subject is not None:
+                return f"{subject.code}《{subject.name}》"
         return str(self.unit.name)
 
     @property

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..authorities import SupervisionDuty
-from .base import Notice
+from .base import Notice, SupervisionQuerySet
 
 
 class OrderState(models.TextChoices):
@@ -85,6 +85,8 @@ class RectificationOrder(Notice):
     verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
     # each extension: {"deadline": …, "previous": …, "reason": …, "by": …}
     extensions = models.JSONField(_("再次限期记录"), default=list, blank=True)
+
+    objects = SupervisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_on", "-id"]

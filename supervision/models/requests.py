@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import Notice
+from .base import Notice, SupervisionQuerySet
 
 
 class RequestState(models.TextChoices):
@@ -63,6 +63,8 @@ class SupervisionRequest(Notice):
     refusal_reason = models.TextField(_("拒绝理由"), blank=True)
     review_opinion = models.TextField(_("审核意见"), blank=True)
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    objects = SupervisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_on", "-id"]

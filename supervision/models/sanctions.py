@@ -144,7 +144,7 @@ class Sanction(Notice):
         return (
             self.kind == SanctionKind.CRITICISM
             and self.state == SanctionState.IN_FORCE
-            and not (self.project_id and self.project.is_classified)
+            and not (self.project is not None and self.project.is_classified)
         )
 
     @property

@@ -12,5 +12,5 @@ register = template.Library()
 
 @register.inclusion_tag("supervision/_panel.html", takes_context=True)
 def supervision_panel(context: dict[str, Any], subject: Any) -> dict[str, Any]:
-    request = context.get("request")
+    request = context["request"]
     return {"panel": panel_of(subject, request.user, ""), "request": request}
