@@ -364,9 +364,8 @@ def test_detail_shows_header_timeline_and_decisions(walker, personas, client):
     assert "projects.submit" in html and "/policy/decisions/" in html
     assert 'data-testid="review"' in html and "大数据局项目清单审核" in html
     assert "同意列入项目清单" in html  # the list review's opinion
-    # the unit has nothing to do while the project is with the consultant: the card says so
-    assert 'data-testid="next-steps"' in html and 'data-testid="offer' not in html
-    assert 'data-testid="nothing-to-do"' in html
+    # the unit has nothing of this chapter to do while the project is with the consultant
+    assert 'data-testid="next-steps"' in html and 'data-action="projects.' not in html
 
 
 def test_chapters_are_written_on_the_page(draft, personas, client):
