@@ -61,7 +61,7 @@ class SupervisionAnswerIn(Contract):
         L("答复内容"),
         required=True,
         rows=5,
-        help=L("逐项说明所提供的资料和情况；材料请在本页“相关文件”中上传。"),
+        help=L("逐项说明所提供的资料和情况；材料请在本页“文件材料”中上传。"),
     )
     attest: bool = Flag(
         L("本单位承诺所提供的资料和情况真实、完整，无拒绝、隐匿、瞒报（第三十四条）"),
@@ -126,7 +126,7 @@ class RectificationReportIn(Contract):
         L("整改情况"),
         required=True,
         rows=5,
-        help=L("逐项说明整改措施和结果；整改佐证材料请在本页“相关文件”中上传。"),
+        help=L("逐项说明整改措施和结果；整改佐证材料请在本页“文件材料”中上传。"),
     )
 
 
