@@ -365,7 +365,8 @@ def test_detail_shows_header_timeline_and_decisions(walker, personas, client):
     assert 'data-testid="review"' in html and "大数据局项目清单审核" in html
     assert "同意列入项目清单" in html  # the list review's opinion
     # the unit has nothing of this chapter to do while the project is with the consultant
-    assert 'data-testid="next-steps"' in html and 'data-action="projects.' not in html
+    assert 'data-testid="next-steps"' in html
+    assert 'data-testid="offer" data-action="projects.' not in html
 
 
 def test_chapters_are_written_on_the_page(draft, personas, client):
