@@ -323,21 +323,33 @@ def clock_annotations(qs: QuerySet[Project], ctx: Context) -> QuerySet[Project]:
     return clocks.with_clocks(qs, ctx.on, ctx.p)
 
 
-factor(
-    Factor(
-        key="schedule.acceptance",
-        dimension=Dimension.SCHEDULE,
-        label=L("竣工验收期限"),
-        articles=("第二十八条",),
-        annotate=clock_annotations,
-        facts=("acceptance_late",),
-        level=lambda f, ctx: RED if f["acceptance_late"] else GREEN,
-        explain=lambda f, ctx: (
-            gettext("建成后逾期未申请竣工验收。")
-            if f["acceptance_late"]
-            else gettext("竣工验收期限未逾期。")
-        ),
+def clock_factor(
+    key: str, dimension: str, label: Any, article: str, fact: str, late: int, words: tuple[Any, Any]
+) -> Factor:
+    """A factor that is one statutory clock (``reports.clocks``): ``late`` when it is overdue."""
+    overdue, in_time = words
+    return factor(
+        Factor(
+            key=key,
+            dimension=dimension,
+            label=label,
+            articles=(article,),
+            annotate=clock_annotations,
+            facts=(fact,),
+            level=lambda f, ctx: late if f[fact] else GREEN,
+            explain=lambda f, ctx: str(overdue) if f[fact] else str(in_time),
+        )
     )
+
+
+clock_factor(
+    "schedule.acceptance",
+    Dimension.SCHEDULE,
+    L("竣工验收期限"),
+    "第二十八条",
+    "acceptance_late",
+    RED,
+    (L("建成后逾期未申请竣工验收。"), L("竣工验收期限未逾期。")),
 )
 
 
@@ -367,21 +379,14 @@ factor(
     )
 )
 
-factor(
-    Factor(
-        key="reporting.self_evaluation",
-        dimension=Dimension.REPORTING,
-        label=L("项目自评价"),
-        articles=("第三十条",),
-        annotate=clock_annotations,
-        facts=("self_evaluation_late",),
-        level=lambda f, ctx: YELLOW if f["self_evaluation_late"] else GREEN,
-        explain=lambda f, ctx: (
-            gettext("自评价窗口已过，尚未完成自评价。")
-            if f["self_evaluation_late"]
-            else gettext("自评价未逾期。")
-        ),
-    )
+clock_factor(
+    "reporting.self_evaluation",
+    Dimension.REPORTING,
+    L("项目自评价"),
+    "第三十条",
+    "self_evaluation_late",
+    YELLOW,
+    (L("自评价窗口已过，尚未完成自评价。"), L("自评价未逾期。")),
 )
 
 
