@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
-from accounts.recipients import reviewers_of, unit_staff
+from accounts.recipients import unit_staff
 from accounts.roles import Authority, Role
 from core.enums import ActionCode
 from core.findings import Finding
@@ -40,7 +40,7 @@ from ..models import (
     Phase,
 )
 from ..services import acceptance_path_for, delivery_for, extension_until
-from .base import DeliveryAction, ProjectAction, RowAction
+from .base import DeliveryAction, ProjectAction, RowAction, desks
 
 COMPLETED = (Phase.COMPLETED,)
 
@@ -176,7 +176,7 @@ class ApplyAcceptance(AcceptanceApplication):
             decision=decision,
         )
         self.tell(
-            reviewers_of(Authority.BDB),
+            desks(Authority.BDB),
             obj,
             f"竣工验收申请：{obj.code}《{obj.name}》",
         )
@@ -215,7 +215,7 @@ class FileUnitAcceptance(AcceptanceApplication, AcceptanceStep):
         )
         self.record_result(acceptance, data, user, ("file_pass", "file_fail"), decision)
         self.tell(
-            reviewers_of(Authority.BDB),
+            desks(Authority.BDB),
             obj,
             f"竣工验收备案：{obj.code}《{obj.name}》",
             data.conclusion,
@@ -313,7 +313,7 @@ class RequestExtension(ProjectAction):
             target=request.state,
         )
         self.tell(
-            reviewers_of(Authority.BDB),
+            desks(Authority.BDB),
             obj,
             f"验收延期申请：{obj.code}",
             data.reason,

@@ -19,7 +19,7 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils.translation import gettext_noop as N_
 
-from accounts.recipients import is_unit_staff
+from accounts.recipients import is_unit_staff, reviewers_of
 from core.contracts import Contract
 from core.errors import ActionInvalid
 from core.findings import Finding
@@ -50,6 +50,12 @@ def page_project(page_obj: Any) -> Project | None:
     if isinstance(page_obj, Delivery):
         return page_obj.project
     return None
+
+
+def desks(*authorities: str) -> list[Any]:
+    """The officers of the authorities' desks (``reviewers_of``), e.g. DRC, Finance and BDB,
+    who receive a report of Art. 23 or 30."""
+    return [user for authority in authorities for user in reviewers_of(authority)]
 
 
 def is_active(project: Project) -> bool:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from accounts.recipients import consultant_org_ids, experts_of, reviewers_of, unit_staff
+from accounts.recipients import consultant_org_ids, experts_of, unit_staff
 from accounts.roles import Authority, OrgKind, Role
 from core.dates import today
 from core.enums import ActionCode
@@ -22,7 +22,7 @@ from projects.models import Project
 from ..contracts import DeliveryCommissionIn, DeliveryEvaluationIn
 from ..machines import POST_EVALUATION
 from ..models import Phase, PostEvaluation, PostEvaluationState
-from .base import ProjectAction, RowAction
+from .base import ProjectAction, RowAction, desks
 from .start import organisation_choices
 
 
@@ -70,9 +70,7 @@ class SubmitSelfEvaluation(ProjectAction):
             decision=decision,
         )
         self.tell(
-            reviewers_of(Authority.DRC)
-            + reviewers_of(Authority.FINANCE)
-            + reviewers_of(Authority.BDB),
+            desks(Authority.DRC, Authority.FINANCE, Authority.BDB),
             obj,
             f"项目自评价：{obj.code}《{obj.name}》（{data.grade}）",
             data.conclusion,
@@ -166,7 +164,7 @@ class SubmitPostEvaluation(RowAction):
             reason=f"提交后评价（{data.grade}）",
         )
         self.tell(
-            reviewers_of(Authority.DRC) + reviewers_of(Authority.BDB) + unit_staff(project.unit_id),
+            desks(Authority.DRC, Authority.BDB) + unit_staff(project.unit_id),
             project,
             f"后评价结果：{project.code}（{data.grade}）",
             data.conclusion,

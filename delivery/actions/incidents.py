@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
-from accounts.recipients import reviewers_of, unit_staff
+from accounts.recipients import unit_staff
 from accounts.roles import Authority
 from core.enums import ActionCode
 from core.findings import Finding
@@ -29,7 +29,7 @@ from ..contracts import (
 )
 from ..machines import INCIDENT
 from ..models import Incident, IncidentState, Phase
-from .base import ProjectAction, RowAction
+from .base import ProjectAction, RowAction, desks
 
 
 class ReportIncident(ProjectAction):
@@ -58,7 +58,7 @@ class ReportIncident(ProjectAction):
             target=incident.state,
         )
         self.tell(
-            reviewers_of(Authority.DRC) + reviewers_of(Authority.FINANCE),
+            desks(Authority.DRC, Authority.FINANCE),
             obj,
             f"重大事项报告：{obj.code}《{obj.name}》",
             data.description,
@@ -159,7 +159,7 @@ class SuspendProject(IncidentAction):
             obj,
             f"项目暂停：{project.code}《{project.name}》",
             data.order_text,
-            also=reviewers_of(Authority.FINANCE) + reviewers_of(Authority.DRC),
+            also=desks(Authority.FINANCE, Authority.DRC),
         )
         return obj
 

@@ -11,7 +11,6 @@ from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
-from accounts.recipients import reviewers_of
 from accounts.roles import Authority
 from core.dates import today
 from core.enums import ActionCode
@@ -24,7 +23,7 @@ from projects.models import Project
 from ..contracts import DeliveryAnnualReportIn
 from ..models import AnnualReport, Phase
 from ..services import investment_execution, progress_percent, project_due_items
-from .base import ProjectAction
+from .base import ProjectAction, desks
 
 
 class SubmitAnnualReport(ProjectAction):
@@ -112,9 +111,7 @@ class SubmitAnnualReport(ProjectAction):
         )
         self.tell(
             # Art. 23: submitted to DRC, Finance and BDB
-            reviewers_of(Authority.DRC)
-            + reviewers_of(Authority.FINANCE)
-            + reviewers_of(Authority.BDB),
+            desks(Authority.DRC, Authority.FINANCE, Authority.BDB),
             obj,
             f"年度绩效评价报告：{obj.code} {year}",
         )
