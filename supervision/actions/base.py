@@ -22,14 +22,16 @@ from catalog.models import InformationSystem
 from core.contracts import Contract
 from core.dates import today
 from core.errors import ActionConflict, ActionInvalid
+from core.findings import Finding
 from core.ledger import record_event
 from core.machines import Machine
 from core.notify import notify
-from policy.gates import GatedAction
+from policy.gates import GatedAction, refusal
 from policy.lookup import NoPolicyInForce, policy_in_force
 from projects.models import Project, ProjectState
 
 from ..authorities import UNIT, desk_of, is_desk_of
+from ..contracts import SupervisionWithdrawIn
 from ..notices import next_number
 
 
@@ -162,6 +164,56 @@ class ByIssuer(SupervisionAction):
 
     def allowed(self, obj: Any, user: Any) -> bool:
         return is_desk_of(user, obj.authority_id)
+
+
+class Withdraw(ByIssuer):
+    """The issuing authority withdraws a notice issued in error, before the unit acts on it
+    (the machine's ``withdraw``); the unit is told why."""
+
+    transition = "withdraw"
+    Input = SupervisionWithdrawIn
+    style = "outline-secondary"
+    #: the ledger event, and the verb of the record (Chinese, the language of record)
+    event: str = ""
+    verb = "撤回"
+
+    def perform(self, obj: Any, data: Any, user: Any, decision: Any) -> Any:
+        assert self.machine is not None
+        self.take(
+            self.machine,
+            obj,
+            "withdraw",
+            user=user,
+            event=self.event,
+            reason=f"{self.verb}{obj.number}：{data.reason}",
+        )
+        self.tell_unit(obj, f"已{self.verb}：{obj.number}", data.reason)
+        return obj
+
+
+class RecordOverdue(ByIssuer):
+    """The issuing authority records that a deadline passed without the unit acting (the
+    machine's ``lapse``; the sweep does the same each day). Refused before the deadline, with
+    the requirement's ``not_due`` finding."""
+
+    transition = "lapse"
+    style = "outline-warning"
+    #: the finding before the deadline: (rule id, message, remedy), messages marked N_
+    not_due: tuple[str, str, str] = ("", "", "")
+
+    def lapse(self, obj: Any, user: Any) -> None:
+        raise NotImplementedError
+
+    def refusals(self, obj: Any, user: Any, data: Any) -> Iterator[Finding]:
+        if today() <= obj.deadline:
+            rule_id, message, remedy = self.not_due
+            yield refusal(
+                rule_id, message, remedy=remedy, params={"deadline": f"{obj.deadline:%Y-%m-%d}"}
+            )
+
+    def perform(self, obj: Any, data: Any, user: Any, decision: Any) -> Any:
+        self.lapse(obj, user)
+        return obj
 
 
 class ByUnit(SupervisionAction):

@@ -6,7 +6,6 @@ withdraw an order issued in error."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
@@ -15,20 +14,17 @@ from django.utils.translation import gettext_noop as N_
 
 from accounts.recipients import reviewers_of, unit_staff
 from core.dates import today
-from core.findings import Finding
 from core.notify import notify
-from policy.gates import refusal
 
 from ..authorities import SANCTIONING_AUTHORITIES
 from ..contracts import (
     RectificationExtendIn,
     RectificationReportIn,
     RectificationVerifyIn,
-    SupervisionWithdrawIn,
 )
 from ..machines import ORDER
 from ..models import OrderState, RectificationOrder, SupervisionEvent
-from .base import ByIssuer, ByUnit, SupervisionAction, policy_code
+from .base import ByIssuer, ByUnit, RecordOverdue, SupervisionAction, Withdraw, policy_code
 
 E = SupervisionEvent
 
@@ -102,26 +98,19 @@ def lapse_order(order: RectificationOrder, user: Any = None) -> None:
     sanctions_available(order, "逾期未整改")
 
 
-class RecordRectificationOverdue(OnOrder, ByIssuer):
+class RecordRectificationOverdue(OnOrder, RecordOverdue):
     """The authority records that the deadline passed without a report."""
 
     label = _("登记逾期未整改")
-    transition = "lapse"
-    style = "outline-warning"
     success = _("已登记逾期未整改；市发展改革委、市财政局可作出处理。")
+    not_due = (
+        "R35.1.not-due",
+        N_("整改期限 %(deadline)s 尚未届满（第三十五条）。"),
+        N_("期限届满仍未报告整改情况的，再登记逾期。"),
+    )
 
-    def refusals(self, obj: Any, user: Any, data: Any) -> Iterator[Finding]:
-        if today() <= obj.deadline:
-            yield refusal(
-                "R35.1.not-due",
-                N_("整改期限 %(deadline)s 尚未届满（第三十五条）。"),
-                remedy=N_("期限届满仍未报告整改情况的，再登记逾期。"),
-                params={"deadline": f"{obj.deadline:%Y-%m-%d}"},
-            )
-
-    def perform(self, obj: RectificationOrder, data: Any, user: Any, decision: Any) -> Any:
+    def lapse(self, obj: Any, user: Any) -> None:
         lapse_order(obj, user)
-        return obj
 
 
 class Verify(OnOrder, ByIssuer):
@@ -214,27 +203,14 @@ class ExtendRectification(OnOrder, ByIssuer):
         return obj
 
 
-class WithdrawOrder(OnOrder, ByIssuer):
+class WithdrawOrder(OnOrder, Withdraw):
     """The authority withdraws an order issued in error, before the unit reports."""
 
     label = _("撤销整改通知")
-    transition = "withdraw"
-    Input = SupervisionWithdrawIn
     requirement = "R35.2"
-    style = "outline-secondary"
+    event = E.ORDER_WITHDRAWN
+    verb = "撤销"
     success = _("已撤销整改通知。")
-
-    def perform(self, obj: RectificationOrder, data: Any, user: Any, decision: Any) -> Any:
-        self.take(
-            ORDER,
-            obj,
-            "withdraw",
-            user=user,
-            event=E.ORDER_WITHDRAWN,
-            reason=f"撤销{obj.number}：{data.reason}",
-        )
-        self.tell_unit(obj, f"整改通知已撤销：{obj.number}", data.reason)
-        return obj
 
 
 report_rectification = ReportRectification()

@@ -8,7 +8,6 @@ the request or asks for more by a new deadline."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
@@ -16,11 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
 from accounts.recipients import unit_staff
-from core.dates import today
-from core.findings import Finding
 from core.notify import notify
 from policy.engine import GateContext
-from policy.gates import refusal
 
 from ..authorities import REQUESTERS, REQUESTING_AUTHORITIES
 from ..contracts import (
@@ -29,7 +25,6 @@ from ..contracts import (
     SupervisionRequestIn,
     SupervisionReturnIn,
     SupervisionReviewIn,
-    SupervisionWithdrawIn,
     UnitRequestIn,
 )
 from ..machines import REQUEST
@@ -41,7 +36,9 @@ from .base import (
     OnProject,
     OnSystem,
     OnUnit,
+    RecordOverdue,
     SupervisionAction,
+    Withdraw,
     number_problems,
     numbered,
     policy_code,
@@ -221,27 +218,20 @@ def lapse_request(req: SupervisionRequest, user: Any = None) -> None:
     )
 
 
-class RecordRequestOverdue(OnRequest, ByIssuer):
+class RecordRequestOverdue(OnRequest, RecordOverdue):
     """The authority records that the deadline passed without an answer (the sweep does the
     same each day)."""
 
     label = _("登记逾期未答复")
-    transition = "lapse"
-    style = "outline-warning"
     success = _("已登记逾期未答复。")
+    not_due = (
+        "R34.1.not-due",
+        N_("答复期限 %(deadline)s 尚未届满（第三十四条）。"),
+        N_("期限届满仍未答复的，再登记逾期。"),
+    )
 
-    def refusals(self, obj: Any, user: Any, data: Any) -> Iterator[Finding]:
-        if today() <= obj.deadline:
-            yield refusal(
-                "R34.1.not-due",
-                N_("答复期限 %(deadline)s 尚未届满（第三十四条）。"),
-                remedy=N_("期限届满仍未答复的，再登记逾期。"),
-                params={"deadline": f"{obj.deadline:%Y-%m-%d}"},
-            )
-
-    def perform(self, obj: SupervisionRequest, data: Any, user: Any, decision: Any) -> Any:
+    def lapse(self, obj: Any, user: Any) -> None:
         lapse_request(obj, user)
-        return obj
 
 
 class AcceptAnswer(OnRequest, ByIssuer):
@@ -298,26 +288,12 @@ class ReturnAnswer(OnRequest, ByIssuer):
         return obj
 
 
-class WithdrawRequest(OnRequest, ByIssuer):
+class WithdrawRequest(OnRequest, Withdraw):
     """The authority withdraws a request not yet answered."""
 
     label = _("撤回")
-    transition = "withdraw"
-    Input = SupervisionWithdrawIn
-    style = "outline-secondary"
+    event = E.REQUEST_DECIDED
     success = _("已撤回。")
-
-    def perform(self, obj: SupervisionRequest, data: Any, user: Any, decision: Any) -> Any:
-        self.take(
-            REQUEST,
-            obj,
-            "withdraw",
-            user=user,
-            event=E.REQUEST_DECIDED,
-            reason=f"撤回{obj.number}：{data.reason}",
-        )
-        self.tell_unit(obj, f"已撤回：{obj.number}", data.reason)
-        return obj
 
 
 request_materials = RequestMaterials()
