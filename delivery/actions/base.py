@@ -226,8 +226,6 @@ class ProjectAction(DeliveryAction):
 class RowAction(DeliveryAction):
     """An action on one row of a project; the project row is locked before it."""
 
-    lock_project = True
-
     def load(self, ref: Any, user: Any, *, lock: bool = False) -> Any:
         row = super().load(ref, user, lock=False)
         if lock:
