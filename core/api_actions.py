@@ -138,10 +138,13 @@ def _add_route(router: Router, act: Action) -> None:
                 target = act.load(obj_id, request.auth)
             except ActionForbidden as exc:
                 raise Http404 from exc
+        if payload is not None and act.partial:
+            payload = payload.model_dump(exclude_unset=True)
         result = act.execute(obj_id, payload, acting_user=request.auth)
         return _result_out(act, target, result)
 
-    input_type = act.Input
+    # an edit takes the fields it is given; the others keep their values (Action.partial)
+    input_type = act.Input.patch_schema() if act.Input is not None and act.partial else act.Input
     if act.model is not None:
         path = f"/actions/{act.name}/{{int:obj_id}}"
         if input_type is not None:

@@ -28,7 +28,7 @@ from typing import Any, ClassVar, TypeVar
 from django.db import models
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationError, create_model
 from pydantic_core import PydanticCustomError
 
 from .errors import ActionInvalid
@@ -465,6 +465,22 @@ class Contract(Schema):
     @classmethod
     def required_fields(cls) -> list[str]:
         return [n for n, info in cls.model_fields.items() if (ui_of(info) or UI("", "")).required]
+
+    @classmethod
+    def patch_schema(cls) -> type[Schema]:
+        """The payload of a partial update (PATCH): the same fields, each optional and not
+        checked on its own; the action lays what is given over the current values and
+        validates the whole with this contract."""
+        cached = cls.__dict__.get("_patch_schema")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        fields: dict[str, Any] = {
+            name: (Any, Field(None, title=info.title, description=info.description))
+            for name, info in cls.model_fields.items()
+        }
+        schema = create_model(f"{cls.__name__}Patch", __base__=Schema, **fields)
+        cls._patch_schema = schema
+        return schema
 
     def given(self) -> dict[str, Any]:
         """The fields set explicitly by the caller (a partial update)."""

@@ -352,5 +352,5 @@ gate(
     PROJECT_SUBMIT_GATE,
     title=_("项目申报：总体方案与数据治理"),
     rules=["R6.3", "R7.1"],
-    action="projects.actions.submit_project",
+    action="projects.submit_project",
 )

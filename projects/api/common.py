@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from ninja import Field, Schema
-from pydantic import create_model
+from ninja import Schema
 
 from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.contracts import Contract
@@ -42,11 +41,5 @@ def framework_out(framework: Any) -> Framework:
 
 
 def partial(contract: type[Contract]) -> type[Schema]:
-    """The payload of a partial update (PATCH): the contract's fields, each optional and
-    unchecked here; the action lays what is given over the current values and validates the
-    whole with the contract."""
-    fields: dict[str, Any] = {
-        name: (Any, Field(None, title=info.title, description=info.description))
-        for name, info in contract.model_fields.items()
-    }
-    return create_model(f"{contract.__name__}Patch", __base__=Schema, **fields)
+    """The payload of a partial update (PATCH); see ``Contract.patch_schema``."""
+    return contract.patch_schema()
