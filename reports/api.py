@@ -175,7 +175,7 @@ class PortfolioOut(Schema):
 @paginate(PageNumberPagination, page_size=settings.GOVIT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def portfolio_list(request: Any, filters: Query[PortfolioFilter.schema()]) -> Any:  # type: ignore[valid-type]
     """The portfolio every chart drills into (money in yuan as exact strings)."""
-    qs = apply(PortfolioFilter, request.GET, Project.objects.for_user(request.auth)).qs
+    qs = apply(PortfolioFilter, request.GET, dashboards.portfolio_of(request.auth)).qs
     return portfolio.rows(qs).order_by("code")
 
 

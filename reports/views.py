@@ -18,7 +18,7 @@ from core.dates import today
 from core.errors import ActionInvalid
 from core.filters import for_page
 from core.listing import paginate_sorted
-from projects.models import Project, ProjectKind
+from projects.models import ProjectKind
 
 from . import dashboards, portfolio
 from .dashboards import FAMILIES, Family
@@ -46,7 +46,7 @@ def _invalid(request: HttpRequest, exc: ActionInvalid) -> HttpResponse:
 
 
 def _choices(request: HttpRequest, unit_only: bool) -> dict[str, Any]:
-    visible = Project.objects.for_user(request.user)
+    visible = dashboards.portfolio_of(request.user)
     if unit_only:
         visible = visible.filter(unit_id__in=unit_ids_of(request.user))
     years = sorted(set(visible.order_by().values_list("year", flat=True)), reverse=True)
@@ -115,8 +115,7 @@ def dashboard_xlsx(request: HttpRequest, family: str) -> HttpResponse:
 
 
 def _portfolio_qs(request: HttpRequest) -> tuple[Any, Any]:
-    visible = Project.objects.for_user(request.user)
-    return for_page(PortfolioFilter, request, visible)
+    return for_page(PortfolioFilter, request, dashboards.portfolio_of(request.user))
 
 
 @login_required
@@ -139,7 +138,7 @@ def projects_xlsx(request: HttpRequest) -> HttpResponse:
     from core.filters import apply
 
     try:
-        qs = apply(PortfolioFilter, request.GET, Project.objects.for_user(request.user)).qs
+        qs = apply(PortfolioFilter, request.GET, dashboards.portfolio_of(request.user)).qs
     except ActionInvalid as exc:
         return _invalid(request, exc)
     sheet = portfolio.export_sheet(qs.order_by("code"), _("项目清单"))
@@ -148,7 +147,7 @@ def projects_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reviews(request: HttpRequest) -> HttpResponse:
-    decided = dashboards.decided_reviews(Project.objects.for_user(request.user))
+    decided = dashboards.decided_reviews(dashboards.portfolio_of(request.user))
     filters, qs = for_page(ReviewStepFilter, request, decided.select_related("project__unit"))
     _page, ctx = paginate_sorted(
         request,

@@ -200,3 +200,10 @@ def test_the_project_list_export_keeps_its_filters_and_totals(city, client, db):
     for column, key in zip(range(6, 12), portfolio.MONEY, strict=True):
         assert Decimal(str(total[column] or 0)) == sums[key] / 10000
         assert sum(Decimal(str(r[column] or 0)) for r in data) == Decimal(str(total[column] or 0))
+
+
+def test_the_portfolio_is_what_each_person_sees(city, db):
+    # the shortcut for readers of every project gives exactly Project.objects.for_user
+    for user in city.values():
+        fast = set(dashboards.portfolio_of(user).values_list("pk", flat=True))
+        assert fast == set(Project.objects.for_user(user).values_list("pk", flat=True)), user
