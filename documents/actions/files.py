@@ -165,7 +165,11 @@ class OnDocument(GatedAction):
 
     def allowed(self, obj: Any, user: Any) -> bool:
         subject = obj.subject
-        return subject is not None and may_attach(subject, user, obj.doc_type)
+        return (
+            subject is not None
+            and subject_visible(subject, user)
+            and may_attach(subject, user, obj.doc_type)
+        )
 
     def targets(self, page_obj: Any, user: Any) -> Iterator[Document]:
         if isinstance(page_obj, Document) and not page_obj.is_withdrawn:

@@ -2,6 +2,7 @@
 its subject lets attach files; a withdrawn document is closed, and forcing it anyway is a
 refusal citing R29.1 (第二十九条). The panel's upload form is the upload action's contract."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.offers import next_steps
@@ -111,3 +112,16 @@ def test_the_json_api_cannot_carry_a_file(personas, login):
     body = assert_error(response, 422, "invalid")
     assert body["errors"]["upload"] == "文件须作为上传文件提交。"
     assert not Document.objects.exists()
+
+
+def test_nothing_is_offered_on_a_document_whose_subject_is_hidden(personas, plan, monkeypatch):
+    """Seeing the subject comes first, whatever the subject's ``can_attach`` says."""
+    from core.errors import ActionForbidden
+
+    doc = _upload(plan, personas.jw_officer)
+    monkeypatch.setattr(MasterPlan, "can_attach", lambda *args: True, raising=False)
+    assert next_steps(doc, personas.wj_officer).offers == []
+    with pytest.raises(ActionForbidden):
+        actions.withdraw_document(doc, acting_user=personas.wj_officer, reason="越权")
+    doc.refresh_from_db()
+    assert not doc.is_withdrawn
