@@ -45,6 +45,14 @@ def page_project(page_obj: Any) -> Project | None:
     return None
 
 
+def sees(obj: Any, user: Any) -> bool:
+    """Does ``user`` see ``obj`` through its model's scope?"""
+    if obj is None:
+        return True
+    qs = type(obj)._default_manager.all()
+    return bool(qs.for_user(user).filter(pk=obj.pk).exists())
+
+
 class SupervisionAction(GatedAction):
     """Base of the supervision chapter's actions."""
 
@@ -67,6 +75,12 @@ class SupervisionAction(GatedAction):
 
     def desk(self, user: Any) -> Any:
         return desk_of(user, self.authorities)
+
+    def permitted(self, obj: Any, user: Any) -> bool:
+        """The role and relation, on an object the user sees: a record reached from a page
+        (an order's sanctions, a request raised on) is never offered to someone who could not
+        open it (missing and forbidden look the same)."""
+        return super().permitted(obj, user) and sees(obj, user)
 
     # -- conditions on the input that depend on the object -----------------------------------
 

@@ -139,3 +139,35 @@ def test_the_project_card_offers_an_order_to_the_authorities(personas, login, pr
     assert 'data-testid="act-request-materials-open"' in page
     page = html(login(personas.jw_officer).get(f"/projects/{project.pk}/"))
     assert "act-order-rectification" not in page
+
+
+def test_the_rules_page_shows_the_chapter_s_requirements_implemented(personas, login):
+    page = html(login(personas.jw_officer).get("/policy/rules/"))
+    for rid in ("R34.1", "R35.1", "R35.2", "R36.1", "R37.2", "R38.1"):
+        row = page.rsplit(f'<td class="font-monospace">{rid}</td>', 1)[1].split("</tr>", 1)[0]
+        assert "已实现" in row, rid
+
+
+def test_the_register_page_shows_what_blocks_the_outcome(personas, login, project):
+    entry = actions.record_violation(
+        project, acting_user=personas.drc, kind="waste", facts="闲置设备。"
+    )
+    page = html(login(personas.drc).get(entry.get_absolute_url()))
+    assert 'data-testid="offer-blocked" data-action="supervision.record_violation_outcome"' in page
+    assert "R38.1" in page and "尚未登记负有直接责任的主管人员" in page
+    assert 'data-testid="act-add-responsible-person-open"' in page
+    page = html(login(personas.jw_officer).get(entry.get_absolute_url()))
+    assert 'data-testid="nothing-to-do"' in page
+
+
+def test_the_audit_finding_page_offers_each_role_its_act(personas, login, project):
+    finding = actions.record_audit_finding(
+        project, acting_user=personas.auditor, aspect="efficiency", facts="闲置。"
+    )
+    assert "act-respond-to-audit-finding-open" in html(
+        login(personas.jw_officer).get(finding.get_absolute_url())
+    )
+    page = html(login(personas.auditor).get(finding.get_absolute_url()))
+    assert "act-refer-audit-finding-open" in page and "act-close-audit-finding-open" in page
+    page = html(login(personas.drc).get(finding.get_absolute_url()))
+    assert "act-order-from-audit-finding" not in page and 'data-testid="nothing-to-do"' in page
