@@ -34,6 +34,7 @@ from policy.gates import refusal
 from projects.models import Project
 
 from .models import DeferralScope, Sanction, SanctionKind
+from .notices import zh
 
 K = SanctionKind
 
@@ -134,7 +135,7 @@ def sanction_finding(sanction: Sanction, action: Action) -> Finding:
             "on": f"{timezone.localtime(sanction.created_at):%Y-%m-%d}",
             "authority": sanction.authority.display_name,
             "number": sanction.number,
-            "label": str(action.label),
+            "label": zh(action.label),
         },
     )
 

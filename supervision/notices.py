@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 
 from accounts.roles import Authority
 
@@ -33,6 +35,19 @@ ART = {
 }
 
 
+def zh(value: Any) -> str:
+    """A label in Chinese, the language of the record (notices, the ledger, notifications and
+    the stored findings), whatever the language of the person acting."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(value)
+
+
+def display(obj: Any, field: str) -> str:
+    """``obj.get_<field>_display()`` in Chinese (``zh``)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(getattr(obj, f"get_{field}_display")())
+
+
 def clause(article: str, text: str = "") -> dict[str, str]:
     """A cited clause: the article and its words (the measures' own by default)."""
     return {"article": article, "text": text or ART.get(article, "")}
@@ -57,7 +72,7 @@ def request_text(req: Any) -> str:
 def order_text(order: Any) -> str:
     article = f"（{order.breached_article}）" if order.breached_article else ""
     return (
-        f"{order.unit.name}：\n经{order.get_duty_display()}监督检查，{_about(order)}存在以下问题："
+        f"{order.unit.name}：\n经{display(order, 'duty')}监督检查，{_about(order)}存在以下问题："
         f"{order.problem}\n上述情况违反{order.breached}{article}。根据《重庆市市级政务信息化项目"
         f"管理办法》第三十五条，请你单位于 {order.deadline:%Y年%m月%d日} 前完成整改并报告整改情况："
         f"{order.requirement}\n逾期不整改或者整改后仍不符合要求的，市发展改革委、市财政局可以对其"
@@ -74,10 +89,10 @@ def order_clauses(order: Any, extra: str = "") -> list[dict[str, str]]:
     return clauses
 
 
-def sanction_text(kind_label: str, ground: Any, reasons: str, subject: str, unit: str) -> str:
+def sanction_text(sanction: Any, kind_label: str, ground: str, article: str) -> str:
     return (
-        f"关于对{unit}{subject}{kind_label}的决定\n{reasons}\n根据《重庆市市级政务信息化项目管理"
-        f"办法》第三十五条，决定{kind_label}。依据：{ground}。"
+        f"关于对{sanction.unit.name}{_about(sanction)}{kind_label}的决定\n{sanction.reasons}\n"
+        f"根据《重庆市市级政务信息化项目管理办法》{article}，决定{kind_label}。依据：{ground}。"
     )
 
 

@@ -38,6 +38,7 @@ from .models import (
     DeferralScope,
     SanctionKind,
 )
+from .notices import display, zh
 
 Found = Iterator[Violation]
 # titles stay lazy (shown in the reader's language); the registry takes them as text
@@ -211,7 +212,7 @@ def audit_amount(ctx: GateContext) -> Found:
             ),
             remedy=N_("请填写涉及金额（元）；不涉及具体金额的，请选择“资金使用效益”。"),
             facts={"aspect": f["aspect"], "amount": None},
-            params={"aspect": str(AuditAspect(f["aspect"]).label)},
+            params={"aspect": zh(AuditAspect(f["aspect"]).label)},
         )
 
 
@@ -231,7 +232,7 @@ def evaluation_problems(ctx: GateContext) -> Found:
             remedy=N_("市发展改革委、市财政局、市大数据发展局、市委网信办可据此下达整改通知。"),
             facts={"result": result.pk, "grade": result.grade},
             params={
-                "kind": result.get_kind_display(),
+                "kind": display(result, "kind"),
                 "grade": result.grade,
                 "on": f"{result.completed_on:%Y-%m-%d}",
             },
@@ -274,7 +275,7 @@ def violation_conclusion(ctx: GateContext) -> Found:
             N_("%(kind)s应依照《财政违法行为处罚处分条例》等规定严肃查处（第三十八条第二款）。"),
             remedy=N_("请勾选“依照《财政违法行为处罚处分条例》查处”并写明查处结果。"),
             facts={"kind": entry.kind},
-            params={"kind": entry.get_kind_display()},
+            params={"kind": display(entry, "kind")},
         )
     if f.get("criticised") and not f.get("criticism_issued"):
         yield violation(

@@ -29,7 +29,7 @@ from ..contracts import (
 )
 from ..machines import AUDIT
 from ..models import OPEN_AUDIT_STATES, AuditFinding, SupervisionEvent
-from ..notices import clause
+from ..notices import clause, display
 from .base import (
     ByIssuer,
     ByUnit,
@@ -87,7 +87,7 @@ class NewAuditFinding(SupervisionAction):
         numbered(finding, data, self.desk(user), "审计")
         amount = f"，涉及金额 {format_wan(data.amount)} 万元" if data.amount else ""
         finding.notice_text = (
-            f"{unit.name}：\n经审计，{finding.subject_label}在{finding.get_aspect_display()}方面"
+            f"{unit.name}：\n经审计，{finding.subject_label}在{display(finding, 'aspect')}方面"
             f"存在以下问题{amount}：{data.facts}\n审计建议：{data.recommendation or '—'}"
         )
         finding.clauses = [clause("第三十六条"), clause("第三十四条")]
@@ -96,7 +96,7 @@ class NewAuditFinding(SupervisionAction):
             E.AUDIT_RECORDED,
             user,
             finding,
-            f"审计发现（{finding.number}，{finding.get_aspect_display()}）：{data.facts[:80]}",
+            f"审计发现（{finding.number}，{display(finding, 'aspect')}）：{data.facts[:80]}",
             decision=decision,
             data={"number": finding.number, "amount": data.amount},
         )

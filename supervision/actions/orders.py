@@ -46,7 +46,7 @@ from ..models import (
     orders_from,
     source_of,
 )
-from ..notices import order_clauses, order_text
+from ..notices import display, order_clauses, order_text, zh
 from .base import (
     OnProject,
     OnSystem,
@@ -113,9 +113,9 @@ class IssueOrder(SupervisionAction):
             "authority": desk.authority,
             "authority_label": desk.display_name,
             "duty": duty,
-            "duty_label": str(SupervisionDuty(duty).label) if duty else "",
+            "duty_label": zh(SupervisionDuty(duty).label) if duty else "",
             "allowed_labels": "、".join(
-                str(SupervisionDuty(d).label) for d in SupervisionDuty if d in allowed
+                zh(SupervisionDuty(d).label) for d in SupervisionDuty if d in allowed
             ),
         }
         return ctx
@@ -146,7 +146,7 @@ class IssueOrder(SupervisionAction):
             user,
             order,
             f"{order.authority.display_name}责令{unit.name}于 {order.deadline:%Y-%m-%d} 前整改"
-            f"（{order.number}，{order.get_duty_display()}）：{order.problem[:80]}",
+            f"（{order.number}，{display(order, 'duty')}）：{order.problem[:80]}",
             decision=decision,
             data={"number": order.number, "origin": order.origin, "source_id": order.source_id},
         )
@@ -218,7 +218,7 @@ class OrderFromIncident(FromProjectRows):
     def initial(self, obj: Any, user: Any) -> dict[str, Any]:
         return {
             "duty": SupervisionDuty.APPROVAL,
-            "problem": f"{obj.get_kind_display()}：{obj.description}",
+            "problem": f"{display(obj, 'kind')}：{obj.description}",
             "breached": "项目建设应当严格按照批复的建设内容、投资和进度实施",
             "breached_article": "第二十四条、第二十五条",
         }
@@ -247,7 +247,7 @@ class OrderFromEvaluation(FromProjectRows):
         return {
             "duty": SupervisionDuty.APPROVAL,
             "problem": obj.conclusion,
-            "breached": f"{obj.get_kind_display()}结果为“{obj.grade}”，存在问题",
+            "breached": f"{display(obj, 'kind')}结果为“{obj.grade}”，存在问题",
             "breached_article": "第三十七条",
         }
 

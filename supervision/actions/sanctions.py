@@ -43,7 +43,7 @@ from ..models import (
     ViolationEntry,
     ViolationState,
 )
-from ..notices import clause, sanction_text
+from ..notices import clause, display, sanction_text, zh
 from .base import ByIssuer, SupervisionAction, numbered, save_notice
 
 E = SupervisionEvent
@@ -95,10 +95,10 @@ class DecideSanction(SupervisionAction):
         same = self.same_in_force(obj, scope)
         ctx.facts = {
             "kind": self.kind,
-            "kind_label": str(K(self.kind).label),
+            "kind_label": zh(K(self.kind).label),
             "number": obj.number,
             "order_state": obj.state,
-            "state_label": obj.get_state_display(),
+            "state_label": display(obj, "state"),
             "project": project.pk if project else None,
             "scope": scope,
             "subject": obj.subject_label if scope != DeferralScope.UNIT else obj.unit.name,
@@ -134,11 +134,11 @@ class DecideSanction(SupervisionAction):
             **self.ground(obj),
         )
         numbered(sanction, data, self.desk(user), "通报" if self.kind == K.CRITICISM else "处理")
-        kind_label = str(K(self.kind).label)
-        sanction.notice_text = data.notice_text or sanction_text(
-            kind_label, self.ground_text(obj), data.reasons, sanction.subject_label, obj.unit.name
-        )
+        kind_label = zh(K(self.kind).label)
         sanction.clauses = self.clauses(obj)
+        sanction.notice_text = data.notice_text or sanction_text(
+            sanction, kind_label, self.ground_text(obj), sanction.clauses[0]["article"]
+        )
         self.apply(sanction, project, user)
         save_notice(sanction)
         self.record(
@@ -165,7 +165,7 @@ class DecideSanction(SupervisionAction):
         return {"order": obj}
 
     def ground_text(self, obj: Any) -> str:
-        return f"整改通知{obj.number}{obj.get_state_display()}"
+        return f"整改通知{obj.number}{display(obj, 'state')}"
 
     def clauses(self, obj: Any) -> list[dict[str, str]]:
         clauses = [clause("第三十五条")]
@@ -286,7 +286,7 @@ class CriticiseViolation(IssueCriticism):
         return {"violation": obj}
 
     def ground_text(self, obj: Any) -> str:
-        return f"违规行为：{obj.get_kind_display()}，{obj.facts[:60]}"
+        return f"违规行为：{display(obj, 'kind')}，{obj.facts[:60]}"
 
     def clauses(self, obj: Any) -> list[dict[str, str]]:
         return [clause("第三十八条")]
@@ -326,7 +326,7 @@ class LiftSanction(ByIssuer):
                     "%(measure)s不能解除（第三十五条）：通报批评已公开发布，终止项目实施是最终决定。"
                 ),
                 remedy=N_("如决定有误，请按程序另行发文更正。"),
-                params={"measure": obj.get_kind_display()},
+                params={"measure": display(obj, "kind")},
             )
 
     def perform(self, obj: Sanction, data: Any, user: Any, decision: Any) -> Sanction:
@@ -340,14 +340,14 @@ class LiftSanction(ByIssuer):
             "lift",
             user=user,
             event=event,
-            reason=f"解除{obj.get_kind_display()}（{obj.number}）：{data.reasons}",
+            reason=f"解除{display(obj, 'kind')}（{obj.number}）：{data.reasons}",
             fields=("lift_reasons", "lifted_by", "lifted_at"),
         )
         if obj.kind == K.SUSPENSION and obj.project_id is not None:
             clear_suspension(obj.project_id)
         notify(
             unit_staff(obj.unit_id) + reviewers_of(Authority.DRC) + reviewers_of(Authority.FINANCE),
-            title=f"解除{obj.get_kind_display()}：{obj.subject_label}（{obj.number}）",
+            title=f"解除{display(obj, 'kind')}：{obj.subject_label}（{obj.number}）",
             body=data.reasons,
             link=obj.get_absolute_url(),
         )

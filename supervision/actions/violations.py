@@ -32,6 +32,7 @@ from ..models import (
     ViolationOrigin,
     ViolationState,
 )
+from ..notices import display
 from .base import OnProject, OnUnit, SupervisionAction
 
 E = SupervisionEvent
@@ -82,7 +83,7 @@ class NewViolation(RegisterAction):
             E.VIOLATION_RECORDED,
             user,
             entry,
-            f"{desk.display_name}登记违规行为（{entry.get_kind_display()}）：{data.facts[:80]}",
+            f"{desk.display_name}登记违规行为（{display(entry, 'kind')}）：{data.facts[:80]}",
         )
         return entry
 
@@ -120,7 +121,7 @@ class Decide(OnEntry):
             self.transition,
             user=user,
             event=E.VIOLATION_DECIDED,
-            reason=f"{self.verdict}违规线索（{obj.get_kind_display()}）：{data.reason}",
+            reason=f"{self.verdict}违规线索（{display(obj, 'kind')}）：{data.reason}",
             fields=("decision_reason", "decided_by", "decided_at", "authority"),
         )
         return obj
@@ -163,7 +164,7 @@ class AddResponsiblePerson(OnEntry):
             E.VIOLATION_PERSON,
             user,
             obj,
-            f"登记{person.get_role_display()}：{person.name}（{person.post}）",
+            f"登记{display(person, 'role')}：{person.name}（{person.post}）",
             data={"name": person.name, "post": person.post, "role": person.role},
         )
         return person

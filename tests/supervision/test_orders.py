@@ -223,3 +223,18 @@ def test_withdraw_and_extend(personas, project, order_on, overdue_order):
         and late.was_overdue
         and late.extensions[0]["from_state"] == "overdue"
     )
+
+
+def test_the_notice_and_the_ledger_stay_chinese_whatever_the_reader_s_language(
+    personas, project, order_on
+):
+    from django.utils import translation
+
+    from core.models import LedgerEvent
+
+    with translation.override("en"):
+        order = order_on(project)
+        assert str(order.get_duty_display()) == "Approval requirements and construction management"
+    assert "经批复要求及建设管理监督检查" in order.notice_text
+    event = LedgerEvent.objects.filter(object_type="supervision.rectificationorder").get()
+    assert "批复要求及建设管理" in event.reason
