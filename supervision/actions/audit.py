@@ -119,6 +119,8 @@ class RecordUnitAuditFinding(OnUnit, NewAuditFinding):
 
 
 class OnAudit(SupervisionAction):
+    """An act on an audit finding, offered on its page."""
+
     model = AuditFinding
     machine = AUDIT
     offered_on = "supervision.auditfinding"

@@ -99,6 +99,8 @@ class RecordUnitViolation(OnUnit, NewViolation):
 
 
 class OnEntry(RegisterAction):
+    """An act on an entry of the register, offered on its page."""
+
     model = ViolationEntry
     machine = VIOLATION
     offered_on = "supervision.violationentry"

@@ -171,3 +171,17 @@ def test_the_audit_finding_page_offers_each_role_its_act(personas, login, projec
     assert "act-refer-audit-finding-open" in page and "act-close-audit-finding-open" in page
     page = html(login(personas.drc).get(finding.get_absolute_url()))
     assert "act-order-from-audit-finding" not in page and 'data-testid="nothing-to-do"' in page
+
+
+def test_the_panel_tag_for_pages_that_do_not_render_the_registered_panels(
+    personas, rf, project, overdue_order
+):
+    from django.template import Context, Template
+
+    sanction = actions.issue_criticism(overdue_order(project), acting_user=personas.drc, **SANCTION)
+    request = rf.get("/")
+    request.user = personas.jw_officer
+    out = Template("{% load supervision_tags %}{% supervision_panel project %}").render(
+        Context({"request": request, "project": project})
+    )
+    assert 'data-testid="supervision-panel"' in out and sanction.number in out
