@@ -29,6 +29,7 @@ def main(selected: list[str]) -> None:
     _setup_django()
     import bench
 
+    selected = [s if s.startswith("bench_") else f"bench_{s}" for s in selected]  # or "evidence"
     names = sorted(
         m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")
     )

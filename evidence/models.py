@@ -127,16 +127,21 @@ class IndexTerm(models.Model):
 
 class Posting(models.Model):
     """A term in a document, with its BM25-saturated weight (computed when indexed, with the
-    average length then): the candidate step sums these in one SQL statement."""
+    average length then): the candidate step sums these in one SQL statement.
+
+    Both lookups read an index alone, never the table: by term (the candidate step) the
+    primary key, which on PostgreSQL also carries the weight (``INCLUDE``, migration 0003);
+    by document (the candidates' vectors) ``posting_by_doc``."""
 
     pk = models.CompositePrimaryKey("term_id", "doc_id")
     term_id = models.IntegerField()
-    doc_id = models.IntegerField(db_index=True)
+    doc_id = models.IntegerField()
     weight = models.FloatField()
 
     class Meta:
         verbose_name = _("倒排项")
         verbose_name_plural = _("倒排项")
+        indexes = [models.Index(fields=["doc_id", "term_id", "weight"], name="posting_by_doc")]
 
     def __str__(self) -> str:
         return f"{self.term_id}@{self.doc_id}"

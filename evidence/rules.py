@@ -12,9 +12,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
 
 from core.enums import Severity
@@ -24,6 +24,11 @@ from . import check
 from .documents import profile_of
 from .models import Conclusion, FindingState
 from .search.segment import item_name
+
+
+def _(text: str) -> str:
+    """A rule's title: translated when shown (lazy), a string to the registry."""
+    return cast(str, gettext_lazy(text))
 
 
 def _kind(kind: str) -> str:

@@ -3,9 +3,10 @@ ledger event they write."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from accounts.roles import Role
+from core.enums import ActionCode
 from core.ledger import record_event
 from policy.gates import GatedAction
 from policy.lookup import NoPolicyInForce, policy_in_force
@@ -39,7 +40,7 @@ def policy_code(unit: Any) -> str:
 def record(code: str, *, actor: Any, obj: Any, unit: Any, reason: str, **extra: Any) -> None:
     """One ledger event about ``obj`` under the unit's policy in force."""
     record_event(
-        code,
+        cast(ActionCode, code),  # the ledger keeps a chapter's own codes as they are
         actor=actor,
         obj=obj,
         organisation=getattr(unit, "pk", unit),

@@ -60,7 +60,7 @@ class DescribeRequirement(EvidenceAction):
         values["systems"] = list(profile.systems.values_list("pk", flat=True))
         return values
 
-    def refusals(self, obj: Any, user: Any, data: EvidenceProfileIn | None) -> Any:
+    def refusals(self, obj: Any, user: Any, data: Any) -> Any:
         if data is None or not data.systems:
             return
         own = set(

@@ -199,7 +199,7 @@ def rank(
 def candidate_terms(known: Mapping[str, TermStats], qvec: Mapping[str, float]) -> dict[int, float]:
     """The query's rarest terms whose postings together stay within ``POSTINGS_BUDGET`` (at
     least one), by term id, with their query weights: what the candidate step reads."""
-    budget, chosen = POSTINGS_BUDGET, {}
+    budget, chosen = POSTINGS_BUDGET, dict[int, float]()
     for term in sorted(known, key=lambda t: (known[t].df, t)):
         stats = known[term]
         if chosen and stats.df > budget:
@@ -297,7 +297,7 @@ class MemoryIndex:
         avgdl = self.stats().avgdl
         by_id = {i: t for t, i in self.term_ids.items()}
         wanted = {by_id[i]: w for i, w in weights.items()}
-        scores: Counter = Counter()
+        scores: dict[int, float] = {}
         for doc_id, (_k, _r, _m, counts) in self.docs.items():
             if doc_id in exclude:
                 continue
@@ -305,7 +305,7 @@ class MemoryIndex:
             s = sum(w * sat[t] for t, w in wanted.items() if t in sat)
             if s:
                 scores[doc_id] = s
-        return [d for d, _s in scores.most_common(limit)]
+        return sorted(scores, key=lambda d: -scores[d])[:limit]
 
     def candidates(self, doc_ids: list[int]) -> list[Candidate]:
         avgdl = self.stats().avgdl

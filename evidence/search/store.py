@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, F
 
 from ..models import IndexDoc, IndexStats, IndexTerm, Posting
@@ -39,33 +39,56 @@ def _stats() -> IndexStats:
     return stats
 
 
-def _shift_df(counts: Mapping[int, int], sign: int, field: str = "df") -> None:
-    """Add (or remove) ``counts[term]`` documents to each term's frequency ``field``, one
-    statement per distinct count."""
-    by_count: dict[int, list[int]] = {}
-    for term_id, n in counts.items():
-        by_count.setdefault(n, []).append(term_id)
-    for n, ids in by_count.items():
-        for start in range(0, len(ids), BATCH):
-            IndexTerm.objects.filter(id__in=ids[start : start + BATCH]).update(
-                **{field: F(field) + sign * n}
+def _quoted(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _shift_counts(df: Mapping[int, int], project_df: Mapping[int, int], sign: int) -> None:
+    """Add (or remove) documents to each term's frequencies: one ``UPDATE … FROM`` per
+    ``BATCH`` terms, relative to the stored values so that concurrent writers agree."""
+    table = _quoted(IndexTerm)
+    ids = sorted(df)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+        params = [x for i in chunk for x in (i, sign * df[i], sign * project_df.get(i, 0))]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH v(id, n, p) AS (VALUES {values}) UPDATE {table} "
+                f"SET df = {table}.df + v.n, project_df = {table}.project_df + v.p "
+                f"FROM v WHERE {table}.id = v.id",
+                params,
             )
 
 
-def _shift_all(df: Mapping[int, int], project_df: Mapping[int, int], sign: int) -> None:
-    _shift_df(df, sign)
-    _shift_df(project_df, sign, "project_df")
+def _insert_postings(rows: list[tuple[int, int, float]]) -> None:
+    """Store (term, document, weight) rows: PostgreSQL's COPY (millions when the index is
+    rebuilt), one ``executemany`` elsewhere — neither builds a model instance per row."""
+    table = _quoted(Posting)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} (term_id, doc_id, weight) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (term_id, doc_id, weight) VALUES (%s, %s, %s)", rows
+            )
 
 
 def _term_ids(texts: Iterable[str]) -> dict[str, int]:
+    """The ids of these terms, created for those the index does not have yet."""
     wanted = sorted(set(texts))
     ids: dict[str, int] = {}
     for start in range(0, len(wanted), BATCH):
         chunk = wanted[start : start + BATCH]
-        IndexTerm.objects.bulk_create(
-            [IndexTerm(text=t) for t in chunk], ignore_conflicts=True, batch_size=BATCH
-        )
         ids.update(IndexTerm.objects.filter(text__in=chunk).values_list("text", "id"))
+        missing = [t for t in chunk if t not in ids]
+        if missing:
+            IndexTerm.objects.bulk_create(
+                [IndexTerm(text=t) for t in missing], ignore_conflicts=True, batch_size=BATCH
+            )
+            ids.update(IndexTerm.objects.filter(text__in=missing).values_list("text", "id"))
     return ids
 
 
@@ -106,13 +129,11 @@ class DbIndex:
         for doc, e in zip(docs, entries, strict=True):
             length = e.features.length
             for term, tf in e.features.terms.items():
-                postings.append(
-                    Posting(term_id=ids[term], doc_id=doc.pk, weight=saturate(tf, length, avgdl))
-                )
+                postings.append((ids[term], doc.pk, saturate(tf, length, avgdl)))
                 df[ids[term]] += 1
                 project_df[ids[term]] += e.kind == PROJECT
-        Posting.objects.bulk_create(postings, batch_size=BATCH)
-        _shift_all(df, +project_df, +1)
+        _insert_postings(postings)
+        _shift_counts(df, project_df, +1)
         projects = sum(1 for e in entries if e.kind == PROJECT)
         IndexStats.objects.filter(pk=stats.pk).update(
             docs=F("docs") + len(entries),
@@ -156,16 +177,20 @@ class DbIndex:
         frequencies with them."""
         postings = Posting.objects.filter(doc_id__in=doc_ids)
         counts = dict(postings.order_by().values_list("term_id").annotate(n=Count("doc_id")))
-        _shift_all(counts, counts if projects else {}, -1)
+        _shift_counts(counts, counts if projects else {}, -1)
         postings.delete()
         IndexDoc.objects.filter(pk__in=doc_ids).delete()
 
     @transaction.atomic
     def clear(self) -> None:
-        Posting.objects.all().delete()
-        IndexDoc.objects.all().delete()
-        IndexTerm.objects.all().delete()
-        IndexStats.objects.all().delete()
+        """Empty the index (before a rebuild)."""
+        tables = (Posting, IndexDoc, IndexTerm, IndexStats)
+        if connection.vendor == "postgresql":  # millions of postings: no row-by-row delete
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {', '.join(_quoted(m) for m in tables)}")
+            return
+        for model in tables:
+            model.objects.all().delete()
 
     # -- reading (ranking.Index) ----------------------------------------------------------------
 
@@ -182,20 +207,20 @@ class DbIndex:
         return {text: TermStats(term_id, df, pdf) for text, term_id, df, pdf in rows}
 
     def best(self, weights: Mapping[int, float], limit: int, exclude: set[int]) -> list[int]:
-        """The documents with the best BM25 over ``weights`` (term id → query weight)."""
+        """The documents with the best BM25 over ``weights`` (term id → query weight): one
+        ``SUM … GROUP BY`` over the terms' postings (an index-only scan on PostgreSQL)."""
         if not weights:
             return []
         ids = list(weights)
-        cases = " ".join("WHEN %s THEN %s" for _ in ids)
+        cases = " ".join("WHEN %s THEN CAST(%s AS DOUBLE PRECISION)" for _ in ids)
         params: list[float | int] = []
         for term_id in ids:
             params += [term_id, float(weights[term_id])]
         placeholders = ", ".join(["%s"] * len(ids))
-        table = Posting._meta.db_table
         sql = (
-            f"SELECT doc_id, SUM(weight * CASE term_id {cases} ELSE 0 END) AS score "
-            f"FROM {table} WHERE term_id IN ({placeholders}) "
-            "GROUP BY doc_id ORDER BY score DESC LIMIT %s"
+            f"SELECT doc_id, SUM(weight * CASE term_id {cases} ELSE 0.0 END) AS score "
+            f"FROM {_quoted(Posting)} WHERE term_id IN ({placeholders}) "
+            "GROUP BY doc_id ORDER BY score DESC, doc_id LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *ids, limit + len(exclude)])
@@ -203,27 +228,29 @@ class DbIndex:
         return [doc_id for doc_id, _score in rows if doc_id not in exclude][:limit]
 
     def candidates(self, doc_ids: list[int]) -> list[Candidate]:
-        if not doc_ids:
-            return []
+        """The documents with their whole vectors (``posting_by_doc``) and their terms'
+        frequencies (by the terms' key: a join let the planner scan every term)."""
         docs = {
             pk: (kind, ref_id, meta)
             for pk, kind, ref_id, meta in IndexDoc.objects.filter(pk__in=doc_ids).values_list(
                 "pk", "kind", "ref_id", "meta"
             )
         }
+        postings = list(
+            Posting.objects.filter(doc_id__in=list(docs)).values_list("doc_id", "term_id", "weight")
+        )
+        wanted = sorted({term_id for _doc, term_id, _w in postings})
+        terms: dict[int, tuple[str, TermStats]] = {}
+        for start in range(0, len(wanted), BATCH):
+            rows = IndexTerm.objects.filter(id__in=wanted[start : start + BATCH])
+            for term_id, text, df, project_df in rows.values_list("id", "text", "df", "project_df"):
+                terms[term_id] = (text, TermStats(term_id, df, project_df))
         weights: dict[int, dict[str, float]] = {pk: {} for pk in docs}
         dfs: dict[int, dict[str, TermStats]] = {pk: {} for pk in docs}
-        table, terms = Posting._meta.db_table, IndexTerm._meta.db_table
-        placeholders = ", ".join(["%s"] * len(docs))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT p.doc_id, t.text, t.id, t.df, t.project_df, p.weight FROM {table} p "
-                f"JOIN {terms} t ON t.id = p.term_id WHERE p.doc_id IN ({placeholders})",
-                list(docs),
-            )
-            for doc_id, text, term_id, df, project_df, weight in cursor.fetchall():
-                weights[doc_id][text] = weight
-                dfs[doc_id][text] = TermStats(term_id, df, project_df)
+        for doc_id, term_id, weight in postings:
+            text, stats = terms[term_id]
+            weights[doc_id][text] = weight
+            dfs[doc_id][text] = stats
         return [
             Candidate(pk, docs[pk][0], docs[pk][1], docs[pk][2], weights[pk], dfs[pk])
             for pk in doc_ids

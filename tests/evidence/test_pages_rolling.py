@@ -57,6 +57,17 @@ def test_conclusion_posted_from_the_card(city, drafted, walker, login):
     assert match.conclusion == "reuse"
 
 
+def test_project_page_shows_the_evidence_beside_the_card(city, drafted, walker, login):
+    walker.submit(drafted)
+    check.take_snapshot(drafted, trigger="test")
+    page = login(city["p"].bdb).get(drafted.get_absolute_url()).content.decode()
+    assert 'data-testid="evidence-panel"' in page and "电子健康档案共享调阅系统" in page
+    assert 'data-testid="act-record-match-conclusion-open"' in page
+    unit_page = login(city["p"].jw_officer).get(drafted.get_absolute_url()).content.decode()
+    assert 'data-testid="evidence-panel"' in unit_page
+    assert "act-record-match-conclusion" not in unit_page
+
+
 def test_finding_page_offers_bdb_the_determination(city, drafted, login):
     check.scan_project(drafted)
     finding = drafted.collection_findings.get()
