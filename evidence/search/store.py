@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models import Count, F
@@ -41,6 +42,20 @@ def _stats() -> IndexStats:
 
 def _quoted(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+def _any(column: str, values: Sequence[int]) -> tuple[str, list[Any]]:
+    """``column`` among ``values``: one array parameter on PostgreSQL (a long ``IN`` list
+    costs more to send than to run), a list elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _shift_counts(df: Mapping[int, int], project_df: Mapping[int, int], sign: int) -> None:
@@ -213,37 +228,39 @@ class DbIndex:
             return []
         ids = list(weights)
         cases = " ".join("WHEN %s THEN CAST(%s AS DOUBLE PRECISION)" for _ in ids)
-        params: list[float | int] = []
-        for term_id in ids:
-            params += [term_id, float(weights[term_id])]
-        placeholders = ", ".join(["%s"] * len(ids))
-        sql = (
+        params: list[Any] = [x for term_id in ids for x in (term_id, float(weights[term_id]))]
+        where, values = _any("term_id", ids)
+        rows = _rows(
             f"SELECT doc_id, SUM(weight * CASE term_id {cases} ELSE 0.0 END) AS score "
-            f"FROM {_quoted(Posting)} WHERE term_id IN ({placeholders}) "
-            "GROUP BY doc_id ORDER BY score DESC, doc_id LIMIT %s"
+            f"FROM {_quoted(Posting)} WHERE {where} "
+            "GROUP BY doc_id ORDER BY score DESC, doc_id LIMIT %s",
+            [*params, *values, limit + len(exclude)],
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *ids, limit + len(exclude)])
-            rows = cursor.fetchall()
         return [doc_id for doc_id, _score in rows if doc_id not in exclude][:limit]
 
     def candidates(self, doc_ids: list[int]) -> list[Candidate]:
         """The documents with their whole vectors (``posting_by_doc``) and their terms'
         frequencies (by the terms' key: a join let the planner scan every term)."""
+        if not doc_ids:
+            return []
         docs = {
             pk: (kind, ref_id, meta)
             for pk, kind, ref_id, meta in IndexDoc.objects.filter(pk__in=doc_ids).values_list(
                 "pk", "kind", "ref_id", "meta"
             )
         }
-        postings = list(
-            Posting.objects.filter(doc_id__in=list(docs)).values_list("doc_id", "term_id", "weight")
+        where, values = _any("doc_id", list(docs))
+        postings = _rows(
+            f"SELECT doc_id, term_id, weight FROM {_quoted(Posting)} WHERE {where}", values
         )
         wanted = sorted({term_id for _doc, term_id, _w in postings})
         terms: dict[int, tuple[str, TermStats]] = {}
         for start in range(0, len(wanted), BATCH):
-            rows = IndexTerm.objects.filter(id__in=wanted[start : start + BATCH])
-            for term_id, text, df, project_df in rows.values_list("id", "text", "df", "project_df"):
+            where, values = _any("id", wanted[start : start + BATCH])
+            rows = _rows(
+                f"SELECT id, text, df, project_df FROM {_quoted(IndexTerm)} WHERE {where}", values
+            )
+            for term_id, text, df, project_df in rows:
                 terms[term_id] = (text, TermStats(term_id, df, project_df))
         weights: dict[int, dict[str, float]] = {pk: {} for pk in docs}
         dfs: dict[int, dict[str, TermStats]] = {pk: {} for pk in docs}
