@@ -15,8 +15,9 @@ is ``evidence.check.matches(project)`` — the project's features read and segme
 systems, the terms' frequencies, the candidate step and the similarity with reasons — timed
 best of ``RUNS`` per requirement; the target holds for the slowest requirement. The peer is one
 hand-written SQL statement doing the check's database work over the same postings: the same
-terms' BM25 top 40 and their postings with the terms' frequencies. Where the time goes is
-measured per step of the check. The index's size is stated (PostgreSQL: each table with its
+terms' BM25 top 40 and their postings with the terms' frequencies; the check may take three
+times as long (it also reads and segments the project and computes the similarity and the
+reasons in Python). Where the time goes is measured per step of the check. The index's size is stated (PostgreSQL: each table with its
 indexes, ``pg_total_relation_size``; SQLite: the file) with its rows, and the process's peak
 memory. Everything is committed (PostgreSQL's statistics and visibility map need it, as a
 production index has them) and removed afterwards.
@@ -354,26 +355,28 @@ def _peer_sql(project: Any) -> tuple[float, int]:
 # -- sizes ---------------------------------------------------------------------------------------
 
 
-def _sizes() -> list[tuple[str, int, int]]:
-    """(table, rows, bytes with its indexes) of the index's tables; on SQLite the bytes are
-    the whole file's (SQLite reports no size per table without its dbstat extension)."""
+def _sizes() -> list[tuple[str, int, int, int]]:
+    """(table, rows, bytes of the table, bytes of its indexes) of the index's tables; on
+    SQLite the whole file's bytes (SQLite reports no size per table without dbstat)."""
     from evidence.models import IndexDoc, IndexStats, IndexTerm, Posting
 
     out = []
     with connection.cursor() as cursor:
         for model in (IndexDoc, IndexTerm, Posting, IndexStats):
             table = model._meta.db_table
-            rows = model.objects.count()
-            size = 0
+            size = indexes = 0
             if connection.vendor == "postgresql":
-                cursor.execute("SELECT pg_total_relation_size(%s)", [table])
-                size = cursor.fetchone()[0]
-            out.append((table, rows, size))
+                cursor.execute(
+                    "SELECT pg_total_relation_size(%s) - pg_indexes_size(%s), pg_indexes_size(%s)",
+                    [table, table, table],
+                )
+                size, indexes = cursor.fetchone()
+            out.append((table, model.objects.count(), size, indexes))
         if connection.vendor != "postgresql":
             cursor.execute("PRAGMA page_count")
             pages = cursor.fetchone()[0]
             cursor.execute("PRAGMA page_size")
-            out.append(("(SQLite file)", 0, pages * cursor.fetchone()[0]))
+            out.append(("(SQLite file)", 0, pages * cursor.fetchone()[0], 0))
     return out
 
 
@@ -443,13 +446,14 @@ def _run() -> None:
     project = next(p for p, r in checked if r["id"] == rid)
     steps = ", ".join(f"{k} {v:.1f}" for k, v in _steps(project).items())
     print(f"  where the time of {rid} goes (ms, best of {RUNS} each): {steps}")
-    total = 0
-    for table, n, size in _sizes():
-        total += size
-        shown = f"{n:,} rows, " if n else ""
-        print(f"  index {table}: {shown}{size / 2**20:,.0f} MB")
+    total, mb = 0, 2**20
+    for table, n, size, indexes in _sizes():
+        total += size + indexes
+        rows = f"{n:,} rows, " if n else ""
+        parts = f" (table {size / mb:,.0f} MB, indexes {indexes / mb:,.0f} MB)" if indexes else ""
+        print(f"  index {table}: {rows}{(size + indexes) / mb:,.0f} MB{parts}")
     if connection.vendor == "postgresql":
-        print(f"  index total: {total / 2**20:,.0f} MB (tables with their indexes)")
+        print(f"  index total: {total / mb:,.0f} MB (tables with their indexes)")
     print(f"  peak RSS: {_rss_mb():.0f} MB")
     assert not sum(r[4][2] for r in rows), "a labelled duplicate was not among the matches"
 

@@ -61,18 +61,23 @@ def project_features(project: Project) -> Features:
     )
 
 
-def project_entry(project: Project) -> Entry:
-    features = project_features(project)
+def _entry(kind: str, obj: Any, state: str, state_label: Any, features: Features) -> Entry:
+    """An index entry with the ``meta`` a match shows without reading its source."""
     meta = {
-        "code": project.code,
-        "name": project.name,
-        "unit": project.unit.display_name,
-        "state": project.state,
-        "state_label": str(project.get_state_display()),
+        "code": obj.code,
+        "name": obj.name,
+        "unit": obj.unit.display_name,
+        "state": state,
+        "state_label": str(state_label),
         "functions": features.functions[:12],
         "items": features.items[:20],
     }
-    return Entry(DocKind.PROJECT, project.pk, project.unit_id, meta, features)
+    return Entry(kind, obj.pk, obj.unit_id, meta, features)
+
+
+def project_entry(project: Project) -> Entry:
+    return _entry(DocKind.PROJECT, project, project.state, project.get_state_display(),
+                  project_features(project))  # fmt: skip
 
 
 def system_features(system: InformationSystem) -> Features:
@@ -95,17 +100,8 @@ def system_features(system: InformationSystem) -> Features:
 
 
 def system_entry(system: InformationSystem) -> Entry:
-    features = system_features(system)
-    meta = {
-        "code": system.code,
-        "name": system.name,
-        "unit": system.unit.display_name,
-        "state": system.status,
-        "state_label": str(system.get_status_display()),
-        "functions": features.functions[:12],
-        "items": features.items[:20],
-    }
-    return Entry(DocKind.SYSTEM, system.pk, system.unit_id, meta, features)
+    return _entry(DocKind.SYSTEM, system, system.status, system.get_status_display(),
+                  system_features(system))  # fmt: skip
 
 
 def is_indexed_project(project: Project) -> bool:

@@ -2,8 +2,13 @@
 
 Postings hold each term's BM25-saturated weight in its document, computed when the document
 is indexed: the candidate step is then one ``SUM … GROUP BY`` over the postings of the query's
-rarest terms, on PostgreSQL and SQLite alike. Document frequencies and the corpus counts are
+rarest terms, on PostgreSQL and SQLite alike, read from an index without the table (see
+``models.Posting``). Document frequencies (all, and of projects) and the corpus counts are
 kept by the same writes (``UPDATE … SET df = df + n``), so that concurrent writers agree.
+
+``make bench`` (``bench/bench_evidence.py``) measures one check over 200,000 documents and
+1,500,000 data items: about 30-40 ms on PostgreSQL, of which the database's part is what one
+hand-written statement over the same postings takes.
 """
 
 from __future__ import annotations
