@@ -32,6 +32,7 @@ import resource
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -395,19 +396,74 @@ def _rss_mb() -> float:
 # -- the run -------------------------------------------------------------------------------------
 
 
+@dataclass
+class Timed:
+    """One requirement's check against the peer, and how it judged the labelled pairs."""
+
+    rid: str
+    ms: float
+    peer_ms: float
+    postings: int
+    judged: str
+    right: int
+    lost: int
+
+
+def _time_checks(checked: list[tuple[Any, dict[str, Any]]]) -> list[Timed]:
+    from evidence import check
+
+    out = []
+    for project, req in checked:
+        check.matches(project)  # warm: the plans and the dictionary
+        ms, found = _best(lambda p=project: check.matches(p))
+        peer_ms, postings = _peer_sql(project)
+        out.append(Timed(req["id"], ms, peer_ms, postings, *_judged(req, found)))
+    return out
+
+
+def _report_checks(timed: list[Timed], pairs: int, indexed: int) -> Timed:
+    """Print each requirement's times and the targets; returns the slowest."""
+    print(f"  one check (best of {RUNS}) per requirement, and the hand-written SQL:")
+    for t in timed:
+        print(
+            f"    {t.rid}: check {t.ms:6.1f} ms, SQL {t.peer_ms:6.1f} ms ({t.postings:,} "
+            f"postings back), ratio {t.ms / t.peer_ms:4.2f}x; {t.judged}"
+        )
+    right = sum(t.right for t in timed)
+    print(f"  labelled pairs judged as labelled among the {indexed:,}: {right} of {pairs}")
+    slowest = max(timed, key=lambda t: t.ms)
+    ratio = slowest.ms / slowest.peer_ms
+    print(
+        f"  slowest check ({slowest.rid}): {slowest.ms:.1f} ms — target ≤ {TARGET_MS:.0f} ms: "
+        f"{'met' if slowest.ms <= TARGET_MS else 'MISSED'}; ratio check/SQL {ratio:.2f}x — "
+        f"target ≤ {TARGET_RATIO:.0f}x: {'met' if ratio <= TARGET_RATIO else 'MISSED'} (the "
+        f"check also reads and segments the project, and computes the similarity and reasons "
+        f"in Python)"
+    )
+    return slowest
+
+
+def _report_sizes() -> None:
+    total, mb = 0, 2**20
+    for table, n, size, indexes in _sizes():
+        total += size + indexes
+        counted = f"{n:,} rows, " if n else ""
+        parts = f" (table {size / mb:,.0f} MB, indexes {indexes / mb:,.0f} MB)" if indexes else ""
+        print(f"  index {table}: {counted}{(size + indexes) / mb:,.0f} MB{parts}")
+    if connection.vendor == "postgresql":
+        print(f"  index total: {total / mb:,.0f} MB (tables with their indexes)")
+
+
 def _run() -> None:
     from accounts.demo import seed_directory
-    from evidence import check
     from evidence.search.segment import warm_up
 
     _clean_up()  # what an interrupted run left
-    people = seed_directory()
-    user = people["jw_tianbao"]
+    user = seed_directory()["jw_tianbao"]
     data = json.loads(PAIRS.read_text(encoding="utf-8"))
     warm_up()
     t0 = time.perf_counter()
-    corpus = Corpus(data["existing"])
-    counts = _fill(corpus, data)
+    counts = _fill(Corpus(data["existing"]), data)
     with transaction.atomic():
         checked = _projects(data, user.primary_organisation, user)
     setup_s = time.perf_counter() - t0
@@ -418,44 +474,15 @@ def _run() -> None:
         f"{counts['project items']:,}, and the {counts['planted']} existing systems and "
         f"projects of the checked requirements' labelled pairs; setup {setup_s:.0f} s"
     )
-    rows = []
-    for project, req in checked:
-        check.matches(project)  # the first check of a process loads nothing more, but warm up
-        ms, found = _best(lambda p=project: check.matches(p))
-        peer_ms, postings = _peer_sql(project)
-        rows.append((req["id"], ms, peer_ms, postings, _judged(req, found)))
-    slowest = max(rows, key=lambda r: r[1])
-    print(f"  one check (best of {RUNS}) per requirement, and the hand-written SQL:")
-    for rid, ms, peer_ms, postings, (judged, _right, _lost) in rows:
-        print(
-            f"    {rid}: check {ms:6.1f} ms, SQL {peer_ms:6.1f} ms ({postings:,} postings back), "
-            f"ratio {ms / peer_ms:4.2f}x; {judged}"
-        )
+    timed = _time_checks(checked)
     pairs = sum(len(r["targets"]) for _p, r in checked)
-    right = sum(r[4][1] for r in rows)
-    indexed = counts["system"] + counts["project"]
-    print(f"  labelled pairs judged as labelled among the {indexed:,}: {right} of {pairs}")
-    rid, ms, peer_ms = slowest[0], slowest[1], slowest[2]
-    print(
-        f"  slowest check ({rid}): {ms:.1f} ms — target ≤ {TARGET_MS:.0f} ms: "
-        f"{'met' if ms <= TARGET_MS else 'MISSED'}; "
-        f"ratio check/SQL {ms / peer_ms:.2f}x — target ≤ {TARGET_RATIO:.0f}x: "
-        f"{'met' if ms / peer_ms <= TARGET_RATIO else 'MISSED'} (the check also reads and "
-        f"segments the project, and computes the similarity and reasons in Python)"
-    )
-    project = next(p for p, r in checked if r["id"] == rid)
+    slowest = _report_checks(timed, pairs, counts["system"] + counts["project"])
+    project = next(p for p, r in checked if r["id"] == slowest.rid)
     steps = ", ".join(f"{k} {v:.1f}" for k, v in _steps(project).items())
-    print(f"  where the time of {rid} goes (ms, best of {RUNS} each): {steps}")
-    total, mb = 0, 2**20
-    for table, n, size, indexes in _sizes():
-        total += size + indexes
-        rows = f"{n:,} rows, " if n else ""
-        parts = f" (table {size / mb:,.0f} MB, indexes {indexes / mb:,.0f} MB)" if indexes else ""
-        print(f"  index {table}: {rows}{(size + indexes) / mb:,.0f} MB{parts}")
-    if connection.vendor == "postgresql":
-        print(f"  index total: {total / mb:,.0f} MB (tables with their indexes)")
+    print(f"  where the time of {slowest.rid} goes (ms, best of {RUNS} each): {steps}")
+    _report_sizes()
     print(f"  peak RSS: {_rss_mb():.0f} MB")
-    assert not sum(r[4][2] for r in rows), "a labelled duplicate was not among the matches"
+    assert not sum(t.lost for t in timed), "a labelled duplicate was not among the matches"
 
 
 def _clean_up() -> None:
