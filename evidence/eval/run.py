@@ -4,8 +4,8 @@
     .venv/bin/python -m evidence.eval.run --compare  # segmenters and rankings side by side
 
 Every existing system and project of the file is indexed (the in-memory index ranks exactly
-as the database's, see tests/evidence/test_index.py); each new requirement is then checked
-like a submission. For each labelled pair (a requirement and an existing system or project,
+as the database's, see tests/evidence/test_index_and_scan.py); each new requirement is then
+checked like a submission. For each labelled pair (a requirement and an existing system or project,
 duplicate or not) it reports whether the pair is flagged as a possible duplicate (shown among
 the closest ``SHOWN`` and similarity ≥ the threshold), and for each duplicate the rank of the
 true match. Goals (issue): recall ≥ 0.9 with precision ≥ 0.7; the true match in the top 3 for
