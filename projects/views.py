@@ -22,7 +22,7 @@ from accounts.scoping import for_user, get_visible_or_404
 from core.filters import for_page
 from core.listing import paginate_sorted
 from core.models import LedgerEvent
-from core.offers import next_steps, prefix_of
+from core.offers import next_steps, panels_for, prefix_of
 from documents.models import DocType
 from documents.panel import documents_panel_context
 from policy.models import Decision
@@ -207,6 +207,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "project": project,
         "steps": next_steps(project, user),
+        "panels": panels_for(project, user),
         "reviews": reviews,
         "timeline": _timeline(project, reviews, user),
         "decisions": list(decisions),
