@@ -447,9 +447,11 @@ def _report_sizes() -> None:
     total, mb = 0, 2**20
     for table, n, size, indexes in _sizes():
         total += size + indexes
-        counted = f"{n:,} rows, " if n else ""
-        parts = f" (table {size / mb:,.0f} MB, indexes {indexes / mb:,.0f} MB)" if indexes else ""
-        print(f"  index {table}: {counted}{(size + indexes) / mb:,.0f} MB{parts}")
+        shown = [f"{n:,} rows"] if n else []
+        if size:
+            shown.append(f"{(size + indexes) / mb:,.0f} MB (table {size / mb:,.0f} MB, "
+                         f"indexes {indexes / mb:,.0f} MB)" if indexes else f"{size / mb:,.0f} MB")  # fmt: skip
+        print(f"  index {table}: {', '.join(shown)}")
     if connection.vendor == "postgresql":
         print(f"  index total: {total / mb:,.0f} MB (tables with their indexes)")
 
