@@ -21,6 +21,7 @@ from accounts.scoping import for_user, get_visible_or_404
 from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.dates import today
 from core.filters import apply
+from core.xlsx import XLSX_TYPE, download, strict_filter
 from projects.visibility import reads_all_projects
 
 from . import actions, xlsx
@@ -47,7 +48,7 @@ from .schemas import (
     SharingOut,
     SystemOut,
 )
-from .services import XLSX_TYPE, latest_decisions, om_workbook, sharing_box, xlsx_response
+from .services import OM_ORDER, latest_decisions, om_workbook, sharing_box
 
 router = Router(tags=["目录、共享与运维经费"])
 
@@ -110,8 +111,8 @@ def systems(request: Any, filters: Query[SystemQuery]):  # type: ignore[valid-ty
 )
 def systems_export(request: Any, filters: Query[SystemQuery]):  # type: ignore[valid-type]
     """当前用户可见（并经筛选）的系统目录，列与导入模板相同。"""
-    qs = apply(SystemFilter, request.GET, for_user(InformationSystem, request.auth)).qs
-    return xlsx_response(xlsx.export_systems(qs), f"政务信息系统总目录-{today():%Y%m%d}.xlsx")
+    qs = strict_filter(SystemFilter, request.GET, for_user(InformationSystem, request.auth))
+    return download(xlsx.export_systems(qs), f"政务信息系统总目录-{today():%Y%m%d}.xlsx")
 
 
 @router.post(
@@ -220,8 +221,8 @@ def resources(request: Any, filters: Query[ResourceQuery]):  # type: ignore[vali
 )
 def resources_export(request: Any, filters: Query[ResourceQuery]):  # type: ignore[valid-type]
     """经筛选的数据资源目录；“信息项”一列为“名称:类型[:长度[:所属系统编码]]”，以分号分隔。"""
-    qs = apply(ResourceFilter, request.GET, for_user(DataResource, request.auth)).qs
-    return xlsx_response(xlsx.export_resources(qs), f"数据资源目录-{today():%Y%m%d}.xlsx")
+    qs = strict_filter(ResourceFilter, request.GET, for_user(DataResource, request.auth))
+    return download(xlsx.export_resources(qs), f"数据资源目录-{today():%Y%m%d}.xlsx")
 
 
 @router.post(
@@ -364,7 +365,7 @@ def om_decisions(request: Any, filters: Query[OMDecisionQuery]):  # type: ignore
     ``eligible``（true/false）、单位、不符合的规则 ``rule``（R28.4、R31.1、R31.2、R31.3、
     R32.1、R33.1）和系统编码或名称 ``q`` 筛选；无效的筛选值返回 422。"""
     qs = apply(OMDecisionFilter, request.GET, _om_decisions(request.auth)).qs
-    return qs.order_by("-run__budget_year", "system__unit__name", "system__code")
+    return qs.order_by(*OM_ORDER)
 
 
 @router.get(
@@ -375,9 +376,8 @@ def om_decisions(request: Any, filters: Query[OMDecisionQuery]):  # type: ignore
 )
 def om_export(request: Any, filters: Query[OMDecisionQuery]) -> HttpResponse:  # type: ignore[valid-type]
     """筛选后的决定，每个系统一行，含不符合的条件及条款、原因、整改要求和提示。"""
-    qs = apply(OMDecisionFilter, request.GET, _om_decisions(request.auth)).qs
-    qs = qs.order_by("-run__budget_year", "system__unit__name", "system__code")
-    return xlsx_response(om_workbook(qs), f"运维经费决定-{today():%Y%m%d}.xlsx")
+    qs = strict_filter(OMDecisionFilter, request.GET, _om_decisions(request.auth))
+    return download(om_workbook(qs.order_by(*OM_ORDER)), f"运维经费决定-{today():%Y%m%d}.xlsx")
 
 
 @router.get(

@@ -3,37 +3,22 @@ decisions' workbook for Finance, the boxes of sharing requests and a system's O&
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.http import Http404, HttpResponse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from accounts.recipients import unit_ids_of
 from accounts.scoping import for_user
 from core.dates import today
 from core.errors import ActionInvalid
+from core.xlsx import Column, Sheet, workbook
 from policy.lookup import NoPolicyInForce, policy_in_force
 from projects.visibility import reads_all_projects
 
 from .models import InformationSystem, OMDecision, OMRun, OMRunState, SharingState
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
-    return response
-
 
 # -- O&M runs and decisions ---------------------------------------------------------------------
 
@@ -89,23 +74,30 @@ def reason_tags(decision: OMDecision) -> list[dict]:
     return tags
 
 
-OM_COLUMNS = [
-    (L("预算年度"), 10),
-    (L("系统编码"), 18),
-    (L("系统名称"), 30),
-    (L("所属单位"), 28),
-    (L("是否可安排运维经费"), 12),
-    (L("不符合的条件（条款）"), 30),
-    (L("不符合的原因"), 80),
-    (L("整改要求"), 50),
-    (L("提示"), 50),
-    (L("政策版本"), 16),
-    (L("决定批次"), 22),
-    (L("决定时间"), 18),
-]
+#: the decisions in order: by year (latest first), unit and system
+OM_ORDER = ("-run__budget_year", "system__unit__name", "system__code")
 
 
-def _om_row(d: OMDecision, tz: Any) -> list[Any]:
+def om_columns() -> list[Column]:
+    """The columns of the decisions' workbook (headers in the language of the request, as
+    before); the decision time is a date-time cell."""
+    return [
+        Column(_("预算年度"), "int", 10),
+        Column(_("系统编码"), width=18),
+        Column(_("系统名称"), width=30),
+        Column(_("所属单位"), width=28),
+        Column(_("是否可安排运维经费"), width=12),
+        Column(_("不符合的条件（条款）"), "wrap", 30),
+        Column(_("不符合的原因"), "wrap", 80),
+        Column(_("整改要求"), "wrap", 50),
+        Column(_("提示"), "wrap", 50),
+        Column(_("政策版本"), width=16),
+        Column(_("决定批次"), width=22),
+        Column(_("决定时间"), "datetime", 18),
+    ]
+
+
+def _om_row(d: OMDecision) -> list[Any]:
     tags = "；".join(f"{t['article']} {t['rule_id']}" for t in reason_tags(d))
     return [
         d.budget_year,
@@ -119,32 +111,15 @@ def _om_row(d: OMDecision, tz: Any) -> list[Any]:
         "\n".join(f"{w['rule_id']}（{w['article']}）{w['message']}" for w in d.explained_warnings),
         d.policy.code,
         d.run.code,
-        d.decided_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        d.decided_at,
     ]
 
 
 def om_workbook(decisions: QuerySet) -> bytes:
-    """O&M funding decisions for Finance: headers, a frozen bold header row, one row per system
-    with its reasons and their articles (R28.4, R31-R33)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=_("运维经费决定"))
-    ws.freeze_panes = "A2"
-    for n, (_h, width) in enumerate(OM_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(n)].width = width
-    header = []
-    for title, _w in OM_COLUMNS:
-        cell = WriteOnlyCell(ws, value=str(title))
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.append(cell)
-    ws.append(header)
-    tz = timezone.get_current_timezone()
-    for d in decisions.iterator(chunk_size=2000):
-        ws.append(_om_row(d, tz))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """O&M funding decisions for Finance (``core.xlsx``): one row per system with its reasons
+    and their articles (R28.4, R31-R33) and the time of the decision as a date-time cell."""
+    rows = (_om_row(d) for d in decisions.iterator(chunk_size=2000))
+    return workbook(Sheet(_("运维经费决定"), om_columns(), rows))
 
 
 def om_preview(system: InformationSystem) -> tuple[list[dict], list[dict]]:

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,12 +26,12 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.scoping import for_user, get_visible_or_404
 from core.dates import today
-from core.errors import ActionInvalid
-from core.filters import ListFilter, apply, for_page
+from core.filters import ListFilter, for_page
 from core.forms import contract_form
 from core.listing import paginate_sorted
 from core.offers import next_steps, panels_for
 from core.pageactions import run_action
+from core.xlsx import download, page_export
 from projects.models import Project
 
 from . import actions, xlsx
@@ -40,6 +40,7 @@ from .filters import OMDecisionFilter, ResourceFilter, SharingFilter, SystemFilt
 from .models import DataResource, InformationSystem, OMDecision, SharingRequest
 from .om_words import explained
 from .services import (
+    OM_ORDER,
     SHARING_BOXES,
     by_urgency,
     latest_decisions,
@@ -50,7 +51,6 @@ from .services import (
     reason_tags,
     run_summary,
     sharing_box,
-    xlsx_response,
 )
 
 OM_READER_ROLES = (
@@ -83,18 +83,6 @@ def _listing(
     _page, ctx = paginate_sorted(request, qs, sortable=sortable, default_sort=default_sort)
     ctx.update(filters=filters, export_query=request.GET.urlencode())
     return ctx
-
-
-def _filtered_export(
-    request: HttpRequest, filterset: type[ListFilter], queryset: QuerySet, list_url: str
-) -> QuerySet | HttpResponse:
-    """The list's rows for an export; a filter value that is not valid sends the user back to
-    the list, which shows what is wrong (nothing is exported as if the filter were absent)."""
-    try:
-        return apply(filterset, request.GET, queryset).qs
-    except ActionInvalid as exc:
-        messages.error(request, " ".join([exc.message, *map(str, exc.errors.values())]))
-        return HttpResponseRedirect(f"{reverse(list_url)}?{request.GET.urlencode()}")
 
 
 def _import_page(
@@ -149,10 +137,14 @@ def system_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def system_export(request: HttpRequest) -> HttpResponse:
-    qs = _filtered_export(request, SystemFilter, _systems(request), "catalog:systems")
-    if isinstance(qs, HttpResponse):
-        return qs
-    return xlsx_response(xlsx.export_systems(qs), f"政务信息系统总目录-{today():%Y%m%d}.xlsx")
+    """The master catalog as filtered on its page (a bad filter value goes back to the page)."""
+    return page_export(
+        request,
+        SystemFilter,
+        _systems(request),
+        reverse("catalog:systems"),
+        lambda qs: download(xlsx.export_systems(qs), f"政务信息系统总目录-{today():%Y%m%d}.xlsx"),
+    )
 
 
 @login_required
@@ -211,10 +203,14 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def resource_export(request: HttpRequest) -> HttpResponse:
-    qs = _filtered_export(request, ResourceFilter, _resources(request), "catalog:resources")
-    if isinstance(qs, HttpResponse):
-        return qs
-    return xlsx_response(xlsx.export_resources(qs), f"数据资源目录-{today():%Y%m%d}.xlsx")
+    """The data resource catalog as filtered on its page."""
+    return page_export(
+        request,
+        ResourceFilter,
+        _resources(request),
+        reverse("catalog:resources"),
+        lambda qs: download(xlsx.export_resources(qs), f"数据资源目录-{today():%Y%m%d}.xlsx"),
+    )
 
 
 @login_required
@@ -374,8 +370,12 @@ def om_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def om_export(request: HttpRequest) -> HttpResponse:
     _om_reader(request.user)
-    qs = _filtered_export(request, OMDecisionFilter, _om_decisions(request), "catalog:om_list")
-    if isinstance(qs, HttpResponse):
-        return qs
-    qs = qs.order_by("-run__budget_year", "system__unit__name", "system__code")
-    return xlsx_response(om_workbook(qs), f"运维经费决定-{today():%Y%m%d}.xlsx")
+    return page_export(
+        request,
+        OMDecisionFilter,
+        _om_decisions(request),
+        reverse("catalog:om_list"),
+        lambda qs: download(
+            om_workbook(qs.order_by(*OM_ORDER)), f"运维经费决定-{today():%Y%m%d}.xlsx"
+        ),
+    )

@@ -1,4 +1,5 @@
-"""xlsx import and export of the master catalog and the data resource catalog (openpyxl).
+"""xlsx import and export of the master catalog and the data resource catalog (openpyxl to
+read; the platform's export helper ``core.xlsx`` to write).
 
 A spreadsheet row is the contract of the action it feeds: each column is a contract field,
 named by the field's label (``SYSTEM_COLUMNS``, ``RESOURCE_COLUMNS``), and a row is imported by
@@ -14,7 +15,6 @@ differs, so importing the same file twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -23,8 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 
 from accounts.models import Organisation
 from accounts.recipients import unit_ids_of
@@ -34,6 +33,8 @@ from core.contracts import Contract, ui_of
 from core.enums import ActionCode
 from core.errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
 from core.ledger import record_event
+from core.xlsx import Column as SheetColumn
+from core.xlsx import Sheet, workbook
 
 from . import actions
 from .contracts import CatalogResourceCreateIn, CatalogSystemRegisterIn, items_text
@@ -347,37 +348,61 @@ def _record_import(code: ActionCode, user: Any, what: str, result: ImportResult)
 
 
 # -- export ----------------------------------------------------------------------------------
+#
+# Written by the platform's export helper (``core.xlsx``): named sheets with an autofilter,
+# dates as date cells, numbers as numbers, text never a formula. A cell holds what the import
+# reads back (a choice by its label, yes/no, the date), so a re-imported export changes nothing.
+
+#: the kind of cell of each contract field's input (``core.contracts.UI.kind``)
+CELL_KINDS = {"date": "date", "int": "int", "textarea": "wrap"}
+#: the kind of cell of the export-only columns
+REFERENCE_KINDS = {"isolation_bdb_reviewed_on": "date", "isolation_gov_approved_on": "date"}
 
 
-def _book(columns: list[Column], rows: Iterable[list[Any]]) -> bytes:
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.append([c.header for c in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    for row in rows:
-        ws.append(row)
-    for i, column in enumerate(columns, start=1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = max(
-            10, len(column.header) * 2 + 2
-        )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def _kind(contract: type[Contract], column: Column) -> str:
+    if column.field in REFERENCE_KINDS:
+        return REFERENCE_KINDS[column.field]
+    info = contract.model_fields.get(column.field)
+    ui = ui_of(info) if info is not None else None
+    return CELL_KINDS.get(ui.kind, "text") if ui is not None else "text"
+
+
+def _sheet(
+    title: str, contract: type[Contract], columns: list[Column], rows: Iterable[list[Any]]
+) -> bytes:
+    """The workbook of one named sheet whose columns are typed by the contract's fields."""
+    sheet_columns = [
+        SheetColumn(c.header, _kind(contract, c), max(10, len(c.header) * 2 + 2)) for c in columns
+    ]
+    return workbook(Sheet(title, sheet_columns, rows))
 
 
 def _text(contract: type[Contract], name: str, value: Any) -> Any:
-    """A value as the import reads it back: a choice by its label, yes/no, an ISO date."""
+    """A value as the import reads it back: a choice by its label, yes/no; dates and numbers
+    stay what they are (date and number cells)."""
     info = contract.model_fields.get(name)
     ui = ui_of(info) if info is not None else None
     if ui is not None and ui.kind == "choice" and ui.choices:
         return str(dict(ui.choices).get(value, value or ""))
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return "" if value is None else value
+    return value
+
+
+def _row(
+    contract: type[Contract],
+    columns: list[Column],
+    exports: dict[str, Callable[[Any], Any]],
+    obj: Any,
+) -> list[Any]:
+    return [
+        _text(
+            contract,
+            c.field,
+            exports[c.field](obj) if c.field in exports else getattr(obj, c.field),
+        )
+        for c in columns
+    ]
 
 
 SYSTEM_EXPORTS: dict[str, Callable[[InformationSystem], Any]] = {
@@ -388,18 +413,14 @@ SYSTEM_EXPORTS: dict[str, Callable[[InformationSystem], Any]] = {
 
 
 def export_systems(queryset: Any) -> bytes:
-    rows = []
+    """The master catalog as the import template: one row per system, by code."""
+    systems = queryset.select_related("unit").prefetch_related("projects").order_by("code")
     with translation.override(settings.LANGUAGE_CODE):
-        for s in queryset.select_related("unit").prefetch_related("projects").order_by("code"):
-            rows.append(
-                [
-                    _text(CatalogSystemRegisterIn, c.field, SYSTEM_EXPORTS[c.field](s))
-                    if c.field in SYSTEM_EXPORTS
-                    else _text(CatalogSystemRegisterIn, c.field, getattr(s, c.field))
-                    for c in SYSTEM_COLUMNS
-                ]
-            )
-    return _book(SYSTEM_COLUMNS, rows)
+        rows = (
+            _row(CatalogSystemRegisterIn, SYSTEM_COLUMNS, SYSTEM_EXPORTS, s)
+            for s in systems.iterator(chunk_size=2000)
+        )
+        return _sheet("政务信息系统总目录", CatalogSystemRegisterIn, SYSTEM_COLUMNS, rows)
 
 
 RESOURCE_EXPORTS: dict[str, Callable[[DataResource], Any]] = {
@@ -411,20 +432,15 @@ RESOURCE_EXPORTS: dict[str, Callable[[DataResource], Any]] = {
 
 
 def export_resources(queryset: Any) -> bytes:
-    rows = []
+    """The data resource catalog as the import template: one row per resource, by code."""
     resources = (
         queryset.select_related("provider")
         .prefetch_related("items__system", "systems")
         .order_by("resource_code")
     )
     with translation.override(settings.LANGUAGE_CODE):
-        for r in resources:
-            rows.append(
-                [
-                    RESOURCE_EXPORTS[c.field](r)
-                    if c.field in RESOURCE_EXPORTS
-                    else _text(CatalogResourceCreateIn, c.field, getattr(r, c.field))
-                    for c in RESOURCE_COLUMNS
-                ]
-            )
-    return _book(RESOURCE_COLUMNS, rows)
+        rows = (
+            _row(CatalogResourceCreateIn, RESOURCE_COLUMNS, RESOURCE_EXPORTS, r)
+            for r in resources.iterator(chunk_size=2000)
+        )
+        return _sheet("数据资源目录", CatalogResourceCreateIn, RESOURCE_COLUMNS, rows)

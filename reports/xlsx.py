@@ -1,307 +1,36 @@
-"""The one export helper every spreadsheet of the platform uses (xlsx, and CSV for open data).
+"""The export helper now lives in ``core.xlsx`` (every chapter's exports use it; ``core`` imports
+no chapter). This module keeps the reports chapter's imports working."""
 
-One rule for money, whatever the file: **a money cell holds the exact amount** — Decimal yuan
-divided by 10,000, i.e. 万元 with up to six decimals, never rounded before it is written —
-and the number format ``#,##0.00`` shows it with two. A 合计 (total) row is the exact sum of
-the exact amounts, written the same way. So ``SUM()`` over a column in Excel, WPS or
-LibreOffice equals the 合计 cell (both are exact; only the display rounds, once), and every
-row-sum and total of every export follows that single rule. The alternative — rounding each
-row to 0.01 万元 and summing the rounded rows — makes 合计 differ from the exact yuan total
-(three entries of 1,234,550.00 yuan: 370.38 against 370.365 → 370.37); rounding the total
-alone makes ``SUM()`` differ from 合计. Only writing exact values keeps all three equal.
+from core.xlsx import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    Column,
+    ExportError,
+    Sheet,
+    csv_bytes,
+    csv_text,
+    download,
+    exact_wan,
+    page_export,
+    sheet_title,
+    strict_filter,
+    workbook,
+    write_sheet,
+)
 
-Besides:
-
-- **dates are date cells** (``yyyy-mm-dd``; aware datetimes become the Asia/Shanghai calendar
-  date, or a ``yyyy-mm-dd hh:mm`` cell for a ``datetime`` column), never text;
-- **every sheet is named** (``Sheet`` is refused) and **has an autofilter** over its header
-  and data rows (not the 合计 row), and a frozen header;
-- **text is text**: a value beginning with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage
-  return) is written as a string cell, never a formula (CSV/formula injection, OWASP); in CSV,
-  where there are no cell types, such a value is prefixed with ``'``;
-- workbooks are streamed (openpyxl's write-only mode), so 100,000 rows stay within seconds.
-
-Callers describe columns (``Column``) and give rows of Python values; ``workbook`` returns the
-file's bytes. ``strict_filter`` applies a list's filter set strictly: an invalid value such as
-``?eligible=false`` is refused with the reason (422), never "export everything".
-"""
-
-from __future__ import annotations
-
-import csv
-import datetime as dt
-import io
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
-
-from django.http import HttpResponse
-from django.utils import timezone
-from django.utils.encoding import escape_uri_path
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
-from core.money import YUAN_PER_WAN
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
-MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-PERCENT_FORMAT = "0.0%"
-TOTAL_LABEL = "合计"
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WRAP = Alignment(wrap_text=True, vertical="top")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
-
-#: column kinds: how a value is written
-KINDS = ("text", "wrap", "int", "number", "wan", "yuan", "date", "datetime", "percent")
-SUMMABLE = ("int", "number", "wan", "yuan")
-
-
-class ExportError(ValueError):
-    """A sheet described wrongly (a programming error, not a user's)."""
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: its header, how its values are written, its width, and whether the 合计
-    row sums it (money and numbers only)."""
-
-    header: str
-    kind: str = "text"
-    width: int = 16
-    total: bool = False
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ExportError(f"unknown column kind {self.kind!r}")
-        if self.total and self.kind not in SUMMABLE:
-            raise ExportError(f"column {self.header!r} of kind {self.kind} cannot be summed")
-
-
-@dataclass
-class Sheet:
-    """A named sheet: columns, rows of values, and optionally a 合计 row that sums the
-    ``total`` columns exactly (``total_label`` in the first column, ``total_note`` in the
-    second when it is a text column)."""
-
-    title: str
-    columns: Sequence[Column]
-    rows: Iterable[Sequence[Any]]
-    total_label: str = ""
-    total_note: str = ""
-    notes: Sequence[str] = field(default_factory=tuple)
-
-
-def sheet_title(title: str) -> str:
-    """A valid, meaningful sheet name: Excel's forbidden characters replaced, 31 characters at
-    most; a sheet is never left called "Sheet"."""
-    clean = _BAD_TITLE.sub("_", str(title)).strip().strip("'")[:31]
-    if not clean or re.fullmatch(r"Sheet\d*", clean):
-        raise ExportError("a sheet must have a name that says what it holds")
-    return clean
-
-
-def exact_wan(yuan: Any) -> Decimal | None:
-    """Decimal yuan → exact 万元 (up to six decimals), never rounded."""
-    if yuan is None or yuan == "":
-        return None
-    return Decimal(yuan) / YUAN_PER_WAN
-
-
-def local_date(value: Any) -> dt.date | None:
-    """Excel has no time zones: an aware datetime becomes its Asia/Shanghai calendar date."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, dt.date):
-        return value
-    raise ExportError(f"not a date: {value!r}")
-
-
-def local_datetime(value: Any) -> dt.datetime | None:
-    """An aware datetime as the naive Asia/Shanghai wall-clock time a spreadsheet shows."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return local.replace(tzinfo=None, microsecond=0)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    raise ExportError(f"not a datetime: {value!r}")
-
-
-def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_PREFIXES)
-
-
-def cell_value(kind: str, value: Any) -> Any:
-    """The value a cell of ``kind`` stores (None leaves the cell empty)."""
-    if value is None or value == "":
-        return None
-    if kind == "wan":
-        return exact_wan(value)
-    if kind == "yuan":
-        return Decimal(value)
-    if kind == "date":
-        return local_date(value)
-    if kind == "datetime":
-        return local_datetime(value)
-    if kind in ("int", "number", "percent"):
-        return value
-    return str(value)
-
-
-class _Writer:
-    """One write-only worksheet: bold frozen header, widths, typed cells, autofilter."""
-
-    def __init__(self, wb: Workbook, sheet: Sheet) -> None:
-        self.ws = wb.create_sheet(title=sheet_title(sheet.title))
-        self.columns = list(sheet.columns)
-        self.ws.freeze_panes = "A2"
-        for n, column in enumerate(self.columns, start=1):
-            self.ws.column_dimensions[get_column_letter(n)].width = column.width
-        header = []
-        for column in self.columns:
-            cell = WriteOnlyCell(self.ws, value=str(column.header))
-            cell.data_type = "s"
-            cell.font = BOLD
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            header.append(cell)
-        self.ws.append(header)
-        self.data_rows = 0
-
-    def cell(self, column: Column, value: Any, *, bold: bool = False) -> Any:
-        stored = cell_value(column.kind, value)
-        if stored is None:
-            return None
-        cell = WriteOnlyCell(self.ws, value=stored)
-        if isinstance(stored, str):
-            cell.data_type = "s"  # never a formula, whatever it begins with
-        if column.kind in ("wan", "yuan"):
-            cell.number_format = MONEY_FORMAT
-        elif column.kind == "date":
-            cell.number_format = DATE_FORMAT
-        elif column.kind == "datetime":
-            cell.number_format = DATETIME_FORMAT
-        elif column.kind == "percent":
-            cell.number_format = PERCENT_FORMAT
-        elif column.kind == "wrap":
-            cell.alignment = WRAP
-        if bold:
-            cell.font = BOLD
-        return cell
-
-    def row(self, values: Sequence[Any], *, bold: bool = False) -> None:
-        if len(values) != len(self.columns):
-            raise ExportError(
-                f"row has {len(values)} values for {len(self.columns)} columns: {values!r}"
-            )
-        self.ws.append(
-            [self.cell(c, v, bold=bold) for c, v in zip(self.columns, values, strict=True)]
-        )
-
-    def finish(self) -> None:
-        last = get_column_letter(len(self.columns))
-        self.ws.auto_filter.ref = f"A1:{last}{self.data_rows + 1}"
-
-
-def write_sheet(wb: Workbook, sheet: Sheet) -> int:
-    """Append ``sheet`` to ``wb``; returns the number of data rows."""
-    writer = _Writer(wb, sheet)
-    wanted = sheet.total_label and any(c.total for c in writer.columns)
-    sums: list[Any] = [Decimal(0) if c.total else None for c in writer.columns]
-    for values in sheet.rows:
-        writer.row(values)
-        writer.data_rows += 1
-        if wanted:
-            for i, column in enumerate(writer.columns):
-                if column.total and values[i] not in (None, ""):
-                    sums[i] += Decimal(values[i])
-    if sheet.total_label:
-        total_row: list[Any] = list(sums)
-        total_row[0] = sheet.total_label
-        if sheet.total_note and len(total_row) > 1 and total_row[1] is None:
-            total_row[1] = sheet.total_note
-        writer.row(_as_labels(writer.columns, total_row), bold=True)
-    for note in sheet.notes:
-        writer.ws.append([note])
-    writer.finish()
-    return writer.data_rows
-
-
-def _as_labels(columns: Sequence[Column], row: list[Any]) -> list[Any]:
-    """The 合计 row's label and note go into text cells whatever the column's kind."""
-    out: list[Any] = []
-    for column, value in zip(columns, row, strict=True):
-        if isinstance(value, str) and column.kind not in ("text", "wrap"):
-            out.append(None)
-        else:
-            out.append(value)
-    if isinstance(row[0], str) and columns[0].kind not in ("text", "wrap"):
-        raise ExportError("the first column of a sheet with a 合计 row must be text")
-    return out
-
-
-def workbook(*sheets: Sheet) -> bytes:
-    """The xlsx file of ``sheets``."""
-    if not sheets:
-        raise ExportError("a workbook needs at least one sheet")
-    wb = Workbook(write_only=True)
-    for sheet in sheets:
-        write_sheet(wb, sheet)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def csv_text(value: Any, kind: str = "text") -> str:
-    """A CSV field: money as exact 万元 text, dates ISO, formula-like text prefixed with '."""
-    stored = cell_value(kind, value)
-    if stored is None:
-        return ""
-    if isinstance(stored, Decimal):
-        return (
-            format(stored.normalize(), "f") if stored != stored.to_integral() else f"{stored:.0f}"
-        )
-    if isinstance(stored, dt.datetime):
-        return stored.strftime("%Y-%m-%d %H:%M")
-    if isinstance(stored, dt.date):
-        return stored.isoformat()
-    text = str(stored)
-    return "'" + text if is_formula_like(text) else text
-
-
-def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 CSV with a byte-order mark (so Excel and WPS open Chinese text correctly)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(c.header) for c in columns])
-    for row in rows:
-        writer.writerow([csv_text(v, c.kind) for c, v in zip(columns, row, strict=True)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def strict_filter(filterset_class: Any, params: Any, queryset: Any) -> Any:
-    """The queryset an export covers: the list's filter set applied to ``params``; an invalid
-    value raises ``core.errors.ActionInvalid`` (422 with the field's message) instead of being
-    ignored (``core.filters.apply``)."""
-    from core.filters import apply
-
-    return apply(filterset_class, params, queryset).qs
-
-
-def download(content: bytes, filename: str, content_type: str = XLSX_TYPE) -> HttpResponse:
-    """An attachment response with a UTF-8 file name (RFC 6266)."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
-    return response
+__all__ = [
+    "CSV_TYPE",
+    "XLSX_TYPE",
+    "Column",
+    "ExportError",
+    "Sheet",
+    "csv_bytes",
+    "csv_text",
+    "download",
+    "exact_wan",
+    "page_export",
+    "sheet_title",
+    "strict_filter",
+    "workbook",
+    "write_sheet",
+]

@@ -1,4 +1,4 @@
-"""What the investment pages share: spreadsheets, evaluation results beside projects, filtered
+"""What the investment pages share: evaluation results beside projects, filtered
 and sorted lists, and pages whose input has rows (estimate items, indicators) that the page
 draws itself while the action's contract checks everything."""
 
@@ -9,8 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseRedirect
-from django.utils.http import content_disposition_header
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from accounts.scoping import for_user
@@ -22,16 +21,6 @@ from core.listing import paginate_sorted
 from core.pageactions import run_action
 
 from ..models import EvaluationResult
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=filename) or ""
-    )
-    return response
 
 
 def int_param(request: Any, name: str, default: int | None = None) -> int | None:

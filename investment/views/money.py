@@ -21,6 +21,7 @@ from accounts.scoping import for_user, get_visible_or_404
 from core.actions import get as action_named
 from core.dates import today
 from core.offers import action_url, next_steps
+from core.xlsx import download
 from projects.models import Project
 from projects.visibility import reads_all_projects
 
@@ -28,7 +29,7 @@ from .. import actions, services
 from ..actions.budget import line_warnings
 from ..filters import Art11Filter, BudgetLineFilter
 from ..models import AnnualPlan, Art11Request, Art11State, BudgetLine
-from .common import filtered_page, int_param, xlsx
+from .common import filtered_page, int_param
 
 # -- finding the project of an action (budgets, Art. 11) ---------------------------------------
 
@@ -122,7 +123,7 @@ def reconciliation_export(request: Any, year: int) -> HttpResponse:
 
     if not reads_all_projects(request.user):
         raise Http404
-    return xlsx(exports.reconciliation_xlsx(year), f"{year}年预算与投资计划对账.xlsx")
+    return download(exports.reconciliation_xlsx(year), f"{year}年预算与投资计划对账.xlsx")
 
 
 # -- Art. 11 (R11.1) -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from accounts.scoping import for_user, get_visible_or_404
 from core.offers import next_steps
+from core.xlsx import download
 from projects.models import Project, ProjectState
 from projects.visibility import reads_all_projects
 
@@ -20,7 +21,7 @@ from .. import actions, services
 from ..actions.base import wan_text
 from ..filters import PlanEntryFilter
 from ..models import AnnualPlan, PlanEntry, PlanState, PlanVersion
-from .common import evaluations, filtered_page, xlsx
+from .common import evaluations, filtered_page
 
 CANDIDATE_LIMIT = 200  # candidates shown on the plan page; compiling takes them all
 
@@ -165,6 +166,6 @@ def version_export(request: Any, pk: int) -> HttpResponse:
     from .. import exports
 
     version = _version(request, pk)
-    return xlsx(
+    return download(
         exports.plan_xlsx(version), f"{version.plan.year}年投资计划第{version.number}版.xlsx"
     )

@@ -13,12 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.filters import for_page
 from core.offers import next_steps
+from core.xlsx import download, page_export
 from projects.models import Project
 
 from .. import actions, services
@@ -37,7 +38,7 @@ from ..models import (
     PlanEntry,
     PlanState,
 )
-from .common import RowsInput, filtered_page, int_param, xlsx
+from .common import RowsInput, filtered_page, int_param
 from .rows import indicator_layout, indicator_rows, item_rows, place_item_errors, stored_rows
 
 BLANK_ITEM_ROWS = 6  # estimate items of a baseline
@@ -321,9 +322,14 @@ def change_register(request: Any) -> HttpResponse:
 
 @login_required
 def change_register_export(request: Any) -> HttpResponse:
+    """The register as filtered on its page; an invalid filter value sends the user back to
+    the page, which shows it (nothing is exported as if the filter were absent)."""
     from .. import exports
 
-    _filters, qs = for_page(ChangeFilter, request, _changes(request))
-    return xlsx(
-        exports.change_register_xlsx(qs.order_by("project__code", "number")), "项目调整登记簿.xlsx"
+    def respond(qs: Any) -> HttpResponse:
+        rows = qs.order_by("project__code", "number")
+        return download(exports.change_register_xlsx(rows), "项目调整登记簿.xlsx")
+
+    return page_export(
+        request, ChangeFilter, _changes(request), reverse("investment:changes"), respond
     )

@@ -2,12 +2,14 @@
 
 import io
 
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from catalog import actions
 from catalog.models import OMDecision
 from core.dates import today
 from core.todos import todos_for
+from tests import xlsx_check
 
 from .test_pages import register
 
@@ -92,6 +94,31 @@ def test_export_of_the_filtered_list(personas, login):
     assert by_code["S-CRYPTO"][4] == "不予安排"
     assert "第三十二条 R32.1" in by_code["S-CRYPTO"][5]
     assert "不符合" in by_code["S-CRYPTO"][6]
+    # a named sheet with an autofilter; the year a number, the decision time a date-time cell
+    xlsx_check.check_file(response.content)
+    assert ws.title == "运维经费决定" and ws.auto_filter.ref == "A1:L3"
+    assert by_code["S-CRYPTO"][0] == YEAR
+    [decided] = {d.replace(second=0) for d in xlsx_check.check_dates(ws, "决定时间")}
+    made = OMDecision.objects.filter(run__budget_year=YEAR).first().decided_at
+    assert decided == timezone.localtime(made).replace(tzinfo=None, second=0, microsecond=0)
+    assert ws.cell(2, 12).number_format == "yyyy-mm-dd hh:mm"
+
+
+@xlsx_check.needs_libreoffice
+def test_libreoffice_reads_the_decisions_with_their_time_and_names_as_text(
+    personas, login, tmp_path
+):
+    # given a system whose name looks like a formula
+    _systems(personas)
+    register(personas, "S-FORMULA", name="=1+1")
+    actions.decide_om_funding(acting_user=personas.finance, budget_year=YEAR)
+    content = login(personas.finance).get("/catalog/om-decisions/export/?q=FORMULA").content
+    # then LibreOffice shows the name as written (not 2) and the time as a date and time
+    header, row = xlsx_check.libreoffice_values(content, tmp_path, shown=True)[:2]
+    assert header[:3] == ["预算年度", "系统编码", "系统名称"]
+    assert row[1:3] == ["S-FORMULA", "=1+1"]
+    decided = OMDecision.objects.get(system__code="S-FORMULA").decided_at
+    assert row[11] == f"{timezone.localtime(decided):%Y-%m-%d %H:%M}"
 
 
 def test_audit_reads_but_cannot_run(personas, login):

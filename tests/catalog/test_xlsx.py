@@ -1,5 +1,6 @@
 """Master catalog and data resource catalog xlsx import/export (issue 6, points 1-2)."""
 
+import datetime as dt
 import io
 
 from openpyxl import Workbook, load_workbook
@@ -7,6 +8,7 @@ from openpyxl import Workbook, load_workbook
 from catalog import xlsx
 from catalog.models import DataResource, InformationSystem
 from core.models import LedgerEvent
+from tests import xlsx_check
 
 
 def _book(rows):
@@ -294,3 +296,67 @@ def test_R33_1_import_cannot_lift_the_integration_mark(personas):
     assert InformationSystem.objects.get(code="JW-023").integration_status == "pending"
     done = xlsx.import_systems(_book([header, row]), acting_user=personas.bdb)
     assert done.updated == 1
+
+
+# -- the exports read back as a spreadsheet program reads them (core.xlsx) ---------------------
+
+
+def test_system_export_is_a_named_sheet_with_date_and_number_cells(personas):
+    from catalog import actions
+    from catalog.demo import register
+
+    system = register(
+        personas.jw_officer,
+        "JW-030",
+        "考试命题系统",
+        curate_by=personas.bdb,
+        mlps_level=3,
+        mlps_evaluated_on="2025-06-01",
+        mlps_result="pass",
+    )
+    actions.update_system(
+        system, acting_user=personas.jw_officer, network="isolated", isolation_reason="涉密"
+    )
+    actions.review_isolation(system, acting_user=personas.bdb)
+    exported = xlsx.export_systems(InformationSystem.objects.filter(code="JW-030"))
+    wb = xlsx_check.read(exported)
+    assert wb.sheetnames == ["政务信息系统总目录"]
+    ws = wb["政务信息系统总目录"]
+    assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}2"
+    assert [d.date() for d in xlsx_check.check_dates(ws, "最近等保测评日期")] == [
+        dt.date(2025, 6, 1)
+    ]
+    assert len(xlsx_check.check_dates(ws, "孤网大数据局初审日期")) == 1
+    assert ws.cell(2, xlsx_check.column(ws, "等保级别")).value == 3
+    # the file is still the import template: read back, nothing changes
+    again = xlsx.import_systems(io.BytesIO(exported), acting_user=personas.jw_officer)
+    assert (again.updated, again.unchanged, again.errors) == (0, 1, [])
+
+
+def test_resource_export_is_a_named_sheet_with_date_cells(personas):
+    from catalog.demo import register
+
+    register(personas.jw_officer, "JW-031", "学籍管理系统")
+    assert "发布日期" in RESOURCE_HEADER
+    row = _resource_row("000031", "市教委", "学籍号:字符", "JW-031", 发布日期="2025-03-01")
+    file = _book([RESOURCE_HEADER, row])
+    assert xlsx.import_resources(file, acting_user=personas.jw_officer).created == 1
+    exported = xlsx.export_resources(DataResource.objects.all())
+    ws = xlsx_check.read(exported)["数据资源目录"]
+    assert [d.date() for d in xlsx_check.check_dates(ws, "发布日期")] == [dt.date(2025, 3, 1)]
+    again = xlsx.import_resources(io.BytesIO(exported), acting_user=personas.jw_officer)
+    assert (again.created, again.updated, again.unchanged, again.errors) == (0, 0, 1, [])
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text_and_reimports_unchanged(personas):
+    from catalog.demo import register
+
+    for n, text in enumerate(xlsx_check.FORMULA_TEXTS):
+        register(personas.jw_officer, f"JW-04{n}", text, replaceable_by=f"{text}{n}")
+    exported = xlsx.export_systems(InformationSystem.objects.all())
+    ws = xlsx_check.read(exported)["政务信息系统总目录"]
+    for n, text in enumerate(xlsx_check.FORMULA_TEXTS):
+        xlsx_check.check_text(ws, text)
+        xlsx_check.check_text(ws, f"{text}{n}")
+    again = xlsx.import_systems(io.BytesIO(exported), acting_user=personas.jw_officer)
+    assert (again.updated, again.unchanged, again.errors) == (0, 4, [])

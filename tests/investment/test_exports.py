@@ -1,18 +1,20 @@
-"""Spreadsheets for DRC and Finance (``investment.exports``), read back with openpyxl: the
-plan with evaluation results beside each project (R37.1), the reconciliation of budgets with
-the plan (R10.2) and the register of change requests (R26.1)."""
+"""Spreadsheets for DRC and Finance (``investment.exports``), read back with openpyxl (and
+LibreOffice where installed): the plan with evaluation results beside each project (R37.1), the
+reconciliation of budgets with the plan (R10.2) and the register of change requests (R26.1).
+Every file is checked for what every export holds to (``tests.xlsx_check``): named sheets with
+an autofilter, no formula, ``SUM()`` of a money column equal to its 合计, dates as date cells."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
-from openpyxl import load_workbook
+from django.urls import reverse
 
 from core.dates import today
 from investment import actions, exports
-from investment.models import EvaluationResult
-from projects.models import ProjectState
+from investment.models import EvaluationResult, PlanEntry
+from projects.models import Project, ProjectState
+from tests import xlsx_check
 
 pytestmark = pytest.mark.django_db
 OM = "重庆市教育管理公共服务平台运维"
@@ -20,7 +22,7 @@ OM = "重庆市教育管理公共服务平台运维"
 
 def read(data: bytes):
     """The only sheet of the workbook, and its rows as values."""
-    wb = load_workbook(io.BytesIO(data))
+    wb = xlsx_check.read(data)
     assert len(wb.worksheets) == 1
     ws = wb.worksheets[0]
     return ws, [list(r) for r in ws.iter_rows(values_only=True)]
@@ -118,6 +120,7 @@ def test_plan_export_lists_entries_amounts_and_a_sum_row(plan, approved, om):
         assert ws.cell(row=row, column=6).number_format == "#,##0.00"
     assert ws.cell(row=len(rows), column=1).font.b
     assert ws.title == f"{approved.year}年投资计划"
+    assert xlsx_check.check_money(ws, "计划金额（万元）") == Decimal("950.5")
 
 
 RECON_HEADERS = [
@@ -156,6 +159,10 @@ def test_reconciliation_export_lists_mismatches_and_totals(plan, approved, om, p
     assert whole[6] == "2 项不一致"
     for column in (4, 5, 6):
         assert ws.cell(row=2, column=column).number_format == "#,##0.00"
+    # the 差异合计 row sums the rows listed; the whole year's totals are outside the filter
+    for header in RECON_HEADERS[3:6]:
+        xlsx_check.check_money(ws, header)
+    assert ws.auto_filter.ref == f"A1:G{len(rows) - 2}"
 
 
 def test_reconciliation_export_budget_without_plan_leaves_plan_empty(approved, personas):
@@ -189,19 +196,24 @@ def test_reconciliation_export_when_budget_follows_plan(plan, approved, om, pers
 CHANGE_HEADERS = [
     "项目编号",
     "项目名称",
+    "建设单位",
     "序号",
     "分类",
     "状态",
+    "调整后总投资（万元）",
     "本次调整金额（万元）",
     "累计调整金额（万元）",
     "适用情形",
     "建设目标变化",
     "提交日期",
+    "备案日期",
     "审批日期",
 ]
 
 
-def test_change_register_export(approved, personas):
+def _two_changes(approved, personas):
+    """A filing (64.5万 moved) then a change that needs approval (35.5万 more, goals changed),
+    approved by DRC."""
     actions.set_baseline(
         approved,
         acting_user=personas.jw_officer,
@@ -221,35 +233,99 @@ def test_change_register_export(approved, personas):
             **kw,
         )
 
-    submit("664.5", "135.5", circumstance="optimise")  # 64.5万 filing
-    second = submit("700", "100", goals_changed=True)  # 35.5万 more, goals changed
+    submit("664.5", "135.5", circumstance="optimise")
+    second = submit("700", "100", goals_changed=True)
     actions.decide_change(second, acting_user=personas.drc, approve=True, opinion="同意。")
+
+
+def test_change_register_export(approved, personas):
+    _two_changes(approved, personas)
     ws, rows = read(exports.change_register_xlsx(approved.change_requests.order_by("number")))
     assert rows[0] == CHANGE_HEADERS
     assert_header_style(ws, CHANGE_HEADERS)
     first_row, second_row, total = rows[1], rows[2], rows[3]
-    assert first_row[:9] == [
+    assert first_row[:11] == [
         approved.code,
         approved.name,
+        "重庆市教育委员会",
         1,
         "建设单位调整并备案",
         "已备案（生效）",
+        800,
         64.5,
         64.5,
         "（二）确需对原项目技术方案进行完善优化",
         "否",
     ]
-    assert first_row[9].date() == today() and first_row[10] is None
-    assert second_row[3:9] == ["须履行审批手续", "已批准（生效）", 35.5, 100.0, "未选择", "是"]
-    assert second_row[10].date() == today()
-    assert total[0] == "合计" and total[1] == "2 项调整" and total[5] == 100.0
-    assert ws.cell(row=2, column=6).number_format == "#,##0.00"
-    assert ws.cell(row=2, column=10).number_format == "yyyy-mm-dd"
+    # a filing takes effect when submitted: its filing date, no approval date
+    assert first_row[11].date() == today() and first_row[12].date() == today()
+    assert first_row[13] is None
+    assert second_row[4:11] == [
+        "须履行审批手续",
+        "已批准（生效）",
+        800,
+        35.5,
+        100.0,
+        "未选择",
+        "是",
+    ]
+    assert second_row[12] is None and second_row[13].date() == today()
+    assert total[0] == "合计" and total[1] == "2 项调整" and total[7] == 100.0
+    assert total[6] is None  # adjusted totals of successive changes are not added up
+    assert xlsx_check.check_money(ws, "本次调整金额（万元）") == Decimal("100")
+    for header in ("提交日期", "备案日期", "审批日期"):
+        xlsx_check.check_dates(ws, header)
+    assert ws.cell(row=2, column=7).number_format == "#,##0.00"
+    assert ws.cell(row=2, column=12).number_format == "yyyy-mm-dd"
 
 
 def test_change_register_export_of_nothing_has_header_and_zero_sum(db):
     _ws, rows = read(exports.change_register_xlsx([]))
-    assert rows[0] == CHANGE_HEADERS and rows[1][:2] == ["合计", "0 项调整"] and rows[1][5] == 0.0
+    assert rows[0] == CHANGE_HEADERS and rows[1][:2] == ["合计", "0 项调整"] and rows[1][7] == 0
+
+
+def test_change_register_export_applies_the_page_filter_strictly(approved, personas, client):
+    # given a filing and an approved change
+    _two_changes(approved, personas)
+    client.force_login(personas.drc)
+    url = reverse("investment:changes_export")
+    # a valid filter exports the rows the page lists
+    _ws, rows = read(client.get(f"{url}?state=filed").content)
+    assert [r[5] for r in rows[1:-1]] == ["已备案（生效）"]
+    # an invalid value sends the user back to the page with the reason, never exports all
+    response = client.get(f"{url}?state=everything", follow=True)
+    assert response.redirect_chain == [(reverse("investment:changes") + "?state=everything", 302)]
+    body = response.content.decode()
+    assert "筛选条件无效" in body and 'data-testid="change-register"' not in body
+
+
+def test_R37_1_amounts_are_exact_so_the_column_sums_to_the_total(plan, approved, om):
+    # given two entries of 1,234,550.00 yuan (123.455 万元 each: 123.46 shown, 246.91 together)
+    PlanEntry.objects.filter(version=plan).update(amount=Decimal("1234550.00"))
+    ws, rows = read(exports.plan_xlsx(plan))
+    # then each row holds the exact amount and the 合计 the exact sum, so SUM() equals 合计
+    assert [xlsx_check.exact(r[5]) for r in rows[1:-1]] == [Decimal("123.455")] * 2
+    assert xlsx_check.exact(rows[-1][5]) == Decimal("246.91")
+    assert xlsx_check.check_money(ws, "计划金额（万元）") == Decimal("246.91")
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(plan, approved):
+    for n, text in enumerate(xlsx_check.FORMULA_TEXTS):
+        Project.objects.filter(pk=approved.pk).update(name=text)
+        PlanEntry.objects.filter(version=plan, project=approved).update(note=f"{text}{n}")
+        ws, _rows = read(exports.plan_xlsx(plan))
+        xlsx_check.check_text(ws, text)
+        xlsx_check.check_text(ws, f"{text}{n}")
+
+
+@xlsx_check.needs_libreoffice
+def test_libreoffice_reads_the_plan_with_its_total_equal_to_the_sum(plan, tmp_path):
+    PlanEntry.objects.filter(version=plan).update(amount=Decimal("1234550.00"))
+    content = exports.plan_xlsx(plan)
+    values = xlsx_check.check_libreoffice(content, tmp_path, "计划金额（万元）")
+    assert values == [Decimal("123.455")] * 2
+    shown = xlsx_check.libreoffice_values(content, tmp_path, shown=True)
+    assert [r[5] for r in shown[1:]] == ["123.46", "123.46", "246.91"]
 
 
 def test_R37_1_expansion_project_shows_the_post_evaluation_of_the_earlier_project(

@@ -1,6 +1,7 @@
-"""The one export helper (issue 12, point 5): money exact so SUM() equals 合计, dates as date
-cells, named sheets with an autofilter, formula-like text as text; files read back as a
-spreadsheet program reads them (openpyxl, and LibreOffice where installed)."""
+"""The one export helper (``core.xlsx``; issue 12 point 5, issue 15 point 5, issue 16 point 8):
+money exact so SUM() equals 合计, dates as date cells, named sheets with an autofilter,
+formula-like text as text; files read back as a spreadsheet program reads them (openpyxl, and
+LibreOffice where installed)."""
 
 import datetime as dt
 import io
@@ -11,7 +12,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from reports.xlsx import Column, ExportError, Sheet, csv_bytes, sheet_title, workbook
+from core.xlsx import Column, ExportError, Sheet, csv_bytes, sheet_title, workbook
 
 MONEY = [
     Column("项目", width=20),
@@ -139,3 +140,83 @@ def test_libreoffice_reads_the_total_equal_to_the_sum(tmp_path):
     assert sum(Decimal(v) for v in raw[:3]) == Decimal(raw[3])
     # what it shows: each row 123.46, the total 370.37 (the exact sum, rounded once)
     assert cells("44,34,76,1,,0,false,true,true") == ["123.46", "123.46", "123.46", "370.37"]
+
+
+def test_a_total_label_goes_into_a_number_column_as_text():
+    # given a list numbered in its first column (序号), as the plan and the project list are
+    columns = [
+        Column("序号", "int", 6),
+        Column("建设单位"),
+        Column("金额（万元）", "wan", total=True),
+    ]
+    rows = [[1, "市教委", Decimal("1234550.00")], [2, "市卫健委", Decimal("10.01")]]
+    content = workbook(Sheet("投资计划", columns, rows, total_label="合计", total_note="2 个项目"))
+    ws = _read(content)["投资计划"]
+    # then the numbers stay numbers, the label and the note are text, the total is exact
+    assert [ws.cell(r, 1).value for r in (2, 3)] == [1, 2]
+    assert ws["A4"].value == "合计" and ws["A4"].data_type == "s" and ws["A4"].font.b
+    assert ws["B4"].value == "2 个项目"
+    assert Decimal(str(ws["C4"].value)) == Decimal("123.456001")
+    assert ws.auto_filter.ref == "A1:C3"
+
+
+def test_footer_rows_are_typed_bold_and_outside_the_autofilter():
+    columns = [Column("项目"), Column("计划（万元）", "wan", total=True), Column("日期", "date")]
+    rows = [["甲", Decimal("10000"), dt.date(2026, 1, 2)]]
+    footer = [["全年合计", Decimal("30000"), "（不含作废）"]]
+    ws = _read(workbook(Sheet("对账", columns, rows, total_label="差异合计", footer=footer)))[
+        "对账"
+    ]
+    assert [ws.cell(r, 1).value for r in (2, 3, 4)] == ["甲", "差异合计", "全年合计"]
+    assert ws["B4"].value == 3 and ws["B4"].number_format == "#,##0.00" and ws["B4"].font.b
+    assert ws["C4"].value == "（不含作废）" and ws["C4"].data_type == "s"
+    assert ws.auto_filter.ref == "A1:C2"
+
+
+@pytest.mark.parametrize("text", ["=1+1", "@cmd"])
+def test_notes_and_total_labels_that_look_like_formulas_are_text(text):
+    columns = [Column("名称"), Column("金额", "wan", total=True)]
+    content = workbook(Sheet("名单", columns, [["甲", 1]], total_label=text, notes=[text]))
+    ws = _read(content)["名单"]
+    assert [ws.cell(r, 1).data_type for r in (3, 4)] == ["s", "s"]
+    assert ws["A3"].value == ws["A4"].value == text
+    assert b"<f>" not in _sheet_xml(content)
+
+
+def test_control_characters_a_sheet_cannot_hold_are_dropped():
+    content = workbook(Sheet("名单", [Column("名称")], [["学籍\x07系统\x1b"]]))
+    assert _read(content)["名单"]["A2"].value == "学籍系统"
+
+
+def test_money_as_a_float_is_a_programming_error():
+    with pytest.raises(ExportError):
+        workbook(Sheet("名单", [Column("金额", "wan")], [[0.1]]))
+
+
+def test_strict_filter_refuses_an_invalid_value_instead_of_exporting_everything():
+    from core.errors import ActionInvalid
+    from core.filters import ChoiceFilter, ListFilter
+    from core.models import LedgerEvent
+    from core.xlsx import strict_filter
+
+    class EventFilter(ListFilter):
+        object_type = ChoiceFilter(choices=[("catalog.import", "导入")])
+
+        class Meta:
+            model = LedgerEvent
+            fields: list[str] = []
+
+    events = LedgerEvent.objects.all()
+    assert "object_type" in str(
+        strict_filter(EventFilter, {"object_type": "catalog.import"}, events).query
+    )
+    with pytest.raises(ActionInvalid) as refused:
+        strict_filter(EventFilter, {"object_type": "everything"}, events)
+    assert "object_type" in refused.value.errors
+
+
+def test_reports_imports_the_helper_from_core():
+    import core.xlsx
+    import reports.xlsx
+
+    assert reports.xlsx.workbook is core.xlsx.workbook and reports.xlsx.Sheet is core.xlsx.Sheet
