@@ -10,7 +10,6 @@ years with totals per year and per unit.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -135,39 +134,31 @@ def latest_version() -> Any:
 
 
 def xlsx(table: RollingTable) -> bytes:
-    """The three-year table as a spreadsheet: one row per entry with its year's amount, a
-    subtotal row per unit and the city's totals per year (万元)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """The three-year table as a spreadsheet (``core.xlsx``: exact 万元, so that ``SUM()``
+    equals 合计): one row per entry with its year's amount, the city's 合计 per year, then a
+    小计 row per unit."""
+    from core.xlsx import Column, Sheet, workbook
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("三年滚动项目清单")
-    bold = Font(bold=True)
-    header = [_("建设单位"), _("项目编号"), _("项目名称"), _("优先级")]
-    header += [_("%(y)s年（万元）") % {"y": y} for y in table.years] + [_("合计（万元）")]
-    sheet.append([str(table.version)])
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = bold
-    for row in table.rows:
-        for e in row.entries:
-            amounts = [_wan(e.amount) if e.rolling_year == y else None for y in table.years]
-            sheet.append([row.unit, e.project.code, e.project_name, e.priority, *amounts,
-                          _wan(e.amount)])  # fmt: skip
-        subtotal = [_wan(row.by_year.get(y, Decimal(0))) for y in table.years]
-        sheet.append([row.unit, "", _("小计"), None, *subtotal, _wan(row.total)])
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
-    totals = [_wan(v) for v in table.totals.values()]
-    sheet.append([_("合计"), "", "", None, *totals, _wan(table.total)])
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _wan(yuan: Decimal) -> float:
-    """A spreadsheet cell in 万元 (a number a reader sums; the record keeps exact yuan)."""
-    return float(Decimal(yuan) / Decimal(10000))
+    years = table.years
+    columns = [
+        Column(_("建设单位"), width=26),
+        Column(_("项目编号"), width=20),
+        Column(_("项目名称"), width=36),
+        Column(_("优先级"), "int", 8),
+        *(Column(_("%(y)s年（万元）") % {"y": y}, "wan", 14, total=True) for y in years),
+        Column(_("合计（万元）"), "wan", 14, total=True),
+    ]
+    rows = [
+        [row.unit, e.project.code, e.project_name, e.priority,
+         *(e.amount if e.rolling_year == y else None for y in years), e.amount]
+        for row in table.rows
+        for e in row.entries
+    ]  # fmt: skip
+    subtotals = [
+        [row.unit, "", _("小计"), None, *(row.by_year.get(y) for y in years), row.total]
+        for row in table.rows
+    ]
+    title = _("%(first)s—%(last)s年滚动项目清单") % {"first": years[0], "last": years[-1]}
+    sheet = Sheet(title, columns, rows, total_label=_("合计"), footer=subtotals,
+                  notes=[str(table.version)])  # fmt: skip
+    return workbook(sheet)

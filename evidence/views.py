@@ -5,13 +5,14 @@ evidence is a panel of the project page (``panels``)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 
 from accounts.scoping import for_user, get_visible_or_404
 from core.filters import for_page
 from core.listing import paginate_sorted
 from core.offers import next_steps
+from core.xlsx import download
 from projects.models import ProjectListVersion
 
 from . import rolling
@@ -62,8 +63,4 @@ def rolling_list(request, pk: int | None = None):
 def rolling_xlsx(request, pk: int):
     version = _version(request, pk)
     content = rolling.xlsx(rolling.three_year_table(version))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="rolling-list-{version.year}.xlsx"'
-    return response
+    return download(content, f"rolling-list-{version.year}.xlsx")

@@ -115,8 +115,18 @@ def test_rolling_list_shows_three_years_with_totals(city, walker, login):
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(content.content)).active
-    last = [c.value for c in sheet[sheet.max_row]]
-    assert last[4:] == [100.0, 200.0, 300.0, 600.0]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert sheet.title == f"{year}—{year + 2}年滚动项目清单"
+    assert [r[2] for r in rows[1:4]] == [
+        "教育统计分析系统",
+        "教育装备资产管理系统",
+        "校园安全预警系统",
+    ]
+    # exact 万元 (core.xlsx): the 合计 row per year, then each unit's 小计
+    [total] = [r for r in rows if r[0] == "合计"]
+    assert total[4:] == [100, 200, 300, 600]
+    [subtotal] = [r for r in rows if r[2] == "小计"]
+    assert subtotal[0] == "重庆市教育委员会" and subtotal[4:] == [100, 200, 300, 600]
 
 
 def test_carry_forward_reads_planned_years(city, walker):
