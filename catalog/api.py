@@ -21,7 +21,7 @@ from accounts.scoping import for_user, get_visible_or_404
 from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.dates import today
 from core.filters import apply
-from core.xlsx import XLSX_TYPE, download, strict_filter
+from core.xlsx import XLSX_OPENAPI, download, strict_filter
 from projects.visibility import reads_all_projects
 
 from . import actions, xlsx
@@ -55,14 +55,6 @@ router = Router(tags=["目录、共享与运维经费"])
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
-XLSX_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "Excel 文件（.xlsx）",
-            "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
 SystemQuery = SystemFilter.schema()
 ResourceQuery = ResourceFilter.schema()
 SharingQuery = SharingFilter.schema()
@@ -107,7 +99,7 @@ def systems(request: Any, filters: Query[SystemQuery]):  # type: ignore[valid-ty
     "/systems/export",
     summary="导出系统目录（Excel）",
     response={401: ErrorOut, 422: ErrorOut},
-    openapi_extra=XLSX_RESPONSE,
+    openapi_extra=XLSX_OPENAPI,
 )
 def systems_export(request: Any, filters: Query[SystemQuery]):  # type: ignore[valid-type]
     """当前用户可见（并经筛选）的系统目录，列与导入模板相同。"""
@@ -217,7 +209,7 @@ def resources(request: Any, filters: Query[ResourceQuery]):  # type: ignore[vali
     "/resources/export",
     summary="导出数据资源目录（Excel）",
     response={401: ErrorOut, 422: ErrorOut},
-    openapi_extra=XLSX_RESPONSE,
+    openapi_extra=XLSX_OPENAPI,
 )
 def resources_export(request: Any, filters: Query[ResourceQuery]):  # type: ignore[valid-type]
     """经筛选的数据资源目录；“信息项”一列为“名称:类型[:长度[:所属系统编码]]”，以分号分隔。"""
@@ -372,7 +364,7 @@ def om_decisions(request: Any, filters: Query[OMDecisionQuery]):  # type: ignore
     "/om-decisions/export",
     summary="导出运维经费决定（Excel）",
     response={401: ErrorOut, 422: ErrorOut},
-    openapi_extra=XLSX_RESPONSE,
+    openapi_extra=XLSX_OPENAPI,
 )
 def om_export(request: Any, filters: Query[OMDecisionQuery]) -> HttpResponse:  # type: ignore[valid-type]
     """筛选后的决定，每个系统一行，含不符合的条件及条款、原因、整改要求和提示。"""

@@ -62,6 +62,15 @@ from .money import YUAN_PER_WAN
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
+#: ``openapi_extra`` of an API endpoint that answers an xlsx file
+XLSX_OPENAPI: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "Excel 文件（.xlsx）",
+            "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"

@@ -12,6 +12,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("export/", views.project_list_export, name="list_xlsx"),
     path("new/", action_page("projects.create_project"), name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", action_page("projects.update_project"), name="edit"),

@@ -15,18 +15,22 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.scoping import for_user, get_visible_or_404
+from core.dates import today
 from core.filters import for_page
-from core.listing import paginate_sorted
+from core.listing import paginate_sorted, sort_by
 from core.models import LedgerEvent
 from core.offers import next_steps, panels_for, prefix_of
+from core.xlsx import download, page_export
 from documents.models import DocType
 from documents.panel import documents_panel_context
 from policy.models import Decision
 
+from . import exports
 from .actions import create_project, declare_chapter
 from .actions.drafting import editable_stage
 from .filters import ProjectFilter
@@ -56,6 +60,7 @@ SORTABLE = {
     "state": "state",
     "updated": "updated_at",
 }
+DEFAULT_SORT = "-updated"
 
 
 @login_required
@@ -63,7 +68,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     visible = for_user(Project, user)
     filters, qs = for_page(ProjectFilter, request, visible.select_related("unit"))
-    _page, ctx = paginate_sorted(request, qs, sortable=SORTABLE, default_sort="-updated")
+    _page, ctx = paginate_sorted(request, qs, sortable=SORTABLE, default_sort=DEFAULT_SORT)
+    ctx["export_query"] = request.GET.urlencode()
     years = sorted(set(visible.order_by().values_list("year", flat=True)), reverse=True)
     units = for_user(Organisation, user).filter(pk__in=visible.order_by().values("unit_id"))
     # the year and unit filters are chosen from what the user sees
@@ -71,6 +77,20 @@ def project_list(request: HttpRequest) -> HttpResponse:
     _choose(filters, "unit", [(u.pk, u.display_name) for u in units.order_by("name")])
     ctx.update(filters=filters, can_create=create_project.permitted(None, user))
     return render(request, "projects/list.html", ctx)
+
+
+@login_required
+def project_list_export(request: HttpRequest) -> HttpResponse:
+    """The list page as an xlsx file: the same filter set (applied strictly: an invalid value
+    goes back to the page with the reason, nothing is exported), order and columns."""
+
+    def respond(qs: Any) -> HttpResponse:
+        rows, _sort = sort_by(request, qs, sortable=SORTABLE, default_sort=DEFAULT_SORT)
+        return download(exports.project_list_xlsx(rows), f"项目-{today():%Y%m%d}.xlsx")
+
+    return page_export(
+        request, ProjectFilter, for_user(Project, request.user), reverse("projects:list"), respond
+    )
 
 
 def _choose(filters: Any, name: str, options: list[tuple[Any, Any]]) -> None:

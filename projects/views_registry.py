@@ -6,25 +6,24 @@ page, and the framework page shows the "您现在可以办理" card."""
 from __future__ import annotations
 
 from decimal import Decimal
-from io import BytesIO
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 
 from accounts.scoping import for_user, get_visible_or_404
 from core.filters import for_page
 from core.forms import contract_form
 from core.listing import paginate_sorted
-from core.money import CENT, YUAN_PER_WAN
 from core.offers import next_steps
 from core.views import act
+from core.xlsx import download
 from policy.registry import registry
 from policy.views import machine_rows
 
+from . import exports
 from .actions import (
     create_framework,
     publish_project_list,
@@ -42,12 +41,6 @@ from .models import (
 )
 from .rules import LISTED_STATES, ever_listed, overlapping_items
 from .visibility import reads_all_projects
-
-
-def _wan(yuan) -> Decimal:
-    """Yuan -> Decimal 万元 with two places (for the spreadsheet, which holds numbers)."""
-    return (Decimal(yuan or 0) / YUAN_PER_WAN).quantize(CENT)
-
 
 # -- project list versions (Art. 8 ¶2, R8.2) ---------------------------------------------------
 
@@ -162,64 +155,12 @@ def list_version(request, pk):
     return render(request, "projects/list_version.html", ctx)
 
 
-XLSX_HEADERS = ("序号", "建设单位", "项目编号", "项目名称", "项目类型", "总投资（万元）", "优先级")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def list_version_workbook(version) -> bytes:
-    """The version as an xlsx sheet: Chinese headers, 万元 with two decimals, a frozen header
-    row and a sum row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"{version.year}年第{version.number}版"
-    ws.append(XLSX_HEADERS)
-    bold = Font(bold=True)
-    for cell in ws[1]:
-        cell.font = bold
-        cell.fill = PatternFill("solid", fgColor="DDE6F0")
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    entries = list(version.entries.select_related("project").order_by("priority", "project_id"))
-    total = Decimal(0)
-    for seq, entry in enumerate(entries, start=1):
-        amount = _wan(entry.amount)
-        total += amount
-        ws.append(
-            [
-                seq,
-                entry.unit_name,
-                entry.project.code,
-                entry.project_name,
-                str(entry.get_kind_display()),
-                amount,
-                entry.priority,
-            ]
-        )
-    ws.append(["合计", None, None, f"共 {len(entries)} 个项目", None, total, None])
-    for cell in ws[ws.max_row]:
-        cell.font = bold
-    for row in ws.iter_rows(min_row=2, min_col=6, max_col=6):
-        for cell in row:
-            cell.number_format = "#,##0.00"
-    for index, width in enumerate((6, 24, 16, 40, 10, 16, 8), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 @login_required
-def list_version_xlsx(request, pk):
+def list_version_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_visible_or_404(ProjectListVersion, request.user, pk=pk)
-    response = HttpResponse(list_version_workbook(version), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{version.year}年项目清单第{version.number}版.xlsx"
+    return download(
+        exports.list_version_xlsx(version), f"{version.year}年项目清单第{version.number}版.xlsx"
     )
-    return response
 
 
 # -- cross-department frameworks (Art. 13, R13.1, R13.2) ---------------------------------------

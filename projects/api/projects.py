@@ -10,11 +10,13 @@ from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
 from core.api import ErrorOut
+from core.dates import today
 from core.errors import ActionInvalid
 from core.filters import apply
+from core.xlsx import XLSX_OPENAPI, download, strict_filter
 from policy.engine import preview_findings
 
-from .. import actions
+from .. import actions, exports
 from ..contracts import (
     ProjectAcceptIn,
     ProjectChapterIn,
@@ -56,6 +58,21 @@ def project_list(request, filters: Query[ProjectFilter.schema()]):  # type: igno
     金额为元的十进制字符串，另附万元。"""
     visible = for_user(Project, request.auth).select_related("unit")
     return apply(ProjectFilter, request.GET, visible).qs.order_by("-created_at", "-pk")
+
+
+@router.get(
+    "/export",
+    summary="导出项目列表（Excel）",
+    response={401: ErrorOut, 422: ErrorOut},
+    openapi_extra=XLSX_OPENAPI,
+)
+def project_list_export(request, filters: Query[ProjectFilter.schema()]):  # type: ignore[valid-type]
+    """当前用户可见并经筛选的项目（筛选条件同项目列表，无效的筛选值返回 422），列同项目列表
+    页面：项目编号、名称、建设单位、类型、年度、总投资（万元，精确值，合计行等于该列之和）、
+    状态、审批路径、更新日期。"""
+    visible = for_user(Project, request.auth)
+    rows = strict_filter(ProjectFilter, request.GET, visible).order_by("-created_at", "-pk")
+    return download(exports.project_list_xlsx(rows), f"项目-{today():%Y%m%d}.xlsx")
 
 
 @router.get("/lifecycle", summary="审批流程表", response={200: list[TransitionOut], 401: ErrorOut})

@@ -9,9 +9,10 @@ from openpyxl import load_workbook
 
 from core.navigation import items_for
 from projects import actions
+from projects.exports import XLSX_HEADERS
 from projects.machines import PROJECT
 from projects.models import ProjectListState, ProjectListVersion, ProjectState, ReviewKind
-from projects.views_registry import XLSX_HEADERS
+from tests import xlsx_check
 
 YEAR = 2026
 LISTS = "/projects/lists/"
@@ -128,6 +129,25 @@ def test_R8_2_xlsx_export(planned, personas, login, walker):
     total = rows[-1]
     assert total[0] == "合计" and Decimal(str(total[5])) == Decimal("2012.75")
     assert login(personas.jw_officer).get(f"{LISTS}999/xlsx/").status_code == 404
+    # one rule for every export: a named sheet with an autofilter, SUM() equal to 合计
+    xlsx_check.check_file(resp.content)
+    assert ws.title == f"{YEAR}年第{version.number}版" and ws.auto_filter.ref == "A1:G3"
+    assert xlsx_check.check_money(ws, "总投资（万元）") == Decimal("2012.75")
+
+
+def test_R8_2_list_export_sums_exact_amounts_not_rounded_rows(planned, personas, walker):
+    # given two entries of 1,234,550.00 yuan (123.455 万元 each)
+    from projects.exports import list_version_xlsx
+    from projects.models import ProjectListEntry
+
+    _listed(walker, "学生资助精准认定系统", "812.5", 1)
+    _listed(walker, "教育数据资源标准体系及数据治理工程", "1200.25", 2)
+    version = walker.publish(YEAR)
+    ProjectListEntry.objects.filter(version=version).update(amount=Decimal("1234550.00"))
+    ws = xlsx_check.read(list_version_xlsx(version)).worksheets[0]
+    # then the rows hold 123.455 (shown 123.46) and 合计 their exact sum 246.91, not 246.92
+    assert [xlsx_check.exact(ws.cell(r, 6).value) for r in (2, 3)] == [Decimal("123.455")] * 2
+    assert xlsx_check.check_money(ws, "总投资（万元）") == Decimal("246.91")
 
 
 def test_lifecycle_page_lists_every_transition_with_gates_and_articles(personas, login):
