@@ -1,8 +1,10 @@
 """Paginated, sortable, searchable lists: one helper for every table page."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 
 def paginate_sorted(
@@ -26,7 +28,9 @@ def paginate_sorted(
     return page, {"page_obj": page, "q": q, "sort": sort, "total": paginator.count}
 
 
-def sort_by(request, queryset, *, sortable: dict[str, str], default_sort: str):
+def sort_by(
+    request: Any, queryset: QuerySet[Any], *, sortable: dict[str, str], default_sort: str
+) -> tuple[QuerySet[Any], str]:
     """``queryset`` in the order ``?sort=`` asks (only whitelisted keys, else ``default_sort``),
     as the list page shows it (its export follows the same order); returns (queryset, sort)."""
     sort = request.GET.get("sort", default_sort)

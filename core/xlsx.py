@@ -351,20 +351,21 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> bytes
 
 
 def strict_filter(
-    filterset_class: type[ListFilter], params: Mapping[str, Any], queryset: QuerySet
-) -> QuerySet:
+    filterset_class: type[ListFilter], params: Mapping[str, Any], queryset: QuerySet[Any]
+) -> QuerySet[Any]:
     """The queryset an export covers: the list's filter set applied to ``params``; an invalid
     value raises ``core.errors.ActionInvalid`` (422 with the field's message) instead of being
     ignored (``core.filters.apply``)."""
-    return apply(filterset_class, params, queryset).qs
+    rows: QuerySet[Any] = apply(filterset_class, params, queryset).qs
+    return rows
 
 
 def page_export(
     request: HttpRequest,
     filterset_class: type[ListFilter],
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     list_url: str,
-    respond: Callable[[QuerySet], HttpResponse],
+    respond: Callable[[QuerySet[Any]], HttpResponse],
 ) -> HttpResponse:
     """A page's export of its filtered list: ``respond(rows)`` with the list's filter set
     applied strictly; a filter value that is not valid sends the user back to the list
