@@ -102,6 +102,12 @@ def test_export_of_the_filtered_list(personas, login):
     made = OMDecision.objects.filter(run__budget_year=YEAR).first().decided_at
     assert decided == timezone.localtime(made).replace(tzinfo=None, second=0, microsecond=0)
     assert ws.cell(2, 12).number_format == "yyyy-mm-dd hh:mm"
+    # ?eligible=false is the same filter (it used to be ignored and everything exported)
+    spelled = login(personas.finance).get(
+        f"/catalog/om-decisions/export/?year={YEAR}&eligible=false"
+    )
+    again = xlsx_check.read(spelled.content)["运维经费决定"]
+    assert {r[1] for r in again.iter_rows(min_row=2, values_only=True)} == set(by_code)
 
 
 @xlsx_check.needs_libreoffice
