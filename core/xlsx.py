@@ -51,7 +51,7 @@ from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -195,6 +195,12 @@ def cell_value(kind: str, value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
+def _plain_safe(stored: Any) -> bool:
+    """Would openpyxl write this bare value as what it is? A string beginning with ``=`` it
+    would take for a formula, and ``#N/A`` and the like for an error."""
+    return not isinstance(stored, str) or not (stored.startswith("=") or stored in ERROR_CODES)
+
+
 class _Writer:
     """One write-only worksheet: bold frozen header, widths, typed cells, autofilter."""
 
@@ -208,7 +214,10 @@ class _Writer:
         # One styled cell per column, reused row after row: a write-only row is written out
         # as soon as it is appended, and creating and styling a cell for every value is what
         # makes 20,000-row sheets slow.
+        # Unstyled columns take bare values (faster still) unless the value could be read as
+        # a formula or an error code.
         self.templates = [self._styled(column) for column in self.columns]
+        self.plain = [column.kind in ("text", "int", "number") for column in self.columns]
         self.data_rows = 0
 
     def _header(self, column: Column) -> WriteOnlyCell:
@@ -237,7 +246,7 @@ class _Writer:
             cell.data_type = "s"  # never a formula, whatever it begins with
         return cell
 
-    def row(self, values: Sequence[Any], *, bold: bool = False) -> None:
+    def row(self, values: Sequence[Any]) -> None:
         """Append a row of values typed by their columns; None and "" leave the cell empty."""
         if len(values) != len(self.columns):
             raise ExportError(
@@ -246,11 +255,10 @@ class _Writer:
         out: list[Any] = []
         for n, (column, value) in enumerate(zip(self.columns, values, strict=True)):
             stored = cell_value(column.kind, value)
-            if stored is None:
-                out.append(None)
-                continue
-            cell = self._styled(column, bold=True) if bold else self.templates[n]
-            out.append(self._fill(cell, stored))
+            if stored is None or (self.plain[n] and _plain_safe(stored)):
+                out.append(stored)  # a bare value: openpyxl types it, and fast
+            else:
+                out.append(self._fill(self.templates[n], stored))
         self.ws.append(out)
 
     def label_row(self, values: Sequence[Any]) -> None:

@@ -220,3 +220,12 @@ def test_reports_imports_the_helper_from_core():
     import reports.xlsx
 
     assert reports.xlsx.workbook is core.xlsx.workbook and reports.xlsx.Sheet is core.xlsx.Sheet
+
+
+@pytest.mark.parametrize("text", ["#N/A", "#DIV/0!", "=A1", "-1", "+1", "@A1"])
+def test_error_codes_and_formula_like_text_in_any_column_kind_stay_text(text):
+    columns = [Column("名称"), Column("说明", "wrap"), Column("数量", "int")]
+    content = workbook(Sheet("名单", columns, [[text, text, 3]]))
+    ws = _read(content)["名单"]
+    assert [(c.value, c.data_type) for c in ws[2]] == [(text, "s"), (text, "s"), (3, "n")]
+    assert b"<f>" not in _sheet_xml(content)
