@@ -213,9 +213,8 @@ class _Writer:
         self.ws.append([self._header(column) for column in self.columns])
         # One styled cell per column, reused row after row: a write-only row is written out
         # as soon as it is appended, and creating and styling a cell for every value is what
-        # makes 20,000-row sheets slow.
-        # Unstyled columns take bare values (faster still) unless the value could be read as
-        # a formula or an error code.
+        # makes 20,000-row sheets slow. Unstyled columns take bare values (faster still)
+        # unless openpyxl would read the value as a formula or an error code.
         self.templates = [self._styled(column) for column in self.columns]
         self.plain = [column.kind in ("text", "int", "number") for column in self.columns]
         self.data_rows = 0
