@@ -141,7 +141,6 @@ class PolicyParams:
     )
 
 
-
 SPECS: dict[str, ParamSpec] = {
     f.name: ParamSpec(f.name, *f.metadata["spec"]) for f in fields(PolicyParams)
 }
