@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
 from django.db.models.functions import JSONObject, Trim
 from django.db.models.lookups import Exact
@@ -331,9 +332,36 @@ def _pending_systems_facts(p: Params) -> dict:
     return {"pending_systems": _list_of(pending, "unit_id", "code")}
 
 
+def _collection_findings(*states: str) -> QuerySet:
+    """BDB's decisions on duplicate collection by catalogued systems (the evidence chapter's
+    ``CollectionFinding``, read by name: the catalog does not import the evidence app)."""
+    finding = apps.get_model("evidence", "CollectionFinding")
+    return finding.objects.filter(system__isnull=False, state__in=states).order_by()
+
+
+def _cleared_by_bdb() -> QuerySet:
+    """Systems whose every duplicate-collection finding BDB dismissed with a reason (Art. 31:
+    BDB determines 重复采集); a copy found by key no longer counts against them."""
+    standing = _collection_findings("open", "confirmed").values("system_id")
+    return _collection_findings("dismissed").exclude(system_id__in=standing).values("system_id")
+
+
 def _copying_systems(p: Params) -> Q:
     copies = InformationItem.objects.filter(_copied_from_other_unit(p)).values("resource_id")
-    return Q(pk__in=_ids(LINKS.objects.filter(dataresource_id__in=copies)))
+    found = Q(pk__in=_ids(LINKS.objects.filter(dataresource_id__in=copies)))
+    return found & ~Q(pk__in=_cleared_by_bdb())
+
+
+def _confirmed_collection(p: Params) -> Q:
+    """A system BDB confirmed as collecting what an authoritative source provides (the
+    evidence scan also matches synonyms the key comparison misses)."""
+    return Q(pk__in=_collection_findings("confirmed").values("system_id"))
+
+
+def _confirmed_collection_facts(p: Params) -> dict:
+    confirmed = _collection_findings("confirmed").filter(system_id=OuterRef("pk"))
+    entry = JSONObject(item=F("item_name"), source=F("source_code"), source_item=F("source_item"))
+    return {"duplicates": _list_of(confirmed, "system_id", entry)}
 
 
 CONDITIONS = [
@@ -382,6 +410,12 @@ CONDITIONS = [
         },
     ),
     Condition("R31.2", "duplicates", when=_copying_systems, facts=_duplicates_facts),
+    Condition(
+        "R31.2",
+        "confirmed_collection",
+        when=_confirmed_collection,
+        facts=_confirmed_collection_facts,
+    ),
     *_assessment_conditions(CRYPTO),
     *_assessment_conditions(MLPS),
     Condition(

@@ -179,6 +179,7 @@ WORDS: dict[tuple[str, str], Callable[[str, dict], Words]] = {
     ("R31.2", "overdue_requests"): _overdue_requests,
     ("R31.2", "private_only"): _private_only,
     ("R31.2", "duplicates"): _duplicates,
+    ("R31.2", "confirmed_collection"): _duplicates,
     ("R32.1", "crypto_failed"): _static(
         N_("系统“%(name)s”密码应用安全性评估结论为“不符合”（第三十二条）。"),
         N_("请按密评意见整改并重新评估。"),

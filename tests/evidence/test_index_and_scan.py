@@ -120,3 +120,33 @@ def test_refresh_evidence_only_under_review(city, drafted, walker):
     walker.list(drafted)
     found = actions.refresh_evidence.check(drafted, city["p"].bdb)
     assert found[0].blocks and found[0].article == "第八条"
+
+
+def _r31_2_codes(system):
+    from catalog.eligibility import evaluate_systems
+
+    reasons = evaluate_systems([system.pk])[system.pk]["reasons"]
+    return sorted(r.get("kind", "") for r in reasons if r["rule_id"] == "R31.2")
+
+
+def test_R31_2_in_the_om_decision_follows_bdb_on_each_finding(city):
+    """The O&M decision's R31.2 reads BDB's determinations: a copy by key counts until BDB
+    dismisses every finding about the system; a synonym BDB confirms counts too."""
+    from tests.evidence.conftest import system
+
+    bdb = city["p"].bdb
+    copy = system(city["jw"], "JW-010", "学生档案系统",
+                  [("档案", "学生档案。", ["身份证号"], False)])  # fmt: skip
+    check.scan_system(copy)
+    assert "duplicates" in _r31_2_codes(copy)
+    finding = CollectionFinding.objects.get(system=copy)
+    actions.dismiss_duplicate_collection(finding, acting_user=bdb, reason="不同口径，依法采集。")
+    assert _r31_2_codes(copy) == []
+
+    synonym = system(city["jw"], "JW-011", "学籍管理系统",
+                     [("学籍", "学生学籍信息。", ["居民身份证号码"], False)])  # fmt: skip
+    check.scan_system(synonym)
+    assert _r31_2_codes(synonym) == []  # a synonym: the key comparison does not see it
+    finding = CollectionFinding.objects.get(system=synonym)
+    actions.confirm_duplicate_collection(finding, acting_user=bdb, reason="重复采集身份证号。")
+    assert _r31_2_codes(synonym) == ["confirmed_collection"]
