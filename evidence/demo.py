@@ -41,8 +41,10 @@ def _duplicate_project(people: dict) -> Project | None:
 
 
 def _rolling_years(people: dict) -> None:
-    """A published list for each of this year and the two following (Art. 8)."""
+    """A project listed for each of this year and the two following, and this year's list
+    published again so that it carries all three (Art. 8: 3年滚动规划)."""
     walker = Walker(people, "jw_tianbao")
+    added = False
     for offset, name in enumerate(("教育统计分析系统", "教育装备资产管理系统", "校园安全预警系统")):
         year = today().year + offset
         if ProjectListVersion.objects.filter(year=year, state=ProjectListState.PUBLISHED).exists():
@@ -50,6 +52,9 @@ def _rolling_years(people: dict) -> None:
         project = walker.create(name, str(300 + 100 * offset), item_name="学生资助精准认定系统",
                                 year=year)  # fmt: skip
         walker.walk(project, ProjectState.LISTED)
+        added = True
+    if added:
+        walker.publish(today().year)
 
 
 def seed_evidence(people: dict) -> None:

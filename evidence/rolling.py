@@ -1,8 +1,8 @@
 """The 3-year rolling project list (Art. 8: "按照市级政府投资项目3年滚动规划编制要求", R8.4).
 
 A list published for year N carries year N and the two following years: each entry counts in
-the year it is planned for (``ProjectListEntry.planned_year`` once the projects chapter adds
-it; until then the project's own 申报年度), an entry planned before N counts in N. Publishing
+the year it is planned for (``ProjectListEntry.planned_year``; on versions published before it
+existed, the project's own 申报年度), an entry planned before N counts in N. Publishing
 the list for N+1 carries forward what the list of N planned for N+1 and N+2
 (``carry_forward``). ``three_year_table`` gives the list page and its spreadsheet the three
 years with totals per year and per unit.
@@ -18,9 +18,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core.money import format_wan
-from projects.models import ProjectListEntry, ProjectListState, ProjectListVersion
+from projects.models import ProjectListState, ProjectListVersion
 
-YEARS = 3
+YEARS = 3  # projects.actions.lists.ROLLING_YEARS
 
 
 def planned_year(entry: Any) -> int:
@@ -109,17 +109,13 @@ def window_entries(version: Any) -> list[Any]:
 
 def carry_forward(year: int) -> list[Any]:
     """What the list for ``year`` starts from: the entries of the latest published list of an
-    earlier year that are planned for ``year`` or the two years after it."""
-    previous = (
-        ProjectListVersion.objects.filter(state=ProjectListState.PUBLISHED, year__lt=year)
-        .order_by("-year", "-number")
-        .first()
-    )
-    if previous is None:
-        return []
+    earlier year that are planned for ``year`` or later (the projects chapter's publication
+    carries these projects forward)."""
+    from projects.actions.lists import carried_forward
+
     window = range(year, year + YEARS)
-    entries = ProjectListEntry.objects.filter(version=previous).select_related("project")
-    return [e for e in entries if max(planned_year(e), previous.year) in window]
+    entries = carried_forward(year).select_related("project")
+    return [e for e in entries if planned_year(e) in window]
 
 
 def latest_version() -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
@@ -34,18 +34,47 @@ from ..models import (
 )
 from ..rules import ever_listed
 
+# Art. 8 ¶2: "按照市级政府投资项目3年滚动规划编制要求" — a list of year N carries N, N+1, N+2.
+ROLLING_YEARS = 3
+
+
+def carried_forward(year: int) -> Any:
+    """The entries of the latest published list of an earlier year planned for ``year`` or
+    later: publishing the list of ``year`` carries their projects forward."""
+    previous = (
+        ProjectListVersion.objects.filter(state=ProjectListState.PUBLISHED, year__lt=year)
+        .order_by("-year", "-number")
+        .first()
+    )
+    if previous is None:
+        return ProjectListEntry.objects.none()
+    return ProjectListEntry.objects.filter(version=previous).filter(
+        Q(planned_year__gte=year) | Q(planned_year__isnull=True, project__year__gte=year)
+    )
+
 
 def listed_projects(year: int) -> list[Project]:
-    """The projects a publication of ``year`` holds: listed, and not rejected since (locked,
-    so that a listing at the same moment waits for the snapshot)."""
+    """The projects a publication of ``year`` holds: listed for ``year`` or one of the two
+    following years (a project may be listed for a later year), or carried forward from the
+    previous year's list, and not rejected since (locked, so that a listing at the same
+    moment waits for the snapshot)."""
+    window = Q(year__gte=year, year__lt=year + ROLLING_YEARS) | Q(
+        pk__in=carried_forward(year).values("project_id")
+    )
     return [
         p
         for p in Project.objects.select_for_update(of=("self",))  # not the units' rows
-        .filter(year=year)
+        .filter(window)
         .select_related("unit")
-        .order_by("priority", "code")
+        .order_by("year", "priority", "code")
         if ever_listed(p)
     ]
+
+
+def planned_year(project: Project, year: int) -> int:
+    """The year of the rolling list an entry counts in: its 申报年度, or ``year`` for a
+    project carried forward from an earlier year."""
+    return max(project.year, year)
 
 
 class PublishProjectList(GatedAction):
@@ -58,7 +87,9 @@ class PublishProjectList(GatedAction):
     Input = ProjectListPublishIn
     article = "第八条"
     requirement = "R8.2"
-    hint = L("发布时对该年度所有已列入项目清单的项目生成快照：建设单位、项目、类型、金额和优先级。")
+    hint = L(
+        "发布时按三年滚动规划，对该年度及其后两年已列入项目清单的项目生成快照：建设单位、项目、类型、金额、优先级和计划年度。"
+    )
     success = L("已发布项目清单。")
     confirm = L("发布后形成新的项目清单版本，原版本即被取代（第八条）。")
 
@@ -111,6 +142,7 @@ class PublishProjectList(GatedAction):
                     kind=p.kind,
                     amount=p.total_investment,
                     priority=p.priority,
+                    planned_year=planned_year(p, year),
                 )
                 for p in projects
             ]

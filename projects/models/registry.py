@@ -74,6 +74,9 @@ class ProjectListEntry(models.Model):
     kind = models.CharField(_("项目类型"), max_length=12, choices=ProjectKind.choices)
     amount = MoneyField(_("总投资（元）"))
     priority = models.PositiveSmallIntegerField(_("优先级"), null=True, blank=True)
+    # Art. 8: the list follows the 3-year rolling plan; a version of year N holds N..N+2.
+    # Empty on versions published before the rolling list: read as the project's 申报年度.
+    planned_year = models.PositiveSmallIntegerField(_("计划年度"), null=True, blank=True)
 
     class Meta:
         ordering = ["version", "priority", "project_id"]

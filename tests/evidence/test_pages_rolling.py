@@ -97,7 +97,11 @@ def test_rolling_list_shows_three_years_with_totals(city, walker, login):
     _listed(walker, "教育装备资产管理系统", year + 1, "200")
     _listed(walker, "校园安全预警系统", year + 2, "300")
     _listed(walker, "远期项目", year + 3, "400")
-    version = ProjectListVersion.objects.get(year=year)
+    walker.publish(year)  # the list of N holds N, N+1 and N+2 (Art. 8: 3年滚动)
+    version = ProjectListVersion.objects.get(year=year, state="published")
+    planned = {e.project_name: e.planned_year for e in version.entries.all()}
+    assert planned == {"教育统计分析系统": year, "教育装备资产管理系统": year + 1,
+                       "校园安全预警系统": year + 2}  # fmt: skip
     table = rolling.three_year_table(version)
     assert table.years == [year, year + 1, year + 2]
     assert list(table.totals.values()) == [Decimal(1000000), Decimal(2000000), Decimal(3000000)]
@@ -108,9 +112,14 @@ def test_rolling_list_shows_three_years_with_totals(city, walker, login):
     # the page shows 万元 with two decimals (core.money.format_wan)
     assert row.cells == ["100.00", "200.00", "300.00"] == table.total_cells
     carried = {e.project_name for e in rolling.carry_forward(year + 1)}
-    assert carried == set()  # each list holds its own year until entries carry a planned year
+    assert carried == {"教育装备资产管理系统", "校园安全预警系统"}
+    walker.publish(year + 1)  # carries them forward and adds N+3
+    later = ProjectListVersion.objects.get(year=year + 1, state="published")
+    assert {e.project_name for e in later.entries.all()} == carried | {"远期项目"}
     response = login(city["p"].bdb).get(reverse("evidence:rolling_version", args=[version.pk]))
     assert 'data-testid="rolling-total"' in response.content.decode()
+    list_page = login(city["p"].bdb).get(reverse("projects:list_version", args=[version.pk]))
+    assert 'data-testid="rolling-link"' in list_page.content.decode()
     content = login(city["p"].bdb).get(reverse("evidence:rolling_xlsx", args=[version.pk]))
     from openpyxl import load_workbook
 
