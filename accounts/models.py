@@ -151,6 +151,21 @@ class User(AbstractUser):
     def role_codes(self) -> set[str]:
         return {m.role for m in self.active_memberships()}
 
+    def reads_everything(self) -> bool:
+        """Audit and the platform admin read every record (``accounts.visibility``); core's
+        ledger asks the user, so that core names no role."""
+        return sees_everything(self)
+
+    def organisation_ids(self) -> set[int]:
+        """The organisations the user holds an active role in."""
+        return visible_organisation_ids(self)
+
+    def menu_roles(self) -> set[str]:
+        """The roles whose menu entries the user sees (``core.navigation``): a superuser
+        sees the platform administrator's too."""
+        codes = self.role_codes()
+        return codes | {Role.PLATFORM_ADMIN} if self.is_superuser else codes
+
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_codes() & set(roles))
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
+
+from core.scoping import for_user, get_visible_or_404
 
 from .models import Organisation
 from .roles import Role
@@ -26,26 +26,6 @@ __all__ = [
     "units_user_may_act_for",
     "visible_organisation_ids",
 ]
-
-
-def for_user(queryset_or_model: Any, user: Any) -> QuerySet[Any]:
-    """Restrict a queryset (or a model's default manager) to what ``user`` may see."""
-    qs = queryset_or_model
-    if isinstance(qs, type) and issubclass(qs, Model):
-        qs = qs._default_manager.all()
-    if not hasattr(qs, "for_user"):
-        raise TypeError(f"{qs.model.__name__} 未定义 for_user 可见范围，不能直接暴露给用户。")
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    return qs.for_user(user)
-
-
-def get_visible_or_404(queryset_or_model: Any, user: Any, **lookup: Any) -> Any:
-    qs = for_user(queryset_or_model, user)
-    try:
-        return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        raise Http404 from exc
 
 
 # Authorities whose officers work on behalf of any unit (e.g. estimating an approval path).

@@ -69,3 +69,6 @@ navigation.register(
 navigation.register(
     _("用户管理"), "accounts:user_list", roles=[Role.PLATFORM_ADMIN], order=86, group=_("系统管理")
 )
+navigation.register(
+    _("审计日志"), "core:ledger", roles=[Role.PLATFORM_ADMIN, Role.AUDITOR], order=90
+)

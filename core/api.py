@@ -22,12 +22,11 @@ from ninja.openapi.docs import DocsBase
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.parser import Parser
 
-from accounts.scoping import for_user
-
 from .contracts import error_field, error_message
 from .enums import ActionCode
 from .errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
 from .models import LedgerEvent
+from .scoping import for_user
 
 logger = logging.getLogger(__name__)
 

@@ -76,6 +76,10 @@ def _pg_args(db: dict[str, Any]) -> list[str]:
 def dump_database(target: Path) -> Path:
     db = _db_settings()
     if connection.vendor == "sqlite":
+        if connection.in_atomic_block:
+            # SQLite's backup API waits for this connection's own open write transaction
+            # and never returns; a backup copies committed data only anyway.
+            raise BackupError("不能在未提交的事务中备份 SQLite 数据库，请在事务之外运行备份。")
         path = target / "database.sqlite3"
         connection.ensure_connection()
         destination = sqlite3.connect(path)

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from accounts.roles import Role
-
 
 @dataclass(frozen=True)
 class NavItem:
@@ -28,9 +26,7 @@ def register(label, url_name, roles=None, order=100, group="") -> None:
 
 
 def _visible_links(user) -> list[tuple[NavItem, str]]:
-    codes = user.role_codes()
-    if user.is_superuser:
-        codes = codes | {Role.PLATFORM_ADMIN}
+    codes = user.menu_roles()  # the user model knows its roles; core names none
     links = []
     for item in sorted(_ITEMS, key=lambda i: i.order):
         if item.roles is None or item.roles & codes:

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
@@ -82,11 +83,14 @@ def _task_queue() -> tuple[bool, str]:
         from django_tasks import TaskResultStatus
         from django_tasks_db.models import DBTaskResult
 
-        late = DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY,
-            enqueued_at__lt=timezone.now() - STUCK_AFTER,
-            run_after__isnull=True,
-        ).count()
+        cutoff = timezone.now() - STUCK_AFTER
+        # django-tasks-db stores "run at once" as run_after 9999-01-01, not as NULL
+        at_once = Q(run_after__isnull=True) | Q(run_after__year__gte=9999)
+        late = (
+            DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+            .filter((at_once & Q(enqueued_at__lt=cutoff)) | Q(run_after__lt=cutoff))
+            .count()
+        )
     except Exception as exc:
         return False, type(exc).__name__
     if late:

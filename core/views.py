@@ -9,8 +9,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scoping import for_user, get_visible_or_404
-
 from . import actions, offers
 from .enums import ActionCode
 from .errors import ActionForbidden
@@ -18,6 +16,7 @@ from .forms import contract_form
 from .listing import paginate_sorted
 from .models import LedgerEvent, Notification
 from .pageactions import run_action
+from .scoping import for_user, get_visible_or_404
 from .todos import todos_for
 
 

@@ -132,11 +132,9 @@ def refusal_problems() -> list[tuple[str, int, str]]:
 
 
 def check_refusals_cite(app_configs=None, **kwargs):
-    # TODO(issue 12): an Error once every chapter is converted
-    from django.core.checks import Warning as Severe
-
+    """Every refusal a person can meet cites its requirement (non-negotiable 3)."""
     return [
-        Severe(
+        Error(
             f"{path}:{line}：{problem}。",
             hint="规章或平台规则的拒绝须以 refusal(需求编号, 说明, remedy=…) 给出条款和怎么办；"
             "只有 core.errors.TECHNICAL_CONFLICTS 中的技术性冲突可以用 ActionConflict。",

@@ -61,7 +61,9 @@ def _restore_into_empty(
     )
 
 
-@pytest.mark.django_db
+# transaction=True: a SQLite backup reads committed data (core.backup refuses inside a
+# transaction, where SQLite's backup API would wait for ever)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_restores_into_an_empty_sqlite_database(personas, tmp_path, settings):
     if connection.vendor != "sqlite":
         pytest.skip("the PostgreSQL round trip is the next test")
@@ -97,7 +99,7 @@ def test_backup_restores_into_an_empty_postgresql_database(personas, tmp_path, s
             cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_altered_backup_is_refused(personas, tmp_path, settings):
     _content(personas, tmp_path, settings)
     made = backup(tmp_path / "backups")
@@ -113,7 +115,7 @@ def test_an_altered_backup_is_refused(personas, tmp_path, settings):
         check_manifest(made)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restore_refuses_a_database_that_is_not_empty(personas, tmp_path, settings):
     if connection.vendor != "sqlite":
         pytest.skip("shown on SQLite")
@@ -124,3 +126,13 @@ def test_restore_refuses_a_database_that_is_not_empty(personas, tmp_path, settin
     assert first.returncode == 0, first.stderr
     again = _restore_into_empty(made, tmp_path, f"sqlite:///{target}")
     assert again.returncode != 0 and "只能恢复到空数据库" in again.stderr
+
+
+@pytest.mark.django_db
+def test_a_sqlite_backup_inside_a_transaction_is_refused_not_hung(tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    from core.backup import dump_database
+
+    with pytest.raises(BackupError, match="事务"):
+        dump_database(tmp_path)
