@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (  # noqa: F401  (each registers what it declares)
+            builders,  # the issuers of the five official documents (after documents)
             documents,  # the official documents: generated on the acts, verified on /verify/
             factors,  # the health factors (cost, schedule, reporting, compliance)
             panels,  # the health and official-document panels of the project page

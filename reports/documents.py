@@ -293,6 +293,3 @@ def issue_after_act(sender: Any, action: Any, obj: Any, result: Any, **kwargs: A
         issuer(result, obj)
     except Exception:
         log.exception("official document of %s not issued", action.name)
-
-
-from . import builders  # noqa: E402, F401  (registers the issuers of the five documents)
