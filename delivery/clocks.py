@@ -17,7 +17,7 @@ from core.dates import today
 from policy.lookup import NoPolicyInForce
 from projects.models import Project, ProjectState
 
-from .deadlines import STATUS_LABELS, DueItem, due_items
+from .deadlines import STATUS_LABELS, due_items
 from .models import Delivery, Phase, PostEvaluation, SupervisorAssignment
 from .services import clock_facts, policy_params, visible_projects
 
@@ -44,7 +44,7 @@ ALL_PROJECT_ROLES = (
 class DueRow:
     """One due item as shown: the item, its status as of today, and its project."""
 
-    item: DueItem
+    item: Any  # a DueItem, or another chapter's deadline (core.calendar) shaped alike
     status: str
     project: Project | None = None
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.recipients import consultant_org_ids
 from accounts.scoping import get_visible_or_404
+from core import calendar as deadline_sources
 from core.dates import today
 from core.enums import ActionCode
 from core.filters import for_page
@@ -34,7 +35,7 @@ from policy.lookup import NoPolicyInForce
 from projects.models import Project, ProjectState
 
 from .archive import export_archive
-from .clocks import calendar_projects, calendar_rows, due_rows
+from .clocks import DueRow, calendar_projects, calendar_rows, due_rows
 from .deadlines import STATUS_LABELS
 from .filters import CALENDAR_STATUSES, KIND_LABELS, CalendarFilter, DeliveryFilter
 from .models import (
@@ -234,6 +235,21 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
 # -- calendar --------------------------------------------------------------------------------
 
 
+def _other_deadlines(user: Any, *, status: str, kind: str) -> list[DueRow]:
+    """Deadlines other chapters register (``core.calendar``: supervision requests and
+    rectification orders, on projects, systems or the unit itself) under the page's status
+    filter, most urgent first; a filter on one of this chapter's kinds shows none of them."""
+    if kind:
+        return []
+    on = today()
+    rows = [
+        DueRow(item, item.status(on), item.project) for item in deadline_sources.other_items(user)
+    ]
+    if status not in ("pending", "all"):
+        rows = [row for row in rows if row.status == status]
+    return sorted(rows, key=lambda row: row.sort_key)
+
+
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -241,6 +257,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     status = filters.option("status", "pending")
     kind, month = filters.option("kind"), filters.option("month")
     rows = calendar_rows(user, status=status, kind=kind, month=month, projects=projects)
+    others = _other_deadlines(user, status=status, kind=kind)
     posts = []
     mine = consultant_org_ids(user)
     if mine:
@@ -256,6 +273,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "delivery/calendar.html",
         {
             "rows": rows,
+            "others": others,
             "filters": filters,
             "status": status,
             "kind": kind,

@@ -7,6 +7,8 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("监督管理")
 
     def ready(self) -> None:
+        from core import calendar
+
         from . import (  # noqa: F401  (each registers what it declares)
             actions,  # the actions, offered on the chapter's pages and on others'
             duties,  # deadlines and sanctions on the project, unit and system pages
@@ -16,3 +18,6 @@ class SupervisionConfig(AppConfig):
             rules,  # the rules and gates of Art. 34-38
             todos,  # the supervision to-do provider
         )
+        from .deadlines import calendar_items
+
+        calendar.register(calendar_items)  # requests and orders on the deadline calendar

@@ -6,6 +6,7 @@ import datetime as dt
 from io import StringIO
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from core.dates import today
 from core.models import Notification
@@ -85,7 +86,9 @@ def test_evaluation_results_with_problems_are_a_to_do_of_the_four(personas, proj
     assert not any(project.code in t for t in titles(personas.psb))
 
 
-def test_deadlines_are_duties_on_the_project_page_and_in_the_calendar(personas, project, order_on):
+def test_deadlines_are_duties_on_the_project_page_and_in_the_calendar(
+    personas, project, order_on, login
+):
     order = order_on(project, deadline_days=5)
     duties = next_steps(project, personas.jw_officer).duties
     assert [d.due for d in duties if order.number in d.title] == [order.deadline]
@@ -93,6 +96,14 @@ def test_deadlines_are_duties_on_the_project_page_and_in_the_calendar(personas, 
     assert [i.record for i in calendar_items(personas.drc, projects=[project])] == [order]
     assert calendar_items(personas.wj_officer) == []
     assert calendar_items(personas.jw_officer)[0].status(today()) == "due_soon"
+    # the deadline calendar page lists it (core.calendar), under the page's status filter
+    page = login(personas.jw_officer).get(reverse("delivery:calendar")).content.decode()
+    assert 'data-testid="other-deadline" data-status="due_soon"' in page
+    assert order.get_absolute_url() in page
+    overdue_only = login(personas.jw_officer).get(reverse("delivery:calendar") + "?status=overdue")
+    assert 'data-testid="other-deadline"' not in overdue_only.content.decode()
+    other_unit = login(personas.wj_officer).get(reverse("delivery:calendar")).content.decode()
+    assert order.get_absolute_url() not in other_unit
 
 
 def test_a_sanction_and_its_lifting_notify_the_unit(personas, project, overdue_order):
