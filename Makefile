@@ -61,6 +61,7 @@ lint: export GOVIT_DEBUG = 1
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
@@ -83,9 +84,12 @@ loadtest: install-dev
 	$(BIN)/locust -f bench/locustfile.py --headless -u $(USERS) -r 10 -t $(DURATION) \
 		--host $(URL) --csv var/bench/loadtest --only-summary
 
+# The project catalogue ignores '<app>/?*': what is inside each app (its own catalogue has it)
+# but not a folder of the same name elsewhere, such as templates/documents (makemessages
+# matches a bare name, and 'app/*', against the name of every folder).
 messages: install-dev
 	for app in $(APPS); do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete -i "migrations/*") || exit 1; done
-	$(BIN)/python manage.py makemessages -l en --no-obsolete $(foreach a,$(APPS) .venv var tests bench scripts,-i $(a))
+	$(BIN)/python manage.py makemessages -l en --no-obsolete $(foreach a,$(APPS) .venv var tests bench scripts,-i '$(a)/?*')
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 	$(BIN)/python scripts/po_fill.py --missing locale/en/LC_MESSAGES/django.po $(foreach a,$(APPS),$(a)/locale/en/LC_MESSAGES/django.po)
 
