@@ -13,7 +13,7 @@ from .roles import UNIT_ROLES, Authority, Role
 UNIT_STAFF_ROLES = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
 
 # The role through which each authority's officers act on its desk.
-AUTHORITY_ROLE = {
+AUTHORITY_ROLE: dict[str, Role] = {  # by Authority code (TextChoices are str)
     Authority.BDB: Role.BDB_REVIEWER,
     Authority.DRC: Role.DRC_OFFICER,
     Authority.FINANCE: Role.FINANCE_OFFICER,

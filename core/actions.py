@@ -32,6 +32,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext
@@ -157,7 +158,8 @@ class Action:
             qs = qs.select_for_update()
         try:
             return qs.get(pk=pk_of(ref))
-        except (self.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        # the model's DoesNotExist (django-stubs knows it on concrete models only)
+        except (ObjectDoesNotExist, ValueError, TypeError, OverflowError) as exc:
             raise ActionForbidden() from exc
 
     def permitted(self, obj: Any, user: Any) -> bool:
@@ -240,8 +242,8 @@ class Action:
         *,
         article: str = "",
         remedy: str = "",
-        facts: dict | None = None,
-        params: dict | None = None,
+        facts: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
         severity: str = Severity.BLOCK,
     ) -> Finding:
         """A finding of this action's own rule: ``rule_id`` is a requirement id with a suffix

@@ -19,13 +19,16 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from . import keys
 from .crypto import sm2_sign_hex, sm2_verify
+
+if TYPE_CHECKING:  # ledger imports this module when it verifies
+    from .ledger import VerifyResult
 
 FILE = "checkpoints.jsonl"
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -123,7 +126,7 @@ def latest_checkpoint() -> Checkpoint | None:
     return found[-1] if found else None
 
 
-def verify_against_checkpoints(chain: Any) -> Any:
+def verify_against_checkpoints(chain: VerifyResult) -> VerifyResult:
     """The chain (already verified) against every signed checkpoint: each must be signed by
     the platform and match the event it names, and no checkpoint may name an event the
     ledger no longer holds."""

@@ -3,15 +3,18 @@ CDN) and the audit-ledger endpoint."""
 
 import json
 import logging
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import ninja
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template import engines
 from django.urls import reverse
@@ -41,7 +44,7 @@ class ErrorOut(Schema):
 
     code: str = Field(..., examples=["blocked"])
     message: str = Field(..., examples=["操作被第九条的规定阻止，请查看下列原因并按提示处理。"])
-    findings: list[dict] = Field(default_factory=list)
+    findings: list[dict[str, Any]] = Field(default_factory=list)
 
 
 HTTP_ERRORS = {
@@ -55,34 +58,37 @@ HTTP_ERRORS = {
 CSRF_FAILED = ("csrf_failed", "CSRF 校验失败，请刷新页面后重试。")
 
 
-def validation_message(error: dict) -> str:
+def validation_message(error: dict[str, Any]) -> str:
     return error_message(error)
 
 
-def validation_field(error: dict) -> str:
+def validation_field(error: dict[str, Any]) -> str:
     return error_field(error)
 
 
-def error_body(code: str, message: str, findings=(), **extra) -> dict:
+def error_body(
+    code: str, message: str, findings: Iterable[dict[str, Any]] = (), **extra: Any
+) -> dict[str, Any]:
     return {"code": code, "message": str(message), "findings": list(findings), **extra}
 
 
-def finding_dict(finding) -> dict:
+def finding_dict(finding: Any) -> dict[str, Any]:
     """Findings travel as plain dicts (``Finding.as_dict()`` or a stored decision's dict)."""
-    return finding.as_dict() if hasattr(finding, "as_dict") else dict(finding)
+    found: dict[str, Any] = finding.as_dict() if hasattr(finding, "as_dict") else dict(finding)
+    return found
 
 
 def register_error_handlers(api: ninja.NinjaAPI) -> None:
     """Turn every error the API can meet into the one JSON format, in Chinese."""
 
-    def respond(request, status: int, body: dict):
+    def respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
         return api.create_response(request, body, status=status)
 
-    def action_error(request, exc: ActionError):
+    def action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
         if isinstance(exc, ActionForbidden):
             # missing and forbidden look the same: the body of a 404, never a reason
             return not_found(request, exc)
-        extra = {}
+        extra: dict[str, Any] = {}
         if isinstance(exc, ActionInvalid):
             extra["errors"] = {k: str(v) for k, v in exc.errors.items()}
         if isinstance(exc, ActionBlocked) and exc.decision is not None:
@@ -92,7 +98,7 @@ def register_error_handlers(api: ninja.NinjaAPI) -> None:
             request, exc.http_status, error_body(exc.code, exc.message, findings, **extra)
         )
 
-    def validation_error(request, exc: NinjaValidationError):
+    def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         # the same ``errors`` map of field -> Chinese message as the actions' 422, and the
         # details with their messages in Chinese (type and loc stay for programs)
         details = [{**e, "msg": validation_message(e)} for e in exc.errors]
@@ -102,28 +108,30 @@ def register_error_handlers(api: ninja.NinjaAPI) -> None:
         body = error_body("invalid", "请求参数有误", details=details, errors=errors)
         return respond(request, 422, body)
 
-    def not_found(request, exc: Exception):
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         return respond(request, 404, error_body(*HTTP_ERRORS[404]))
 
-    def unauthenticated(request, exc: AuthenticationError):
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         response = respond(request, 401, error_body(*HTTP_ERRORS[401]))
         response["WWW-Authenticate"] = 'Bearer realm="govit"'
         return response
 
-    def forbidden(request, exc: PermissionDenied):
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return respond(request, 403, error_body(*HTTP_ERRORS[403]))
 
-    def http_error(request, exc: HttpError):
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code, message = HTTP_ERRORS.get(exc.status_code, ("http_error", exc.message))
         if exc.status_code == 403 and "CSRF" in exc.message:
             code, message = CSRF_FAILED
         return respond(request, exc.status_code, error_body(code, message))
 
-    def server_error(request, exc: Exception):
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API 请求处理失败：%s %s", request.method, request.path)
         return respond(request, 500, error_body("server_error", "服务器内部错误，请稍后重试。"))
 
-    handlers = {
+    # Callable[..., ...]: ninja types a handler's second argument as "the exception or its
+    # class", which no handler above accepts; ninja passes the exception
+    handlers: dict[type[Exception], Callable[..., HttpResponse]] = {
         ActionError: action_error,
         NinjaValidationError: validation_error,
         Http404: not_found,
@@ -143,8 +151,9 @@ def register_error_handlers(api: ninja.NinjaAPI) -> None:
 class DecimalJSONParser(Parser):
     """Parse JSON numbers with a fraction as Decimal, so that money never passes through float."""
 
-    def parse_body(self, request):
-        return json.loads(request.body, parse_float=Decimal)
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        body: dict[str, Any] = json.loads(request.body, parse_float=Decimal)
+        return body
 
 
 # -- Swagger UI from the assets shipped inside django-ninja (no CDN) --------------------------
@@ -184,10 +193,10 @@ class LocalSwagger(DocsBase):
     """Ninja's Swagger page, but its CSS/JS come from this API (``docs/assets/…``) rather than
     from a CDN or from ``{% static %}`` (ninja is not an installed app, so it has no static)."""
 
-    def __init__(self, settings: dict | None = None):
+    def __init__(self, settings: dict[str, Any] | None = None) -> None:
         self.settings = {"layout": "BaseLayout", "deepLinking": True, **(settings or {})}
 
-    def render_page(self, request, api, **kwargs):
+    def render_page(self, request: HttpRequest, api: ninja.NinjaAPI, **kwargs: Any) -> HttpResponse:
         context = {
             "title": api.title,
             "csrf_token": get_token(request),
@@ -207,7 +216,7 @@ router = Router(tags=["审计日志"])
 
 
 @router.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")
-def docs_asset(request, name: str):
+def docs_asset(request: HttpRequest, name: str) -> FileResponse:
     """One file of the Swagger UI bundled with django-ninja (whitelisted names only)."""
     if name not in DOCS_ASSETS:
         raise Http404
@@ -235,7 +244,7 @@ class LedgerEventOut(Schema):
     prev_hash: str
 
     @staticmethod
-    def resolve_action_label(obj) -> str:
+    def resolve_action_label(obj: LedgerEvent) -> str:
         return str(obj.get_action_display())
 
 
@@ -245,7 +254,7 @@ class LedgerEventOut(Schema):
     response={200: list[LedgerEventOut], 401: ErrorOut, 422: ErrorOut},
 )
 @paginate(PageNumberPagination, page_size=settings.GOVIT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def ledger(request, action: ActionCode | None = None):
+def ledger(request: Any, action: ActionCode | None = None) -> QuerySet[LedgerEvent]:
     """审计日志（SM3 哈希链），最新在前；只含当前用户可见的事件（本单位事件与本人操作，
     审计人员和系统管理员可见全部）。可按 ``action`` 事件代码筛选。"""
     events = for_user(LedgerEvent, request.auth).order_by("-seq")

@@ -10,6 +10,7 @@ the API documents and validates exactly what the page form and the spreadsheet i
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from ninja import Field, Router, Schema
 
@@ -29,7 +30,7 @@ class FindingOut(Schema):
     title: str
     message: str
     remedy: str
-    facts: dict
+    facts: dict[str, Any]
 
 
 class OfferOut(Schema):
@@ -61,7 +62,7 @@ class ActionResultOut(Schema):
     url: str = Field(..., description="结果对象的页面地址")
 
 
-def _offer_out(offer: Any) -> dict:
+def _offer_out(offer: Any) -> dict[str, Any]:
     target = offer.target
     return {
         "action": offer.action.name,
@@ -74,7 +75,7 @@ def _offer_out(offer: Any) -> dict:
     }
 
 
-def _result_out(act: Action, target: Any, result: Any) -> dict:
+def _result_out(act: Action, target: Any, result: Any) -> dict[str, Any]:
     obj = result if hasattr(result, "_meta") else target
     return {
         "action": act.name,
@@ -93,19 +94,19 @@ def build_router() -> Router:
         response={200: NextStepsOut, 401: ErrorOut, 404: ErrorOut},
         summary="您现在可以办理",
     )
-    def steps(request, model: str, obj_id: int):
+    def steps(request: Any, model: str, obj_id: int) -> dict[str, Any]:
         """对象（如 ``projects.project``）当前可办理的动作：能办理的 ``enabled`` 为 true；不能办理的
         附阻止原因（条款、规则编号、怎么办）。另列本单位须按期完成的事项。"""
         try:
             model_class = apps.get_model(model)
         except (LookupError, ValueError) as exc:
             raise Http404 from exc
-        qs = model_class._default_manager.all()
+        qs: Any = model_class._default_manager.all()  # for_user: the model's own queryset
         if not hasattr(qs, "for_user"):
             raise Http404
         try:
             obj = qs.for_user(request.auth).get(pk=obj_id)
-        except (model_class.DoesNotExist, OverflowError) as exc:
+        except (ObjectDoesNotExist, OverflowError) as exc:  # the model's DoesNotExist
             raise Http404 from exc
         found = next_steps(obj, request.auth)
         return {
@@ -124,14 +125,14 @@ def build_router() -> Router:
 def _add_route(router: Router, act: Action) -> None:
     doc = (act.__doc__ or "").strip()
     summary = str(act.label) or act.name
-    options = {
+    options: dict[str, Any] = {
         "response": {200: ActionResultOut, **ACT_ERRORS},
         "summary": summary,
         "description": doc,
         "operation_id": f"act_{act.name.replace('.', '_')}",
     }
 
-    def run(request: Any, obj_id: int | None, payload: Any) -> dict:
+    def run(request: Any, obj_id: int | None, payload: Any) -> dict[str, Any]:
         target = None
         if obj_id is not None:
             try:
@@ -149,13 +150,13 @@ def _add_route(router: Router, act: Action) -> None:
         path = f"/actions/{act.name}/{{int:obj_id}}"
         if input_type is not None:
 
-            def with_input(request, obj_id: int, payload: input_type):  # type: ignore[valid-type]
+            def with_input(request: Any, obj_id: int, payload: input_type) -> dict[str, Any]:  # type: ignore[valid-type]
                 return run(request, obj_id, payload)
 
             router.post(path, **options)(with_input)
         else:
 
-            def without_input(request, obj_id: int):
+            def without_input(request: Any, obj_id: int) -> dict[str, Any]:
                 return run(request, obj_id, None)
 
             router.post(path, **options)(without_input)
@@ -163,13 +164,13 @@ def _add_route(router: Router, act: Action) -> None:
         path = f"/actions/{act.name}"
         if input_type is not None:
 
-            def create_with_input(request, payload: input_type):  # type: ignore[valid-type]
+            def create_with_input(request: Any, payload: input_type) -> dict[str, Any]:  # type: ignore[valid-type]
                 return run(request, None, payload)
 
             router.post(path, **options)(create_with_input)
         else:
 
-            def create(request):
+            def create(request: Any) -> dict[str, Any]:
                 return run(request, None, None)
 
             router.post(path, **options)(create)

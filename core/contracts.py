@@ -52,7 +52,7 @@ class UI:
     choices: tuple[tuple[str, Any], ...] = ()
     keys: tuple[tuple[str, Any], ...] = ()  # opinions: one text per key
     max_length: int | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def ui_of(info: Any) -> UI | None:
@@ -105,7 +105,7 @@ def Text(
 ) -> Any:
     """Text, stripped; ``rows`` > 0 shows a text area."""
 
-    def parse(value: Any) -> str:
+    def parse(value: object) -> str:
         if value is None:
             value = ""
         if not isinstance(value, str):
@@ -143,7 +143,7 @@ def Choice(
     ("孤网") or a label's first part before "（" instead of the code."""
     options = _choices_of(choices)
 
-    def parse(value: Any) -> str:
+    def parse(value: object) -> str:
         if isinstance(value, Enum):
             value = value.value
         if _blank(value):
@@ -330,7 +330,7 @@ def Day(label: Any, *, required: bool = False, past: bool = False, help: Any = "
     """A date given as 2025-03-18 (or a date); with ``past`` it may not lie after today."""
     from .dates import today
 
-    def parse(value: Any) -> dt.date | None:
+    def parse(value: object) -> dt.date | None:
         if _blank(value):
             if required:
                 raise fail(_("请填写%(label)s。") % {"label": label})
@@ -471,15 +471,15 @@ class Contract(Schema):
         """The payload of a partial update (PATCH): the same fields, each optional and not
         checked on its own; the action lays what is given over the current values and
         validates the whole with this contract."""
-        cached = cls.__dict__.get("_patch_schema")
+        cached: type[Schema] | None = cls.__dict__.get("_patch_schema")
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         fields: dict[str, Any] = {
             name: (Any, Field(None, title=info.title, description=info.description))
             for name, info in cls.model_fields.items()
         }
         schema = create_model(f"{cls.__name__}Patch", __base__=Schema, **fields)
-        cls._patch_schema = schema
+        setattr(cls, "_patch_schema", schema)  # noqa: B010 - cached on this class, not a field
         return schema
 
     def given(self) -> dict[str, Any]:

@@ -94,7 +94,8 @@ def sm2_sign_hex(private_pem: bytes, data: bytes) -> str:
     from tongsuopy.crypto.asymciphers import ec
 
     key = serialization.load_pem_private_key(private_pem, password=None)
-    return key.sign(data, ec.ECDSA(ts_hashes.SM3())).hex()  # type: ignore[union-attr, call-arg]
+    signature: bytes = key.sign(data, ec.ECDSA(ts_hashes.SM3()))  # tongsuopy is untyped
+    return signature.hex()
 
 
 def sm2_verify(public_pem: bytes, data: bytes, signature_hex: str) -> bool:
@@ -106,7 +107,7 @@ def sm2_verify(public_pem: bytes, data: bytes, signature_hex: str) -> bool:
 
     key = serialization.load_pem_public_key(public_pem)
     try:
-        key.verify(bytes.fromhex(signature_hex), data, ec.ECDSA(ts_hashes.SM3()))  # type: ignore[union-attr, call-arg]
+        key.verify(bytes.fromhex(signature_hex), data, ec.ECDSA(ts_hashes.SM3()))
     except (InvalidSignature, ValueError):
         return False
     return True

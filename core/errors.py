@@ -61,7 +61,7 @@ class ActionInvalid(ActionError):
     code = "invalid"
     http_status = 422
 
-    def __init__(self, message: str, errors: dict | None = None):
+    def __init__(self, message: str, errors: dict[str, Any] | None = None):
         super().__init__(message)
         self.errors = errors or {}
 

@@ -32,7 +32,7 @@ class ListFilter(django_filters.FilterSet):
     search_fields: ClassVar[tuple[str, ...]] = ()
     q = django_filters.CharFilter(method="search", label=L("搜索"))
 
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         value = (value or "").strip()
         if not value or not self.search_fields:
             return queryset
@@ -62,7 +62,7 @@ class ListFilter(django_filters.FilterSet):
 
 
 def apply(
-    filterset_class: type[ListFilter], params: Mapping[str, Any], queryset: QuerySet
+    filterset_class: type[ListFilter], params: Mapping[str, Any], queryset: QuerySet[Any]
 ) -> ListFilter:
     """The bound filter set; raises ``ActionInvalid`` (422 in the API) on a bad value."""
     data = {k: v for k, v in params.items() if k in filterset_class.base_filters}
@@ -74,8 +74,8 @@ def apply(
 
 
 def for_page(
-    filterset_class: type[ListFilter], request: Any, queryset: QuerySet
-) -> tuple[ListFilter, QuerySet]:
+    filterset_class: type[ListFilter], request: Any, queryset: QuerySet[Any]
+) -> tuple[ListFilter, QuerySet[Any]]:
     """On a page a bad filter value is shown on the filter form and the list is empty."""
     data = {k: v for k, v in request.GET.items() if k in filterset_class.base_filters}
     fs = filterset_class(data, queryset=queryset)

@@ -12,15 +12,26 @@ make them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext
 
 from .enums import Severity
 
-__all__ = ["Finding", "Severity", "Violation", "render", "violation"]
+__all__ = ["Finding", "Severity", "StrOrPromise", "Violation", "render", "violation"]
+
+# A title or label: a plain string or a lazy translation (``gettext_lazy``), turned into the
+# reader's language by ``str()`` when it is shown. django-stubs types a lazy string as
+# ``_StrPromise``, a name its stubs alone define (as django_stubs_ext does, without needing it
+# at run time).
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+else:
+    from django.utils.functional import Promise
+
+    StrOrPromise = str | Promise
 
 
 def render(template: str, params: Mapping[str, Any] | None) -> str:
@@ -36,20 +47,20 @@ class Violation:
 
     message: str
     remedy: str = ""
-    facts: dict = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
     severity: str | None = None  # overrides the rule's severity when set
     template: str = ""
     remedy_template: str = ""
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def violation(
     message: str,
     *,
     remedy: str = "",
-    facts: dict | None = None,
+    facts: dict[str, Any] | None = None,
     severity: str | None = None,
-    params: dict | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> Violation:
     """A violation. With ``params``, ``message`` and ``remedy`` are templates (mark them with
     ``gettext_noop`` so that they reach the catalogue) and are kept for translation."""
@@ -76,10 +87,10 @@ class Finding:
     title: str
     message: str
     remedy: str
-    facts: dict
+    facts: dict[str, Any]
     template: str = ""
     remedy_template: str = ""
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def blocks(self) -> bool:
@@ -103,7 +114,7 @@ class Finding:
             return render(gettext(self.remedy_template), self.params)
         return gettext(self.remedy) if self.remedy else ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
@@ -126,7 +137,7 @@ class Finding:
         rule_id: str,
         article: str,
         severity: str,
-        title: str = "",
+        title: StrOrPromise = "",
     ) -> Finding:
         return cls(
             rule_id=rule_id,
@@ -142,9 +153,9 @@ class Finding:
         )
 
 
-def blocking(findings) -> list[Finding]:
+def blocking(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.blocks]
 
 
-def any_blocks(findings) -> bool:
+def any_blocks(findings: Iterable[Finding]) -> bool:
     return any(f.blocks for f in findings)

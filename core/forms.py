@@ -93,7 +93,8 @@ def _form_field(
     else:
         attrs = {"maxlength": ui.max_length} if ui.max_length else {}
         field = forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
-    field.govit_required = ui.required  # type: ignore[attr-defined]
+    # a mark for the template (a required star); form fields declare no such attribute
+    field.govit_required = ui.required  # type: ignore[union-attr]
     return {name: field}
 
 
@@ -102,13 +103,15 @@ class ContractForm(StyledForm):
 
     contract_class: type[Contract]
     contract: Contract | None = None
-    sections: tuple = ()
+    sections: tuple[tuple[Any, tuple[str, ...]], ...] = ()
     fixed: Mapping[str, Any] = {}
     #: how the input is validated (an action's ``parse_for``); the contract's ``parse`` if None
     parser: Any = None
 
     def clean(self) -> dict[str, Any]:
         raw = super().clean()
+        if raw is None:  # Form.clean returns cleaned_data; the stubs allow an override's None
+            raw = self.cleaned_data
         data: dict[str, Any] = {}
         for name, info in self.contract_class.model_fields.items():
             ui = ui_of(info)
@@ -136,7 +139,7 @@ class ContractForm(StyledForm):
                 continue
             boxes = [n for n in self.fields if n.startswith(f"{key}__")]
             empty = [n for n in boxes if not self.cleaned_data.get(n)]
-            target = (empty or boxes or [None])[0]
+            target = next(iter(empty or boxes), None)
             mapped[target or "__all__"] = message
         return {k if k != "__all__" else None: v for k, v in mapped.items()}  # type: ignore[misc]
 
@@ -194,7 +197,9 @@ def contract_form(
         (ContractForm,),
         {**fields, "contract_class": contract, "sections": contract.SECTIONS},
     )
-    form = form_class(data, files, initial=_initial(contract, initial or {}), prefix=prefix)
+    form: ContractForm = form_class(
+        data, files, initial=_initial(contract, initial or {}), prefix=prefix
+    )
     form.fixed = dict(fixed or {})
     form.parser = parser
     return form

@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from . import keys
 from .crypto import hmac_sm3_hex, same, sm3_hex
-from .enums import ActionCode
 from .models import LedgerEvent
 
 GENESIS_HASH = "0" * 64
@@ -60,9 +59,9 @@ def _timestamp(value: dt.datetime) -> str:
     return value.isoformat(timespec="microseconds")[:26] + "Z"
 
 
-def canonical_bytes(values: dict) -> bytes:
+def canonical_bytes(values: dict[str, Any]) -> bytes:
     """The exact bytes hashed for one event (``values`` keyed by CANONICAL_FIELDS)."""
-    content = {name: values.get(name) for name in CANONICAL_FIELDS}
+    content: dict[str, Any] = {name: values.get(name) for name in CANONICAL_FIELDS}
     content["occurred_at"] = _timestamp(content["occurred_at"])
     content["decision_id"] = str(content["decision_id"]) if content["decision_id"] else ""
     content["data"] = content["data"] or {}
@@ -78,9 +77,12 @@ def event_mac(values: dict[str, Any], key: bytes) -> str:
     return hmac_sm3_hex(key, canonical_bytes(values))
 
 
-def _json_safe(data: dict | None) -> dict:
+def _json_safe(data: dict[str, Any] | None) -> dict[str, Any]:
     # Decimals, dates and UUIDs become strings now, so that what is stored is what is hashed.
-    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
+    safe: dict[str, Any] = json.loads(
+        json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False)
+    )
+    return safe
 
 
 def _lock_ledger() -> None:
@@ -91,17 +93,17 @@ def _lock_ledger() -> None:
 
 
 def record_event(
-    action: ActionCode,
+    action: str,  # an ActionCode, or a chapter's own event choices (TextChoices)
     *,
-    actor=None,
-    obj=None,
-    organisation=None,
+    actor: Any = None,
+    obj: Any = None,
+    organisation: Any = None,
     from_state: str = "",
     to_state: str = "",
     reason: str = "",
     policy_version: str = "",
-    decision_id=None,
-    data: dict | None = None,
+    decision_id: Any = None,
+    data: dict[str, Any] | None = None,
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",
@@ -158,7 +160,8 @@ VALUE_FIELDS = (*CANONICAL_FIELDS, "hash", "mac", "key_id")
 def iter_event_values(
     chunk_size: int = 5000, model: Any = None, using: str = "default"
 ) -> Iterator[dict[str, Any]]:
-    rows = (model or LedgerEvent).objects.using(using).order_by("seq").values_list(*VALUE_FIELDS)
+    source: Any = model or LedgerEvent  # a migration passes its historical model
+    rows = source.objects.using(using).order_by("seq").values_list(*VALUE_FIELDS)
     for row in rows.iterator(chunk_size=chunk_size):
         yield dict(zip(VALUE_FIELDS, row, strict=True))
 

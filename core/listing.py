@@ -3,18 +3,18 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 
 def paginate_sorted(
-    request,
-    queryset,
+    request: Any,
+    queryset: QuerySet[Any],
     *,
     sortable: dict[str, str],
     default_sort: str,
     search_fields: tuple[str, ...] = (),
-):
+) -> tuple[Page[Any], dict[str, Any]]:
     """Apply ?q= search, ?sort= (only whitelisted keys) and ?page=; returns (page, context)."""
     q = request.GET.get("q", "").strip()
     if q and search_fields:

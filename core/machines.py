@@ -86,7 +86,8 @@ class Machine:
             return state
 
     def state_of(self, obj: Any) -> str:
-        return getattr(obj, self.field)
+        state: str = getattr(obj, self.field)
+        return state
 
     def can_take(self, user: Any, code: str, state: str) -> bool:
         t = self.by_code[code]
@@ -148,7 +149,7 @@ class Machine:
         event: str,
         reason: str = "",
         decision: Any = None,
-        data: dict | None = None,
+        data: dict[str, Any] | None = None,
         policy_version: str = "",
         organisation: Any = None,
         update_fields: Iterable[str] = (),
@@ -179,7 +180,7 @@ class Machine:
         )
         return source
 
-    def set_many(self, queryset: models.QuerySet, code: str) -> int:
+    def set_many(self, queryset: models.QuerySet[Any], code: str) -> int:
         """Take ``code`` for every row of ``queryset`` that is in one of its source states
         (e.g. superseding the open reviews of a project); returns the number moved. The
         caller records the ledger event that explains why."""
@@ -204,7 +205,7 @@ class UndeclaredStateChange(RuntimeError):
 
 @contextlib.contextmanager
 def moving(obj: Any) -> Iterator[None]:
-    ids = getattr(_local, "moving", set())
+    ids: set[int] = getattr(_local, "moving", set())
     _local.moving = ids | {id(obj)}
     try:
         yield
@@ -214,7 +215,7 @@ def moving(obj: Any) -> Iterator[None]:
 
 @contextlib.contextmanager
 def moving_bulk(machine: Machine) -> Iterator[None]:
-    keys = getattr(_local, "bulk", set())
+    keys: set[str] = getattr(_local, "bulk", set())
     _local.bulk = keys | {machine.key}
     try:
         yield
@@ -256,7 +257,7 @@ def machine_of_model(label: str) -> Machine | None:
     return None
 
 
-class StatefulQuerySet(models.QuerySet):
+class StatefulQuerySet(models.QuerySet[Any]):
     """Refuses ``update()`` of the state field outside ``Machine.set_many``."""
 
     def update(self, **kwargs: Any) -> int:

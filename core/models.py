@@ -1,5 +1,7 @@
 """Base models: the append-only audit ledger and in-app notifications."""
 
+from typing import Any, NoReturn, Self
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,14 +13,14 @@ class LedgerImmutableError(Exception):
     """Raised when code tries to change or delete a ledger event."""
 
 
-class LedgerQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class LedgerQuerySet(models.QuerySet["LedgerEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise LedgerImmutableError("审计日志只能追加，不能修改。")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise LedgerImmutableError("审计日志只能追加，不能删除。")
 
-    def for_user(self, user):
+    def for_user(self, user: Any) -> Self:
         """Platform admins and Audit see every event; others see events of their own
         organisations and their own actions."""
         if not getattr(user, "is_authenticated", False):
@@ -89,20 +91,20 @@ class LedgerEvent(models.Model):
             models.Index(fields=["actor", "-seq"]),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.seq} {self.get_action_display()} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise LedgerImmutableError("审计日志只能追加，不能修改。")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise LedgerImmutableError("审计日志只能追加，不能删除。")
 
 
-class NotificationQuerySet(models.QuerySet):
-    def unread(self):
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> Self:
         return self.filter(read_at__isnull=True)
 
 
@@ -133,5 +135,5 @@ class Notification(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title

@@ -1,6 +1,7 @@
 """Money is exact: Decimal yuan with two places in storage, shown to people in 万元."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -8,7 +9,7 @@ YUAN_PER_WAN = Decimal("10000")
 CENT = Decimal("0.01")
 
 
-def to_yuan(value) -> Decimal:
+def to_yuan(value: Decimal | int | str) -> Decimal:
     """Coerce str/int/Decimal to a Decimal of yuan with two places; floats are refused."""
     if isinstance(value, float):
         raise TypeError("金额不得使用浮点数，请使用 Decimal 或字符串。")
@@ -18,7 +19,8 @@ def to_yuan(value) -> Decimal:
         raise ValueError(f"无效金额：{value!r}") from exc
 
 
-def wan_to_yuan(value) -> Decimal:
+def wan_to_yuan(value: Decimal | int | str | None) -> Decimal:
+    # None is typed because optional contract fields are; a required one is never None
     return to_yuan(Decimal(str(value)) * YUAN_PER_WAN)
 
 
@@ -46,14 +48,22 @@ def wan_str(value: Decimal | None) -> str | None:
     return format(rounded if rounded == wan else wan.normalize(), "f")
 
 
-class MoneyField(models.DecimalField):
+if TYPE_CHECKING:
+    # Any, Any: the django-stubs plugin types each field itself (Decimal, or Decimal | None
+    # when null=True); Django's fields are subscriptable only under the stubs
+    _DecimalField = models.DecimalField[Any, Any]
+else:
+    _DecimalField = models.DecimalField
+
+
+class MoneyField(_DecimalField):
     """Yuan with two decimal places; up to 10^14 yuan."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 16)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> Any:
         name, _path, args, kwargs = super().deconstruct()
         return name, "core.money.MoneyField", args, kwargs

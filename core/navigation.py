@@ -4,28 +4,38 @@ Entries with a ``group`` are shown together under one dropdown, so that the bar 
 line however many chapters the platform grows.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+
+from .findings import StrOrPromise
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: StrOrPromise  # a lazy translation, shown in the reader's language
     url_name: str
-    roles: frozenset | None = None  # None: every signed-in user
+    roles: frozenset[str] | None = None  # None: every signed-in user
     order: int = 100
-    group: str = ""
+    group: StrOrPromise = ""
 
 
 _ITEMS: list[NavItem] = []
 
 
-def register(label, url_name, roles=None, order=100, group="") -> None:
+def register(
+    label: StrOrPromise,
+    url_name: str,
+    roles: Iterable[str] | None = None,
+    order: int = 100,
+    group: StrOrPromise = "",
+) -> None:
     _ITEMS.append(NavItem(label, url_name, frozenset(roles) if roles else None, order, group))
 
 
-def _visible_links(user) -> list[tuple[NavItem, str]]:
+def _visible_links(user: Any) -> list[tuple[NavItem, str]]:
     codes = user.menu_roles()  # the user model knows its roles; core names none
     links = []
     for item in sorted(_ITEMS, key=lambda i: i.order):
@@ -37,12 +47,12 @@ def _visible_links(user) -> list[tuple[NavItem, str]]:
     return links
 
 
-def items_for(user) -> list[dict]:
+def items_for(user: Any) -> list[dict[str, Any]]:
     """Top-level entries in order: a link ``{label, url}`` or a group ``{label, children}``."""
     if not user.is_authenticated:
         return []
-    entries: list[dict] = []
-    groups: dict[str, dict] = {}
+    entries: list[dict[str, Any]] = []
+    groups: dict[StrOrPromise, dict[str, Any]] = {}
     for item, url in _visible_links(user):
         link = {"label": item.label, "url": url, "url_name": item.url_name}
         if not item.group:

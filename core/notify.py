@@ -2,12 +2,13 @@
 notifies nobody; ``dedupe_key`` keeps periodic sweeps from repeating themselves."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from .models import Notification
 
 
 def notify(
-    recipients: Iterable, *, title: str, body: str = "", link: str = "", dedupe_key: str = ""
+    recipients: Iterable[Any], *, title: str, body: str = "", link: str = "", dedupe_key: str = ""
 ) -> int:
     rows = [
         Notification(recipient=user, title=title[:200], body=body, link=link, dedupe_key=dedupe_key)

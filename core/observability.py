@@ -157,6 +157,6 @@ def register_collectors() -> None:
     from prometheus_client import REGISTRY
 
     try:
-        REGISTRY.register(TaskCollector())  # type: ignore[arg-type]
+        REGISTRY.register(TaskCollector())
     except ValueError:  # already registered (autoreload)
         pass

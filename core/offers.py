@@ -102,14 +102,16 @@ class Panel:
     order: int = 100
 
 
-_DUTIES: dict[str, list[Callable[[Any, Any], Iterable[Duty]]]] = {}
-_PANELS: dict[str, list[Callable[[Any, Any], Iterable[Panel]]]] = {}
+DutyProvider = Callable[[Any, Any], Iterable[Duty]]
+PanelProvider = Callable[[Any, Any], Iterable[Panel]]
+_DUTIES: dict[str, list[DutyProvider]] = {}
+_PANELS: dict[str, list[PanelProvider]] = {}
 
 
-def panel(label: str) -> Callable[[Callable[[Any, Any], Iterable[Panel]]], Callable]:
+def panel(label: str) -> Callable[[PanelProvider], PanelProvider]:
     """Register a provider of panels for pages of model ``label``."""
 
-    def decorator(func: Callable[[Any, Any], Iterable[Panel]]) -> Callable:
+    def decorator(func: PanelProvider) -> PanelProvider:
         _PANELS.setdefault(label.lower(), []).append(func)
         return func
 
@@ -127,10 +129,10 @@ def panels_for(page_obj: Any, user: Any) -> list[Panel]:
 _RELATED: dict[str, list[Callable[[Any], Iterable[Any]]]] = {}
 
 
-def duties(label: str) -> Callable[[Callable[[Any, Any], Iterable[Duty]]], Callable]:
+def duties(label: str) -> Callable[[DutyProvider], DutyProvider]:
     """Register a provider of duties for pages of model ``label``."""
 
-    def decorator(func: Callable[[Any, Any], Iterable[Duty]]) -> Callable:
+    def decorator(func: DutyProvider) -> DutyProvider:
         _DUTIES.setdefault(label.lower(), []).append(func)
         return func
 
@@ -143,7 +145,7 @@ def action_url(act: Action, target: Any = None) -> str:
     return reverse("core:act", args=[act.name, target.pk])
 
 
-def offer(act: Action, target: Any, user: Any, *, bound: dict | None = None) -> Offer:
+def offer(act: Action, target: Any, user: Any, *, bound: dict[str, Any] | None = None) -> Offer:
     findings = act.check(target, user)
     form = None
     page = act.page_url(target)
@@ -165,7 +167,7 @@ def prefix_of(act: Action, target: Any) -> str:
     return f"{act.function_name}-{getattr(target, 'pk', None) or 'new'}"
 
 
-def next_steps(page_obj: Any, user: Any, *, bound: dict | None = None) -> NextSteps:
+def next_steps(page_obj: Any, user: Any, *, bound: dict[str, Any] | None = None) -> NextSteps:
     """The card of ``page_obj`` for ``user``."""
     label = page_obj._meta.label.lower()
     steps = NextSteps()

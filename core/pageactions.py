@@ -7,13 +7,17 @@ action says which articles block it and why; a conflict says what changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from .errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
+from .findings import Finding, StrOrPromise
 
 
-def blocked_details(findings) -> str:
+def blocked_details(findings: Iterable[Finding]) -> str:
     """The blocking findings as one sentence, each with its article."""
     return "；".join(
         f.text if f.article in f.text else f"{f.text}（{f.article}）" for f in findings if f.blocks
@@ -21,8 +25,15 @@ def blocked_details(findings) -> str:
 
 
 def run_action(
-    request, func, *, form=None, success="", on_invalid=None, on_findings=None, details=True
-):
+    request: HttpRequest,
+    func: Callable[[], Any],
+    *,
+    form: Any = None,
+    success: StrOrPromise = "",
+    on_invalid: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    on_findings: Callable[[HttpRequest, list[Finding], Any], object] | None = None,
+    details: bool = True,
+) -> tuple[Any, bool]:
     """Call ``func`` (an action with its arguments bound); return (result, ok).
 
     ``on_invalid(errors) -> errors`` may rename field keys for the form; ``on_findings(request,
@@ -59,9 +70,9 @@ def run_action(
     return result, True
 
 
-def any_blocks(findings) -> bool:
+def any_blocks(findings: Iterable[Finding]) -> bool:
     return any(f.blocks for f in findings)
 
 
-def form_errors(form) -> str:
+def form_errors(form: Any) -> str:
     return "；".join(str(e) for errs in form.errors.values() for e in errs)

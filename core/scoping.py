@@ -21,8 +21,10 @@ def for_user(queryset_or_model: Any, user: Any) -> QuerySet[Any]:
     if not hasattr(qs, "for_user"):
         raise TypeError(f"{qs.model.__name__} 未定义 for_user 可见范围，不能直接暴露给用户。")
     if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    return qs.for_user(user)
+        none: QuerySet[Any] = qs.none()
+        return none
+    visible: QuerySet[Any] = qs.for_user(user)
+    return visible
 
 
 def get_visible_or_404(queryset_or_model: Any, user: Any, **lookup: Any) -> Any:

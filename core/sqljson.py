@@ -8,8 +8,17 @@ casts it to jsonb. ``JSONList`` is the array aggregate of each backend.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Aggregate, Case, Func, JSONField, TextField, Value, When
 from django.db.models.functions import Cast, Substr
+
+if TYPE_CHECKING:  # django-stubs' names for the compiler and what it returns (stubs only)
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models import Expression, Field
+    from django.db.models.sql.compiler import SQLCompiler
+    from django.db.models.sql.compiler import _AsSqlType as AsSql
 
 
 class JSONValue(Func):
@@ -17,10 +26,14 @@ class JSONValue(Func):
 
     output_field = JSONField()
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> AsSql:
         return super().as_sql(compiler, connection, function="JSON", **extra)
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> AsSql:
         return super().as_sql(compiler, connection, template="(%(expressions)s)::jsonb", **extra)
 
 
@@ -29,10 +42,14 @@ class JSONMerge(Func):
 
     output_field = JSONField()
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> AsSql:
         return super().as_sql(compiler, connection, function="JSON_PATCH", **extra)
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> AsSql:
         return super().as_sql(
             compiler, connection, template="(%(expressions)s)", arg_joiner=" || ", **extra
         )
@@ -44,10 +61,14 @@ class JSONList(Aggregate):
 
     output_field = JSONField()
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> AsSql:
         return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra)
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> AsSql:
         # the value appears twice (aggregated and ordered by), so do its parameters
         sql, params = compiler.compile(self.get_source_expressions()[0])
         return f"JSONB_AGG({sql} ORDER BY {sql})", (*params, *params)
@@ -62,7 +83,9 @@ class TextJoin(Func):
     arg_joiner = " || "
     output_field = TextField()
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> AsSql:
         c = self.copy()
         c.set_source_expressions([Cast(e, TextField()) for e in c.get_source_expressions()])
         return super(TextJoin, c).as_sql(compiler, connection, **extra)
@@ -77,17 +100,23 @@ class ByVendor(Func):
     """One of two equivalent expressions, chosen when compiled: the first on SQLite, the second
     on PostgreSQL (where JSON is built natively instead of as text)."""
 
-    def __init__(self, sqlite, postgresql, *, output_field):
+    def __init__(
+        self, sqlite: Expression, postgresql: Expression, *, output_field: Field[Any, Any]
+    ) -> None:
         super().__init__(sqlite, postgresql, output_field=output_field)
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> AsSql:
         return compiler.compile(self.get_source_expressions()[0])
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> AsSql:
         return compiler.compile(self.get_source_expressions()[1])
 
 
-def joined_json_array(parts) -> ByVendor:
+def joined_json_array(parts: Sequence[tuple[Any, Any]]) -> ByVendor:
     """A JSON array of the values whose condition holds, in order, from ``(condition, value)``
     pairs (values: JSON expressions or JSON text). SQLite joins texts: each prefixed with a comma,
     the first comma cut off, so no separator logic depends on which parts hold. PostgreSQL

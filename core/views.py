@@ -1,8 +1,11 @@
 """Workbench (工作台), notifications and the audit ledger pages."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +15,7 @@ from django.views.decorators.http import require_POST
 from . import actions, offers
 from .enums import ActionCode
 from .errors import ActionForbidden
+from .findings import Finding
 from .forms import contract_form
 from .listing import paginate_sorted
 from .models import LedgerEvent, Notification
@@ -21,8 +25,8 @@ from .todos import todos_for
 
 
 @login_required
-def workbench(request):
-    user = request.user
+def workbench(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user  # the project's user model (core names no chapter)
     context = {
         "todos": todos_for(user),
         "memberships": user.active_memberships(),
@@ -33,8 +37,8 @@ def workbench(request):
 
 
 @login_required
-def notifications(request):
-    qs = Notification.objects.filter(recipient=request.user)
+def notifications(request: HttpRequest) -> HttpResponse:
+    qs = Notification.objects.filter(recipient=request.user.pk)
     _page, ctx = paginate_sorted(
         request,
         qs,
@@ -47,7 +51,7 @@ def notifications(request):
 
 @login_required
 @require_POST
-def notification_read(request, pk: int):
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if note.read_at is None:
         note.read_at = timezone.now()
@@ -58,15 +62,15 @@ def notification_read(request, pk: int):
 
 @login_required
 @require_POST
-def notifications_read_all(request):
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(recipient=request.user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
     return HttpResponseRedirect("/notifications/")
 
 
 @login_required
-def ledger(request):
+def ledger(request: HttpRequest) -> HttpResponse:
     qs = for_user(LedgerEvent, request.user).select_related("organisation")
     action = request.GET.get("action", "")
     if action in ActionCode.values:
@@ -83,7 +87,7 @@ def ledger(request):
 
 
 @login_required
-def ledger_event(request, seq: int):
+def ledger_event(request: HttpRequest, seq: int) -> HttpResponse:
     event = get_visible_or_404(LedgerEvent, request.user, seq=seq)
     return render(request, "core/ledger_event.html", {"event": event})
 
@@ -91,18 +95,20 @@ def ledger_event(request, seq: int):
 # -- any action, asked and done (the "您现在可以办理" card posts here) ---------------------------
 
 
-def _safe_next(request, fallback: str) -> str:
+def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
     return fallback
 
 
-def action_page(name: str, template: str = "core/act.html", **extra):
+def action_page(
+    name: str, template: str = "core/act.html", **extra: Any
+) -> Callable[..., HttpResponse]:
     """A view for one action at an address of its chapter (``/planning/master-plans/new/``)."""
 
     @login_required
-    def view(request, pk: int | None = None):
+    def view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         return act(request, name, pk, template=template, extra=extra)
 
     view.__name__ = name.replace(".", "_")
@@ -110,13 +116,20 @@ def action_page(name: str, template: str = "core/act.html", **extra):
 
 
 @login_required
-def act(request, name: str, pk: int | None = None, *, template="core/act.html", extra=None):
+def act(
+    request: HttpRequest,
+    name: str,
+    pk: int | None = None,
+    *,
+    template: str = "core/act.html",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
     """GET: the action's form with what its check finds now. POST: do it, then go back."""
     try:
         step = actions.get(name)
     except KeyError as exc:
         raise Http404 from exc
-    user = request.user
+    user: Any = request.user
     target = None
     if pk is not None:
         try:
@@ -144,7 +157,7 @@ def act(request, name: str, pk: int | None = None, *, template="core/act.html", 
             parser=lambda data: step.parse_for(target, user, data),
             files=request.FILES if request.method == "POST" else None,
         )
-    refused: list = []  # a refusal's findings, for an action that keeps what was typed
+    refused: list[Finding] = []  # a refusal's findings, for an action that keeps what was typed
     if request.method == "POST":
         if form is None or form.is_valid():
             data = form.contract if form is not None else None
@@ -184,7 +197,7 @@ def act(request, name: str, pk: int | None = None, *, template="core/act.html", 
 # -- the public verification page (no sign-in) ------------------------------------------------
 
 
-def verify_page(request):
+def verify_page(request: HttpRequest) -> HttpResponse:
     """Anyone may check that the platform's audit ledger has not been cut back: the latest
     signed checkpoints of its head and the public key that verifies them. Official documents
     register a verifier (``core.verification``) to be checked here by number or digest."""

@@ -60,6 +60,7 @@ def current_filed_item(unit, item_id) -> MasterPlanItem | None:
     revision = current_filed_revision(unit)
     if revision is None or item_id is None:
         return None
+    key: uuid.UUID | None
     if isinstance(item_id, MasterPlanItem):
         key = item_id.key
     else:

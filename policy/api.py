@@ -5,6 +5,8 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
@@ -42,7 +44,7 @@ class FindingOut(Schema):
     title: str
     message: str
     remedy: str
-    facts: dict
+    facts: dict[str, Any]
 
 
 class DecisionOut(Schema):
@@ -59,20 +61,20 @@ class DecisionOut(Schema):
     created_at: datetime
 
     @staticmethod
-    def resolve_policy_code(obj) -> str:
+    def resolve_policy_code(obj: Decision) -> str:
         return obj.policy.code
 
     @staticmethod
-    def resolve_outcome_label(obj) -> str:
+    def resolve_outcome_label(obj: Decision) -> str:
         return str(obj.get_outcome_display())
 
     @staticmethod
-    def resolve_actor_name(obj) -> str:
-        return obj.actor.get_full_name() if obj.actor_id else ""
+    def resolve_actor_name(obj: Decision) -> str:
+        return obj.actor.get_full_name() if obj.actor is not None else ""
 
 
 class DecisionDetailOut(DecisionOut):
-    inputs: dict
+    inputs: dict[str, Any]
     rule_ids: list[str]
     findings: list[FindingOut]
 
@@ -80,20 +82,20 @@ class DecisionDetailOut(DecisionOut):
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _rule_sort_key(rule_id: str):
+def _rule_sort_key(rule_id: str) -> tuple[int, int, str]:
     major, minor, *rest = rule_id[1:].split(".")
     return (int(major), int(minor), ".".join(rest))
 
 
-def _gates_by_rule() -> dict[str, list[dict]]:
-    gates: dict[str, list[dict]] = {}
+def _gates_by_rule() -> dict[str, list[dict[str, str]]]:
+    gates: dict[str, list[dict[str, str]]] = {}
     for code, (title, action, rule_ids) in registry.gates.items():
         for rule_id in rule_ids:
             gates.setdefault(rule_id, []).append({"code": code, "title": title, "action": action})
     return gates
 
 
-def _decisions(user):
+def _decisions(user: Any) -> QuerySet[Decision]:
     return for_user(Decision, user).select_related("policy", "actor")
 
 
@@ -103,7 +105,7 @@ router = Router(tags=["政策与规则"])
 
 
 @router.get("/rules", summary="规则清单", response={200: list[RuleOut], 401: ErrorOut})
-def rules(request):
+def rules(request: HttpRequest) -> list[dict[str, Any]]:
     """全部已登记的规则：编号、依据条款、标题、严重程度、对应要求，以及所属的关口。"""
     gates = _gates_by_rule()
     return [
@@ -125,7 +127,7 @@ def rules(request):
     response={200: list[DecisionOut], 401: ErrorOut, 422: ErrorOut},
 )
 @paginate(PageNumberPagination, page_size=settings.GOVIT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def decisions(request, outcome: Outcome | None = None):
+def decisions(request: Any, outcome: Outcome | None = None) -> QuerySet[Decision]:
     """当前用户可见的规则决定，最新在前；可按结果 ``outcome``（pass/warn/block）筛选。"""
     qs = _decisions(request.auth).order_by("-created_at", "pk")
     if outcome:
@@ -138,10 +140,11 @@ def decisions(request, outcome: Outcome | None = None):
     summary="规则决定详情",
     response={200: DecisionDetailOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def decision(request, decision_id: UUID):
+def decision(request: Any, decision_id: UUID) -> Decision:
     """一个规则决定：评估的规则、输入事实、政策版本和每条发现（条款、原因、处理建议）。
     不存在或无权查看均返回 404。"""
-    return get_visible_or_404(_decisions(request.auth), request.auth, pk=decision_id)
+    found: Decision = get_visible_or_404(_decisions(request.auth), request.auth, pk=decision_id)
+    return found
 
 
 @router.post(

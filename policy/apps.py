@@ -6,7 +6,7 @@ class PolicyConfig(AppConfig):
     name = "policy"
     verbose_name = _("政策与规则")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.core import checks
 
         from . import rules  # noqa: F401  (registers the rules of this app)

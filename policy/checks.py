@@ -1,15 +1,23 @@
 """System checks on the rule registry: `manage.py check` fails on a rule without a proper
 article, on duplicate ids, on unknown requirement ids, and on gates naming unknown rules."""
 
-from django.core.checks import Error
+import ast
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
-from .registry import ARTICLE_PATTERN, RULE_ID_PATTERN, registry
+from django.apps import AppConfig
+from django.core.checks import CheckMessage, Error
+
+from .registry import ARTICLE_PATTERN, RULE_ID_PATTERN, Registry, registry
 from .requirements import REQUIREMENTS
 
 
-def check_rule_registry(app_configs=None, reg=None, **kwargs):
+def check_rule_registry(
+    app_configs: Sequence[AppConfig] | None = None, reg: Registry | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     reg = reg or registry
-    errors = []
+    errors: list[CheckMessage] = []
     for rule_id in reg.duplicates:
         errors.append(
             Error(
@@ -70,7 +78,7 @@ CHAPTERS = (
 REFUSAL_CALLS = {"refusal", "refuse", "self.refuse"}
 
 
-def _sources():
+def _sources() -> Iterator[tuple[Path, str]]:
     """Every production module of the chapters (no migrations, no tests)."""
     from pathlib import Path
 
@@ -87,7 +95,7 @@ def _sources():
             yield path.relative_to(root), path.read_text(encoding="utf-8")
 
 
-def _call_name(node) -> str:
+def _call_name(node: ast.Call) -> str:
     import ast
 
     func = node.func
@@ -131,7 +139,9 @@ def refusal_problems() -> list[tuple[str, int, str]]:
     return problems
 
 
-def check_refusals_cite(app_configs=None, **kwargs):
+def check_refusals_cite(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     """Every refusal a person can meet cites its requirement (non-negotiable 3)."""
     return [
         Error(
@@ -144,13 +154,15 @@ def check_refusals_cite(app_configs=None, **kwargs):
     ]
 
 
-def check_machines(app_configs=None, **kwargs):
+def check_machines(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     """Every machine names gates and actions that exist; every action's transition is one of
     its machine's; every state of a machine is reachable or initial."""
     from core.actions import registered
     from core.machines import machines
 
-    errors = []
+    errors: list[CheckMessage] = []
     actions = registered()
     for m in machines():
         for t in m.transitions:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from core.enums import Severity
 from core.errors import ActionBlocked
 
 from .models import Decision, Outcome, PolicyVersion
+from .parameters import ParamValue
 from .registry import Finding, registry
 
 
@@ -22,9 +24,9 @@ class GateContext:
     subject: Any
     policy: PolicyVersion
     actor: Any = None
-    facts: dict = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
 
-    def param(self, key: str):
+    def param(self, key: str) -> ParamValue:
         return self.policy.param(key)
 
 
@@ -44,7 +46,7 @@ def preview_gate(code: str, ctx: GateContext) -> list[Finding]:
     return findings
 
 
-def _json(value) -> Any:
+def _json(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
@@ -52,7 +54,7 @@ def evaluate_gate(
     code: str,
     ctx: GateContext,
     *,
-    organisation=None,
+    organisation: Any = None,
     subject_type: str = "",
     subject_id: str = "",
     subject_repr: str = "",
@@ -86,7 +88,7 @@ def enforce(decision: Decision) -> Decision:
     return decision
 
 
-def preview_findings(code, ctx_factory) -> list:
+def preview_findings(code: str, ctx_factory: Callable[[], GateContext]) -> list[Finding]:
     """The findings a gate would give now, to show beside its button (none without a policy)."""
     from .lookup import NoPolicyInForce
 

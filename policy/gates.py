@@ -27,8 +27,8 @@ def refusal(
     message: str,
     *,
     remedy: str = "",
-    facts: dict | None = None,
-    params: dict | None = None,
+    facts: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None,
     title: Any = "",
     severity: str = Severity.BLOCK,
 ) -> Finding:
@@ -82,7 +82,7 @@ class GatedAction(Action):
 
     def policy_version(self, obj: Any) -> str:
         try:
-            return self.policy_for(obj).code
+            return str(self.policy_for(obj).code)
         except NoPolicyInForce:
             return ""
 

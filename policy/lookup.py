@@ -1,6 +1,7 @@
 """Which policy version is in force for a unit on a date (Art. 39: districts may have their own)."""
 
 import datetime as dt
+from typing import Any
 
 from core.dates import today
 
@@ -13,17 +14,17 @@ class NoPolicyInForce(LookupError):
     pass
 
 
-def division_of(organisation) -> str:
+def division_of(organisation: Any) -> str:
     """The division code whose policy governs ``organisation``: its district's, or municipal."""
     if organisation is None:
         return MUNICIPAL
     if organisation.division_code and organisation.kind == "district":
-        return organisation.division_code
+        return str(organisation.division_code)
     district = getattr(organisation, "district", None)
-    return district.division_code if district is not None else MUNICIPAL
+    return str(district.division_code) if district is not None else MUNICIPAL
 
 
-def policy_in_force(organisation=None, on: dt.date | None = None) -> PolicyVersion:
+def policy_in_force(organisation: Any = None, on: dt.date | None = None) -> PolicyVersion:
     """The latest version effective on ``on`` for the organisation's district, falling back to
     the municipal policy when the district has none."""
     on = on or today()

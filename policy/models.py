@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -11,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.enums import Severity
 
-from .parameters import SPECS, PolicyParams
+from .parameters import SPECS, ParamSpec, ParamValue, PolicyParams
 
 
-class PolicyVersionQuerySet(models.QuerySet):
-    def for_user(self, user):
+class PolicyVersionQuerySet(models.QuerySet["PolicyVersion"]):
+    def for_user(self, user: Any) -> Self:
         # Policies are public rules; every signed-in user may read them.
         return self if user.is_authenticated else self.none()
 
@@ -49,11 +50,11 @@ class PolicyVersion(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
 
     @cached_property
-    def params(self) -> dict:
+    def params(self) -> dict[str, ParamValue]:
         """All parameters, typed. Missing parameters are a configuration error."""
         values = {p.key: SPECS[p.key].parse(p.value) for p in self.parameters.all()}
         missing = set(SPECS) - set(values)
@@ -61,13 +62,15 @@ class PolicyVersion(models.Model):
             raise LookupError(f"政策 {self.code} 缺少参数：{', '.join(sorted(missing))}")
         return values
 
-    def param(self, key: str):
+    def param(self, key: str) -> ParamValue:
         return self.params[key]
 
     @cached_property
     def p(self) -> PolicyParams:
         """The parameters, typed (``policy.p.approval_threshold``)."""
-        return PolicyParams(**self.params)
+        # each spec parses its text to its field's type (SPECS is built from these fields)
+        values: dict[str, Any] = dict(self.params)
+        return PolicyParams(**values)
 
 
 class PolicyParameter(models.Model):
@@ -87,11 +90,11 @@ class PolicyParameter(models.Model):
             models.UniqueConstraint(fields=["policy", "key"], name="policy_parameter_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.key}={self.value}"
 
     @property
-    def spec(self):
+    def spec(self) -> ParamSpec:
         return SPECS[self.key]
 
 
@@ -101,8 +104,8 @@ class Outcome(models.TextChoices):
     BLOCK = "block", _("阻断")
 
 
-class DecisionQuerySet(models.QuerySet):
-    def for_user(self, user):
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def for_user(self, user: Any) -> Self:
         from accounts.scoping import sees_everything, visible_organisation_ids
 
         if sees_everything(user):
@@ -142,9 +145,9 @@ class Decision(models.Model):
         verbose_name_plural = _("规则决定")
         indexes = [models.Index(fields=["subject_type", "subject_id", "-created_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.gate} · {self.subject_repr} · {self.get_outcome_display()}"
 
     @property
-    def blocking_findings(self):
+    def blocking_findings(self) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["severity"] == Severity.BLOCK]

@@ -9,17 +9,22 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from core.findings import StrOrPromise
+
+# what a parameter's text parses to: money and ratios, counts, a (month, day)
+ParamValue = Decimal | int | tuple[int, int]
+
 
 @dataclass(frozen=True)
 class ParamSpec:
     key: str
     kind: str  # money | ratio | int | month_day
-    label: str
+    label: StrOrPromise
     unit: str
     article: str
-    note: str = ""
+    note: StrOrPromise = ""
 
-    def parse(self, raw: str):
+    def parse(self, raw: str) -> ParamValue:
         """Text as stored -> typed value; raises ValueError with a Chinese message."""
         try:
             if self.kind in ("money", "ratio"):
@@ -28,10 +33,10 @@ class ParamSpec:
                     raise ValueError
                 return value
             if self.kind == "int":
-                value = int(raw)
-                if value < 0:
+                count = int(raw)
+                if count < 0:
                     raise ValueError
-                return value
+                return count
             if self.kind == "month_day":
                 month, day = (int(x) for x in raw.split("-"))
                 if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -42,7 +47,7 @@ class ParamSpec:
         raise ValueError(f"未知参数类型 {self.kind}")
 
 
-def _param(kind: str, label, unit: str, article: str, note="") -> Any:
+def _param(kind: str, label: StrOrPromise, unit: str, article: str, note: StrOrPromise = "") -> Any:
     """A dataclass field carrying its spec (read by ``SPECS``)."""
     return field(metadata={"spec": (kind, label, unit, article, note)})
 

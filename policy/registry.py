@@ -14,30 +14,34 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from core.enums import Severity
-from core.findings import Finding, Violation, violation
+from core.findings import Finding, StrOrPromise, Violation, violation
 
 __all__ = ["Finding", "Registry", "Rule", "Violation", "gate", "registry", "rule", "violation"]
 
 RULE_ID_PATTERN = re.compile(r"^R\d+\.\d+(\.[a-z0-9-]+)?$")
 ARTICLE_PATTERN = re.compile(r"^第[一二三四五六七八九十百]+条$")
 
+RuleFunc = Callable[..., Iterable[Violation] | None]
+F = TypeVar("F", bound=RuleFunc)
+
 
 @dataclass(frozen=True)
 class Rule:
     id: str
     article: str
-    title: str
+    title: StrOrPromise  # a lazy translation: shown in the reader's language
     severity: str
-    func: Callable[..., Iterable[Violation]]
+    func: RuleFunc
     module: str = ""
 
     @property
     def requirement_id(self) -> str:
         return ".".join(self.id.split(".")[:2])
 
-    def evaluate(self, ctx) -> list[Finding]:
+    def evaluate(self, ctx: Any) -> list[Finding]:
         return [
             Finding.of(
                 v, rule_id=self.id, article=self.article, severity=self.severity, title=self.title
@@ -50,7 +54,7 @@ class Registry:
     """Holds rules and gates. Duplicates are remembered, not raised, so that the system check
     can report every problem at once."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.rules: dict[str, Rule] = {}
         self.duplicates: list[str] = []
         self.gates: dict[str, tuple[str, str, list[str]]] = {}
@@ -61,8 +65,10 @@ class Registry:
             return
         self.rules[rule_.id] = rule_
 
-    def rule(self, *, id: str, article: str, title: str, severity: str = Severity.BLOCK):
-        def decorator(func):
+    def rule(
+        self, *, id: str, article: str, title: StrOrPromise, severity: str = Severity.BLOCK
+    ) -> Callable[[F], F]:
+        def decorator(func: F) -> F:
             self.add_rule(
                 Rule(
                     id=id,
@@ -77,7 +83,7 @@ class Registry:
 
         return decorator
 
-    def gate(self, code: str, *, title: str, rules: list[str], action: str = "") -> None:
+    def gate(self, code: str, *, title: StrOrPromise, rules: list[str], action: str = "") -> None:
         """Declare the rules evaluated before an action (a transition)."""
         self.gates[code] = (str(title), action, list(rules))
 

@@ -1,13 +1,16 @@
 """Rules that need only a unit and an amount. The approval path of Art. 9 is decided here and
 reused by the approval lifecycle."""
 
+from collections.abc import Iterator
+
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import Severity
 from core.money import format_wan
 
+from .engine import GateContext
 from .paths import ApprovalPath, approval_path_for
-from .registry import gate, rule, violation
+from .registry import Violation, gate, rule, violation
 
 
 @rule(
@@ -16,7 +19,7 @@ from .registry import gate, rule, violation
     title=_("按总投资确定审批阶段"),
     severity=Severity.INFO,
 )
-def approval_stages(ctx):
+def approval_stages(ctx: GateContext) -> Iterator[Violation]:
     """Always says which path applies, so the user sees the reason for the stages ahead."""
     total = ctx.facts["total_investment"]
     threshold = ctx.policy.p.approval_threshold
@@ -47,7 +50,7 @@ def approval_stages(ctx):
     title=_("总投资须为正数"),
     severity=Severity.BLOCK,
 )
-def positive_investment(ctx):
+def positive_investment(ctx: GateContext) -> Iterator[Violation]:
     total = ctx.facts["total_investment"]
     if total <= 0:
         yield violation(

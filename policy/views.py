@@ -1,6 +1,9 @@
 """Rules with their articles, decisions with their findings, policy versions, and the Art. 9
 approval-path estimator."""
 
+from typing import Any
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +16,7 @@ from core.actions import registered as registered_actions
 from core.errors import ActionBlocked, ActionInvalid
 from core.forms import contract_form
 from core.listing import paginate_sorted
-from core.machines import machines
+from core.machines import Machine, machines
 from core.pageactions import blocked_details
 
 from .actions import estimate_approval_path
@@ -24,7 +27,7 @@ from .requirements import REQUIREMENTS
 
 
 @login_required
-def rule_list(request):
+def rule_list(request: HttpRequest) -> HttpResponse:
     rules = sorted(registry.rules.values(), key=lambda r: _rid_key(r.id))
     gates_by_rule: dict[str, list[str]] = {}
     for code, (title, _action, rule_ids) in registry.gates.items():
@@ -43,13 +46,13 @@ def rule_list(request):
     )
 
 
-def _rid_key(rid: str):
+def _rid_key(rid: str) -> tuple[int, int, str]:
     parts = rid[1:].split(".")
     return (int(parts[0]), int(parts[1]), ".".join(parts[2:]))
 
 
 @login_required
-def decision_list(request):
+def decision_list(request: HttpRequest) -> HttpResponse:
     qs = for_user(Decision, request.user).select_related("policy", "organisation", "actor")
     outcome = request.GET.get("outcome", "")
     if outcome in Outcome.values:
@@ -66,7 +69,7 @@ def decision_list(request):
 
 
 @login_required
-def decision_detail(request, pk):
+def decision_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     decision = get_visible_or_404(
         Decision.objects.select_related("policy", "actor", "organisation"), request.user, pk=pk
     )
@@ -75,7 +78,7 @@ def decision_detail(request, pk):
 
 
 @login_required
-def policy_list(request):
+def policy_list(request: HttpRequest) -> HttpResponse:
     versions = for_user(PolicyVersion, request.user).prefetch_related("parameters")
     return render(request, "policy/policies.html", {"versions": versions})
 
@@ -109,7 +112,7 @@ def approval_path(request: HttpRequest) -> HttpResponse:
 # -- every lifecycle (core.machines) ---------------------------------------------------------
 
 
-def machine_rows(machine) -> list[dict]:
+def machine_rows(machine: Machine) -> list[dict[str, Any]]:
     """A machine's transitions with state and role labels and each gate's rules."""
     roles = dict(Role.choices)
     rows = []
@@ -132,7 +135,7 @@ def machine_rows(machine) -> list[dict]:
 
 
 @login_required
-def lifecycles(request):
+def lifecycles(request: HttpRequest) -> HttpResponse:
     """Every object's lifecycle as a table: the platform changes a state only along these."""
     entries = [
         {

@@ -143,7 +143,7 @@ def _timeline(project: Project, reviews: list[Review], user: Any) -> list[Ledger
     """The project's ledger events and those of its reviews, oldest first. The user sees the
     project (loaded through scoping), so they see its history; the link to an event's page is
     shown only where the ledger's own scoping lets them open it."""
-    events = list(
+    events: list[Any] = list(  # each event gains openable, from_label, to_label below
         LedgerEvent.objects.filter(
             Q(object_type="projects.project", object_id=str(project.pk))
             | Q(object_type="projects.review", object_id__in=[str(r.pk) for r in reviews])

@@ -194,7 +194,7 @@ def propose_violations() -> list[ViolationEntry]:
                 proposal_facts=_jsonable(proposal.data),
             )
             record_event(
-                SupervisionEvent.VIOLATION_PROPOSED,  # type: ignore[arg-type]
+                SupervisionEvent.VIOLATION_PROPOSED,
                 obj=entry,
                 organisation=entry.unit_id,
                 to_state=entry.state,

@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -49,6 +50,6 @@ def sort_link(context: dict[str, Any], field: str, label: str) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def page_url(context: dict[str, Any], number: int) -> str:
-    params = context["request"].GET.copy()
-    params["page"] = number
+    params: QueryDict = context["request"].GET.copy()
+    params["page"] = str(number)
     return "?" + params.urlencode()

@@ -117,7 +117,7 @@ class DeliveryAction(GatedAction):
         """One ledger event about ``obj`` (or its project) under the unit's policy in force."""
         project = self.project_of(obj)
         record_event(
-            code,  # type: ignore[arg-type]
+            code,
             actor=user,
             obj=obj,
             organisation=project.unit_id,

@@ -33,7 +33,7 @@ class ForOwnUnit(PlanningAction):
         values = dict(given or {})
         if values.get("unit") in (None, ""):
             values.update(self.initial(obj, user))
-        clean = self.parse(values)
+        clean: Any = self.parse(values)  # the action's contract, which has a unit
         if not is_unit_of(user, clean.unit):
             raise ActionForbidden()
         return clean

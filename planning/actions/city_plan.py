@@ -84,6 +84,8 @@ class CreateCityPlan(PlanningAction):
     success = _("已新建市级规划草稿。")
 
     def perform(self, obj: Any, data: CityPlanIn, user: Any, decision: Any) -> CityPlan:
+        # required by the contract (Year), so given once it has been parsed
+        assert data.start_year is not None and data.end_year is not None
         plan = CityPlan.objects.create(
             title=data.title, start_year=data.start_year, end_year=data.end_year, created_by=user
         )

@@ -29,6 +29,7 @@ class RecordDataGovernance(ForOwnUnit):
     success = _("已登记数据治理情况（第七条）。")
 
     def perform(self, obj: Any, data: DataGovernanceIn, user: Any, decision: Any) -> Any:
+        assert data.unit is not None  # required by the contract (Ref)
         record = DataGovernanceRecord.objects.create(
             unit_id=data.unit,
             standards_set_on=data.standards_set_on,

@@ -21,6 +21,7 @@ from accounts.roles import Authority, OrgKind, Role
 from core.enums import ActionCode
 from core.errors import ActionConflict, ActionInvalid
 from core.notify import notify
+from policy.engine import GateContext
 from policy.gates import refusal
 
 from ..contracts import MasterPlanIn, MasterPlanItemIn, MasterPlanUpdateIn
@@ -76,6 +77,7 @@ def editable_revision(plan: MasterPlan, user: Any, reason: str) -> MasterPlanRev
     if draft is not None:
         return draft
     base = plan.revisions.order_by("-number").first()
+    assert base is not None  # a plan is created with its first revision
     draft = MasterPlanRevision.objects.create(
         plan=plan,
         unit_id=plan.unit_id,
@@ -139,6 +141,8 @@ class CreateMasterPlan(ForOwnUnit):
     success = _("已新建总体方案草稿，请添加项目后报备。")
 
     def perform(self, obj: Any, data: MasterPlanIn, user: Any, decision: Any) -> MasterPlan:
+        # required by the contract (Ref, Year), so given once it has been parsed
+        assert data.unit is not None and data.start_year is not None and data.end_year is not None
         unit = Organisation.objects.get(pk=data.unit, kind=OrgKind.UNIT)
         plan = MasterPlan.objects.create(unit=unit, title=data.title, created_by=user)
         revision = MasterPlanRevision.objects.create(
@@ -377,8 +381,10 @@ class FileMasterPlan(MasterPlanAction):
     def gate_code(self, obj: Any, data: Any) -> str:
         return self.gate if self.draft_of(obj) is not None else ""
 
-    def context(self, obj: Any, user: Any, data: Any):
-        return filing_context(self.draft_of(obj), user)
+    def context(self, obj: Any, user: Any, data: Any) -> GateContext:
+        draft = self.draft_of(obj)
+        assert draft is not None  # the gate runs only on a draft (gate_code)
+        return filing_context(draft, user)
 
     def perform(self, obj: Any, data: Any, user: Any, decision: Any) -> MasterPlanRevision:
         revision = MasterPlanRevision.objects.select_for_update().get(

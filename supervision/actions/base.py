@@ -112,7 +112,7 @@ class SupervisionAction(GatedAction):
     ) -> None:
         """One ledger event about ``obj`` under the unit's policy in force."""
         record_event(
-            code,  # type: ignore[arg-type]
+            code,
             actor=user,
             obj=obj,
             organisation=self.organisation_of(obj),
