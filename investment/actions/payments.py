@@ -9,13 +9,19 @@ moment are serialised and cannot together exceed a limit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_noop as N_
 
 from core.enums import ActionCode
+from core.findings import Finding
 from core.money import format_wan, wan_to_yuan
+from policy.gates import refusal
 from projects.models import Project, ProjectKind, ProjectState
 from projects.rules import ever_listed
 
@@ -36,7 +42,8 @@ def is_payable(project: Project) -> bool:
 
 class RecordContract(UnitProjectAction):
     """The unit records a contract of its project (the procurement result), the basis of its
-    payments (Art. 25); its number is unique within the project."""
+    payments (Art. 25); its number is unique within the project, and the project's contracts
+    together stay within the approved total with the approved changes (建设按批复)."""
 
     label = L("登记合同")
     Input = ContractRecordIn
@@ -53,6 +60,27 @@ class RecordContract(UnitProjectAction):
         if number and Contract.objects.filter(project=obj, number=number).exists():
             return {"number": _("该合同编号已登记。")}
         return {}
+
+    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
+        yield from super().refusals(obj, user, data)
+        if data is None or getattr(data, "amount_wan", None) is None:
+            return
+        limit = payment_limit(obj)
+        if limit is None:  # an O&M project is limited by its budget lines
+            return
+        contracted = obj.contracts.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        amount = wan_to_yuan(data.amount_wan)
+        if contracted + amount > limit:
+            yield refusal(
+                "R25.1.contracts-over-approved",
+                N_(
+                    "合同合计将达 %(total)s 万元，超过批复总投资（含已批准的变更）%(limit)s 万元；"
+                    "项目应按批复建设（第二十五条）。"
+                ),
+                remedy=N_("请核对合同金额；确需增加投资的，先按第二十六条办理变更。"),
+                params={"total": format_wan(contracted + amount), "limit": format_wan(limit)},
+                facts={"contracted": str(contracted), "amount": str(amount), "limit": str(limit)},
+            )
 
     def perform(self, obj: Any, data: ContractRecordIn, user: Any, decision: Any) -> Contract:
         contract = Contract.objects.create(

@@ -87,7 +87,7 @@ def test_R25_1_payment_over_the_approved_total_refused(approved, personas):
     line = actions.add_budget_line(
         acting_user=personas.finance, project=approved, year=year, amount_wan="900"
     )
-    contract = contract_for(approved, personas.jw_officer, "900")
+    contract = contract_for(approved, personas.jw_officer, "800")  # contracts stay within
     pay(personas, contract, line, "600")
     # when the unit pays 200.01万 more (within the line, over the approved 800万)
     with pytest.raises(ActionBlocked) as exc:
@@ -196,3 +196,21 @@ def test_R25_1_only_the_unit_records_payments(funded, personas):
         pay(personas, contract, first, "10", user=personas.wj_officer)
     with pytest.raises(ActionForbidden):
         pay(personas, contract, first, "10", user=personas.finance)
+
+
+def test_R25_1_contracts_stay_within_the_approved_total(funded, personas):
+    """Contracts together may not exceed the approved total (建设按批复): the funded 800万
+    project holds one 800万 contract, so even 1万 more is refused, citing the article."""
+    project, _contract, _first, _second = funded
+    with pytest.raises(ActionBlocked) as refused:
+        contract_for(project, personas.jw_officer, "1", number="HT-2026-002")
+    [finding] = refused.value.findings
+    assert finding.rule_id == "R25.1.contracts-over-approved" and finding.article == "第二十五条"
+    assert "801.00" in finding.text and "800.00" in finding.text and finding.remedy_text
+    assert project.contracts.count() == 1
+
+
+def test_R25_1_contracts_up_to_the_approved_total_pass(approved, personas):
+    contract_for(approved, personas.jw_officer, "500")
+    contract_for(approved, personas.jw_officer, "300", number="HT-2026-002")
+    assert approved.contracts.count() == 2
