@@ -1,6 +1,7 @@
 """API authentication (browser session or bearer token), the current user and the
 organisation directory."""
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -22,14 +23,22 @@ from .scoping import for_user, get_visible_or_404
 # -- authentication ---------------------------------------------------------------------------
 
 
+# A read must not write on every request (issue 17: an UPDATE per API call): the last use is
+# recorded at most once per this interval, which is all an administrator needs to see.
+LAST_USE_RESOLUTION = dt.timedelta(minutes=1)
+
+
 def user_for_token(raw: str) -> User | None:
-    """The active user behind a usable token, or None. Records when the token was last used."""
+    """The active user behind a usable token, or None. Records when the token was last used
+    (to the minute)."""
     if not raw.startswith(ApiToken.PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
     if token is None or not token.is_usable() or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

@@ -45,6 +45,23 @@ def test_token_auth_records_last_use(personas, client, make_token, bearer):
     assert token.last_used_at is not None
 
 
+def test_token_last_use_is_written_at_most_once_a_minute(
+    personas, client, make_token, bearer, django_assert_num_queries
+):
+    token, raw = make_token(personas.jw_officer)
+    client.get("/api/me", headers=bearer(raw))
+    token.refresh_from_db()
+    first = token.last_used_at
+    with time_machine.travel(first + dt.timedelta(seconds=30)):
+        client.get("/api/me", headers=bearer(raw))
+    token.refresh_from_db()
+    assert token.last_used_at == first  # no write within the minute
+    with time_machine.travel(first + dt.timedelta(seconds=61)):
+        client.get("/api/me", headers=bearer(raw))
+    token.refresh_from_db()
+    assert token.last_used_at > first
+
+
 def test_revoked_token_is_401(personas, client, make_token, bearer):
     token, raw = make_token(personas.jw_officer)
     revoke_api_token(token, acting_user=personas.admin)
