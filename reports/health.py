@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -174,6 +175,18 @@ def rate(qs: QuerySet[Project], ctx: Context | None = None) -> list[Rating]:
     return ratings
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _revived(facts: dict[str, Any]) -> dict[str, Any]:
+    """Stored facts as the factors read them live: a day stored as ISO text (JSON has no
+    dates) is a date again, so that the sentences can count days from it."""
+    return {
+        k: dt.date.fromisoformat(v) if isinstance(v, str) and _ISO_DAY.match(v) else v
+        for k, v in facts.items()
+    }
+
+
 def explained(stored: dict[str, Any], ctx: Context | None = None) -> list[dict[str, Any]]:
     """The stored factor results with their labels, articles and sentences, for a page."""
     ctx = ctx or context()
@@ -182,7 +195,7 @@ def explained(stored: dict[str, Any], ctx: Context | None = None) -> list[dict[s
         entry = stored.get(f.key)
         if entry is None:
             continue
-        facts = entry.get("facts", {})
+        facts = _revived(entry.get("facts", {}))
         rows.append(
             {
                 "key": f.key,
