@@ -36,7 +36,7 @@ def _leaf():
     return executor.loader.graph.leaf_nodes()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as every transactional test
 def test_R28_4_runs_migration_keeps_every_decision_and_goes_back():
     ensure_reference_data()
     people = seed_directory()
@@ -101,7 +101,7 @@ def test_R28_4_runs_migration_keeps_every_decision_and_goes_back():
         _migrate(leaf)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as every transactional test
 def test_R15_1_items_migration_names_the_only_providing_system():
     from catalog.demo import publish_resource
 
@@ -125,7 +125,7 @@ def test_R15_1_items_migration_names_the_only_providing_system():
         _migrate(leaf)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as every transactional test
 def test_R31_1_isolation_states_migration_reads_the_approval_dates():
     ensure_reference_data()
     people = seed_directory()
