@@ -17,7 +17,7 @@ from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.filters import apply
 
 from .filters import OrganisationFilter
-from .models import ApiToken, Organisation, User, hash_token
+from .models import ApiToken, Organisation, User, token_digests
 from .scoping import for_user, get_visible_or_404
 
 # -- authentication ---------------------------------------------------------------------------
@@ -33,12 +33,18 @@ def user_for_token(raw: str) -> User | None:
     (to the minute)."""
     if not raw.startswith(ApiToken.PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    digests = token_digests(raw)
+    token = ApiToken.objects.select_related("user").filter(key_hash__in=digests).first()
     if token is None or not token.is_usable() or not token.user.is_active:
         return None
+    changes: dict[str, Any] = {}
+    if token.key_hash != digests[0]:  # made before HMAC-SM3 or under a rotated key
+        changes["key_hash"] = digests[0]
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        changes["last_used_at"] = now
+    if changes:
+        ApiToken.objects.filter(pk=token.pk).update(**changes)
     return token.user
 
 

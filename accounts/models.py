@@ -225,6 +225,26 @@ class Membership(models.Model):
 
 
 def hash_token(raw: str) -> str:
+    """The stored digest of a new token: HMAC-SM3 under the token key kept outside the
+    database (GB/T 39786), so that a copy of the table cannot be used to test guesses."""
+    from core import keys
+    from core.crypto import hmac_sm3_hex
+
+    return hmac_sm3_hex(keys.read("token_hmac"), raw.encode())
+
+
+def token_digests(raw: str) -> list[str]:
+    """Every digest a stored token of ``raw`` may carry: under each token key of the store,
+    and the SHA-256 of tokens made before HMAC-SM3 (upgraded at their next use)."""
+    from core import keys
+    from core.crypto import hmac_sm3_hex
+
+    data = raw.encode()
+    keyed = [hmac_sm3_hex(keys.read("token_hmac", k), data) for k in keys.ids_of("token_hmac")]
+    return [*keyed, legacy_token_digest(raw)]
+
+
+def legacy_token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -5,6 +5,7 @@ mount, never the database host's data directory or a backup of the database). Ea
 file, written mode 0600, named by its purpose and id:
 
     ledger_hmac-<id>.key   32 bytes   HMAC-SM3 of the audit ledger
+    token_hmac-<id>.key    32 bytes   HMAC-SM3 digests of API tokens
     sm4-<id>.key           16 bytes   SM4-GCM of files and personal fields at rest
     sm2-<id>.pem                      SM2 private key (signatures of checkpoints, documents)
     sm2-<id>.pub.pem                  its public key (published on the verification page)
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-PURPOSES = {"ledger_hmac": 32, "sm4": 16, "sm2": 0}
+PURPOSES = {"ledger_hmac": 32, "token_hmac": 32, "sm4": 16, "sm2": 0}
 _lock = threading.Lock()
 
 
@@ -129,6 +130,14 @@ def public_pem(key_id: str | None = None) -> bytes:
     """The SM2 public key, for anyone to verify signatures."""
     key_id = key_id or active_id("sm2")
     return (key_dir() / f"sm2-{key_id}.pub.pem").read_bytes()
+
+
+def ids_of(purpose: str) -> list[str]:
+    """Every key id the store holds for ``purpose``, the active one first (a digest made
+    under a rotated key still verifies)."""
+    active = active_id(purpose)
+    others = [r["id"] for r in inventory() if r["purpose"] == purpose and r["id"] != active]
+    return [active, *others]
 
 
 def inventory() -> list[dict[str, str]]:

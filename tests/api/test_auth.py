@@ -129,3 +129,48 @@ def test_token_post_needs_no_csrf_token(personas, make_token, bearer):
     }
     response = post_json(client, APPROVAL_PATH, data, headers=bearer(raw))
     assert response.status_code == 201, response.content
+
+
+def test_token_digest_is_hmac_sm3_and_older_digests_are_upgraded(
+    personas, client, make_token, bearer, tmp_path, settings
+):
+    """A token is stored as HMAC-SM3 under a key outside the database; a token stored as
+    SHA-256 before keeps working and is upgraded at its next use; a rotated key keeps the
+    tokens made under the old one."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import hash_token, legacy_token_digest
+    from core.crypto import hmac_sm3_hex
+    from core.keys import read
+
+    settings.GOVIT_KEY_DIR = tmp_path / "keys"
+    token, raw = make_token(personas.jw_officer)
+    assert token.key_hash == hmac_sm3_hex(read("token_hmac"), raw.encode()) == hash_token(raw)
+    assert token.key_hash != legacy_token_digest(raw)
+    ApiToken.objects.filter(pk=token.pk).update(key_hash=legacy_token_digest(raw))
+    assert client.get("/api/me", headers=bearer(raw)).status_code == 200
+    token.refresh_from_db()
+    assert token.key_hash == hash_token(raw)  # upgraded
+    out = StringIO()
+    call_command("keys", "rotate", "token_hmac", stdout=out)
+    assert "token_hmac" in out.getvalue() and token.key_hash != hash_token(raw)
+    assert client.get("/api/me", headers=bearer(raw)).status_code == 200
+    token.refresh_from_db()
+    assert token.key_hash == hash_token(raw)  # now under the new key
+
+
+def test_keys_init_makes_every_missing_key_once(tmp_path, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from core import keys
+
+    settings.GOVIT_KEY_DIR = tmp_path / "keys"
+    call_command("keys", "init", stdout=StringIO())
+    first = keys.active_ids()
+    assert set(first) == set(keys.PURPOSES)
+    call_command("keys", "init", stdout=StringIO())
+    assert keys.active_ids() == first
