@@ -4,6 +4,9 @@
  *   happen (the action's summary) before its form is submitted.
  * - A form is submitted once: its submit buttons are disabled while the request runs, so a
  *   double click cannot file an official act twice.
+ * - Leaving a page with typed but unsaved input asks first (the browser's own "leave this
+ *   page?" prompt), so chapter text is not lost by following a link; a form marked
+ *   data-no-leave-warning (a search or filter bar) does not count.
  */
 (function () {
   "use strict";
@@ -24,6 +27,33 @@
     return true;
   }
 
+  var unsaved = new Set();
+
+  function watched(form) {
+    return (
+      form instanceof HTMLFormElement &&
+      form.method.toLowerCase() === "post" &&
+      !form.hasAttribute("data-no-leave-warning")
+    );
+  }
+
+  function markUnsaved(event) {
+    var form = event.target.form;
+    if (form && watched(form)) {
+      unsaved.add(form);
+    }
+  }
+
+  document.addEventListener("input", markUnsaved);
+  document.addEventListener("change", markUnsaved);
+
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved.size > 0) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") {
@@ -31,7 +61,9 @@
     }
     if (!lockForm(form)) {
       event.preventDefault();
+      return;
     }
+    unsaved.delete(form); // what is being saved is not lost
   });
 
   document.addEventListener("click", function (event) {

@@ -47,11 +47,22 @@ def _reference_data(request):
         ensure_reference_data()
 
 
+def _leave_as_a_walk_does(dialog):
+    """A walk that moves on from a page with typed input means to leave (static/govit/app.js
+    asks first, as a person should be asked); other dialogs are dismissed as Playwright does
+    by default. tests/browser/test_login_workbench.py checks the question itself."""
+    if dialog.type == "beforeunload":
+        dialog.accept()
+    else:
+        dialog.dismiss()
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.on("dialog", _leave_as_a_walk_does)
     yield page
     context.close()
 

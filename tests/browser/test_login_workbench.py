@@ -39,3 +39,31 @@ def test_wrong_password_shows_chinese_error(live_server, page):
     page.get_by_label("密码").fill("not-the-password")
     page.get_by_role("button", name="登录").click()
     assert "登录名或密码错误" in page.get_by_test_id("login-error").inner_text()
+
+
+def test_leaving_a_form_with_unsaved_input_asks_first(live_server, page):
+    """Typed input is not lost by following a link: the browser asks before leaving; nothing
+    typed, or the form submitted, and it does not ask."""
+    from .conftest import _leave_as_a_walk_does
+    from .helpers import login
+
+    seed_directory()
+    login(page, live_server, "jw_tianbao")
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.remove_listener("dialog", _leave_as_a_walk_does)  # this walk wants to stay
+    page.goto(f"{live_server.url}/projects/new/")
+    page.locator("a.navbar-brand").click()  # nothing typed: leaves without asking
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/projects/new/")
+    page.on("dialog", stay)
+    page.locator("form[method=post] input[type=text]:visible").first.fill("尚未保存的项目名称")
+    page.locator("a.navbar-brand").click()
+    page.wait_for_timeout(500)
+    assert "beforeunload" in asked
+    assert page.url.endswith("/projects/new/")  # stayed, the text still there
+    assert page.locator("form[method=post] input[type=text]:visible").first.input_value()
