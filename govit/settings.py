@@ -225,6 +225,15 @@ TASKS = {
     }
 }
 
+# Periodic background tasks, each enqueued once by `manage.py schedule_tasks` (and by
+# `serve`); each re-enqueues itself.
+GOVIT_PERIODIC_TASKS = [
+    "core.tasks.checkpoint_ledger",
+    "delivery.tasks.sweep_deadlines",
+    "supervision.tasks.sweep_supervision",
+    "reports.tasks.refresh_health",
+]
+
 GOVIT_PAGE_SIZE = 20
 
 # Logs: one JSON object per line (time, level, logger, message, request id) unless

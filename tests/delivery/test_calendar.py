@@ -110,6 +110,12 @@ def test_serve_enqueues_the_sweep_once(db, monkeypatch, settings):
     management.call_command("serve", stdout=io.StringIO())
     assert pending.filter(status=TaskResultStatus.READY).count() == 1
     assert len(started) == 2 and "db_worker" in started[0]
+    # every periodic task (ledger checkpoints, both sweeps, health) waits exactly once
+    from django.conf import settings
+
+    for path in settings.GOVIT_PERIODIC_TASKS:
+        ready = DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY)
+        assert ready.count() == 1, path
     # a sweep cut off long ago while RUNNING does not count as pending
     pending.update(status=TaskResultStatus.RUNNING, started_at="2020-01-01T00:00:00Z")
     assert serve.enqueue_sweep_once() is True

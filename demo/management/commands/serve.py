@@ -1,39 +1,24 @@
 """`python manage.py serve`: the development server plus the background task worker
-(django-tasks `db_worker`), stopped together on Ctrl+C or any termination signal. At start-up the periodic deadline sweep is
-enqueued once (it re-enqueues itself), unless one is already waiting or running."""
+(django-tasks `db_worker`), stopped together on Ctrl+C or any termination signal. At start-up each periodic task
+(``settings.GOVIT_PERIODIC_TASKS``) is enqueued once (it re-enqueues itself), unless it is
+already waiting or running."""
 
-import datetime as dt
 import signal
 import subprocess
 import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, PEOPLE
 
-# A sweep still marked RUNNING after this long was cut off (the worker stopped mid-run) and
-# no longer counts as pending.
-STALE_RUNNING = dt.timedelta(hours=1)
-
 
 def pending_sweep_exists() -> bool:
-    """Is a ``delivery.tasks.sweep_deadlines`` waiting (READY, whatever its run_after) or
-    running (started recently) in the database backend?"""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
+    """Is the deadline sweep waiting or running (``core.schedules.is_pending``)?"""
+    from core.schedules import is_pending
     from delivery.tasks import sweep_deadlines
 
-    runs = DBTaskResult.objects.filter(task_path=sweep_deadlines.module_path)
-    return (
-        runs.filter(status=TaskResultStatus.READY).exists()
-        or runs.filter(
-            status=TaskResultStatus.RUNNING,
-            started_at__gte=timezone.now() - STALE_RUNNING,
-        ).exists()
-    )
+    return is_pending(sweep_deadlines)
 
 
 def enqueue_sweep_once(stdout=None) -> bool:
@@ -65,7 +50,7 @@ class Command(BaseCommand):
         for person in PEOPLE:
             self.stdout.write(f"  {person.username:<18} {person.full_name}（{person.title}）")
         self.stdout.write(f"打开 http://{addrport}/ 登录。按 Ctrl+C 停止。")
-        enqueue_sweep_once(self.stdout)
+        call_command("schedule_tasks", stdout=self.stdout)  # sweeps, checkpoints, health
         worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"])
         stop_on_signals()
         try:
