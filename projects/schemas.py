@@ -120,6 +120,7 @@ class ReviewOut(Schema):
     document_number: str
     approved_amount: str | None
     approved_amount_wan: str | None
+    over_request_reason: str = Field("", description="核定总投资超出申报的理由（第九条）")
     started_at: datetime | None
     decided_at: datetime | None
     decided_by_name: str
@@ -250,6 +251,10 @@ class ProjectOut(ProjectSummaryOut):
     sharing_plan: str
     new_civil_works: bool
     energy_intensive: bool
+    served_users: int | None = Field(None, description="预计服务用户数（第二十一条）")
+    lacks_om_capacity: bool = Field(
+        False, description="建设单位不具备建设运行维护能力（第二十一条）"
+    )
     hosting: str
     hosting_justification: str
     secure_reliable_statement: str

@@ -142,7 +142,8 @@ def experts() -> list[User]:
 
 class AcceptProject(ProjectAction):
     """DRC accepts a listed project and commissions a third-party evaluator (R9.2). The approval
-    path is fixed now by the threshold of the policy in force (R9.1)."""
+    path is decided now by the threshold of the policy in force (R9.1); a total changed after a
+    return re-decides it (``drafting.follow_amount``)."""
 
     label = L("受理并委托第三方评估")
     transition = "accept"
@@ -396,6 +397,7 @@ class ApproveProject(ReviewAction):
             "chapter_opinions": data.chapter_opinions,
             "document_number": data.document_number,
             "approved_amount": self.amount(obj, data),
+            "over_request_reason": data.over_request_reason,
         }
 
     def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
@@ -417,6 +419,7 @@ class ApproveProject(ReviewAction):
             chapter_opinions=data.chapter_opinions,
             document_number=number,
             approved_amount=amount,
+            over_request_reason=data.over_request_reason,
         )
         if code == "approve_fsr":
             project.fsr_approved_at = timezone.now()
@@ -440,7 +443,11 @@ class ApproveProject(ReviewAction):
             event=event,
             decision=decision,
             reason=f"{reason}（{number}）",
-            data={"document_number": number, "approved_amount": amount},
+            data={
+                "document_number": number,
+                "approved_amount": amount,
+                "over_request_reason": data.over_request_reason,
+            },
             update_fields=fields,
         )
         notify_unit(project, str(step.label), f"批复文号：{number}")

@@ -26,6 +26,7 @@ from planning.models import MasterPlanItem
 from planning.services import current_filed_revision
 from policy.engine import GateContext, enforce, evaluate_gate
 from policy.lookup import policy_in_force
+from policy.paths import approval_path_for
 
 from ..contracts import (
     ProjectChapterIn,
@@ -256,8 +257,23 @@ class CreateProject(ClassifiedRefused):
         return project_link(result) if result is not None else "/projects/"
 
 
+def follow_amount(project: Project, changed: dict) -> None:
+    """Art. 9: the approval path follows the total investment until the first approval. A
+    project DRC accepted and returned keeps its policy but takes the path of its new total
+    (a 2,900万 project raised to 3,500万 becomes two-stage). Once the FSR of a two-stage
+    project is approved that stage is done, so the path stays."""
+    if not project.approval_path or project.fsr_approved_at is not None:
+        return
+    policy = project.policy or policy_in_force(project.unit)
+    path = approval_path_for(project.total_investment, policy)
+    if path != project.approval_path:
+        changed["approval_path"] = [project.approval_path, str(path)]
+        project.approval_path = path
+
+
 class UpdateProject(ClassifiedRefused, UnitAction):
-    """Edit a draft or returned project; every changed field is recorded in the ledger."""
+    """Edit a draft or returned project; every changed field is recorded in the ledger. A
+    changed total re-decides the approval path of an accepted project (Art. 9)."""
 
     label = L("修改项目信息")
     Input = ProjectUpdateIn
@@ -285,6 +301,8 @@ class UpdateProject(ClassifiedRefused, UnitAction):
                 setattr(obj, key, value)
         if not changed:
             return obj
+        if "total_investment" in changed:
+            follow_amount(obj, changed)
         obj.save()
         labels = "、".join(
             str(getattr(Project._meta.get_field(k), "verbose_name", k)) for k in changed

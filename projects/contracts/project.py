@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
 
-from core.contracts import Choice, Contract, Flag, Ref, Text, Wan, Year
+from core.contracts import Choice, Contract, Flag, Int, Ref, Text, Wan, Year
 
 from ..models import Chapter, FundingSource, Hosting, ProjectKind, RecipientKind, ShareType, Stage
 from .fields import Level, PlanItem, Renames, StrictWan
@@ -58,6 +58,17 @@ class ProjectFieldsIn(Contract):
     crypto_status: str = Text(L("密码应用情况"), rows=2)
     new_civil_works: bool = Flag(L("含新建土建工程"))
     energy_intensive: bool = Flag(L("高耗能项目"))
+    served_users: int | None = Int(
+        L("预计服务用户数"),
+        required=False,
+        minimum=1,
+        maximum=10**9,
+        help=L("用于测算人均投资规模（第二十一条）。"),
+    )
+    lacks_om_capacity: bool = Flag(
+        L("建设单位不具备建设运行维护能力"),
+        help=L("第二十一条：此类项目应充分发挥职能部门作用或者服务外包。"),
+    )
     share_type: str = Choice(ShareType, L("数据共享类型"), required=False)
     share_recipient_kind: str = Choice(
         RecipientKind,
@@ -102,6 +113,7 @@ class ProjectFieldsIn(Contract):
                 "energy_intensive",
             ),
         ),
+        (L("建设运维方式（第二十一条）"), ("served_users", "lacks_om_capacity")),
         (
             L("数据共享（第十四条）"),
             ("share_type", "share_recipient_kind", "share_recipients", "share_conditions"),

@@ -115,6 +115,11 @@ class ReviewApproveIn(Contract):
     approved_amount_wan: Decimal | None = Wan(
         L("核定总投资"), required=False, help=L("单位万元；留空则按申报总投资核定。")
     )
+    over_request_reason: str = Text(
+        L("核定总投资超出申报的理由"),
+        rows=2,
+        help=L("核定总投资高于申报总投资时必填（第九条）。"),
+    )
     chapter_opinions: dict[str, str] = Opinions(
         Chapter, L("五个章节意见（第十四条）"), required=False
     )

@@ -82,9 +82,10 @@ class ProjectQuerySet(StatefulQuerySet):
 
 class Project(StatefulModel):
     """A municipal e-government IT project (Art. 8): from the requirement a unit submits to its
-    approval. Money is Decimal yuan, shown in 万元. ``approval_path`` and ``policy`` are fixed
-    when DRC accepts the project, by the threshold of the policy in force (Art. 9). Its state
-    changes only through the machine ``project``."""
+    approval. Money is Decimal yuan, shown in 万元. ``policy`` is fixed when DRC accepts the
+    project; ``approval_path`` is decided then by that policy's threshold and follows the total
+    investment when the unit changes it before the first approval (Art. 9). Its state changes
+    only through the machine ``project``."""
 
     MACHINE = "project"
 
@@ -119,6 +120,10 @@ class Project(StatefulModel):
     sharing_plan = models.TextField(_("数据共享方案"), blank=True)
     new_civil_works = models.BooleanField(_("含新建土建工程"), default=False)
     energy_intensive = models.BooleanField(_("高耗能项目"), default=False)
+    # Art. 21: the size of the investment per served user and the unit's own capacity to run
+    # the system decide whether outsourcing is advised (R21.1, an advisory, never a block).
+    served_users = models.PositiveIntegerField(_("预计服务用户数"), null=True, blank=True)
+    lacks_om_capacity = models.BooleanField(_("建设单位不具备建设运行维护能力"), default=False)
     hosting = models.CharField(
         _("部署方式"), max_length=10, choices=Hosting.choices, default=Hosting.CQ_CLOUD
     )

@@ -135,6 +135,8 @@ class Review(StatefulModel):
     priority = models.PositiveSmallIntegerField(_("优先级"), null=True, blank=True)
     document_number = models.CharField(_("文号"), max_length=100, blank=True)
     approved_amount = MoneyField(_("核定总投资（元）"), null=True, blank=True)
+    # Art. 9: DRC approving more than the unit requested says why, on the record.
+    over_request_reason = models.TextField(_("核定总投资超出申报的理由"), blank=True)
     started_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop as N_
+
 from core.enums import Severity
+from core.money import format_wan
 from policy.registry import gate, rule, violation
 
 from ..models import ApprovalPath, Chapter, ReviewKind, ReviewState, Stage
@@ -142,17 +145,75 @@ def approved_amount_positive(ctx):
         )
 
 
-APPROVAL_RULES = ["R9.1.amount", "R14.2.approval", "R14.3", "R14.4", "R19.1", "R14.5"]
+@rule(id="R9.1.single-amount", article="第九条", title=_("一次审批的核定总投资须低于门槛"))
+def single_stage_amount_below_threshold(ctx):
+    """The path follows the amount: a single-stage approval cannot approve a total at or
+    above the threshold (含本数), which needs the FSR first."""
+    amount = ctx.facts.get("approved_amount")
+    threshold = ctx.policy.p.approval_threshold
+    if amount is not None and amount >= threshold:
+        yield violation(
+            N_(
+                "核定总投资 %(amount)s 万元达到两阶段审批门槛 %(threshold)s 万元（含本数），"
+                "不能按一次审批批复可研报告及概（预）算（第九条）。"
+            ),
+            remedy=N_(
+                "请核定低于门槛的总投资；确需按该金额建设的，请退回项目建设单位调整总投资，"
+                "重新报送后按两阶段审批先批复可行性研究报告。"
+            ),
+            facts={"approved_amount": amount, "approval_threshold": threshold},
+            params={"amount": format_wan(amount), "threshold": format_wan(threshold)},
+        )
+
+
+@rule(id="R9.1.over-request", article="第九条", title=_("核定总投资超出申报须说明理由"))
+def over_request_reasoned(ctx):
+    """Approving more than the unit requested is possible, but the reason is on the record."""
+    amount = ctx.facts.get("approved_amount")
+    requested = ctx.facts.get("total_investment")
+    if amount is None or requested is None or amount <= requested:
+        return
+    if not str(ctx.facts.get("over_request_reason", "")).strip():
+        yield violation(
+            N_(
+                "核定总投资 %(amount)s 万元高于申报总投资 %(requested)s 万元，"
+                "未说明理由（第九条）。"
+            ),
+            remedy=N_("请在“核定总投资超出申报的理由”中说明，或按申报总投资核定。"),
+            facts={"approved_amount": amount, "total_investment": requested},
+            params={"amount": format_wan(amount), "requested": format_wan(requested)},
+        )
+
+
+APPROVAL_RULES = [
+    "R9.1.amount",
+    "R9.1.over-request",
+    "R14.2.approval",
+    "R14.3",
+    "R14.4",
+    "R19.1",
+    "R14.5",
+    "R21.1",
+]
 gate(
     "projects.approve",
     title=_("批复可研报告及概（预）算（代初步设计）"),
-    rules=["R9.1.single", "R9.3", *APPROVAL_RULES],
+    rules=["R9.1.single", "R9.1.single-amount", "R9.3", *APPROVAL_RULES],
     action="projects.approve_project",
 )
 gate(
     "projects.approve_fsr",
     title=_("批复可行性研究报告"),
-    rules=["R9.1.two-stage", "R9.3", "R9.1.amount", "R14.2.approval", "R14.4", "R14.5"],
+    rules=[
+        "R9.1.two-stage",
+        "R9.3",
+        "R9.1.amount",
+        "R9.1.over-request",
+        "R14.2.approval",
+        "R14.4",
+        "R14.5",
+        "R21.1",
+    ],
     action="projects.approve_project",
 )
 gate(

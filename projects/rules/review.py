@@ -5,6 +5,10 @@ there yet: the page asks before the form is filled in."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext_noop as N_
+
 from core.enums import Severity
 from core.money import format_wan
 from policy.registry import gate, rule, violation
@@ -67,10 +71,53 @@ def list_review_complete(ctx):
         )
 
 
+OUTSOURCE = N_("建议充分发挥职能部门作用或者采用服务外包，减少自建自管自用自维（第二十一条）。")
+
+
+@rule(
+    id="R21.1",
+    article="第二十一条",
+    title=_("人均投资规模过大或不具备运维能力的项目宜服务外包"),
+    severity=Severity.WARN,
+)
+def outsourcing_advised(ctx):
+    """An advisory, never a block: the measures say such projects *should* use a functional
+    department or outsourcing. The amount is the approved one when DRC has typed it."""
+    project = subject(ctx)
+    amount = ctx.facts.get("approved_amount") or project.total_investment
+    figure = ctx.policy.p.per_user_investment_advisory
+    if project.served_users:
+        per_user = (Decimal(amount) / project.served_users).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+        if per_user > figure:
+            yield violation(
+                N_(
+                    "人均投资规模 %(per_user)s 元（总投资 %(amount)s 万元，预计服务用户 "
+                    "%(users)s 人）高于提示线 %(figure)s 元（第二十一条）。"
+                ),
+                remedy=OUTSOURCE,
+                facts={"per_user": per_user, "served_users": project.served_users},
+                params={
+                    "per_user": f"{per_user:,.2f}",
+                    "amount": format_wan(amount),
+                    "users": project.served_users,
+                    "figure": f"{figure:,.2f}",
+                },
+            )
+    if project.lacks_om_capacity:
+        yield violation(
+            N_("项目建设单位不具备建设运行维护能力（第二十一条）。"),
+            remedy=OUTSOURCE,
+            facts={"lacks_om_capacity": True},
+            params={},
+        )
+
+
 gate(
     "projects.list",
     title=_("列入项目清单"),
-    rules=["R8.2", "R13.1.overlap"],
+    rules=["R8.2", "R13.1.overlap", "R21.1"],
     action="projects.decide_list_review",
 )
 
