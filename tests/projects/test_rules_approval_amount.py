@@ -82,6 +82,18 @@ def test_R9_1_changed_total_of_a_draft_leaves_the_path_to_acceptance(walker):
     assert project.approval_path == ""  # decided when DRC accepts (R9.2)
 
 
+def test_R9_1_path_stays_two_stages_once_the_fsr_is_approved(walker, personas):
+    project = walker.walk(walker.create(NEW, "3500"), S.DESIGN_REVIEW)
+    review = Review.objects.open().get(project=project, kind=ReviewKind.DESIGN_CONTENT)
+    project = actions.review_design_content(
+        review, acting_user=personas.bdb, agree=False, opinion="请压减投资。"
+    )
+    actions.update_project(project, acting_user=walker.officer, total_investment_wan="2900")
+    project.refresh_from_db()
+    assert project.total_investment == Decimal("29000000")
+    assert project.approval_path == ApprovalPath.TWO  # the FSR stage is done (Art. 9)
+
+
 # -- (b) a single-stage approval stays below the threshold -----------------------------------
 
 
@@ -147,6 +159,10 @@ def test_R9_1_over_request_with_reason_recorded_and_shown(walker, personas, clie
     client.force_login(personas.drc)
     page = client.get(project.get_absolute_url()).content.decode()
     assert 'data-testid="review-over-request-reason"' in page and reason in page
+    client.force_login(walker.officer)
+    out = client.get(f"/api/projects/{project.pk}").json()
+    [drc] = [r for r in out["reviews"] if r["kind"] == ReviewKind.DRC_APPROVAL]
+    assert drc["over_request_reason"] == reason
 
 
 def test_R9_1_approval_at_or_below_request_needs_no_reason(walker, personas):
