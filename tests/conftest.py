@@ -1,6 +1,8 @@
 """Shared fixtures: the demo directory and named personas (DESIGN.md)."""
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -159,3 +161,34 @@ def ensure_reference_data():
         importlib.import_module("policy.migrations.0004_health_parameters").add_defaults(apps, None)
     if not IndicatorCategory.objects.exists():
         importlib.import_module("investment.migrations.0002_indicator_tree").seed(apps, None)
+
+
+def demo_city(django_db_blocker: Any, tmp_path_factory: Any, key_dir: Any) -> Iterator[dict]:
+    """The demo city (``seed_demo``), seeded once inside a transaction that is rolled back at
+    the end, so that figures counted by hand are those of ``make run``; yields the active users
+    by username. A module-scoped fixture ``yield from``s it (tests/reports, the English pages)."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import transaction
+
+    # the documents are signed with the session's key store and stored in a folder of their own
+    saved = {
+        k: getattr(settings, k) for k in ("MEDIA_ROOT", "GOVIT_KEY_DIR", "GOVIT_KEYS_AUTOCREATE")
+    }
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.GOVIT_KEY_DIR = key_dir
+    settings.GOVIT_KEYS_AUTOCREATE = True
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            ensure_reference_data()
+            call_command("seed_demo", verbosity=0)
+            from accounts.models import User
+
+            yield {u.username: u for u in User.objects.filter(is_active=True)}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            for key, value in saved.items():
+                setattr(settings, key, value)

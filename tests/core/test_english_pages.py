@@ -10,11 +10,10 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import Resolver404, resolve
 
 from core.navigation import items_for
+from tests.conftest import demo_city
 
 # one demo account per role family (README's table of demo accounts)
 FAMILIES = {
@@ -176,32 +175,8 @@ def chinese_in(html: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def city(django_db_setup, django_db_blocker, tmp_path_factory, _key_dir):
-    """The demo city (``seed_demo``), seeded once for the module inside a transaction rolled
-    back at the end (as tests/reports/conftest.py does)."""
-    from django.conf import settings
-
-    saved = {
-        k: getattr(settings, k) for k in ("MEDIA_ROOT", "GOVIT_KEY_DIR", "GOVIT_KEYS_AUTOCREATE")
-    }
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-    settings.GOVIT_KEY_DIR = _key_dir
-    settings.GOVIT_KEYS_AUTOCREATE = True
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            from tests.conftest import ensure_reference_data
-
-            ensure_reference_data()
-            call_command("seed_demo", verbosity=0)
-            from accounts.models import User
-
-            yield {u.username: u for u in User.objects.filter(is_active=True)}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            for key, value in saved.items():
-                setattr(settings, key, value)
+    """The demo city, seeded once for the module (``tests.conftest.demo_city``)."""
+    yield from demo_city(django_db_blocker, tmp_path_factory, _key_dir)
 
 
 def _menu_urls(user) -> list[str]:
