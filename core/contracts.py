@@ -4,7 +4,7 @@ A contract is a pydantic model (a Ninja ``Schema``) whose fields are declared wi
 types below. Each type parses and checks its value itself and raises a message that names
 the field in Chinese ("请填写项目名称。"), so the same words reach a user whether the input
 came from a page form (``core.forms.contract_form``), the JSON API (the contract is the
-endpoint's payload) or a spreadsheet row (``core.xlsx_import``).
+endpoint's payload) or a spreadsheet row (the catalog import, ``catalog/xlsx.py``).
 
     class CreateProjectIn(Contract):
         name: str = Text(_("项目名称"), required=True, max_length=200)

@@ -2,7 +2,7 @@
 
 ``refresh_health`` rates every approved project (the clocks run even when nobody acts), keeps
 this month's snapshot the first time it runs in a month, and schedules its next run a day later,
-so one enqueue (``seed_demo``, or ``manage.py refresh_health --enqueue``) keeps the ratings
+so one enqueue (``seed_demo``, or ``manage.py schedule_tasks``) keeps the ratings
 current while a worker runs. ``issue_om_notices_task`` issues the O&M decision notices of a
 yearly run (one per unit) after Finance's run committed.
 """

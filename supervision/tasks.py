@@ -2,8 +2,8 @@
 
 ``sweep_supervision`` runs the supervision sweep and schedules its next run, so one enqueue
 keeps the supervision clocks ticking every ``SWEEP_INTERVAL`` while a worker runs. Enqueued by
-``manage.py sweep_supervision --enqueue`` (and, once wired, beside the delivery sweep by
-``manage.py serve``)."""
+``manage.py sweep_supervision --enqueue``, and with the other periodic tasks by
+``manage.py schedule_tasks`` (which ``serve`` runs at start-up)."""
 
 from __future__ import annotations
 
