@@ -110,6 +110,7 @@ class ActionCode(models.TextChoices):
     TRIAL_STARTED = "delivery.trial_started", _("开始试运行")
     CONSTRUCTION_COMPLETED = "delivery.completed", _("登记建成")
     ARCHIVES_ACCEPTED = "delivery.archives_accepted", _("档案验收通过")
+    ARCHIVES_FAILED = "delivery.archives_failed", _("档案验收不合格")
     ACCEPTANCE_APPLIED = "delivery.acceptance_applied", _("申请竣工验收")
     ACCEPTANCE_DECIDED = "delivery.acceptance_decided", _("登记竣工验收结果")
     ACCEPTANCE_FILED = "delivery.acceptance_filed", _("竣工验收结果备案")

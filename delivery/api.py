@@ -44,6 +44,7 @@ from .models import (
     Acceptance,
     AcceptancePath,
     AnnualReport,
+    ArchiveFailure,
     Delivery,
     ExtensionRequest,
     Incident,
@@ -133,6 +134,11 @@ def _overview(project: Project) -> dict[str, Any]:
         "om_ineligible": delivery.om_ineligible,
         "archive_accepted_on": delivery.archive_accepted_on,
         "archive_checklist": delivery.archive_checklist,
+        "archive_failures": [
+            {"failed_on": f.failed_on, "reasons": f.reasons}
+            for f in ArchiveFailure.objects.filter(project=project)
+        ],
+        "incomplete_reason": delivery.incomplete_reason,
         "progress_percent": str(progress_percent(project)),
         "today": on,
         "supervisor": SupervisorAssignment.objects.filter(project=project, is_active=True)
@@ -464,6 +470,18 @@ def complete_construction(request, project_id: int, payload: contracts.DeliveryC
 def accept_archives(request, project_id: int, payload: contracts.DeliveryArchivesIn):
     """市大数据发展局按档案清单登记档案验收（第二十九条）；档案验收通过后才能竣工验收。"""
     return _act_on_project(request, actions.accept_archives, project_id, payload)
+
+
+@router.post(
+    "/projects/{int:project_id}/archives/failed",
+    summary="登记档案验收不合格",
+    tags=ACCEPT,
+    response={200: ProjectDeliveryOut, **ACT_ERRORS},
+)
+def reject_archives(request, project_id: int, payload: contracts.DeliveryArchivesFailedIn):
+    """市大数据发展局登记档案验收不合格及原因（第二十九条）：记录保留，建设单位整改后重新
+    进行档案验收；通过前不能竣工验收。"""
+    return _act_on_project(request, actions.reject_archives, project_id, payload)
 
 
 @router.post(

@@ -214,11 +214,23 @@ class DeliveryCompletionIn(Contract):
     completed_on: dt.date = Day(
         L("建成日期"), required=True, past=True, help=L("竣工验收期限自此起算（第二十八条）。")
     )
+    incomplete_reason: str = Text(
+        L("里程碑未全部完成的原因"),
+        rows=3,
+        help=L("仍有未完成里程碑的必填，将提交竣工验收审查（第二十八条）。"),
+    )
 
 
 class DeliveryArchivesIn(Contract):
     accepted_on: dt.date = Day(L("档案验收日期"), required=True, past=True)
     checklist: dict[str, bool] = Checklist(ARCHIVE_ITEMS, L("档案清单（各项均须齐全）"))
+
+
+class DeliveryArchivesFailedIn(Contract):
+    """A failed archive acceptance (Art. 29 ¶2): the date and what the unit must rectify."""
+
+    failed_on: dt.date = Day(L("档案验收日期"), required=True, past=True)
+    reasons: str = Text(L("不合格原因及整改要求"), required=True, rows=3)
 
 
 class DeliveryAcceptanceResultIn(Contract):

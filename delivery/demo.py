@@ -33,6 +33,7 @@ from projects.models import Project, ProjectState
 from projects.walk import Walker, pdf
 
 from . import actions
+from .models import Milestone
 from .services import ACCEPTANCE_MATERIALS
 
 S = ProjectState
@@ -244,7 +245,15 @@ class Carrier:
         actions.start_trial(self.project, acting_user=self.officer, trial_started_on=on)
 
     def complete(self, on: dt.date) -> None:
-        actions.complete_construction(self.project, acting_user=self.officer, completed_on=on)
+        # Art. 28: a project completed with milestones still open states why (seeded as is)
+        reason = (
+            "剩余里程碑为上线后持续优化事项，不影响系统建成和竣工验收。"
+            if Milestone.objects.filter(project=self.project, done_on__isnull=True).exists()
+            else ""
+        )
+        actions.complete_construction(
+            self.project, acting_user=self.officer, completed_on=on, incomplete_reason=reason
+        )
 
     # -- acceptance (Art. 28, 29) ----------------------------------------------------------
 

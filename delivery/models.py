@@ -62,6 +62,11 @@ class Delivery(StatefulModel):
     started_on = models.DateField(_("开工日期"), null=True, blank=True)
     trial_started_on = models.DateField(_("试运行开始日期"), null=True, blank=True)
     completed_on = models.DateField(_("建成日期"), null=True, blank=True)
+    incomplete_reason = models.TextField(
+        _("里程碑未全部完成的原因"),
+        blank=True,
+        help_text=_("登记建成时仍有未完成里程碑的，须说明原因，供竣工验收审查（第二十八条）。"),
+    )
     acceptance_path = models.CharField(
         _("验收方式"), max_length=6, choices=AcceptancePath.choices, blank=True
     )
@@ -162,6 +167,33 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ArchiveFailure(models.Model):
+    """A failed archive acceptance (档案验收不合格, Art. 29 ¶2) recorded by BDB with its reasons.
+
+    It stays on record after the unit rectifies: the completion acceptance remains blocked until
+    an archive acceptance passes (R29.1), and a later pass does not erase the failure."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="archive_failures"
+    )
+    failed_on = models.DateField(_("档案验收日期"))
+    reasons = models.TextField(_("不合格原因及整改要求"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ByProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "-failed_on", "-id"]
+        verbose_name = _("档案验收不合格记录")
+        verbose_name_plural = _("档案验收不合格记录")
+
+    def __str__(self):
+        return f"{self.project.code} {self.failed_on:%Y-%m-%d}"
 
 
 class AnnualReport(models.Model):

@@ -29,7 +29,7 @@ from investment.models import Contract
 from policy.engine import GateContext
 from policy.registry import gate, rule, violation
 
-from .models import AcceptancePath, Delivery, SupervisorAssignment
+from .models import AcceptancePath, ArchiveFailure, Delivery, SupervisorAssignment
 from .services import ACCEPTANCE_MATERIALS, acceptance_path_for
 
 Found = Iterator[Violation]
@@ -155,7 +155,20 @@ def acceptance_materials(ctx: GateContext) -> Found:
 
 @rule(id="R29.1", article="第二十九条", title=_("竣工验收前须通过档案验收"))
 def archives_first(ctx: GateContext) -> Found:
-    if _delivery(ctx).archive_accepted_on is None:
+    """Art. 29 ¶2: neither an archive acceptance never held nor a failed one lets the completion
+    acceptance pass; a failure is cited with its date and reasons until a later one passes."""
+    if _delivery(ctx).archive_accepted_on is not None:
+        return
+    failed = ArchiveFailure.objects.filter(project=ctx.subject).order_by("-failed_on", "-id")
+    last = failed.first()
+    if last is not None:
+        yield violation(
+            N_("项目档案于 %(on)s 档案验收不合格（%(reasons)s），不能通过竣工验收（第二十九条）。"),
+            remedy=N_("请按档案验收意见整改项目档案，重新进行档案验收合格后再申请竣工验收。"),
+            facts={"archive_failure": last.pk, "failed_on": last.failed_on.isoformat()},
+            params={"on": f"{last.failed_on:%Y-%m-%d}", "reasons": last.reasons},
+        )
+    else:
         yield violation(
             N_("项目档案尚未通过档案验收，不能进行竣工验收（第二十九条）。"),
             remedy=N_("请整理项目档案，经档案验收合格后再申请竣工验收。"),

@@ -298,6 +298,11 @@ class DeliveryProjectOut(Schema):
         return delivery.completed_on if delivery else None
 
 
+class ArchiveFailureOut(Schema):
+    failed_on: date
+    reasons: str
+
+
 class ProjectDeliveryOut(Schema):
     """The delivery record of one approved project with its clocks and history."""
 
@@ -324,6 +329,12 @@ class ProjectDeliveryOut(Schema):
     om_ineligible: bool = Field(..., description="竣工验收未通过，不得安排运维经费")
     archive_accepted_on: date | None
     archive_checklist: dict
+    archive_failures: list[ArchiveFailureOut] = Field(
+        ..., description="档案验收不合格记录（第二十九条），新的在前"
+    )
+    incomplete_reason: str = Field(
+        ..., description="登记建成时里程碑未全部完成的原因，供竣工验收审查（第二十八条）"
+    )
     progress_percent: str
     today: date
     supervisor: SupervisorOut | None

@@ -42,6 +42,7 @@ from .models import (
     Acceptance,
     AcceptancePath,
     AnnualReport,
+    ArchiveFailure,
     Delivery,
     ExtensionRequest,
     Incident,
@@ -106,6 +107,9 @@ def _history(project: Project) -> dict[str, Any]:
         ),
         "acceptances": list(
             Acceptance.objects.filter(project=project).select_related("applied_by")
+        ),
+        "archive_failures": list(
+            ArchiveFailure.objects.filter(project=project).select_related("recorded_by")
         ),
         "post_evaluations": list(
             PostEvaluation.objects.filter(project=project).select_related(

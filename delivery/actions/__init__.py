@@ -11,7 +11,13 @@ from .acceptance import (
     file_unit_acceptance,
     request_extension,
 )
-from .completion import accept_archives, complete_construction, go_live, start_trial
+from .completion import (
+    accept_archives,
+    complete_construction,
+    go_live,
+    reject_archives,
+    start_trial,
+)
 from .evaluation import commission_post_evaluation, submit_post_evaluation, submit_self_evaluation
 from .incidents import (
     close_incident,
@@ -39,6 +45,7 @@ __all__ = [
     "go_live",
     "lift_suspension",
     "order_rectification",
+    "reject_archives",
     "report_incident",
     "request_extension",
     "set_implementation",
