@@ -481,3 +481,34 @@ def test_openapi_lists_delivery_paths(db, client):
         "/api/delivery/acceptances",
         "/api/delivery/extensions",
     } <= paths
+
+
+def test_R28_1_R29_1_open_milestones_and_failed_archives_over_the_api(walker, personas, login):
+    """Completion with an open milestone needs a reason (Art. 28), returned with the record; a
+    failed archive acceptance is recorded by BDB, listed, and blocks acceptance (Art. 29)."""
+    from delivery import actions
+
+    project = approved(walker)
+    prepare(project, walker.officer)
+    carry(project, walker.officer, "trial")
+    actions.add_milestone(project, acting_user=walker.officer, name="联调", planned_on="2025-09-01")
+    unit = login(personas.jw_officer)
+    body = assert_error(
+        post_json(unit, _url(project, "/complete"), {"completed_on": "2025-10-31"}), 409, "blocked"
+    )
+    [finding] = body["findings"]
+    assert finding["rule_id"] == "R28.1.milestones-open" and finding["article"] == "第二十八条"
+    assert finding["remedy"]
+    payload = {"completed_on": "2025-10-31", "incomplete_reason": "联调并入运维期完成。"}
+    response = post_json(unit, _url(project, "/complete"), payload)
+    assert response.status_code == 200, response.content
+    assert response.json()["incomplete_reason"] == "联调并入运维期完成。"
+    failed = {"failed_on": "2025-11-03", "reasons": "缺少监理日志。"}
+    assert_error(post_json(unit, _url(project, "/archives/failed"), failed), 404, "not_found")
+    bdb = login(personas.bdb)
+    response = post_json(bdb, _url(project, "/archives/failed"), failed)
+    assert response.status_code == 200, response.content
+    assert response.json()["archive_failures"] == [
+        {"failed_on": "2025-11-03", "reasons": "缺少监理日志。"}
+    ]
+    assert response.json()["archive_accepted_on"] is None

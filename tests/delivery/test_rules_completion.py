@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from core.errors import ActionBlocked, ActionForbidden, ActionInvalid
 from core.models import LedgerEvent, Notification
@@ -59,6 +60,9 @@ def test_R28_1_completion_refused_with_open_milestones_and_no_reason(walker):
     assert "数据治理" in finding.message and "第二十八条" in finding.message
     assert "未完成的原因" in finding.remedy
     assert finding.facts["open_milestones"] == ["数据治理"]
+    with translation.override("en"):  # shown in the reader's language
+        assert finding.text.startswith("1 milestone(s) are not done yet (数据治理)")
+        assert "state the reason" in finding.remedy_text
     project.delivery.refresh_from_db()
     assert project.delivery.phase == Phase.TRIAL and project.delivery.completed_on is None
 
