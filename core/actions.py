@@ -154,9 +154,12 @@ class Action:
         if not hasattr(qs, "for_user"):
             raise TypeError(f"{self.model.__name__} has no for_user scope")
         qs = qs.for_user(user) if getattr(user, "is_authenticated", False) else qs.none()
-        if lock:
-            qs = qs.select_for_update()
         try:
+            if lock:
+                # The scope may join or be DISTINCT, which PostgreSQL cannot lock: find the row
+                # through the scope, then lock it alone.
+                pk = qs.values_list("pk", flat=True).get(pk=pk_of(ref))
+                return self.model._default_manager.select_for_update().get(pk=pk)
             return qs.get(pk=pk_of(ref))
         # the model's DoesNotExist (django-stubs knows it on concrete models only)
         except (ObjectDoesNotExist, ValueError, TypeError, OverflowError) as exc:

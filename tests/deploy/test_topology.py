@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
 from accounts.demo import DEMO_PASSWORD
 
@@ -46,6 +47,7 @@ def _env(tmp_path) -> dict:
         GOVIT_DEBUG="0",
         GOVIT_SECRET_KEY="topology-test-" + "k" * 40,
         GOVIT_ALLOWED_HOSTS="127.0.0.1",
+        GOVIT_BEHIND_TLS_PROXY="1",  # secure cookies, HSTS, as in production
         GOVIT_VAR_DIR=str(tmp_path / "var"),  # shared: uploads, keys, anchors
         GOVIT_KEY_DIR=str(settings.GOVIT_KEY_DIR),
         GOVIT_KEYS_AUTOCREATE="0",
@@ -55,12 +57,22 @@ def _env(tmp_path) -> dict:
     return env
 
 
+class _BehindTLSProxy(http.cookiejar.DefaultCookiePolicy):
+    """The servers run as in production, behind a TLS reverse proxy: their cookies are
+    Secure, which the browser sends because, to it, the site is https (the proxy is left out
+    here and its X-Forwarded-Proto header sent by the browser instead)."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 class Browser:
     """A person's browser: cookies and the CSRF token of the last page."""
 
     def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
+        self.jar = http.cookiejar.CookieJar(policy=_BehindTLSProxy())
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = [("X-Forwarded-Proto", "https")]
 
     def get(self, url: str) -> tuple[int, str]:
         with self.opener.open(url, timeout=30) as response:
@@ -70,7 +82,8 @@ class Browser:
         return next(c.value for c in self.jar if c.name == "csrftoken")
 
     def post(self, url: str, fields: dict, files: dict | None = None) -> tuple[int, str]:
-        headers = {"X-CSRFToken": self.csrf(), "Referer": url}
+        # the page the form came from, as the browser saw it (https, through the proxy)
+        headers = {"X-CSRFToken": self.csrf(), "Referer": url.replace("http://", "https://", 1)}
         if files:
             boundary = uuid.uuid4().hex
             body = b""
@@ -105,9 +118,23 @@ def _wait_for(url: str, seconds: float = 60) -> None:
     raise AssertionError(f"{url} did not start")
 
 
+def _passwords_as_in_production() -> None:
+    """The tests hash passwords with a fast hasher the servers (production settings) do not
+    know: store the demo password with the production default for the person who signs in."""
+    from django.contrib.auth.hashers import make_password
+    from django.test import override_settings
+
+    import govit.settings as production
+    from accounts.models import User
+
+    with override_settings(PASSWORD_HASHERS=production.PASSWORD_HASHERS):
+        User.objects.filter(username="jw_tianbao").update(password=make_password(DEMO_PASSWORD))
+
+
 @pytest.fixture
 def topology(tmp_path, people):
     call_command("seed_demo", verbosity=0)
+    _passwords_as_in_production()
     env = _env(tmp_path)
     ports = [_free_port(), _free_port()]
     procs = [
@@ -201,12 +228,14 @@ def test_session_and_upload_through_either_server(topology):
     status, html = browser.post(
         f"{first}/documents/upload/{ct.pk}/{plan.pk}/",
         {"doc_type": "other", "note": "两台服务器", "next": f"/planning/master-plans/{plan.pk}/"},
-        files={"file": ("拓扑测试.pdf", PDF, "application/pdf")},
+        files={"upload": ("拓扑测试.pdf", PDF, "application/pdf")},
     )
     assert status == 200
     from documents.models import DocumentVersion
 
-    version = DocumentVersion.objects.filter(original_name="拓扑测试.pdf").get()
-    path = re.sub(r"^/", "", f"/documents/versions/{version.pk}/download/")
-    status, _ = browser.get(f"{second}/{path}")
-    assert status == 200
+    found = DocumentVersion.objects.filter(original_name="拓扑测试.pdf")
+    assert found.exists(), re.findall(r'class="alert[^"]*"[^>]*>(.*?)</div>', html, re.S)
+    version = found.get()
+    url = reverse("documents:download", args=[version.document_id, version.number])
+    with browser.opener.open(f"{second}{url}", timeout=30) as response:  # stored by the first
+        assert response.status == 200 and response.read() == PDF  # read back by the second

@@ -78,7 +78,7 @@ def funded(approved, personas):
         title="开发合同",
         supplier="重庆某信息技术有限公司",
         method="open",
-        amount_wan="1000",
+        amount_wan="800",  # contracts stay within the approved total (R25.1)
         signed_on=today(),
     )
     return approved, contract
