@@ -114,10 +114,40 @@ def outsourcing_advised(ctx):
         )
 
 
+ROLLING_YEARS = 3  # Art. 8: 3年滚动规划 (projects.actions.lists publishes N..N+2)
+
+
+@rule(
+    id="R8.4.window",
+    article="第八条",
+    title=_("项目清单按三年滚动规划编制"),
+    severity=Severity.WARN,
+)
+def beyond_the_rolling_window(ctx):
+    """A project may be listed for a later year; one beyond this year and the two following
+    is listed now but enters a published list only when its year comes into the window."""
+    from core.dates import today
+
+    project = subject(ctx)
+    first = today().year
+    last = first + ROLLING_YEARS - 1
+    if project.year > last:
+        yield violation(
+            N_(
+                "项目申报年度 %(year)s 年超出本期三年滚动规划（%(first)s—%(last)s 年）："
+                "列入后将在 %(from)s 年及以后发布的项目清单中滚动纳入（第八条）。"
+            ),
+            remedy=N_("如需提前实施，请建设单位修改申报年度。"),
+            facts={"year": project.year, "window": [first, last]},
+            params={"year": project.year, "first": first, "last": last,
+                    "from": project.year - ROLLING_YEARS + 1},
+        )  # fmt: skip
+
+
 gate(
     "projects.list",
     title=_("列入项目清单"),
-    rules=["R8.2", "R13.1.overlap", "R21.1"],
+    rules=["R8.2", "R8.4.window", "R13.1.overlap", "R21.1"],
     action="projects.decide_list_review",
 )
 
