@@ -5,14 +5,13 @@ LibreOffice where installed)."""
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
 from core.xlsx import Column, ExportError, Sheet, csv_bytes, sheet_title, workbook
+from tests.xlsx_check import libreoffice_values, needs_libreoffice
 
 MONEY = [
     Column("项目", width=20),
@@ -109,37 +108,18 @@ def test_only_numbers_can_be_summed():
         Column("日期", "date", total=True)
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_libreoffice_reads_the_total_equal_to_the_sum(tmp_path):
-    src = tmp_path / "plan.xlsx"
-    src.write_bytes(_three_entries())
-
-    def cells(options: str) -> list[str]:
-        out = tmp_path / options.replace(",", "_")
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{tmp_path}/lo",
-                "--headless",
-                "--convert-to",
-                f"csv:Text - txt - csv (StarCalc):{options}",
-                "--outdir",
-                str(out),
-                str(src),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        lines = (out / "plan.csv").read_text(encoding="utf-8").splitlines()
-        return [line.split(",")[1].strip('"') for line in lines[1:5]]
+    def cells(*, shown: bool) -> list[str]:
+        rows = libreoffice_values(_three_entries(), tmp_path, shown=shown)
+        return [row[1] for row in rows[1:5]]
 
     # the values LibreOffice holds: exact, so SUM() of the rows is the 合计 cell
-    raw = cells("44,34,76,1,,0,false,true,false")
+    raw = cells(shown=False)
     assert [Decimal(v) for v in raw] == [Decimal("123.455")] * 3 + [Decimal("370.365")]
     assert sum(Decimal(v) for v in raw[:3]) == Decimal(raw[3])
     # what it shows: each row 123.46, the total 370.37 (the exact sum, rounded once)
-    assert cells("44,34,76,1,,0,false,true,true") == ["123.46", "123.46", "123.46", "370.37"]
+    assert cells(shown=True) == ["123.46", "123.46", "123.46", "370.37"]
 
 
 def test_a_total_label_goes_into_a_number_column_as_text():
