@@ -1,5 +1,6 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from accounts.roles import Role
 from core import navigation
@@ -9,6 +10,8 @@ from . import views
 
 app_name = "catalog"
 urlpatterns = [
+    # the README and people type /catalog/: the master catalog is the chapter's first page
+    path("", RedirectView.as_view(pattern_name="catalog:systems"), name="home"),
     path("systems/", views.system_list, name="systems"),
     path("systems/new/", action_page("catalog.register_system"), name="system_create"),
     path("systems/import/", views.system_import, name="system_import"),

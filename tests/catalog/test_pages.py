@@ -347,3 +347,8 @@ def test_catalog_pages_render_for_every_role(personas, login):
             assert status in (200, 404), (user.username, url, status)
     nav = login(personas.finance).get("/").content.decode()
     assert "目录与运维" in nav and "运维经费决定" in nav and "生成 " in nav  # to-do of next year
+
+
+def test_the_chapter_address_opens_the_master_catalog(personas, login):
+    response = login(personas.bdb).get("/catalog/")
+    assert response.status_code == 302 and response.url == "/catalog/systems/"
