@@ -136,6 +136,7 @@ class Posting(models.Model):
     pk = models.CompositePrimaryKey("term_id", "doc_id")
     term_id = models.IntegerField()
     doc_id = models.IntegerField()
+    # a BM25 term weight (a ranking score, never money): a float is what the ranking sums
     weight = models.FloatField()
 
     class Meta:

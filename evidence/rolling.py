@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from core.money import format_wan
 from projects.models import ProjectListState, ProjectListVersion
+from projects.models.registry import ROLLING_YEARS
 
-YEARS = 3  # projects.actions.lists.ROLLING_YEARS
+YEARS = ROLLING_YEARS
 
 
 def planned_year(entry: Any) -> int:

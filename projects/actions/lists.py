@@ -32,10 +32,8 @@ from ..models import (
     ProjectListState,
     ProjectListVersion,
 )
+from ..models.registry import ROLLING_YEARS
 from ..rules import ever_listed
-
-# Art. 8 ¶2: "按照市级政府投资项目3年滚动规划编制要求" — a list of year N carries N, N+1, N+2.
-ROLLING_YEARS = 3
 
 
 def carried_forward(year: int) -> Any:

@@ -14,6 +14,10 @@ from core.money import MoneyField
 
 from .project import Project, ProjectKind
 
+# Art. 8 ¶2: "按照市级政府投资项目3年滚动规划编制要求" — a list of year N carries N, N+1, N+2. The
+# number is the measures' own text, not a policy parameter.
+ROLLING_YEARS = 3
+
 
 class ProjectListState(models.TextChoices):
     DRAFT = "draft", _("草稿")

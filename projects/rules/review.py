@@ -23,6 +23,7 @@ from ..models import (
     ReviewState,
     Stage,
 )
+from ..models.registry import ROLLING_YEARS
 from ..services import (
     current_stage,
     declared_chapters,
@@ -112,9 +113,6 @@ def outsourcing_advised(ctx):
             facts={"lacks_om_capacity": True},
             params={},
         )
-
-
-ROLLING_YEARS = 3  # Art. 8: 3年滚动规划 (projects.actions.lists publishes N..N+2)
 
 
 @rule(
