@@ -29,6 +29,15 @@ class GateContext:
     def param(self, key: str) -> ParamValue:
         return self.policy.param(key)
 
+    def fact(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A fact read from live state (a query, today's date), computed once and kept among
+        the decision's inputs, so that a stored decision is re-evaluated from what its rules
+        saw then (``manage.py replay_decisions``). ``compute`` must return JSON-able values
+        (str, int, bool, Decimal, date, lists and dicts of them)."""
+        if key not in self.facts:
+            self.facts[key] = compute()
+        return self.facts[key]
+
 
 def outcome_of(findings: list[Finding]) -> str:
     if any(f.severity == Severity.BLOCK for f in findings):
