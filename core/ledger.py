@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +92,19 @@ def _lock_ledger() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK_KEY])
 
 
+# The policy version in force for an organisation, as its code: set by the policy app when it
+# is ready (core names no chapter). A state change recorded without a version gets this one.
+policy_version_in_force: Callable[[Any], str] | None = None
+
+
+def _version_in_force(obj: Any, organisation: Any) -> str:
+    if policy_version_in_force is None:
+        return ""
+    if organisation is None and obj is not None:
+        organisation = getattr(obj, "unit", None) or getattr(obj, "organisation", None)
+    return policy_version_in_force(organisation)
+
+
 def record_event(
     action: str,  # an ActionCode, or a chapter's own event choices (TextChoices)
     *,
@@ -108,7 +121,11 @@ def record_event(
     object_id: str = "",
     object_repr: str = "",
 ) -> LedgerEvent:
-    """Append one event to the ledger inside the caller's transaction."""
+    """Append one event to the ledger inside the caller's transaction. A change of state
+    always names the policy version in force (the caller's, or the one in force for the
+    organisation today)."""
+    if not policy_version and (from_state or to_state):
+        policy_version = _version_in_force(obj, organisation)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

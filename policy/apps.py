@@ -9,7 +9,13 @@ class PolicyConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
+        from core import ledger
+
         from . import rules  # noqa: F401  (registers the rules of this app)
+        from .lookup import code_in_force
+
+        # every change of state in the ledger names the policy version in force (core asks)
+        ledger.policy_version_in_force = code_in_force
         from .checks import check_machines, check_refusals_cite, check_rule_registry
 
         checks.register(check_rule_registry, "govit")

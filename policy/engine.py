@@ -7,7 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
 
 from core.enums import Severity
 from core.errors import ActionBlocked
@@ -15,6 +17,7 @@ from core.errors import ActionBlocked
 from .models import Decision, Outcome, PolicyVersion
 from .parameters import ParamValue
 from .registry import Finding, registry
+from .snapshot import encode, rule_digest, snapshot_of
 
 
 @dataclass
@@ -48,11 +51,28 @@ def outcome_of(findings: list[Finding]) -> str:
 
 
 def preview_gate(code: str, ctx: GateContext) -> list[Finding]:
-    """Evaluate without storing, e.g. to show findings beside an action button."""
+    """Evaluate without storing, e.g. to show findings beside an action button. Rules run in
+    the language of record: a finding's stored words are the Chinese of the measures, and a
+    page translates them for its reader."""
     findings: list[Finding] = []
-    for rule_ in registry.rules_of_gate(code):
-        findings.extend(rule_.evaluate(ctx))
+    with translation.override(settings.LANGUAGE_CODE):
+        for rule_ in registry.rules_of_gate(code):
+            findings.extend(rule_.evaluate(ctx))
     return findings
+
+
+def snapshot_of_context(ctx: GateContext) -> dict[str, Any]:
+    """What the rules saw (``policy.snapshot``): the subject and the actor as they were, with
+    the related objects read, and every fact."""
+    return {
+        "subject": snapshot_of(ctx.subject),
+        "actor": snapshot_of(ctx.actor if getattr(ctx.actor, "pk", None) else None),
+        "facts": encode(ctx.facts),
+    }
+
+
+def rule_versions(code: str) -> dict[str, str]:
+    return {r.id: rule_digest(r.func) for r in registry.rules_of_gate(code)}
 
 
 def _json(value: Any) -> Any:
@@ -84,6 +104,8 @@ def evaluate_gate(
         policy=ctx.policy,
         inputs=_json(ctx.facts),
         rule_ids=[r.id for r in registry.rules_of_gate(code)],
+        snapshot=snapshot_of_context(ctx),
+        rule_versions=rule_versions(code),
         outcome=outcome_of(findings),
         findings=[_json(f.as_dict()) for f in findings],
         actor=ctx.actor if getattr(ctx.actor, "pk", None) else None,

@@ -38,3 +38,23 @@ def policy_in_force(organisation: Any = None, on: dt.date | None = None) -> Poli
         if version is not None:
             return version
     raise NoPolicyInForce(f"{on} 没有生效的政策版本，请系统管理员配置。")
+
+
+def code_in_force(organisation: Any = None, on: dt.date | None = None) -> str:
+    """The code of the version in force (``policy_in_force`` without loading its parameters);
+    empty when none is. ``organisation`` may be given by its id."""
+    if organisation is not None and not hasattr(organisation, "division_code"):
+        from accounts.models import Organisation
+
+        organisation = Organisation.objects.filter(pk=organisation).first()
+    on = on or today()
+    for division in dict.fromkeys([division_of(organisation), MUNICIPAL]):
+        code = (
+            PolicyVersion.objects.filter(division_code=division, effective_from__lte=on)
+            .order_by("-effective_from")
+            .values_list("code", flat=True)
+            .first()
+        )
+        if code is not None:
+            return str(code)
+    return ""

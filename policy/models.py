@@ -130,6 +130,10 @@ class Decision(models.Model):
     policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="decisions")
     inputs = models.JSONField(_("输入事实"), default=dict)
     rule_ids = models.JSONField(_("评估的规则"), default=list)
+    # what the rules saw, typed (policy.snapshot), and the digest of each rule's source: the
+    # decision can be evaluated again from these alone (manage.py replay_decisions)
+    snapshot = models.JSONField(_("评估快照"), default=dict, blank=True)
+    rule_versions = models.JSONField(_("规则版本"), default=dict, blank=True)
     outcome = models.CharField(_("结果"), max_length=8, choices=Outcome.choices)
     findings = models.JSONField(_("发现"), default=list)
     actor = models.ForeignKey(
