@@ -2,9 +2,10 @@
 payload of the API, the page form of the "您现在可以办理" card and what the demo passes
 (``core.contracts``).
 
-Besides the core field types, three of the chapter's own: ``Verdict`` (a required yes or no,
-e.g. an acceptance passed or failed), ``Checklist`` (the archive checklist of Art. 29) and
-``Score`` (an evaluation score of 0—100).
+Besides the core field types, four of the chapter's own: ``Verdict`` (a required yes or no,
+e.g. an acceptance passed or failed), ``Checklist`` (the archive checklist of Art. 29),
+``Score`` (an evaluation score of 0—100) and ``Pue`` (a data centre's power usage
+effectiveness, Art. 19).
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from django.utils.translation import gettext_lazy as L
 from django.utils.translation import gettext_noop as N_
 from pydantic import AliasChoices, BeforeValidator, Field
 
-from core.contracts import UI, Contract, Day, Int, Ref, Text, Year, fail
+from core.contracts import UI, Contract, Day, Flag, Int, Ref, Text, Year, fail
 from core.contracts import Choice as ChoiceField
 from core.dates import today
 
-from .models import IncidentKind
+from .models import CryptoEvaluation, IncidentKind, ProductReliability, SecurityReview
 
 # Archive acceptance (档案验收, Art. 29): the parts of a project archive BDB checks. The Chinese
 # labels are the keys stored in ``Delivery.archive_checklist`` so that the record reads by
@@ -109,6 +110,29 @@ def Score(label: Any) -> Any:
         return number
 
     return _typed(UI("money", label, False), parse)
+
+
+def Pue(label: Any, help: Any = "") -> Any:
+    """An optional power usage effectiveness (PUE: total energy over IT energy, so at least 1)
+    with at most two decimals ("1.25")."""
+
+    def parse(value: Any) -> Decimal | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        message = _("%(label)s应为不小于 1 的数字，如 1.25。") % {"label": label}
+        if isinstance(value, bool | float):
+            raise fail(message)
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise fail(message) from None
+        if not number.is_finite() or not Decimal(1) <= number < Decimal(100):
+            raise fail(message)
+        if number.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise fail(_("%(label)s最多保留两位小数。") % {"label": label})
+        return number
+
+    return _typed(UI("money", label, False, help), parse)
 
 
 def formerly(name: str, old: str) -> Any:
@@ -234,9 +258,38 @@ class DeliveryArchivesFailedIn(Contract):
 
 
 class DeliveryAcceptanceResultIn(Contract):
+    """The result of a completion acceptance (Art. 28) and what Art. 19 makes an important part
+    of it (R19.2). Those are optional here: a passing acceptance without them is refused by
+    R19.2 with the article rather than as a typing error, and a failed one need not state
+    them."""
+
     passed: bool = Verdict(L("验收结果"), L("验收通过"), L("验收不通过"))
     held_on: dt.date = Day(L("验收日期"), required=True, past=True)
     conclusion: str = Text(L("验收结论"), required=True, rows=3)
+    products_reliability: str = ChoiceField(
+        ProductReliability,
+        L("软硬件产品安全可靠情况"),
+        required=False,
+        help=L("第十九条：验收的重要内容。"),
+    )
+    products_note: str = Text(
+        L("安全可靠情况说明"), rows=2, help=L("部分安全可靠的，说明未达到的产品及原因。")
+    )
+    crypto_evaluation: str = ChoiceField(
+        CryptoEvaluation, L("密码应用安全性评估"), required=False, help=L("第十九条。")
+    )
+    security_review: str = ChoiceField(
+        SecurityReview, L("安全审查情况"), required=False, help=L("第十九条。")
+    )
+    energy_note: str = Text(
+        L("硬件设备能源利用效率情况"),
+        rows=2,
+        help=L("第十九条：硬件设备的能效等级或节能措施。"),
+    )
+    new_data_centre: bool = Flag(L("项目新建数据中心"))
+    pue: Decimal | None = Pue(
+        L("电能使用效率（PUE）"), help=L("新建数据中心必填，如 1.25（第十九条）。")
+    )
 
 
 class DeliveryExtensionIn(Contract):

@@ -9,9 +9,13 @@ dates counted back from today so that every statutory clock shows what it should
   acceptance (open) (Art. 28, 29);
 - completed on the last day of the month eight months ago, so overdue for acceptance, without
   an extension (Art. 28);
-- at or above the threshold, accepted by 市大数据发展局 on the unit's application and live;
+- at or above the threshold, accepted by 市大数据发展局 on the unit's application and live; it
+  built a new data centre, within the policy's PUE ceiling (Art. 19);
 - below it, accepted by its unit and filed, live for about 13 months: due for self-evaluation
   (Art. 30), with a post-evaluation commissioned by 市发展改革委.
+
+Both acceptances record what Art. 19 asks of them: products secure and reliable, crypto
+evaluation and security review, energy efficiency.
 
 Each project is walked to approval first (``projects.walk``) with the approval number of its
 year. Idempotent: a scenario whose project exists is left alone.
@@ -413,6 +417,14 @@ def _accepted(c: Carrier) -> None:
         passed=True,
         held_on=today(),
         conclusion="建设内容按批复完成，等保测评和密评均符合要求，档案齐全，验收合格。",
+        # Art. 19: this project built its own video-aggregation machine room (a new data centre)
+        products_reliability="all",
+        products_note="服务器、存储、操作系统和数据库均采用安全可靠产品，已核验采购清单。",
+        crypto_evaluation="passed",
+        security_review="not_applicable",
+        energy_note="服务器和存储设备均为一级能效产品，机房采用间接蒸发冷却。",
+        new_data_centre=True,
+        pue="1.25",
     )
     c.go_live(today())
 
@@ -443,6 +455,12 @@ def _self_evaluation(c: Carrier) -> None:
         passed=True,
         held_on=ago(14),
         conclusion="建设单位组织专家验收：功能、性能和安全均达到批复要求，同意通过验收。",
+        # Art. 19: hosted on the Digital Chongqing cloud, no data centre of its own
+        products_reliability="partial",
+        products_note="应用服务器和数据库为安全可靠产品；签章服务器沿用原有设备，计划 2027 年替换。",
+        crypto_evaluation="passed",
+        security_review="not_applicable",
+        energy_note="部署于数字重庆云平台，不新增硬件设备。",
     )
     c.go_live(ago(13))
     actions.commission_post_evaluation(

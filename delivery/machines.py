@@ -50,11 +50,11 @@ DELIVERY = register(
             ),
             Transition(
                 "accept", _("市大数据发展局验收通过"), (P.COMPLETED,), P.ACCEPTED, BDB,
-                "", "delivery.decide_acceptance", "第二十八条", "R28.1",
+                "delivery.acceptance_result", "delivery.decide_acceptance", "第二十八条", "R28.1",
             ),
             Transition(
                 "fail", _("市大数据发展局验收不通过"), (P.COMPLETED,), P.FAILED, BDB,
-                "", "delivery.decide_acceptance", "第二十八条", "R28.4",
+                "delivery.acceptance_result", "delivery.decide_acceptance", "第二十八条", "R28.4",
             ),
             Transition(
                 "file_accepted", _("建设单位验收通过并报备"), (P.COMPLETED,), P.ACCEPTED, UNIT,
@@ -80,11 +80,11 @@ ACCEPTANCE = register(
         transitions=(
             Transition(
                 "pass", _("验收通过"), (A.APPLIED,), A.PASSED, BDB,
-                "", "delivery.decide_acceptance", "第二十八条", "R28.1",
+                "delivery.acceptance_result", "delivery.decide_acceptance", "第二十八条", "R28.1",
             ),
             Transition(
                 "fail", _("验收不通过"), (A.APPLIED,), A.FAILED, BDB,
-                "", "delivery.decide_acceptance", "第二十八条", "R28.4",
+                "delivery.acceptance_result", "delivery.decide_acceptance", "第二十八条", "R28.4",
             ),
             Transition(
                 "file_pass", _("报备验收通过"), (A.APPLIED,), A.PASSED, UNIT,

@@ -325,9 +325,39 @@ class AcceptanceState(models.TextChoices):
     FAILED = "failed", _("验收不通过")
 
 
+class ProductReliability(models.TextChoices):
+    """Art. 19: the secure-and-reliable status of the project's software and hardware products,
+    an important part of the acceptance (R19.2)."""
+
+    ALL = "all", _("全部安全可靠")
+    PARTIAL = "partial", _("部分安全可靠")
+    UNSTATED = "unstated", _("未说明")
+
+
+class CryptoEvaluation(models.TextChoices):
+    """Art. 19: the commercial-cryptography application security evaluation (密评) at
+    acceptance."""
+
+    PASSED = "passed", _("密码应用安全性评估通过")
+    FAILED = "failed", _("密码应用安全性评估未通过")
+    NOT_DONE = "not_done", _("未开展密码应用安全性评估")
+
+
+class SecurityReview(models.TextChoices):
+    """Art. 19: the security review (安全审查) of the project at acceptance; a project whose
+    products need no review (not a critical information infrastructure purchase) says so."""
+
+    PASSED = "passed", _("安全审查通过")
+    FAILED = "failed", _("安全审查未通过")
+    NOT_APPLICABLE = "not_applicable", _("不涉及安全审查")
+
+
 class Acceptance(StatefulModel):
     """A completion acceptance (竣工验收): applied to BDB at or above the threshold, or
-    organised by the unit below it and filed with BDB (Art. 28)."""
+    organised by the unit below it and filed with BDB (Art. 28). Its result records what
+    Art. 19 makes an important part of every acceptance (R19.2): the secure-and-reliable
+    status of the products, the crypto evaluation and security review, and the energy
+    efficiency of the hardware and of any new data centre."""
 
     MACHINE = "acceptance"
 
@@ -346,6 +376,22 @@ class Acceptance(StatefulModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     filed_with_bdb_at = models.DateTimeField(_("报大数据局备案时间"), null=True, blank=True)
+    # Art. 19 (R19.2): blank on acceptances recorded before it was asked, and on applications
+    products_reliability = models.CharField(
+        _("软硬件产品安全可靠情况"), max_length=8, choices=ProductReliability.choices, blank=True
+    )
+    products_note = models.TextField(_("安全可靠情况说明"), blank=True)
+    crypto_evaluation = models.CharField(
+        _("密码应用安全性评估"), max_length=8, choices=CryptoEvaluation.choices, blank=True
+    )
+    security_review = models.CharField(
+        _("安全审查情况"), max_length=14, choices=SecurityReview.choices, blank=True
+    )
+    energy_note = models.TextField(_("硬件设备能源利用效率情况"), blank=True)
+    new_data_centre = models.BooleanField(_("新建数据中心"), default=False)
+    pue = models.DecimalField(
+        _("电能使用效率（PUE）"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
 
     objects = RowQuerySet.as_manager()
 
@@ -353,6 +399,12 @@ class Acceptance(StatefulModel):
         ordering = ["project", "-applied_at"]
         verbose_name = _("竣工验收")
         verbose_name_plural = _("竣工验收")
+        constraints = [
+            # PUE is total energy over IT energy: never below 1
+            models.CheckConstraint(
+                condition=Q(pue__isnull=True) | Q(pue__gte=1), name="acceptance_pue_at_least_one"
+            )
+        ]
 
     def __str__(self):
         return f"{self.project.code} {self.get_state_display()}"

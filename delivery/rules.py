@@ -4,7 +4,9 @@
 - ``delivery.advance`` before trial operation and completion (R24.1);
 - ``delivery.annual_report`` before an annual performance report (R23.1);
 - ``delivery.acceptance`` before applying for or filing a completion acceptance (R24.1, R28.1,
-  R29.1, R28.2, R28.3);
+  R29.1, R28.2, R28.3, and R19.2 on a filed result);
+- ``delivery.acceptance_result`` before BDB records the result of the acceptance it organised
+  (R19.2);
 - ``delivery.self_evaluation`` before a self-evaluation (R30.1).
 
 The states an action needs (a project under construction, completed …) are the machines'
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +32,15 @@ from investment.models import Contract
 from policy.engine import GateContext
 from policy.registry import gate, rule, violation
 
-from .models import AcceptancePath, ArchiveFailure, Delivery, SupervisorAssignment
+from .models import (
+    AcceptancePath,
+    ArchiveFailure,
+    CryptoEvaluation,
+    Delivery,
+    ProductReliability,
+    SecurityReview,
+    SupervisorAssignment,
+)
 from .services import ACCEPTANCE_MATERIALS, acceptance_path_for
 
 Found = Iterator[Violation]
@@ -230,11 +241,120 @@ def acceptance_late(ctx: GateContext) -> Found:
         )
 
 
+# What Art. 19 makes an important part of the acceptance, each with what the record must say
+# for the acceptance to pass (the facts of the input, ``acceptance_checks``).
+ART19_PARTS = (
+    ("products_reliability", "软硬件产品安全可靠情况"),
+    ("crypto_evaluation", "密码应用安全性评估情况"),
+    ("security_review", "安全审查情况"),
+    ("energy_note", "硬件设备能源利用效率情况"),
+)
+
+
+def acceptance_checks(data: Any) -> dict[str, Any]:
+    """The facts R19.2 reads from an acceptance result (JSON-able: the PUE as text), or none
+    before the form is filled in."""
+    if data is None:
+        return {}
+    return {
+        "passed": bool(data.passed),
+        "products_reliability": data.products_reliability,
+        "products_note": data.products_note,
+        "crypto_evaluation": data.crypto_evaluation,
+        "security_review": data.security_review,
+        "energy_note": data.energy_note,
+        "new_data_centre": bool(data.new_data_centre),
+        "pue": None if data.pue is None else str(data.pue),
+    }
+
+
+@rule(
+    id="R19.2",
+    article="第十九条",
+    title=_("验收须审查产品安全可靠、密码应用和安全审查、能源利用效率情况"),
+)
+def acceptance_art19(ctx: GateContext) -> Found:
+    """Art. 19: the secure-and-reliable status of the products, the crypto application and
+    security review, and the energy efficiency of the hardware and any new data centre are
+    important parts of the acceptance. A passing acceptance records each; it does not pass
+    with the products' status unstated, without a passed crypto evaluation (密评), with a
+    failed security review, or with a new data centre above the policy's PUE ceiling. A failed
+    acceptance need not state them."""
+    f = ctx.facts
+    if f.get("passed") is not True:
+        return
+    missing = [label for key, label in ART19_PARTS if not str(f.get(key) or "").strip()]
+    pue = f.get("pue")
+    if f.get("new_data_centre") and pue in (None, ""):
+        missing.append("新建数据中心电能使用效率（PUE）")
+    if missing:
+        yield violation(
+            N_(
+                "验收结果尚未登记：%(missing)s（第十九条：项目软硬件产品的安全可靠情况，项目"
+                "密码应用和安全审查情况，以及硬件设备和新建数据中心能源利用效率情况是项目验收"
+                "的重要内容）。"
+            ),
+            remedy=N_("请在验收结果中逐项登记后再登记验收通过。"),
+            facts={"missing": missing},
+            params={"missing": _joined(missing)},
+        )
+    reliability = f.get("products_reliability")
+    if reliability == ProductReliability.UNSTATED:
+        yield violation(
+            N_("验收时未说明项目软硬件产品的安全可靠情况，不能通过验收（第十九条）。"),
+            remedy=N_("请核实项目采购的软硬件产品是否安全可靠，登记情况后再登记验收通过。"),
+            facts={"products_reliability": reliability},
+            params={},
+        )
+    elif (
+        reliability == ProductReliability.PARTIAL and not str(f.get("products_note") or "").strip()
+    ):
+        yield violation(
+            N_("软硬件产品为部分安全可靠，但未说明具体情况（第十九条）。"),
+            remedy=N_("请在“安全可靠情况说明”中写明未达到安全可靠的产品及原因。"),
+            facts={"products_reliability": reliability},
+            params={},
+        )
+    crypto = f.get("crypto_evaluation")
+    if crypto in (CryptoEvaluation.FAILED, CryptoEvaluation.NOT_DONE):
+        yield violation(
+            N_("项目%(status)s，不能通过验收（第十九条：项目密码应用情况是项目验收的重要内容）。"),
+            remedy=N_("请完成密码应用安全性评估并通过后再登记验收通过。"),
+            facts={"crypto_evaluation": crypto},
+            params={"status": str(CryptoEvaluation(crypto).label)},
+        )
+    if f.get("security_review") == SecurityReview.FAILED:
+        yield violation(
+            N_("项目安全审查未通过，不能通过验收（第十九条）。"),
+            remedy=N_("请按安全审查意见整改，通过安全审查后再登记验收通过。"),
+            facts={"security_review": SecurityReview.FAILED.value},
+            params={},
+        )
+    if f.get("new_data_centre") and pue not in (None, ""):
+        ceiling = ctx.policy.p.new_data_centre_max_pue
+        if Decimal(str(pue)) > ceiling:
+            yield violation(
+                N_(
+                    "新建数据中心电能使用效率（PUE）为 %(pue)s，高于政策规定的 %(max)s"
+                    "（第十九条：新建数据中心能源利用效率情况是项目验收的重要内容）。"
+                ),
+                remedy=N_("请采取节能措施将 PUE 降至 %(max)s 以下并重新测定后再登记验收通过。"),
+                facts={"pue": str(pue), "new_data_centre_max_pue": str(ceiling)},
+                params={"pue": str(pue), "max": str(ceiling)},
+            )
+
+
 gate(
     "delivery.acceptance",
     title=_("申请或报备竣工验收"),
-    rules=["R24.1", "R28.1", "R29.1", "R28.2", "R28.3"],
+    rules=["R24.1", "R28.1", "R29.1", "R28.2", "R28.3", "R19.2"],
     action="delivery.apply_acceptance",
+)
+gate(
+    "delivery.acceptance_result",
+    title=_("登记竣工验收结果"),
+    rules=["R19.2"],
+    action="delivery.decide_acceptance",
 )
 
 

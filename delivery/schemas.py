@@ -188,6 +188,17 @@ class AcceptanceOut(Schema):
     conclusion: str
     applied_at: datetime
     filed_with_bdb_at: datetime | None
+    # Art. 19 (R19.2): empty on an application and on results recorded before it was asked
+    products_reliability: str
+    products_reliability_label: str
+    products_note: str
+    crypto_evaluation: str
+    crypto_evaluation_label: str
+    security_review: str
+    security_review_label: str
+    energy_note: str
+    new_data_centre: bool
+    pue: str | None
 
     @staticmethod
     def resolve_project_code(obj: Any) -> str:
@@ -196,6 +207,22 @@ class AcceptanceOut(Schema):
     @staticmethod
     def resolve_path_label(obj: Any) -> str:
         return _label(obj, "path")
+
+    @staticmethod
+    def resolve_products_reliability_label(obj: Any) -> str:
+        return _label(obj, "products_reliability")
+
+    @staticmethod
+    def resolve_crypto_evaluation_label(obj: Any) -> str:
+        return _label(obj, "crypto_evaluation")
+
+    @staticmethod
+    def resolve_security_review_label(obj: Any) -> str:
+        return _label(obj, "security_review")
+
+    @staticmethod
+    def resolve_pue(obj: Any) -> str | None:
+        return None if obj.pue is None else str(obj.pue)
 
     @staticmethod
     def resolve_state_label(obj: Any) -> str:

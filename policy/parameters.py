@@ -11,14 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.findings import StrOrPromise
 
-# what a parameter's text parses to: money and ratios, counts, a (month, day)
+# what a parameter's text parses to: money, ratios and other numbers, counts, a (month, day)
 ParamValue = Decimal | int | tuple[int, int]
 
 
 @dataclass(frozen=True)
 class ParamSpec:
     key: str
-    kind: str  # money | ratio | int | month_day
+    kind: str  # money | ratio | number | int | month_day
     label: StrOrPromise
     unit: str
     article: str
@@ -27,7 +27,7 @@ class ParamSpec:
     def parse(self, raw: str) -> ParamValue:
         """Text as stored -> typed value; raises ValueError with a Chinese message."""
         try:
-            if self.kind in ("money", "ratio"):
+            if self.kind in ("money", "ratio", "number"):
                 value = Decimal(raw)
                 if value < 0 or (self.kind == "ratio" and value > 1):
                     raise ValueError
@@ -143,6 +143,15 @@ class PolicyParams:
     )
     health_supervision_report_days: int = _param(
         "int", _("健康度：未提交监理报告的天数（关注）"), "日", "第二十二条"
+    )
+    # Art. 19 makes the energy efficiency of a new data centre part of the acceptance but gives
+    # no figure: this is the platform's, pending a policy decision.
+    new_data_centre_max_pue: Decimal = _param(
+        "number",
+        _("新建数据中心电能使用效率（PUE）上限"),
+        "PUE",
+        "第十九条",
+        _("规章未定，平台暂按 1.3 配置，待主管部门确定"),
     )
 
 

@@ -159,6 +159,9 @@ def ensure_reference_data():
         importlib.import_module("policy.migrations.0002_load_policies").load(apps, None)
         importlib.import_module("policy.migrations.0003_zombie_parameters").add_defaults(apps, None)
         importlib.import_module("policy.migrations.0004_health_parameters").add_defaults(apps, None)
+        importlib.import_module("policy.migrations.0006_new_data_centre_pue").add_defaults(
+            apps, None
+        )
     if not IndicatorCategory.objects.exists():
         importlib.import_module("investment.migrations.0002_indicator_tree").seed(apps, None)
 

@@ -2,7 +2,8 @@
 
 At or above the threshold the unit applies to BDB, which organises the acceptance and records
 its result; below it the unit organises the acceptance and files the result with BDB. Either
-way the materials must be complete (R28.2) and the archives accepted first (R29.1). A failed
+way the materials must be complete (R28.2) and the archives accepted first (R29.1), and a
+passing result records what Art. 19 makes an important part of the acceptance (R19.2). A failed
 acceptance costs the project its O&M funding (R28.4). A unit that cannot meet the window asks
 BDB for an extension (R28.3)."""
 
@@ -39,6 +40,7 @@ from ..models import (
     ExtensionState,
     Phase,
 )
+from ..rules import acceptance_checks
 from ..services import acceptance_path_for, delivery_for, extension_until
 from .base import DeliveryAction, ProjectAction, RowAction, desks
 
@@ -89,6 +91,14 @@ class AcceptanceStep(DeliveryAction):
         acceptance.held_on = data.held_on
         acceptance.conclusion = data.conclusion
         acceptance.decided_by = user
+        # what Art. 19 makes an important part of the acceptance (R19.2)
+        acceptance.products_reliability = data.products_reliability
+        acceptance.products_note = data.products_note
+        acceptance.crypto_evaluation = data.crypto_evaluation
+        acceptance.security_review = data.security_review
+        acceptance.energy_note = data.energy_note
+        acceptance.new_data_centre = bool(data.new_data_centre)
+        acceptance.pue = data.pue
         event = (
             ActionCode.ACCEPTANCE_FILED
             if acceptance.path == AcceptancePath.UNIT
@@ -142,7 +152,12 @@ class AcceptanceApplication(ProjectAction):
 
     def facts(self, obj: Any, data: Any) -> dict[str, Any]:
         until = extension_until(obj)
-        return {"path": self.path, "extension_until": until.isoformat() if until else None}
+        return {
+            "path": self.path,
+            "extension_until": until.isoformat() if until else None,
+            # a filed result (R19.2); none on an application
+            **acceptance_checks(data if isinstance(data, DeliveryAcceptanceResultIn) else None),
+        }
 
 
 class ApplyAcceptance(AcceptanceApplication):
@@ -232,6 +247,8 @@ class DecideAcceptance(RowAction, AcceptanceStep):
     roles = (Role.BDB_REVIEWER,)
     states = (AcceptanceState.APPLIED,)
     Input = DeliveryAcceptanceResultIn
+    keep_input_when_blocked = True
+    gate = "delivery.acceptance_result"
     article = "第二十八条"
     requirement = "R28.1"
     anchor = "acceptance"
@@ -252,13 +269,16 @@ class DecideAcceptance(RowAction, AcceptanceStep):
     def input_problems(self, obj: Any, data: DeliveryAcceptanceResultIn) -> dict[str, str]:
         return held_on_problems(data.held_on, delivery_for(obj.project))
 
+    def facts(self, obj: Any, data: Any) -> dict[str, Any]:
+        return {"acceptance": obj.pk, **acceptance_checks(data)}
+
     def success_message(self, obj: Any, result: Any) -> str:
         return result_message(self.success, result)
 
     def perform(
         self, obj: Acceptance, data: DeliveryAcceptanceResultIn, user: Any, decision: Any
     ) -> Acceptance:
-        self.record_result(obj, data, user, ("pass", "fail"))
+        self.record_result(obj, data, user, ("pass", "fail"), decision)
         project = obj.project
         self.tell(
             unit_staff(project.unit_id),

@@ -9,6 +9,7 @@ import pytest
 from core.dates import today
 from delivery.models import AcceptanceState, Phase
 from tests.delivery.helpers import (
+    ART19,
     BIG,
     accepted,
     approved,
@@ -292,7 +293,7 @@ def test_completion_archives_and_unit_acceptance_below_threshold(walker, persona
     assert body["phase"] == Phase.COMPLETED and body["acceptance_path"] == "unit"
     assert {i["key"]: i["due_on"] for i in body["due_items"]}["acceptance"] == "2026-04-30"
     upload_materials(project, walker.officer)
-    result = {"passed": True, "held_on": "2025-11-20", "conclusion": "验收通过。"}
+    result = {"passed": True, "held_on": "2025-11-20", "conclusion": "验收通过。", **ART19}
     # archives first (R29.1)
     body = assert_error(post_json(unit, _url(project, "/acceptance/file"), result), 409, "blocked")
     assert [f["rule_id"] for f in body["findings"] if f["severity"] == "block"] == ["R29.1"]

@@ -71,6 +71,14 @@ def completed_with_materials(walker, name, wan):
     return project
 
 
+def fill_art19(form):
+    """What Art. 19 asks of a passing acceptance (R19.2), as a reviewer records it."""
+    form.get_by_label("软硬件产品安全可靠情况").select_option(label="全部安全可靠")
+    form.get_by_label("密码应用安全性评估").select_option(label="密码应用安全性评估通过")
+    form.get_by_label("安全审查情况").select_option(label="不涉及安全审查")
+    form.get_by_label("硬件设备能源利用效率情况").fill("部署于数字重庆云平台，不新增硬件。")
+
+
 def sign_in(page, base, username):
     """Sign in through the login page (``tests/browser/helpers.py`` signs out first)."""
     login(page, base, username)
@@ -206,6 +214,7 @@ def test_acceptance_at_or_above_threshold_bdb_organises(
     decide.get_by_label("验收结论").fill(
         "项目按批复内容建成，功能和性能满足要求，同意通过竣工验收。"
     )
+    fill_art19(decide)
     do(page, "decide_acceptance", decide)
     page.get_by_text("已登记竣工验收结果。").wait_for()
 
@@ -264,6 +273,7 @@ def test_acceptance_below_threshold_unit_organises_and_files(
     action.get_by_label("验收结果").select_option(label="验收通过")
     action.get_by_label(HELD_ON).fill(_day(2))
     action.get_by_label("验收结论").fill("建设单位组织专家验收，系统运行稳定，同意通过。")
+    fill_art19(action)
     do(page, "file_unit_acceptance", action)
     page.get_by_text("已登记验收结果并报市大数据发展局备案（第二十八条）。").wait_for()
     assert page.get_by_test_id("phase").inner_text() == "已通过竣工验收"

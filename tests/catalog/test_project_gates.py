@@ -17,7 +17,7 @@ from policy.models import Decision, Outcome
 from policy.registry import registry
 from projects.models import ProjectState
 from projects.services import project_context
-from tests.delivery.helpers import delivered
+from tests.delivery.helpers import ART19, delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +122,7 @@ def predecessor(walker, personas):
         passed=True,
         held_on="2025-11-20",
         conclusion="验收通过。",
+        **ART19,
     )
     system = InformationSystem.objects.get(projects=project)
     actions.update_system(system, acting_user=personas.jw_officer, **sound())

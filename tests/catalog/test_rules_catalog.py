@@ -11,7 +11,7 @@ from core.enums import ActionCode
 from core.errors import ActionBlocked, ActionForbidden
 from core.models import LedgerEvent
 from delivery import actions as delivery
-from tests.delivery.helpers import carry, delivered, prepare, upload_materials
+from tests.delivery.helpers import ART19, carry, delivered, prepare, upload_materials
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,7 @@ def _accept(project, personas, passed=True):
         passed=passed,
         held_on="2025-11-20",
         conclusion="验收通过。" if passed else "验收不通过。",
+        **ART19,
     )
 
 

@@ -9,7 +9,7 @@ from catalog.demo import register, sound
 from catalog.models import InformationSystem, OMDecision
 from core.errors import ActionBlocked
 from delivery import actions as delivery
-from tests.delivery.helpers import delivered
+from tests.delivery.helpers import ART19, delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,7 @@ def _accepted_system(walker, personas, passed):
         passed=passed,
         held_on="2025-11-20",
         conclusion="验收通过。" if passed else "性能测试未达标，验收不通过。",
+        **ART19,
     )
     # the system entered the catalog with the acceptance (R15.1); the unit completes its
     # entry and BDB curates it, so that R28.4 is the only condition left

@@ -98,6 +98,17 @@ def upload_materials(project, officer, *, skip=()):
         )
 
 
+# What Art. 19 asks of a passing acceptance (R19.2): products secure and reliable, crypto
+# evaluation passed, no security review needed, the hardware's energy efficiency, no new data
+# centre. ``file_unit_acceptance(..., **ART19)``; the page form takes the same keys.
+ART19 = {
+    "products_reliability": "all",
+    "crypto_evaluation": "passed",
+    "security_review": "not_applicable",
+    "energy_note": "部署于数字重庆云平台，服务器为一级能效产品。",
+}
+
+
 def accept_archives(project, bdb, on="2025-11-05"):
     return actions.accept_archives(
         project,
@@ -134,7 +145,7 @@ def accepted(walker, personas, *, completed="2024-06-30", held="2024-07-10", gol
     upload_materials(project, officer)
     accept_archives(project, personas.bdb, on=completed)
     actions.file_unit_acceptance(
-        project, acting_user=officer, passed=True, held_on=held, conclusion="验收通过。"
+        project, acting_user=officer, passed=True, held_on=held, conclusion="验收通过。", **ART19
     )
     if golive:
         actions.go_live(project, acting_user=officer, golive_on=golive)

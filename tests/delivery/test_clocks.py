@@ -13,7 +13,7 @@ from delivery import actions
 from delivery.deadlines import REMIND_DAYS, ClockFacts, due_items
 from delivery.services import policy_params, project_due_items
 
-from .helpers import accepted, approved, carry, delivered, prepare
+from .helpers import ART19, accepted, approved, carry, delivered, prepare
 
 D = dt.date
 PARAMS = {
@@ -262,6 +262,7 @@ def test_project_acceptance_clock_mid_month_and_after_filing(walker, personas):
         passed=True,
         held_on="2025-11-20",
         conclusion="通过",
+        **ART19,
     )
     assert _by_key(project, D(2026, 4, 16))["acceptance"] == "done"
 

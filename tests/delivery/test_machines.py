@@ -24,7 +24,7 @@ from delivery.models import (
 )
 from policy.checks import check_machines
 
-from .helpers import BIG, accepted, consultant_org, delivered
+from .helpers import ART19, BIG, accepted, consultant_org, delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -103,14 +103,19 @@ def test_a_raw_post_evaluation_change_is_refused(walker, personas):
 
 def _file(project, user, passed):
     return actions.file_unit_acceptance(
-        project, acting_user=user, passed=passed, held_on=HELD, conclusion="验收结论。"
+        project, acting_user=user, passed=passed, held_on=HELD, conclusion="验收结论。", **ART19
     )
 
 
 def _decide(project, personas, passed):
     acceptance = actions.apply_acceptance(project, acting_user=personas.jw_officer)
     return actions.decide_acceptance(
-        acceptance, acting_user=personas.bdb, passed=passed, held_on=HELD, conclusion="结论。"
+        acceptance,
+        acting_user=personas.bdb,
+        passed=passed,
+        held_on=HELD,
+        conclusion="结论。",
+        **ART19,
     )
 
 

@@ -23,7 +23,7 @@ from delivery.models import (
 from delivery.services import acceptance_path_for
 from investment import actions as money
 
-from .helpers import BIG, delivered
+from .helpers import ART19, BIG, delivered
 
 
 def page(project):
@@ -160,7 +160,7 @@ def test_unit_path_below_the_threshold_via_post(built, personas, login):
     unit = login(personas.jw_officer)
     unit.post(
         act("file_unit_acceptance", project),
-        {"held_on": "2026-01-10", "conclusion": "验收通过。", "passed": "1"},
+        {"held_on": "2026-01-10", "conclusion": "验收通过。", "passed": "1", **ART19},
     )
     assert phase_of(project) == Phase.ACCEPTED
     acceptance = Acceptance.objects.get(project=project)
@@ -202,11 +202,20 @@ def test_bdb_path_at_the_threshold_via_post(walker, personas, login):
             f"{prefix}-held_on": "2026-01-20",
             f"{prefix}-conclusion": "验收通过。",
             f"{prefix}-passed": "1",
+            **{f"{prefix}-{key}": value for key, value in ART19.items()},
+            f"{prefix}-new_data_centre": "on",
+            f"{prefix}-pue": "1.25",
         },
     )
     acceptance.refresh_from_db()
     assert acceptance.state == AcceptanceState.PASSED
     assert phase_of(project) == Phase.ACCEPTED
+    # reviewers see what Art. 19 asks of the acceptance on the delivery page
+    assert acceptance.new_data_centre and str(acceptance.pue) == "1.25"
+    html = bdb.get(page(project)).content.decode()
+    assert 'data-testid="acceptance-art19"' in html and 'data-pue="1.25"' in html
+    assert "全部安全可靠" in html and "密码应用安全性评估通过" in html
+    assert "不涉及安全审查" in html and ART19["energy_note"] in html
 
 
 def test_suspension_blocks_the_trial_with_article_24(built, personas, login):
@@ -288,7 +297,7 @@ def test_commissioned_post_evaluation_by_the_consultant(built, personas, login):
     )
     officer = personas.jw_officer
     actions.file_unit_acceptance(
-        project, acting_user=officer, passed=True, held_on="2025-11-10", conclusion="通过"
+        project, acting_user=officer, passed=True, held_on="2025-11-10", conclusion="通过", **ART19
     )
     unit = login(officer)
     unit.post(act("go_live", project), {"golive_on": "2025-11-20"})

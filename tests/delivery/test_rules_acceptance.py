@@ -23,6 +23,7 @@ from policy.models import Decision, Outcome
 from projects.walk import Walker
 
 from .helpers import (
+    ART19,
     BIG,
     accept_archives,
     approved,
@@ -37,13 +38,18 @@ pytestmark = pytest.mark.django_db
 
 def _file(project, user, passed=True, held="2025-11-20"):
     return actions.file_unit_acceptance(
-        project, acting_user=user, passed=passed, held_on=held, conclusion="验收结论。"
+        project, acting_user=user, passed=passed, held_on=held, conclusion="验收结论。", **ART19
     )
 
 
 def _decide(acceptance, user, passed=True, held="2025-11-20"):
     return actions.decide_acceptance(
-        acceptance, acting_user=user, passed=passed, held_on=held, conclusion="专家组验收结论。"
+        acceptance,
+        acting_user=user,
+        passed=passed,
+        held_on=held,
+        conclusion="专家组验收结论。",
+        **ART19,
     )
 
 

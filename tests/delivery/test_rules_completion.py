@@ -15,7 +15,7 @@ from delivery.models import AcceptancePath, AcceptanceState, ArchiveFailure, Pha
 from delivery.services import delivery_context
 from policy.engine import preview_gate
 
-from .helpers import accept_archives, approved, carry, delivered, prepare
+from .helpers import ART19, accept_archives, approved, carry, delivered, prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ def test_R29_1_rectified_archives_pass_and_the_failure_stays_on_record(walker, p
     assert _archives_finding(project, walker.officer) == []
     acceptance = actions.file_unit_acceptance(
         project, acting_user=walker.officer, passed=True, held_on="2025-11-20",
-        conclusion="验收通过。",
+        conclusion="验收通过。", **ART19,
     )  # fmt: skip
     assert acceptance.state == AcceptanceState.PASSED
     assert ArchiveFailure.objects.filter(project=project).count() == 1

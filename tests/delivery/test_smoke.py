@@ -6,6 +6,8 @@ from delivery.models import Phase
 from delivery.services import project_due_items
 from delivery.sweep import sweep
 
+from .helpers import ART19
+
 
 def test_single_path_acceptance_and_clocks(built, personas, walker):
     project = built(target="documents")
@@ -30,6 +32,7 @@ def test_single_path_acceptance_and_clocks(built, personas, walker):
         passed=True,
         held_on="2026-01-10",
         conclusion="通过",
+        **ART19,
     )
     project.delivery.refresh_from_db()
     assert project.delivery.phase == Phase.ACCEPTED
