@@ -40,9 +40,9 @@ def test_rules_list_articles_and_gates(personas, login):
 # -- approval path ------------------------------------------------------------------------------
 
 
-def test_3500_wan_needs_two_stages(personas, login):
+def test_R9_1_exactly_at_the_3000_wan_threshold_needs_two_stages(personas, login):
     unit = personas.jw_officer.primary_organisation
-    response = _estimate(login(personas.jw_officer), unit, "3500")
+    response = _estimate(login(personas.jw_officer), unit, "3000")  # 含本数
     assert response.status_code == 201, response.content
     decision = response.json()
     assert decision["outcome"] == "pass"
@@ -51,11 +51,21 @@ def test_3500_wan_needs_two_stages(personas, login):
     assert decision["policy_code"] == "cq-municipal-2021"
     assert decision["organisation_id"] == unit.pk
     # money is exact and travels as strings
-    assert decision["inputs"]["total_investment"] == "35000000.00"
+    assert decision["inputs"]["total_investment"] == "30000000.00"
     assert decision["findings"][0]["facts"]["approval_threshold"] == "30000000.00"
     assert LedgerEvent.objects.filter(
         action=ActionCode.GATE_EVALUATED, decision_id=decision["id"]
     ).exists()
+
+
+def test_R9_1_just_below_the_3000_wan_threshold_is_single_stage(personas, login):
+    unit = personas.jw_officer.primary_organisation
+    response = _estimate(login(personas.jw_officer), unit, "2999.99")
+    assert response.status_code == 201, response.content
+    decision = response.json()
+    assert _path_of(decision) == "single"
+    assert decision["inputs"]["total_investment"] == "29999900.00"
+    assert decision["findings"][0]["facts"]["approval_threshold"] == "30000000.00"
 
 
 def test_800_wan_is_single_stage(personas, login):

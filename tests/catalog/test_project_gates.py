@@ -4,7 +4,7 @@ project whose predecessor's system does not share data as required (R31.2.expans
 the security requirements (R32.1.expansion) is blocked.
 
 The rules are tested directly on the project's gate context, and through
-``projects.actions.submit_project`` once they are part of the ``projects.submit`` gate."""
+``projects.actions.submit_project``, whose ``projects.submit`` gate must hold them."""
 
 import pytest
 
@@ -29,8 +29,11 @@ def findings(project, rule_id):
 
 
 def require_in_submit_gate(rule_id):
-    if rule_id not in registry.gates["projects.submit"][2]:
-        pytest.skip(f"{rule_id} is not (yet) part of the projects.submit gate")
+    """The rule is part of the ``projects.submit`` gate: a rule dropped from the gate fails the
+    test instead of skipping it."""
+    assert rule_id in registry.gates["projects.submit"][2], (
+        f"{rule_id} is not part of the projects.submit gate"
+    )
 
 
 # -- R33.1.new-project ----------------------------------------------------------------------------

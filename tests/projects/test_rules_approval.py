@@ -621,6 +621,43 @@ def test_R14_4_sharing_with_all_government_passes(walker, personas):
     assert "R14.4" not in rule_ids(last_decision("projects.approve").findings)
 
 
+def test_R14_4_named_private_recipients_block_the_fsr_approval(walker, personas):
+    project = walker.walk(walker.create(NEW, "3000", **SHARE_PRIVATE), S.DRC_REVIEW)
+    finding = assert_blocked(
+        approve(project, personas.drc),
+        rule_id="R14.4",
+        article="第十四条",
+        text="某某科技有限公司",
+        project=project,
+        gate="projects.approve_fsr",
+    )
+    assert finding["facts"] == {"share_type": "unconditional", "recipients": "某某科技有限公司"}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        # unconditional, to every government department: what Art. 14 asks
+        {"share_type": "unconditional", "share_recipient_kind": "all_gov"},
+        # conditional sharing with a named company, its conditions written: not this finding
+        {
+            "share_type": "conditional",
+            "share_recipient_kind": "named_private",
+            "share_recipients": "某某科技有限公司",
+        },
+    ],
+    ids=["unconditional-all-gov", "conditional-named-private"],
+)
+def test_R14_4_scope_not_limited_to_private_recipients_passes_the_fsr_approval(
+    walker, personas, fields
+):
+    project = walker.walk(walker.create(NEW, "3000", **fields), S.DRC_REVIEW)
+    assert approve(project, personas.drc)().state == S.FSR_APPROVED
+    decision = last_decision("projects.approve_fsr")
+    assert decision.outcome == Outcome.PASS and "R14.4" in decision.rule_ids
+    assert "R14.4" not in rule_ids(decision.findings)
+
+
 def test_R14_4_conditional_sharing_without_conditions_blocks_approval(walker, personas):
     project = walker.walk(walker.create(NEW, "800", share_conditions=""), S.DRC_REVIEW)
     assert last_decision("projects.submit").outcome == Outcome.WARN
@@ -676,6 +713,54 @@ def test_R19_1_statement_present_passes(walker, personas):
     project = walker.walk(walker.create(NEW, "800"), S.DRC_REVIEW)
     approve(project, personas.drc)()
     assert "R19.1" not in rule_ids(last_decision("projects.approve").findings)
+
+
+# -- R14.3 and R19.1 at the FSR approval of a two-stage project ("在项目报批阶段") ------------
+
+AT_THRESHOLD = "3000"  # two stages: the FSR is approved first (Art. 9)
+
+
+@pytest.mark.parametrize(
+    ("missing", "label"), [("data_catalog", "数据资源目录"), ("crypto_plan", "密码应用方案")]
+)
+def test_R14_3_missing_catalog_or_crypto_plan_blocks_the_fsr_approval(
+    walker, personas, missing, label
+):
+    project = _to_drc_review_without(walker, walker.create(NEW, AT_THRESHOLD), missing)
+    assert project.approval_path == ApprovalPath.TWO
+    finding = assert_blocked(
+        approve(project, personas.drc),
+        rule_id="R14.3",
+        article="第十四条",
+        text=f"项目缺少{label}，不能批复",
+        project=project,
+        gate="projects.approve_fsr",
+    )
+    assert finding["facts"]["missing"] == [label]
+    assert project.fsr_approved_at is None
+
+
+def test_R19_1_missing_statement_blocks_the_fsr_approval(walker, personas):
+    project = walker.create(NEW, AT_THRESHOLD, secure_reliable_statement="")
+    project = walker.walk(project, S.DRC_REVIEW)
+    assert_blocked(
+        approve(project, personas.drc),
+        rule_id="R19.1",
+        article="第十九条",
+        text="未说明软硬件产品的安全可靠情况",
+        project=project,
+        gate="projects.approve_fsr",
+    )
+
+
+def test_R14_3_and_R19_1_fsr_approval_passes_with_documents_and_statement(walker, personas):
+    project = walker.walk(walker.create(NEW, AT_THRESHOLD), S.DRC_REVIEW)
+    project = approve(project, personas.drc)()
+    assert project.state == S.FSR_APPROVED and project.approved_at is None
+    decision = last_decision("projects.approve_fsr")
+    assert decision.outcome == Outcome.PASS
+    assert {"R14.3", "R19.1"} <= set(decision.rule_ids)
+    assert not {"R14.3", "R19.1"} & rule_ids(decision.findings)
 
 
 def test_R14_3_and_R19_1_warned_at_acceptance_so_the_unit_can_complete_in_time(walker, personas):
