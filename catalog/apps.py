@@ -14,3 +14,5 @@ class CatalogConfig(AppConfig):
             project_rules,  # the gates of new and expansion projects, Art. 31-33
             todos,  # the catalog to-do provider
         )
+
+        project_rules.join_gates()  # after the projects chapter declared its gates

@@ -217,7 +217,10 @@ def _health(people):
 
 
 def _education(people, population, licence):
-    """市教委: an eligible platform, and systems for R31.1, R31.2, R31.3 and R32.1."""
+    """市教委: an eligible platform, isolated networks (R31.1: one awaiting the city
+    government, one approved) and a system not yet curated (R31.3). None of its systems fails
+    R31.2 or R32.1, so that its new projects still flow (Art. 31, 32 stop a unit's new and
+    expansion projects while it owns such a system: see 市高法院 and 市卫生健康委)."""
     jw, wj, bdb, gov = (
         people["jw_tianbao"],
         people["wj_tianbao"],
@@ -225,16 +228,6 @@ def _education(people, population, licence):
         people["szf_shenpi"],
     )
     platform = register(jw, "JW-SYS-001", "重庆市教育管理公共服务平台", curate_by=bdb)
-    aid = register(jw, "JW-SYS-002", "学生资助管理系统", curate_by=bdb)
-    register(jw, "JW-SYS-003", "教师资格考试报名系统", curate_by=bdb, crypto_result="fail")
-    register(
-        jw,
-        "JW-SYS-004",
-        "招生录取系统",
-        curate_by=bdb,
-        major_hazard=True,
-        hazard_note="数据库存在未修复的高危漏洞，且管理后台暴露在互联网。",
-    )
     video = register(
         jw,
         "JW-SYS-005",
@@ -264,14 +257,6 @@ def _education(people, population, licence):
         "学籍信息",
         ["学籍号:char:19", "学校代码:char:10", "入学年份:number:4"],
         systems=[platform],
-    )
-    # 身份证　号 (a full-width space) is 身份证号 again: collected instead of shared (R31.2).
-    publish_resource(
-        jw,
-        "A02.03/000001",
-        "学生资助对象信息",
-        ["身份证\u3000号:char:18", "资助项目:char:50", "资助金额:money"],
-        systems=[aid],
     )
     # Sharing: an answered request with feedback, an overdue one, a pending one.
     granted = ask(jw, population, "学生资助对象身份核验")
@@ -307,11 +292,30 @@ def _transport(people):
     register(jt, "JT-SYS-002", "公路养护管理系统", curate_by=bdb)
 
 
-def _court(people):
+def _court(people, population):
     """市高法院: an eligible system with zombie indicators (a warning only), one refused for
-    each remaining way of failing R32.1: 密评 never done, 等保 failed, 等保 never done, and an
-    isolated network whose initial review BDB refused (R31.1)."""
+    each way of failing R32.1 (密评 failed or never done, 等保 failed or never done, a major
+    hazard), a system collecting an item the authoritative 人口 resource provides (R31.2) and
+    an isolated network whose initial review BDB refused (R31.1)."""
     fy, bdb = people["fy_tianbao"], people["dsj_shenhe"]
+    aid = register(fy, "FY-SYS-006", "司法救助管理系统", curate_by=bdb)
+    # 身份证　号 (a full-width space) is 身份证号 again: collected instead of shared (R31.2).
+    publish_resource(
+        fy,
+        "A03.03/000001",
+        "司法救助对象信息",
+        ["身份证\u3000号:char:18", "救助项目:char:50", "救助金额:money"],
+        systems=[aid],
+    )
+    register(fy, "FY-SYS-007", "法院门户网站管理系统", curate_by=bdb, crypto_result="fail")
+    register(
+        fy,
+        "FY-SYS-008",
+        "法官培训管理系统",
+        curate_by=bdb,
+        major_hazard=True,
+        hazard_note="数据库存在未修复的高危漏洞，且管理后台暴露在互联网。",
+    )
     register(fy, "FY-SYS-001", "诉讼服务网（旧版）", curate_by=bdb, monthly_visits=3)
     register(
         fy,
@@ -426,15 +430,51 @@ def _failed_acceptance(people) -> bool:
     return True
 
 
+def _complete_accepted_systems(people) -> None:
+    """The systems the delivery demo's acceptances put into the catalog (R15.1), completed by
+    市教委 with their assessments and curated by BDB: a system left without 等保 and 密评 would
+    stop every new project of 市教委 (Art. 32, read unit-wide)."""
+    jw, bdb = people["jw_tianbao"], people["dsj_shenhe"]
+    for system in InformationSystem.objects.filter(
+        unit=jw.primary_organisation, projects__isnull=False, catalogued=False
+    ).distinct():
+        actions.update_system(system, acting_user=jw, **sound())
+        actions.curate_system(system, acting_user=bdb)
+
+
+BLOCKED_PROJECT = "医疗健康大数据分析平台"
+
+
+def _blocked_unit(people) -> None:
+    """Art. 31, 32 read unit-wide: 市卫生健康委 owns systems that do not share as required
+    (WJ-SYS-003, WJ-SYS-004) and one that failed its 等保 evaluation (WJ-SYS-005), so its
+    new project stays a draft, refused at submission with each failing system named."""
+    from core.errors import ActionBlocked
+    from projects.models import Project
+    from projects.walk import Walker
+
+    wj = people["wj_tianbao"]
+    if Project.objects.filter(name=BLOCKED_PROJECT, unit=wj.primary_organisation).exists():
+        return
+    walker = Walker(people, "wj_tianbao")
+    project = walker.create(BLOCKED_PROJECT, "420", item_name="互联网医院监管平台")
+    try:
+        walker.submit(project)
+    except ActionBlocked:
+        pass  # the refusal is kept as the decision shown on the project's page
+
+
 @transaction.atomic
 def seed_catalog(people: dict) -> dict:
     """``people`` by username, as returned by ``accounts.demo.seed_directory``. Returns the
     decision run of next year (the existing one when seeded before)."""
     population, licence = _health(people)
+    _complete_accepted_systems(people)
     _education(people, population, licence)
     _transport(people)
-    _court(people)
+    _court(people, population)
     _failed_acceptance(people)
+    _blocked_unit(people)
     year = today().year + 1
     decided = OMRun.objects.filter(budget_year=year, state=OMRunState.DECIDED)
     run = decided.order_by("-decided_at").first()

@@ -47,7 +47,9 @@ Found = Iterator[Violation]
 
 
 def _delivery(ctx: GateContext) -> Delivery:
-    return Delivery.objects.filter(project=ctx.subject).first() or Delivery(project=ctx.subject)
+    """The project's delivery record as the rules saw it (kept with the decision)."""
+    found = ctx.fact("delivery", lambda: Delivery.objects.filter(project=ctx.subject).first())
+    return found or Delivery(project=ctx.subject)
 
 
 def _joined(labels: list[str]) -> str:
@@ -63,7 +65,7 @@ def ready_to_start(ctx: GateContext) -> Found:
         missing.append("项目实施机构")
     if not delivery.responsible_person.strip():
         missing.append("项目负责人")
-    if not Contract.objects.filter(project=project).exists():
+    if not ctx.fact("has_contract", lambda: Contract.objects.filter(project=project).exists()):
         missing.append("采购结果及合同")
     if missing:
         yield violation(
@@ -79,7 +81,11 @@ def ready_to_start(ctx: GateContext) -> Found:
 
 @rule(id="R22.1", article="第二十二条", title=_("建设项目须委托工程监理"))
 def supervisor_assigned(ctx: GateContext) -> Found:
-    if not SupervisorAssignment.objects.filter(project=ctx.subject, is_active=True).exists():
+    assigned = ctx.fact(
+        "supervisor_assigned",
+        lambda: SupervisorAssignment.objects.filter(project=ctx.subject, is_active=True).exists(),
+    )
+    if not assigned:
         yield violation(
             N_("项目尚未登记工程监理单位（第二十二条：政务信息化建设项目应当实行工程监理制）。"),
             remedy=N_("请登记通过采购确定的工程监理单位。"),
@@ -153,7 +159,12 @@ gate(
 @rule(id="R28.2", article="第二十八条", title=_("竣工验收材料须齐全"))
 def acceptance_materials(ctx: GateContext) -> Found:
     project = ctx.subject
-    present = document_types_present([project]).get(project.pk, set())
+    present = set(
+        ctx.fact(
+            "document_types",
+            lambda: sorted(document_types_present([project]).get(project.pk, set())),
+        )
+    )
     missing = [label for key, label in ACCEPTANCE_MATERIALS.items() if key not in present]
     if missing:
         yield violation(
@@ -170,8 +181,12 @@ def archives_first(ctx: GateContext) -> Found:
     acceptance pass; a failure is cited with its date and reasons until a later one passes."""
     if _delivery(ctx).archive_accepted_on is not None:
         return
-    failed = ArchiveFailure.objects.filter(project=ctx.subject).order_by("-failed_on", "-id")
-    last = failed.first()
+    last = ctx.fact(
+        "archive_failure",
+        lambda: (
+            ArchiveFailure.objects.filter(project=ctx.subject).order_by("-failed_on", "-id").first()
+        ),
+    )
     if last is not None:
         yield violation(
             N_("项目档案于 %(on)s 档案验收不合格（%(reasons)s），不能通过竣工验收（第二十九条）。"),
@@ -191,11 +206,13 @@ def archives_first(ctx: GateContext) -> Found:
 @rule(id="R28.1", article="第二十八条", title=_("按投资门槛确定验收组织方式"))
 def acceptance_path(ctx: GateContext) -> Found:
     project = ctx.subject
-    expected = acceptance_path_for(project)
+    expected = ctx.fact("acceptance_path", lambda: str(acceptance_path_for(project)))
     chosen = ctx.facts.get("path")
     if chosen and chosen != expected:
         # The threshold of the project's own policy (a district may set its own, Art. 39).
-        threshold = (project.policy or ctx.policy).p.approval_threshold
+        threshold = ctx.fact(
+            "project_policy_threshold", lambda: (project.policy or ctx.policy).p.approval_threshold
+        )
         total = project.approved_total or project.total_investment
         label = str(AcceptancePath(expected).label)
         yield violation(

@@ -43,10 +43,7 @@ def _kind(kind: str) -> str:
 )
 def possible_duplicate(ctx: Any) -> Any:
     """The closest existing systems and listed projects, as a unit may see them."""
-    project = ctx.subject
-    for m in check.matches(project, public_only=True):
-        if not m.flagged:
-            continue
+    for m in ctx.fact("similar", lambda: _flagged_matches(ctx.subject)):
         yield violation(
             N_(
                 "本项目与%(unit)s的%(kind)s“%(name)s”相似度为 %(percent)s%%（共同内容：%(terms)s），"
@@ -56,15 +53,27 @@ def possible_duplicate(ctx: Any) -> Any:
                 "请在需求说明中说明与“%(name)s”的区别，或改为复用、整合该%(kind)s；"
                 "市大数据发展局将逐项记录比对结论。"
             ),
-            facts={"target": f"{m.kind}:{m.ref_id}", "similarity": m.similarity, **m.reasons()},
-            params={
+            facts=m["facts"],
+            params=m["params"],
+        )
+
+
+def _flagged_matches(project: Any) -> list[dict[str, Any]]:
+    """The flagged matches of the project, as the rule words them (kept with the decision)."""
+    return [
+        {
+            "facts": {"target": f"{m.kind}:{m.ref_id}", "similarity": m.similarity, **m.reasons()},
+            "params": {
                 "unit": m.meta.get("unit", ""),
                 "kind": _kind(m.kind),
                 "name": m.meta.get("name", ""),
                 "percent": round(m.similarity * 100),
                 "terms": "、".join([*m.items, *m.terms][:6]),
             },
-        )
+        }
+        for m in check.matches(project, public_only=True)
+        if m.flagged
+    ]
 
 
 @rule(
@@ -76,23 +85,12 @@ def possible_duplicate(ctx: Any) -> Any:
 def duplicate_collection(ctx: Any) -> Any:
     """Warn for each planned item an authoritative source provides; block once BDB has
     confirmed it; say nothing of one BDB dismissed."""
-    project = ctx.subject
-    profile = profile_of(project)
-    if profile is None or not profile.collected:
-        return
-    states = check.project_finding_states(project)
-    for name, source in check.authoritative_hits(profile.collected, project.unit_id):
-        state = states.get((item_name(name), source.code), FindingState.OPEN)
+    for hit in ctx.fact("authoritative_hits", lambda: _authoritative_hits(ctx.subject)):
+        name, state = hit["item"], hit["state"]
         if state == FindingState.DISMISSED:
             continue
         confirmed = state == FindingState.CONFIRMED
-        params = {
-            "item": name,
-            "source": source.name,
-            "code": source.code,
-            "systems": source.systems or "—",
-            "method": source.share_method or "共享平台",
-        }
+        params = {k: hit[k] for k in ("item", "source", "code", "systems", "method")}
         yield violation(
             N_(
                 "数据项“%(item)s”已由权威数据源“%(source)s”（资源代码 %(code)s，提供系统：%(systems)s）"
@@ -107,7 +105,7 @@ def duplicate_collection(ctx: Any) -> Any:
                 "请改为通过%(method)s申请共享“%(source)s”获取该数据，"
                 "并将其从“拟自行采集的数据项”移到“拟通过共享获取的数据项”。"
             ),
-            facts={"item": name, "source": source.code, "state": state},
+            facts={"item": name, "source": hit["code"], "state": state},
             params=params,
             severity=None if confirmed else Severity.WARN,
         )
@@ -122,10 +120,7 @@ def duplicate_collection(ctx: Any) -> Any:
 def conclusions(ctx: Any) -> Any:
     """The reviewer's conclusions on the evidence the list review is decided on."""
     project = ctx.subject
-    match_set = check.current_set(project)
-    if match_set is None:
-        return
-    for m in match_set.matches.all():
+    for m in ctx.fact("matches", lambda: _current_matches(project)):
         params = {"name": m.target_name, "unit": m.target_unit}
         facts = {"match": m.pk, "conclusion": m.conclusion, "similarity": str(m.similarity)}
         if m.conclusion == Conclusion.DUPLICATE:
@@ -151,6 +146,31 @@ def conclusions(ctx: Any) -> Any:
                 params=params,
                 severity=Severity.WARN,
             )
+
+
+def _authoritative_hits(project: Any) -> list[dict[str, Any]]:
+    """The planned items another unit's authoritative resource provides, with BDB's state of
+    each (kept with the decision)."""
+    profile = profile_of(project)
+    if profile is None or not profile.collected:
+        return []
+    states = check.project_finding_states(project)
+    return [
+        {
+            "item": name,
+            "state": str(states.get((item_name(name), source.code), FindingState.OPEN)),
+            "source": source.name,
+            "code": source.code,
+            "systems": source.systems or "—",
+            "method": source.share_method or "共享平台",
+        }
+        for name, source in check.authoritative_hits(profile.collected, project.unit_id)
+    ]
+
+
+def _current_matches(project: Any) -> list[Any]:
+    match_set = check.current_set(project)
+    return [] if match_set is None else list(match_set.matches.all())
 
 
 def join_gates() -> None:

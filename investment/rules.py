@@ -29,7 +29,7 @@ def performance_table(ctx: Any) -> Any:
     if project.kind == ProjectKind.OM:
         return
     year = ctx.facts["year"]
-    problems = table_problems(project.pk, year)
+    problems = ctx.fact("table_problems", lambda: table_problems(project.pk, year))
     if problems:
         yield violation(
             N_(

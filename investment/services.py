@@ -19,6 +19,7 @@ from core.money import format_wan
 from policy.engine import GateContext
 from policy.gates import refusal
 from policy.lookup import policy_in_force
+from policy.snapshot import rule_digest
 from projects.models import Project, ProjectKind, ProjectState
 from projects.rules import ever_listed
 
@@ -185,6 +186,7 @@ class Eligibility:
     # what a page shows beside a candidate
     evaluations: list = field(default_factory=list)
     amount_input: str = ""
+    facts: list = field(default_factory=list)  # candidate_facts
 
     @property
     def eligible(self) -> bool:
@@ -201,78 +203,123 @@ def _finding(rule_id: str, message: str, remedy: str, params: dict, **facts: Any
     return refusal(rule_id, message, remedy=remedy, params=params, facts=facts).as_dict()
 
 
+# what a compilation reads of each candidate (kept with its decision, so that it can be
+# evaluated again: ``replay_compilation``)
+CANDIDATE_FACTS = ("code", "name", "kind", "state", "state_label", "listed", "halted", "problems")
+
+
+def candidate_facts(p: Project, problems: dict[int, list[str]]) -> list[Any]:
+    """One candidate's facts, in the order of ``CANDIDATE_FACTS``."""
+    return [
+        p.code,
+        p.name,
+        str(p.kind),
+        str(p.state),
+        str(p.get_state_display()),
+        ever_listed(p),
+        bool(p.suspended_at or p.terminated_at),
+        problems.get(p.pk, []),
+    ]
+
+
+def reasons_of(values: list[Any], year: int) -> list[dict]:
+    """The findings of one candidate from its facts alone (R10.1, R27.1, R10.3)."""
+    f = dict(zip(CANDIDATE_FACTS, values, strict=True))
+    named = {"name": f["name"], "state": f["state_label"]}
+    reasons = []
+    if f["kind"] == ProjectKind.OM:
+        # as the gate: an O&M project returned for revision after its listing is listed
+        if not f["listed"]:
+            reasons.append(
+                _finding(
+                    "R10.1",
+                    N_("运行维护项目“%(name)s”未纳入项目清单。"),
+                    N_("请先经市大数据发展局审核列入项目清单。"),
+                    named,
+                    state=f["state"],
+                )
+            )
+    elif f["state"] != ProjectState.APPROVED and f["kind"] == ProjectKind.CONTINUING:
+        # as the gate: a continuing project is eligible once approved (R10.1, Art. 10)
+        reasons.append(
+            _finding(
+                "R10.1",
+                N_("续建项目“%(name)s”尚未经依法审批（%(state)s）。"),
+                N_("请先完成项目审批。"),
+                named,
+                state=f["state"],
+            )
+        )
+    elif f["state"] != ProjectState.APPROVED:
+        reasons.append(
+            _finding(
+                "R27.1",
+                N_("建设项目“%(name)s”尚未完成审批（%(state)s）。"),
+                N_("请先完成项目审批。"),
+                named,
+                state=f["state"],
+            )
+        )
+    if f["kind"] != ProjectKind.OM and f["problems"]:
+        reasons.append(
+            _finding(
+                "R10.3",
+                N_("项目“%(name)s”的%(year)s年绩效目标表不完整：%(problems)s。"),
+                N_("请项目建设单位填报完整的绩效目标表。"),
+                {"name": f["name"], "year": year, "problems": "；".join(f["problems"])},
+                problems=f["problems"],
+            )
+        )
+    if f["halted"]:
+        reasons.append(
+            _finding(
+                "R10.1",
+                N_("项目“%(name)s”已暂停或终止。"),
+                N_("暂停解除前不能纳入计划。"),
+                named,
+            )
+        )
+    for reason in reasons:  # the compilation's decision lists them by project
+        reason["facts"]["project"] = f["code"]
+    return reasons
+
+
 def eligibility(projects, year: int) -> list[Eligibility]:
     """The same conditions as the gate ``investment.plan.add`` (R10.1, R27.1, R10.3), for many
-    projects at once; used to compile a plan and by the benchmark."""
+    projects at once; used to compile a plan and by the benchmark. Each result keeps the
+    candidate's facts (``candidate_facts``) from which its reasons follow."""
     projects = list(projects)
     construction = [p.pk for p in projects if p.kind != ProjectKind.OM]
     problems = tables_complete(construction, year) if construction else {}
     out = []
     for p in projects:
         e = Eligibility(p)
-        named = {"name": p.name, "state": p.get_state_display()}
-        if p.kind == ProjectKind.OM:
-            # as the gate: an O&M project returned for revision after its listing is listed
-            if not ever_listed(p):
-                e.reasons.append(
-                    _finding(
-                        "R10.1",
-                        N_("运行维护项目“%(name)s”未纳入项目清单。"),
-                        N_("请先经市大数据发展局审核列入项目清单。"),
-                        named,
-                        state=p.state,
-                    )
-                )
-        elif p.state != ProjectState.APPROVED and p.kind == ProjectKind.CONTINUING:
-            # as the gate: a continuing project is eligible once approved (R10.1, Art. 10)
-            e.reasons.append(
-                _finding(
-                    "R10.1",
-                    N_("续建项目“%(name)s”尚未经依法审批（%(state)s）。"),
-                    N_("请先完成项目审批。"),
-                    named,
-                    state=p.state,
-                )
-            )
-        elif p.state != ProjectState.APPROVED:
-            e.reasons.append(
-                _finding(
-                    "R27.1",
-                    N_("建设项目“%(name)s”尚未完成审批（%(state)s）。"),
-                    N_("请先完成项目审批。"),
-                    named,
-                    state=p.state,
-                )
-            )
-        if p.kind != ProjectKind.OM and problems.get(p.pk):
-            e.reasons.append(
-                _finding(
-                    "R10.3",
-                    N_("项目“%(name)s”的%(year)s年绩效目标表不完整：%(problems)s。"),
-                    N_("请项目建设单位填报完整的绩效目标表。"),
-                    {"name": p.name, "year": year, "problems": "；".join(problems[p.pk])},
-                    problems=problems[p.pk],
-                )
-            )
-        if p.suspended_at or p.terminated_at:
-            e.reasons.append(
-                _finding(
-                    "R10.1",
-                    N_("项目“%(name)s”已暂停或终止。"),
-                    N_("暂停解除前不能纳入计划。"),
-                    named,
-                )
-            )
-        for reason in e.reasons:  # the compilation's decision lists them by project
-            reason["facts"]["project"] = p.code
+        e.facts = candidate_facts(p, problems)
+        e.reasons = reasons_of(e.facts, year)
         out.append(e)
     return out
+
+
+MAX_STORED_FINDINGS = 500
+
+
+def refused_findings(facts: list[list[Any]], year: int) -> list[dict]:
+    """The findings a compilation's decision keeps: the refused candidates' reasons in order,
+    at most ``MAX_STORED_FINDINGS``."""
+    return [r for values in facts for r in reasons_of(values, year)][:MAX_STORED_FINDINGS]
+
+
+def replay_compilation(snapshot: dict) -> list[dict]:
+    """The findings of a stored compilation, evaluated again from its candidates' facts."""
+    return refused_findings(snapshot["candidates"], snapshot["year"])
 
 
 COMPILE_GATE = "investment.plan.add"
 
 
-def record_compilation(draft, actor, *, candidates: int, added: int, refused: list[dict]):
+def record_compilation(
+    draft, actor, *, candidates: list[Eligibility], added: int, refused: list[dict]
+):
     """One decision for a whole compilation (its refused projects with their findings) and its
     ledger event; the plan page shows the latest one beside the draft."""
     from core.enums import ActionCode
@@ -288,13 +335,20 @@ def record_compilation(draft, actor, *, candidates: int, added: int, refused: li
         policy=policy,
         inputs={
             "year": draft.plan.year,
-            "candidates": candidates,
+            "candidates": len(candidates),
             "added": added,
             "refused": len(refused),
         },
         rule_ids=["R10.1", "R27.1", "R10.3"],
+        # every candidate's facts, so that the decision can be evaluated again (policy.replay)
+        snapshot={
+            "aggregate": COMPILE_GATE,
+            "year": draft.plan.year,
+            "candidates": [e.facts for e in candidates],
+        },
+        rule_versions={COMPILE_GATE: rule_digest(reasons_of)},
         outcome=Outcome.WARN if refused else Outcome.PASS,
-        findings=[f for r in refused for f in r["findings"]][:500],
+        findings=refused_findings([e.facts for e in candidates], draft.plan.year),
         actor=actor,
     )
     record_event(

@@ -9,7 +9,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import today
 from core.enums import Severity
 from policy.registry import gate, rule, violation
 
@@ -70,7 +69,7 @@ def city_plan_reassessment(ctx):
 )
 def city_plan_supersedes(ctx):
     version = ctx.subject
-    current = version.plan.current_version()
+    current = ctx.fact("current_version", lambda: version.plan.current_version())
     if current is not None and current.pk != version.pk:
         yield violation(
             f"市政府批准后，第{version.number}版成为现行规划，第{current.number}版同时被取代"
@@ -100,6 +99,11 @@ def _revision(ctx) -> MasterPlanRevision:
     return ctx.subject
 
 
+def _items(ctx) -> list:
+    """The revision's items (kept with the decision)."""
+    return ctx.fact("revision_items", lambda: list(_revision(ctx).items.all()))
+
+
 @rule(id="R6.2", article="第六条", title=_("总体方案期限须在政策规定年限内"))
 def master_plan_period(ctx):
     revision = _revision(ctx)
@@ -125,7 +129,7 @@ def master_plan_period(ctx):
 @rule(id="R6.2.collective-review", article="第六条", title=_("报备前须经本部门集体审议"))
 def master_plan_collective_review(ctx):
     revision = _revision(ctx)
-    on = ctx.facts.get("today") or today().isoformat()
+    on = ctx.today.isoformat()
     if revision.collective_review_date is None:
         yield violation(
             "总体方案未登记本部门集体审议日期；第六条规定总体方案须经本部门集体审议决定后报备。",
@@ -144,7 +148,7 @@ def master_plan_collective_review(ctx):
 @rule(id="R6.2.items", article="第六条", title=_("总体方案须列明项目及申报年度"))
 def master_plan_items(ctx):
     revision = _revision(ctx)
-    items = list(revision.items.all())
+    items = _items(ctx)
     if not items:
         low, high = ctx.param("master_plan_min_years"), ctx.param("master_plan_max_years")
         yield violation(
@@ -184,8 +188,7 @@ def governance_first_conflicts(items) -> list[tuple]:
 
 @rule(id="R6.2.governance-first", article="第六条", title=_("先治理、后新建"))
 def master_plan_governance_first(ctx):
-    revision = _revision(ctx)
-    for item, gov in governance_first_conflicts(list(revision.items.all())):
+    for item, gov in governance_first_conflicts(_items(ctx)):
         yield violation(
             f"新建项目“{item.name}”（时序 {item.seq}，{item.planned_year} 年）排在数据治理项目"
             f"“{gov.name}”（时序 {gov.seq}，{gov.planned_year} 年）之前，不符合第六条"
@@ -210,7 +213,7 @@ def master_plan_governance_first(ctx):
 )
 def master_plan_data_plan(ctx):
     revision = _revision(ctx)
-    has_governance = revision.items.filter(is_data_governance=True).exists()
+    has_governance = any(i.is_data_governance for i in _items(ctx))
     if not revision.data_plan.strip() or not has_governance:
         missing = []
         if not revision.data_plan.strip():
@@ -236,11 +239,12 @@ def master_plan_data_plan(ctx):
 )
 def master_plan_refiling(ctx):
     revision = _revision(ctx)
-    previous = current_filed_revision(revision.unit_id)
+    previous = ctx.fact("filed_revision", lambda: current_filed_revision(revision.unit_id))
     if previous is None or previous.pk == revision.pk:
         return
-    before = {i.key: i.content() for i in previous.items.all()}
-    after = {i.key: i.content() for i in revision.items.all()}
+    filed = ctx.fact("filed_items", lambda: list(previous.items.all()))
+    before = {i.key: i.content() for i in filed}
+    after = {i.key: i.content() for i in _items(ctx)}
     added = [after[k]["name"] for k in after.keys() - before.keys()]
     removed = [before[k]["name"] for k in before.keys() - after.keys()]
     changed = [after[k]["name"] for k in after.keys() & before.keys() if after[k] != before[k]]
@@ -280,7 +284,7 @@ def project_in_filed_plan(ctx):
     unit_id = ctx.facts["unit_id"]
     ref = ctx.facts.get("plan_item") or ctx.facts.get("project_name") or ""
     label = ctx.facts.get("project_name") or ref or "（未指定）"
-    revision = current_filed_revision(unit_id)
+    revision = ctx.fact("filed_revision", lambda: current_filed_revision(unit_id))
     if revision is None:
         yield violation(
             "本单位尚无已报备的整合建设总体方案，项目不能申报（第六条、第八条：按照报备的"
@@ -290,9 +294,9 @@ def project_in_filed_plan(ctx):
             facts={"unit_id": unit_id, "plan_item": ref},
         )
         return
-    if find_filed_item(unit_id, ref) is not None:
+    if ctx.fact("filed_item", lambda: find_filed_item(unit_id, ref)) is not None:
         return
-    draft = pending_draft_revision(unit_id)
+    draft = ctx.fact("pending_draft", lambda: pending_draft_revision(unit_id))
     hint = (
         f"本单位第{draft.number}版修订稿尚未报备，修订稿中的项目须报备后才能申报。"
         if draft is not None
@@ -317,7 +321,7 @@ def data_governance_before_construction(ctx):
     if kind not in CONSTRUCTION_KINDS:
         return
     unit_id = ctx.facts["unit_id"]
-    record = latest_data_governance(unit_id)
+    record = ctx.fact("data_governance", lambda: latest_data_governance(unit_id))
     remedy = "请在“数据治理登记”中登记数据标准制定完成日期和已有数据汇聚治理情况，再申报建设项目。"
     if record is None:
         yield violation(

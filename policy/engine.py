@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,8 +10,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
 from django.utils import translation
 
+from core.dates import today
 from core.enums import Severity
 from core.errors import ActionBlocked
 
@@ -35,11 +38,18 @@ class GateContext:
     def fact(self, key: str, compute: Callable[[], Any]) -> Any:
         """A fact read from live state (a query, today's date), computed once and kept among
         the decision's inputs, so that a stored decision is re-evaluated from what its rules
-        saw then (``manage.py replay_decisions``). ``compute`` must return JSON-able values
-        (str, int, bool, Decimal, date, lists and dicts of them)."""
+        saw then (``manage.py replay_decisions``). ``compute`` returns plain values (str, int,
+        bool, Decimal, date, sets, lists and dicts of them) or records (model instances, kept
+        with their field values: a replay gets them back as they were)."""
         if key not in self.facts:
             self.facts[key] = compute()
         return self.facts[key]
+
+    @property
+    def today(self) -> dt.date:
+        """Today's date as the rules saw it (kept among the facts)."""
+        value = self.fact("today", lambda: today().isoformat())
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def outcome_of(findings: list[Finding]) -> str:
@@ -75,8 +85,20 @@ def rule_versions(code: str) -> dict[str, str]:
     return {r.id: rule_digest(r.func) for r in registry.rules_of_gate(code)}
 
 
+class _InputsEncoder(DjangoJSONEncoder):
+    """The inputs as a person reads them: a record by its name, a set as a list (the typed
+    copy a replay reads is the snapshot)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, Model):
+            return str(o)
+        if isinstance(o, set | frozenset):
+            return sorted(o, key=str)
+        return super().default(o)
+
+
 def _json(value: Any) -> Any:
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return json.loads(json.dumps(value, cls=_InputsEncoder, ensure_ascii=False))
 
 
 def evaluate_gate(

@@ -12,13 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from core.findings import StrOrPromise
 
 # what a parameter's text parses to: money, ratios and other numbers, counts, a (month, day)
-ParamValue = Decimal | int | tuple[int, int]
+ParamValue = Decimal | int | tuple[int, int] | str
+
+# the readings of "项目建设单位不得新建、改扩建" (Art. 31, 32) a policy version may choose
+SCOPE_UNIT = "unit"
+SCOPE_SYSTEM = "system"
+SCOPES = (SCOPE_UNIT, SCOPE_SYSTEM)
 
 
 @dataclass(frozen=True)
 class ParamSpec:
     key: str
-    kind: str  # money | ratio | number | int | month_day
+    kind: str  # money | ratio | number | int | month_day | scope
     label: StrOrPromise
     unit: str
     article: str
@@ -37,6 +42,10 @@ class ParamSpec:
                 if count < 0:
                     raise ValueError
                 return count
+            if self.kind == "scope":
+                if raw not in SCOPES:
+                    raise ValueError
+                return raw
             if self.kind == "month_day":
                 month, day = (int(x) for x in raw.split("-"))
                 if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -106,6 +115,20 @@ class PolicyParams:
         "元",
         "第二十一条",
         _("规章未定具体数值，由主管部门配置"),
+    )
+
+    # Art. 31, 32: whose failing system stops new and expansion projects. The owner's reading
+    # is the unit's ("项目建设单位不得新建、改扩建"); a district or a later policy may choose the
+    # narrower reading, the system's own expansion only.
+    art31_block_scope: str = _param(
+        "scope",
+        _("第三十一、三十二条限制新建改扩建的范围"),
+        "unit / system",
+        "第三十一条",
+        _(
+            "unit：单位有不符合要求的系统，其新建、改扩建项目均不得申报和批复；"
+            "system：只限改扩建该系统的项目"
+        ),
     )
 
     # The health rating of the reports chapter (issue 12, point 2): the measures set no figures,

@@ -9,7 +9,7 @@ snapshot does not hold).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +20,16 @@ from .models import Decision
 from .registry import registry
 from .snapshot import LiveRead, Replay, comparable, decode, no_live_reads, rebuild, rule_digest
 
+# Decisions taken for many subjects at once (a plan compilation) keep their own snapshot and
+# are evaluated again by the chapter that made them: gate -> (snapshot -> findings, and the
+# function whose source versions the logic).
+Replayer = Callable[[dict[str, Any]], list[dict[str, Any]]]
+AGGREGATES: dict[str, tuple[Replayer, Callable[..., Any]]] = {}
+
+
+def register_aggregate(gate: str, replay: Replayer, logic: Callable[..., Any]) -> None:
+    AGGREGATES[gate] = (replay, logic)
+
 
 def replay_decision(decision: Decision) -> Replay:
     """The outcome of evaluating ``decision`` again from its snapshot."""
@@ -29,6 +39,8 @@ def replay_decision(decision: Decision) -> Replay:
 
     if not decision.snapshot:
         return result("failed", "该决定作出时尚未保存评估快照，无法重放。")
+    if "aggregate" in decision.snapshot:
+        return _replay_aggregate(decision, result)
     unknown = [rid for rid in decision.rule_ids if rid not in registry.rules]
     if unknown:
         return result("failed", f"规则已不存在：{'、'.join(unknown)}")
@@ -49,15 +61,37 @@ def replay_decision(decision: Decision) -> Replay:
     except (LookupError, ValueError, TypeError) as exc:
         return result("failed", f"快照无法还原：{exc}", changed)
     findings: list[dict[str, Any]] = []
-    rule_id = ""
+    problems: list[str] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for rule_id in decision.rule_ids:
+            try:
+                with no_live_reads():
+                    found = registry.rules[rule_id].evaluate(ctx)
+            except LiveRead as exc:
+                problems.append(f"{rule_id}：{exc}")
+                continue
+            except Exception as exc:  # a rule that cannot run on its snapshot fails the replay
+                problems.append(f"{rule_id}：{type(exc).__name__}: {exc}")
+                continue
+            findings += [_json(f.as_dict()) for f in found]
+    if problems:
+        return result("failed", "；".join(problems), changed)
+    if comparable(findings) == comparable(decision.findings):
+        return result("identical", changed=changed)
+    return result("different", _difference(decision.findings, findings), changed)
+
+
+def _replay_aggregate(decision: Decision, result: Callable[..., Replay]) -> Replay:
+    gate = decision.snapshot["aggregate"]
+    if gate not in AGGREGATES:
+        return result("failed", f"没有登记重放方法：{gate}")
+    replay, logic = AGGREGATES[gate]
+    changed = [gate] if decision.rule_versions.get(gate) != rule_digest(logic) else []
     try:
         with translation.override(settings.LANGUAGE_CODE), no_live_reads():
-            for rule_id in decision.rule_ids:
-                findings += [_json(f.as_dict()) for f in registry.rules[rule_id].evaluate(ctx)]
-    except LiveRead as exc:
-        return result("failed", f"{rule_id}：{exc}", changed)
-    except Exception as exc:  # a rule that cannot run on its snapshot is a failed replay
-        return result("failed", f"{rule_id}：{type(exc).__name__}: {exc}", changed)
+            findings = [_json(f) for f in replay(decision.snapshot)]
+    except Exception as exc:  # a snapshot that cannot be evaluated fails the replay
+        return result("failed", f"{gate}：{type(exc).__name__}: {exc}", changed)
     if comparable(findings) == comparable(decision.findings):
         return result("identical", changed=changed)
     return result("different", _difference(decision.findings, findings), changed)

@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import inspect
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -68,7 +68,7 @@ def encode(value: Any) -> Any:
     return str(value)
 
 
-_DECODERS = {
+_DECODERS: dict[str, Callable[[Any], Any]] = {
     "float": float,
     "decimal": Decimal,
     "datetime": dt.datetime.fromisoformat,
@@ -120,7 +120,7 @@ def rebuild_instance(snap: dict[str, Any]) -> Model:
     """An instance with the snapshot's values and related objects, detached from the
     database's present state."""
     model = apps.get_model(snap["model"])
-    obj = model()
+    obj: Model = model()
     for attname, value in snap["fields"].items():
         obj.__dict__[attname] = decode(value)
     obj._state.adding = False

@@ -39,6 +39,12 @@ WJ_PLAN = [
 
 
 def _walk(walker, name, item, wan, target):
+    if walker.officer.username == "jw_tianbao":
+        # the platform the 市教委 expansions improve (R31.2.systems-named), catalogued first
+        from catalog.demo import register
+
+        register(walker.officer, "JW-SYS-001", "重庆市教育管理公共服务平台",
+                 curate_by=walker.p["dsj_shenhe"])  # fmt: skip
     project = walker.create(name, wan, item_name=item or name)
     if project.kind == "expansion":
         walker.attach(project, "post_evaluation", "原项目第三方后评价报告")

@@ -33,7 +33,8 @@ JOINT = (
     Role.CRYPTO_REVIEWER,
     Role.SECRECY_REVIEWER,
 )
-REVIEWERS = tuple(dict.fromkeys(BDB + DRC + CONSULTANT + JOINT))
+GOV = (Role.GOV_APPROVER,)
+REVIEWERS = tuple(dict.fromkeys(BDB + DRC + CONSULTANT + JOINT + GOV))
 BOTH = "第八条、第九条"
 
 PROJECT = register(
@@ -189,6 +190,14 @@ REVIEW = register(
             Transition(
                 "agree_design", _("初步设计内容审核同意"), OPEN, RS.AGREED, BDB,
                 "", "projects.review_design_content", "第四条", "R4.1",
+            ),
+            Transition(
+                "agree_isolation", _("孤网建设初审或批准同意"), OPEN, RS.AGREED, BDB + GOV,
+                "", "projects.review_project_isolation", "第三十一条", "R31.1",
+            ),
+            Transition(
+                "refuse_isolation", _("孤网建设不予同意"), OPEN, RS.REJECTED, BDB + GOV,
+                "", "projects.review_project_isolation", "第三十一条", "R31.1",
             ),
             Transition(
                 "return", _("退回修改"), OPEN, RS.RETURNED, tuple(dict.fromkeys(BDB + DRC + JOINT)),

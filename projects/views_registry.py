@@ -189,7 +189,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Framework.objects.select_related("lead_unit", "reviewed_by", "created_by"), user, pk=pk
     )
     participants = list(framework.participants.select_related("unit"))
-    overlaps = overlapping_items(framework)
+    overlaps = overlapping_items(framework.participants.select_related("unit"))
     overlapping = {item for item, _units in overlaps}
     for participant in participants:
         participant.items = [

@@ -76,7 +76,42 @@ class Walker:
 
     # -- unit ------------------------------------------------------------------------------
 
-    def create(self, name, wan, *, item_name=None, kind=None, year=None, **fields):
+    def create(
+        self, name, wan, *, item_name=None, kind=None, year=None, name_systems=True, **fields
+    ):
+        """A draft of the officer's unit for the master-plan item ``item_name`` (or ``name``).
+        An expansion without a predecessor names the unit's first catalogued system as the one
+        it improves (R31.2.systems-named), unless ``name_systems`` is False."""
+        project = self._create(name, wan, item_name=item_name, kind=kind, year=year, **fields)
+        if name_systems and project.kind == "expansion" and project.predecessor_id is None:
+            self.name_improved_system(project)
+        return project
+
+    def name_improved_system(self, project):
+        """The unit's first catalogued system (registered when it has none) as the system the
+        expansion improves, in its requirement profile."""
+        from catalog.demo import register
+        from catalog.models import InformationSystem
+        from evidence import actions as evidence
+
+        unit = project.unit
+        system = InformationSystem.objects.filter(unit=unit).order_by("code").first()
+        if system is None:
+            system = register(
+                self.officer,
+                f"SYS-{unit.pk:03d}-001",
+                f"{unit.display_name}业务平台",
+                curate_by=self.p["dsj_shenhe"],
+            )
+        evidence.describe_requirement(
+            project,
+            acting_user=self.officer,
+            goals=f"{project.name}：在已有系统上改扩建。",
+            systems=[system.pk],
+        )
+        return system
+
+    def _create(self, name, wan, *, item_name=None, kind=None, year=None, **fields):
         unit = self.officer.primary_organisation
         revision = current_filed_revision(unit)
         item = revision.items.get(name=item_name or name) if revision else None

@@ -66,7 +66,7 @@ def answer_attested(ctx: GateContext) -> Found:
     severity=Severity.WARN,
 )
 def requests_unanswered(ctx: GateContext) -> Found:
-    for req in unanswered_requests(ctx.subject):
+    for req in ctx.fact("unanswered_requests", lambda: list(unanswered_requests(ctx.subject))):
         yield violation(
             UNANSWERED[_how(req)],
             remedy=N_("请立即如实提供；拒绝、隐匿、瞒报的，可被责令限期整改（第三十五条）。"),
@@ -226,7 +226,7 @@ def audit_amount(ctx: GateContext) -> Found:
     severity=Severity.WARN,
 )
 def evaluation_problems(ctx: GateContext) -> Found:
-    for result in pending_evaluations(ctx.subject):
+    for result in ctx.fact("pending_evaluations", lambda: pending_evaluations(ctx.subject)):
         yield violation(
             N_("%(kind)s结果为“%(grade)s”（%(on)s），尚未据此提出整改意见（第三十七条）。"),
             remedy=N_("市发展改革委、市财政局、市大数据发展局、市委网信办可据此下达整改通知。"),

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -157,11 +158,13 @@ def ensure_reference_data():
 
     if not PolicyVersion.objects.exists():
         importlib.import_module("policy.migrations.0002_load_policies").load(apps, None)
-        importlib.import_module("policy.migrations.0003_zombie_parameters").add_defaults(apps, None)
-        importlib.import_module("policy.migrations.0004_health_parameters").add_defaults(apps, None)
-        importlib.import_module("policy.migrations.0006_new_data_centre_pue").add_defaults(
-            apps, None
-        )
+        # every later migration that adds a parameter to the versions (add_defaults)
+        for name in sorted(
+            p.stem for p in (Path(__file__).parents[1] / "policy" / "migrations").glob("0*.py")
+        ):
+            module = importlib.import_module(f"policy.migrations.{name}")
+            if hasattr(module, "add_defaults"):
+                module.add_defaults(apps, None)
     if not IndicatorCategory.objects.exists():
         importlib.import_module("investment.migrations.0002_indicator_tree").seed(apps, None)
 

@@ -267,7 +267,7 @@ class CompilePlan(YearAction):
             else:
                 refused.append({"project": e.project.code, "findings": e.reasons})
         _insert_plan_entries(entries)
-        stored = record_compilation(draft, user, candidates=len(results), added=len(entries),
+        stored = record_compilation(draft, user, candidates=results, added=len(entries),
                                     refused=refused)  # fmt: skip
         return {"version": draft, "added": len(entries), "refused": refused, "decision": stored}
 

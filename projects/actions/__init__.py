@@ -11,6 +11,7 @@ from .approval import (
     decide_list_review,
     give_joint_opinion,
     review_design_content,
+    review_project_isolation,
     submit_evaluation_report,
 )
 from .drafting import (
@@ -55,6 +56,7 @@ __all__ = [
     "return_project",
     "review_design_content",
     "review_framework",
+    "review_project_isolation",
     "set_framework_participant",
     "start_review",
     "submit_design",

@@ -29,9 +29,10 @@ from ..contracts import (
     ReviewAgreeIn,
     ReviewApproveIn,
     ReviewEvaluationReportIn,
+    ReviewIsolationIn,
     ReviewListDecisionIn,
 )
-from ..machines import BDB, CONSULTANT, DRC, JOINT, PROJECT
+from ..machines import BDB, CONSULTANT, DRC, GOV, JOINT, PROJECT
 from ..models import ApprovalPath, Project, ProjectState, Review, ReviewKind, ReviewState, Stage
 from ..services import joint_review_status, project_context
 from .base import (
@@ -86,13 +87,24 @@ class DecideListReview(ReviewAction):
     def facts(self, obj: Any, data: Any) -> dict:
         if data is None:
             return {}
-        return {"criteria": data.criteria_map(), "priority": data.priority}
+        return {
+            "criteria": data.criteria_map(),
+            "priority": data.priority,
+            "confirm_remedy": data.confirm_remedy,
+        }
 
     def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
         code = "list" if data is None or data.decision == "list" else data.decision
         finding = leaving(obj, code)
         if finding is not None:
             yield finding
+        if data is not None and data.confirm_remedy and not obj.project.remedy_purpose:
+            yield self.refuse(
+                "R31.2",
+                article="第三十一条",
+                message="项目建设单位未将本项目申报为整改项目，无需确认（第三十一条、第三十二条）。",
+                remedy="请取消“确认本项目为整改项目”；如确为整改项目，请退回由单位在项目信息中选择。",
+            )
 
     def perform(self, obj: Review, data: ReviewListDecisionIn, user: Any, decision: Any) -> Any:
         project = obj.project
@@ -107,15 +119,25 @@ class DecideListReview(ReviewAction):
             obj, "list", user, opinion=data.opinion, criteria=obj.criteria, priority=obj.priority
         )
         project.priority = data.priority
+        fields = ["priority"]
+        if data.confirm_remedy and project.remedy_purpose and not project.remedy_confirmed_at:
+            # Art. 31, 32: BDB confirms the project as the remedy of the unit's failing systems
+            project.remedy_confirmed_at, project.remedy_confirmed_by = timezone.now(), user
+            fields += ["remedy_confirmed_at", "remedy_confirmed_by"]
         move_project(
             project,
             "list",
             actor=user,
             event=ActionCode.PROJECT_LISTED,
             decision=decision,
-            reason=f"经审核列入项目清单，优先级 {data.priority}（第八条）",
-            data={"criteria": obj.criteria, "priority": data.priority},
-            update_fields=("priority",),
+            reason=f"经审核列入项目清单，优先级 {data.priority}（第八条）"
+            + ("；确认为整改项目（第三十一条、第三十二条）" if len(fields) > 1 else ""),
+            data={
+                "criteria": obj.criteria,
+                "priority": data.priority,
+                "remedy_confirmed": project.remedy_purpose if len(fields) > 1 else "",
+            },
+            update_fields=fields,
         )
         notify_unit(project, "已列入项目清单")
         return project
@@ -348,6 +370,34 @@ class ReviewDesignContent(ReviewAction):
         return project
 
 
+class ReviewProjectIsolation(ReviewAction):
+    """Art. 31: "联网通办是原则，孤网是例外" — a project that cannot share (an isolated network)
+    is built only after BDB's initial review and the city government's approval. BDB's
+    agreement sends it to the city government; either may refuse, with its reasons."""
+
+    label = L("出具孤网建设意见")
+    roles = BDB + GOV
+    kinds = (ReviewKind.ISOLATION,)
+    Input = ReviewIsolationIn
+    article = "第三十一条"
+    requirement = "R31.1"
+    hint = L("确有必要建设的孤网项目，由市大数据发展局初审，报市政府批准后方可建设（第三十一条）。")
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        return _("已出具孤网建设意见。")
+
+    def perform(self, obj: Review, data: ReviewIsolationIn, user: Any, decision: Any) -> Any:
+        project = obj.project
+        close_review(
+            obj, "agree_isolation" if data.agree else "refuse_isolation", user, opinion=data.opinion
+        )
+        if data.agree and obj.authority == Authority.BDB:
+            open_review(project, ReviewKind.ISOLATION, authority=Authority.GOV)
+        who = "市大数据发展局初审" if obj.authority == Authority.BDB else "市政府"
+        notify_unit(project, f"孤网建设{who}{'同意' if data.agree else '不同意'}", data.opinion)
+        return project
+
+
 def approval_code(project: Project) -> str:
     """The approval a project is at: the design, the FSR of a two-stage project, or the
     single approval of FSR and budget (R9.1)."""
@@ -455,6 +505,7 @@ class ApproveProject(ReviewAction):
 
 
 decide_list_review = DecideListReview()
+review_project_isolation = ReviewProjectIsolation()
 accept_project = AcceptProject()
 submit_evaluation_report = SubmitEvaluationReport()
 give_joint_opinion = GiveJointOpinion()

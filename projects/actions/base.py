@@ -279,10 +279,25 @@ def open_reviews_for(project: Project, state: str) -> None:
     """The reviews a project entering ``state`` by (re)submission waits for."""
     if state == S.SUBMITTED:
         open_review(project, ReviewKind.LIST, authority=Authority.BDB)
+        open_isolation_review(project)
     elif state == S.JOINT_REVIEW:
         open_joint_review(project)
     elif state == S.DESIGN_REVIEW:
         open_review(project, ReviewKind.DESIGN_CONTENT, authority=Authority.BDB, stage=Stage.DESIGN)
+
+
+def open_isolation_review(project: Project) -> None:
+    """At submission, BDB's initial review of a project declaring an isolated network, unless
+    one is open or the city government has already approved it (Art. 31)."""
+    if not project.isolated_network:
+        return
+    reviews = Review.objects.filter(project=project, kind=ReviewKind.ISOLATION)
+    if (
+        reviews.filter(state__in=OPEN).exists()
+        or reviews.filter(authority=Authority.GOV, state="agreed").exists()
+    ):
+        return
+    open_review(project, ReviewKind.ISOLATION, authority=Authority.BDB)
 
 
 def unit_of(user: Any, unit: Any, field: str = "unit") -> Organisation:

@@ -44,7 +44,6 @@ from ..models import (
     Project,
     ProjectKind,
     ProjectState,
-    ReviewKind,
     Stage,
 )
 from ..services import next_project_code
@@ -52,7 +51,6 @@ from .base import (
     ProjectAction,
     UnitAction,
     move_project,
-    open_review,
     open_reviews_for,
     own_units,
     project_link,
@@ -379,7 +377,7 @@ class SubmitProject(UnitAction):
             reason="申报项目需求，报市大数据发展局审核（第八条）",
             update_fields=("submitted_at",),
         )
-        open_review(obj, ReviewKind.LIST, authority="bdb")
+        open_reviews_for(obj, S.SUBMITTED)
         return obj
 
 

@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as L
 
 from core.contracts import Choice, Contract, Flag, Int, Ref, Text, Wan, Year
 
-from ..models import Chapter, FundingSource, Hosting, ProjectKind, RecipientKind, ShareType, Stage
+from ..models import (
+    Chapter,
+    FundingSource,
+    Hosting,
+    ProjectKind,
+    RecipientKind,
+    RemedyPurpose,
+    ShareType,
+    Stage,
+)
 from .fields import Level, PlanItem, Renames, StrictWan
 
 # -- a project requirement (Art. 8, 12-14, 19, 20) -------------------------------------------------
@@ -69,6 +78,21 @@ class ProjectFieldsIn(Contract):
         L("建设单位不具备建设运行维护能力"),
         help=L("第二十一条：此类项目应充分发挥职能部门作用或者服务外包。"),
     )
+    remedy_purpose: str = Choice(
+        RemedyPurpose,
+        L("整改项目"),
+        required=False,
+        help=L(
+            "本单位有系统未按要求共享、重复采集数据或不符合密码和网络安全要求期间，不得新建、"
+            "改扩建（第三十一条、第三十二条）；为整改该问题而建设的项目请选择，经市大数据发展局"
+            "在清单审核中确认后方可申报和批复。"
+        ),
+    )
+    isolated_network: bool = Flag(
+        L("拟建设孤网（不能与其他系统联网共享）"),
+        help=L("第三十一条：确有必要的，须经市大数据发展局初审、市政府批准后方可建设。"),
+    )
+    isolation_basis: str = Text(L("不能联网共享的法律法规依据"), rows=2)
     share_type: str = Choice(ShareType, L("数据共享类型"), required=False)
     share_recipient_kind: str = Choice(
         RecipientKind,
@@ -115,6 +139,10 @@ class ProjectFieldsIn(Contract):
         ),
         (L("建设运维方式（第二十一条）"), ("served_users", "lacks_om_capacity")),
         (
+            L("联网共享与整改（第三十一条、第三十二条）"),
+            ("remedy_purpose", "isolated_network", "isolation_basis"),
+        ),
+        (
             L("数据共享（第十四条）"),
             ("share_type", "share_recipient_kind", "share_recipients", "share_conditions"),
         ),
@@ -126,6 +154,16 @@ class ProjectFieldsIn(Contract):
         "share_type": ShareType.CONDITIONAL,
         "share_recipient_kind": RecipientKind.ALL_GOV,
     }
+
+    def problems(self) -> dict[str, str]:
+        if self.isolated_network and not self.isolation_basis.strip():
+            return {
+                "isolation_basis": _(
+                    "拟建设孤网的，请写明不能联网共享的法律法规依据（第三十一条：联网通办是原则，"
+                    "孤网是例外）。"
+                )
+            }
+        return {}
 
     def project_values(self) -> dict[str, Any]:
         """The stored fields, blank choices given their defaults (references are resolved by
@@ -177,9 +215,10 @@ class ProjectIntakeIn(Renames, ProjectFieldsIn):
     )
 
     def problems(self) -> dict[str, str]:
+        problems = super().problems()
         if self.unit_id is None and not self.credit_code:
-            return {"unit_id": _("请提供建设单位编号 unit_id 或统一社会信用代码 credit_code。")}
-        return {}
+            problems["unit_id"] = _("请提供建设单位编号 unit_id 或统一社会信用代码 credit_code。")
+        return problems
 
 
 class ProjectChapterIn(Renames):

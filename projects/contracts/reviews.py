@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
 from pydantic import Field, model_validator
 
-from core.contracts import Choice, Contract, Int, Opinions, Ref, Refs, Text, Wan
+from core.contracts import Choice, Contract, Flag, Int, Opinions, Ref, Refs, Text, Wan
 
 from ..models import Chapter, ListCriterion, Verdict
 from .fields import Agree, given_mapping
@@ -48,6 +48,13 @@ class ReviewListDecisionIn(Contract):
     governance_verdict: str = Choice(Verdict, ListCriterion.GOVERNANCE.label, required=False)
     governance_opinion: str = Text(L("数据治理审核意见"))
     opinion: str = Text(L("审核意见"), rows=2, help=L("退回或不予列入时必填。"))
+    confirm_remedy: bool = Flag(
+        L("确认本项目为整改项目"),
+        help=L(
+            "项目建设单位有未按要求共享、重复采集或不符合安全要求的系统时，只有经确认的整改项目"
+            "可以列入和批复（第三十一条、第三十二条）。"
+        ),
+    )
     criteria: dict[str, ListCriterionIn] | None = Field(
         None,
         description="逐项意见（可代替各 *_verdict / *_opinion 字段），键为 basis / integration / "
@@ -61,7 +68,7 @@ class ReviewListDecisionIn(Contract):
                 f"{key}_{part}" for key in ListCriterion.values for part in ("verdict", "opinion")
             ),
         ),
-        (L("审核决定"), ("priority", "decision", "opinion")),
+        (L("审核决定"), ("priority", "decision", "opinion", "confirm_remedy")),
     )
 
     @model_validator(mode="before")
@@ -137,6 +144,14 @@ class ReviewAgreeIn(Contract):
         if self.agree is False and not self.opinion:
             return {"opinion": _("请填写%(label)s。") % {"label": RETURN_REASON}}
         return {}
+
+
+class ReviewIsolationIn(Contract):
+    """BDB's initial review, then the city government's approval, of a project that declares
+    it cannot share (an isolated network, Art. 31)."""
+
+    agree: bool = Agree(L("意见"))
+    opinion: str = Text(L("审核意见"), required=True, rows=2, max_length=2000)
 
 
 class ReviewOpinionIn(Contract):

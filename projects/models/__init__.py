@@ -14,6 +14,7 @@ from .project import (
     ProjectQuerySet,
     ProjectState,
     RecipientKind,
+    RemedyPurpose,
     ShareType,
     Stage,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "ProjectQuerySet",
     "ProjectState",
     "RecipientKind",
+    "RemedyPurpose",
     "Review",
     "ReviewCopy",
     "ReviewKind",

@@ -48,6 +48,15 @@ class RecipientKind(models.TextChoices):
     NAMED_PRIVATE = "named_private", _("特定企业或组织")
 
 
+class RemedyPurpose(models.TextChoices):
+    """What a project remedies of a unit's failing systems (Art. 31, 32): such a project is not
+    stopped by the failure it remedies, once BDB confirms it as a remedy."""
+
+    NONE = "", _("不是整改项目")
+    SHARING = "sharing", _("数据共享整改（第三十一条）")
+    SECURITY = "security", _("密码改造或网络安全整改（第三十二条）")
+
+
 class Channel(models.TextChoices):
     PLATFORM = "platform", _("本平台填报")
     YUKUAIBAN = "yukuaiban", _("渝快办线上渠道")
@@ -124,6 +133,26 @@ class Project(StatefulModel):
     # the system decide whether outsourcing is advised (R21.1, an advisory, never a block).
     served_users = models.PositiveIntegerField(_("预计服务用户数"), null=True, blank=True)
     lacks_om_capacity = models.BooleanField(_("建设单位不具备建设运行维护能力"), default=False)
+    # Art. 31, 32: a unit with a failing system may build only what remedies the failure, and
+    # only once BDB confirms (at the list review) that the project is that remedy.
+    remedy_purpose = models.CharField(
+        _("整改项目"), max_length=10, choices=RemedyPurpose.choices, blank=True, default=""
+    )
+    remedy_confirmed_at = models.DateTimeField(
+        _("大数据局确认为整改项目的时间"), null=True, blank=True
+    )
+    remedy_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Art. 31: a project that cannot share (an isolated network) needs BDB's initial review and
+    # the city government's approval before it may be approved.
+    isolated_network = models.BooleanField(_("拟建设孤网（不能与其他系统联网共享）"), default=False)
+    isolation_basis = models.TextField(_("不能联网共享的法律法规依据"), blank=True)
     hosting = models.CharField(
         _("部署方式"), max_length=10, choices=Hosting.choices, default=Hosting.CQ_CLOUD
     )

@@ -28,6 +28,7 @@ class ReviewKind(models.TextChoices):
     JOINT = "joint", _("联合技术审查")
     DRC_APPROVAL = "drc_approval", _("发展改革委审批")
     DESIGN_CONTENT = "design_content", _("大数据局初步设计内容审核")
+    ISOLATION = "isolation", _("孤网项目初审和批准")
 
 
 class ReviewState(models.TextChoices):

@@ -8,9 +8,9 @@ from core.enums import Severity
 from core.money import format_wan
 from policy.registry import gate, rule, violation
 
-from ..models import ApprovalPath, Chapter, ReviewKind, ReviewState, Stage
-from ..services import document_facts, latest_review
+from ..models import ApprovalPath, Chapter, ReviewState
 from .common import CHAPTER_LABELS, _, subject
+from .facts import design_content_review_state, document_types, isolation_reviews
 
 # -- approvals (Art. 9, 4, 14, 19) ---------------------------------------------------------
 
@@ -45,7 +45,7 @@ def approval_chapter_opinions(ctx):
 
 @rule(id="R14.3", article="第十四条", title=_("批复前须有数据资源目录和密码应用方案"))
 def catalog_and_crypto_plan(ctx):
-    present = document_facts(subject(ctx)).types
+    present = document_types(ctx)
     missing = [
         label
         for key, label in (("data_catalog", "数据资源目录"), ("crypto_plan", "密码应用方案"))
@@ -122,13 +122,12 @@ def design_after_fsr(ctx):
 
 @rule(id="R4.1", article="第四条", title=_("初步设计内容须经大数据局审核后再批复"))
 def design_content_reviewed(ctx):
-    project = subject(ctx)
-    review = latest_review(project, ReviewKind.DESIGN_CONTENT, Stage.DESIGN)
-    if review is None or review.state != ReviewState.AGREED:
+    state = design_content_review_state(ctx)
+    if state != ReviewState.AGREED:
         yield violation(
             "初步设计方案尚未经市大数据发展局内容审核同意，市发展改革委不能批复（第四条）。",
             remedy="请等待市大数据发展局完成初步设计内容审核。",
-            facts={"review_state": getattr(review, "state", None)},
+            facts={"review_state": state or None},
         )
 
 
@@ -185,6 +184,37 @@ def over_request_reasoned(ctx):
         )
 
 
+@rule(
+    id="R31.1.isolated-project",
+    article="第三十一条",
+    title=_("孤网项目须经大数据局初审、市政府批准"),
+)
+def isolated_project_approved(ctx):
+    """Art. 31: a project that cannot share is built only after BDB's initial review and the
+    city government's approval; DRC cannot approve it before both agreed."""
+    project = subject(ctx)
+    if not project.isolated_network:
+        return
+    status = isolation_reviews(ctx)
+    missing = [
+        label
+        for authority, label in (("bdb", "市大数据发展局初审"), ("gov", "市政府批准"))
+        if status.get(authority) != ReviewState.AGREED
+    ]
+    if missing:
+        yield violation(
+            N_(
+                "本项目拟建设孤网（不能与其他系统联网共享），尚缺%(missing)s，不能批复"
+                "（第三十一条：联网通办是原则，孤网是例外）。"
+            ),
+            remedy=N_(
+                "请等待市大数据发展局初审同意并报市政府批准；不予同意的，请改为联网共享方案。"
+            ),
+            facts={"isolation_reviews": status},
+            params={"missing": "、".join(missing)},
+        )
+
+
 APPROVAL_RULES = [
     "R9.1.amount",
     "R9.1.over-request",
@@ -198,7 +228,7 @@ APPROVAL_RULES = [
 gate(
     "projects.approve",
     title=_("批复可研报告及概（预）算（代初步设计）"),
-    rules=["R9.1.single", "R9.1.single-amount", "R9.3", *APPROVAL_RULES],
+    rules=["R9.1.single", "R9.1.single-amount", "R9.3", "R31.1.isolated-project", *APPROVAL_RULES],
     action="projects.approve_project",
 )
 gate(
@@ -207,6 +237,7 @@ gate(
     rules=[
         "R9.1.two-stage",
         "R9.3",
+        "R31.1.isolated-project",
         "R9.1.amount",
         "R9.1.over-request",
         "R14.2.approval",

@@ -15,7 +15,7 @@ def framework_opinion_first(ctx):
     framework = project.framework
     if framework is None:
         return
-    participants = {p.unit_id for p in framework.participants.all()} | {framework.lead_unit_id}
+    participants = {p.unit_id for p in _participants(ctx, framework)} | {framework.lead_unit_id}
     if project.unit_id not in participants:
         yield violation(
             f"本单位不是跨部门项目“{framework.title}”的牵头或参与单位，不能以其名义申报（第十三条）。",
@@ -38,10 +38,17 @@ def _framework_of(ctx):
     return subject if isinstance(subject, Framework) else getattr(subject, "framework", None)
 
 
-def overlapping_items(framework) -> list[tuple[str, list[str]]]:
+def _participants(ctx, framework) -> list:
+    """The framework's participating units (kept with the decision)."""
+    return ctx.fact(
+        "framework_participants", lambda: list(framework.participants.select_related("unit"))
+    )
+
+
+def overlapping_items(participants) -> list[tuple[str, list[str]]]:
     """Content items claimed by two or more participating units (normalised text)."""
     claims: dict[str, list[str]] = {}
-    for participant in framework.participants.all():
+    for participant in participants:
         for item in participant.content_items or []:
             key = "".join(str(item).split()).lower()
             if key:
@@ -54,7 +61,7 @@ def framework_no_overlap(ctx):
     framework = _framework_of(ctx)
     if framework is None:
         return
-    for item, units in overlapping_items(framework):
+    for item, units in overlapping_items(_participants(ctx, framework)):
         yield violation(
             f"建设内容“{item}”同时由{'、'.join(sorted(set(units)))}承担，各参与单位的项目"
             "内容不得重复（第十三条）。",
@@ -68,7 +75,10 @@ def district_cooperation(ctx):
     framework = _framework_of(ctx)
     if framework is None:
         return
-    for link in framework.districts.all():
+    links = ctx.fact(
+        "framework_districts", lambda: list(framework.districts.select_related("district"))
+    )
+    for link in links:
         if not link.linked_project.strip():
             yield violation(
                 f"区县“{link.district.display_name}”参与跨部门项目“{framework.title}”，"
@@ -90,7 +100,7 @@ def framework_complete(ctx):
         )
         if not value.strip()
     ]
-    participants = list(framework.participants.all())
+    participants = _participants(ctx, framework)
     if not participants:
         missing.append("参与单位")
     for p in participants:

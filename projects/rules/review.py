@@ -24,15 +24,10 @@ from ..models import (
     Stage,
 )
 from ..models.registry import ROLLING_YEARS
-from ..services import (
-    current_stage,
-    declared_chapters,
-    document_facts,
-    is_on_published_list,
-    joint_review_status,
-)
+from ..services import current_stage
 from .approval import catalog_and_crypto_plan, missing_chapter_opinions, secure_reliable_statement
 from .common import CHAPTER_LABELS, CRITERION_LABELS, _, subject
+from .facts import chapter_attachments, declared, document_types, joint_review, published_list
 
 
 @rule(id="R8.2", article="第八条", title=_("大数据局须逐项出具审核意见并确定优先级"))
@@ -124,10 +119,8 @@ def outsourcing_advised(ctx):
 def beyond_the_rolling_window(ctx):
     """A project may be listed for a later year; one beyond this year and the two following
     is listed now but enters a published list only when its year comes into the window."""
-    from core.dates import today
-
     project = subject(ctx)
-    first = today().year
+    first = ctx.today.year
     last = first + ROLLING_YEARS - 1
     if project.year > last:
         yield violation(
@@ -156,7 +149,7 @@ gate(
 @rule(id="R9.2", article="第九条", title=_("发展改革委只受理已纳入项目清单的项目"))
 def accepted_only_if_listed(ctx):
     project = subject(ctx)
-    if project.state != ProjectState.LISTED or is_on_published_list(project) is None:
+    if project.state != ProjectState.LISTED or not published_list(ctx):
         yield violation(
             f"项目“{project.name}”不在已发布的 {project.year} 年项目清单中，"
             "市发展改革委不能受理（第九条：统一受理已纳入项目清单的项目申请）。",
@@ -175,17 +168,16 @@ def consultant_assigned(ctx):
         )
 
 
-def _missing_chapters(project, stage) -> list[str]:
-    declared = declared_chapters(project, stage)
-    attached = document_facts(project).chapter_docs.get(stage, set())
-    return [str(CHAPTER_LABELS[c]) for c in Chapter.values if c not in declared | attached]
+def _missing_chapters(ctx, stage) -> list[str]:
+    present = declared(ctx, stage) | chapter_attachments(ctx, stage)
+    return [str(CHAPTER_LABELS[c]) for c in Chapter.values if c not in present]
 
 
 @rule(id="R14.1", article="第十四条", title=_("报告须包含五个必备章节"))
 def five_chapters(ctx):
     project = subject(ctx)
     stage = ctx.facts.get("stage") or current_stage(project)
-    missing = _missing_chapters(project, stage)
+    missing = _missing_chapters(ctx, stage)
     if missing:
         what = "初步设计" if stage == Stage.DESIGN else "可行性研究报告"
         yield violation(
@@ -201,7 +193,7 @@ def expansion_post_evaluation(ctx):
     project = subject(ctx)
     if project.kind != ProjectKind.EXPANSION:
         return
-    if "post_evaluation" not in document_facts(project).types:
+    if "post_evaluation" not in document_types(ctx):
         yield violation(
             "改扩建项目须提交原项目的第三方后评价报告（第十四条）。",
             remedy="请上传原项目的第三方后评价报告（文件类型“原项目第三方后评价报告”）。",
@@ -222,7 +214,7 @@ def civil_works_assessments(ctx):
     project = subject(ctx)
     if not (project.new_civil_works or project.energy_intensive):
         return
-    present = document_facts(project).types
+    present = document_types(ctx)
     missing = [label for key, label in R12_DOCS.items() if key not in present]
     if missing:
         reason = "新建土建工程" if project.new_civil_works else "高耗能"
@@ -336,8 +328,7 @@ gate(
 
 @rule(id="R9.3", article="第九条", title=_("联合技术审查须五个主管部门全部同意"))
 def joint_review_complete(ctx):
-    project = subject(ctx)
-    status = joint_review_status(project, Stage.FSR)
+    status = joint_review(ctx, Stage.FSR)
     waiting = [str(JOINT_REVIEW_TOPIC[a]) for a, s in status.items() if s != ReviewState.AGREED]
     if waiting:
         yield violation(

@@ -107,10 +107,7 @@ gate(
         "R13.2",
         "R20.1",
         "R14.4.preview",
-        # registered by the catalog chapter: the O&M conditions fed back as gates
-        "R33.1.new-project",
-        "R31.2.expansion",
-        "R32.1.expansion",
+        # the catalog chapter joins with the O&M conditions of Art. 31-33 (its project_rules)
     ],
     action="projects.submit_project",
 )
@@ -123,10 +120,8 @@ gate(
         "R13.1",
         "R20.1",
         "R14.4.preview",
-        # a returned project meets the catalog conditions again when it comes back
-        "R33.1.new-project",
-        "R31.2.expansion",
-        "R32.1.expansion",
+        # a returned project meets the catalog conditions again when it comes back (joined by
+        # the catalog chapter's project_rules)
     ],
     action="projects.resubmit_project",
 )

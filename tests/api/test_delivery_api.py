@@ -321,7 +321,7 @@ def test_completion_archives_and_unit_acceptance_below_threshold(walker, persona
 
 
 def test_bdb_acceptance_at_threshold(walker, personas, login):
-    project = delivered(walker, personas, name=BIG, wan="3500", target="archived")
+    project = delivered(walker, personas, name=BIG, wan="3000", target="archived")
     unit = login(personas.jw_officer)
     result = {"passed": False, "held_on": "2025-11-20", "conclusion": "数据迁移不完整。"}
     body = assert_error(post_json(unit, _url(project, "/acceptance/file"), result), 409, "blocked")

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.demo import seed_directory
+from catalog.demo import register
 from core.dates import today
 from planning.demo import seed_planning
 
@@ -306,7 +307,26 @@ def seeded(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     people = seed_directory()
     seed_planning(people)
+    # the catalogued platform the expansion improves (R31.2.systems-named)
+    register(
+        people["jw_tianbao"],
+        "JW-SYS-001",
+        "重庆市教育管理公共服务平台",
+        curate_by=people["dsj_shenhe"],
+    )
     return people
+
+
+def name_improved_system(desk, system_label):
+    """The unit names, in its requirement's elements, the catalogued system it expands."""
+    offer = desk.page.locator("[data-testid=offer][data-action='evidence.describe_requirement']")
+    opener = offer.get_by_test_id("act-describe-requirement-open")
+    if opener.count():
+        opener.click()
+    offer.get_by_label("建设目标").fill("在一期平台上扩展移动服务和数据服务。")
+    offer.get_by_label("拟改造的已有系统").select_option(label=system_label)
+    submit_form(desk.page, offer.get_by_test_id("act-describe-requirement"))
+    desk.expect_message("已保存需求要素")
 
 
 def test_3500wan_two_stage_project_from_draft_to_approval_through_every_role(
@@ -323,7 +343,9 @@ def test_3500wan_two_stage_project_from_draft_to_approval_through_every_role(
         item="智慧教育综合服务平台（二期）",
         year=year,
     )
-    # an expansion project: the post-evaluation report of the original project (Art. 14)
+    # an expansion project names the system it expands (Art. 31-33) and carries the
+    # post-evaluation report of the original project (Art. 14)
+    name_improved_system(desk, "JW-SYS-001 重庆市教育管理公共服务平台")
     upload(desk, "原项目第三方后评价报告", "智慧教育综合服务平台一期后评价报告", "后评价.pdf")
     fill_chapters(desk, "可行性研究报告阶段")
     upload(desk, "数据资源目录", "数据资源目录", "数据资源目录.pdf")

@@ -52,11 +52,16 @@ def test_demo_has_each_reason_and_is_idempotent(planned):
     only = {
         code: {r["rule_id"] for r in d.reasons} for code, d in decisions.items() if not d.eligible
     }
-    assert only["JW-SYS-002"] == {"R31.2"}  # duplicate collection
-    assert "身份证" in decisions["JW-SYS-002"].explained_reasons[0]["message"]
+    assert only["FY-SYS-006"] == {"R31.2"}  # duplicate collection
+    assert "身份证" in decisions["FY-SYS-006"].explained_reasons[0]["message"]
     assert only["JW-SYS-005"] == {"R31.1"}
     assert only["JW-SYS-007"] == {"R31.3"}
-    assert only["JW-SYS-003"] == {"R32.1"}
+    assert only["FY-SYS-007"] == {"R32.1"}
+    assert [r["kind"] for r in decisions["FY-SYS-008"].reasons] == ["major_hazard"]
+    # Art. 31, 32 read unit-wide: 市教委 owns no system failing R31.2 or R32.1 (its new
+    # projects flow); 市卫生健康委 and 市高法院 do
+    failing = {code[:2] for code, rules in only.items() if rules & {"R31.2", "R32.1"}}
+    assert failing == {"WJ", "FY"}
     assert only["WJ-SYS-003"] == {"R31.2"}  # private-only
     assert only["WJ-SYS-004"] == {"R31.2"}  # overdue request
     assert only["JT-SYS-002"] == {"R33.1"}

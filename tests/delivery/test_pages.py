@@ -55,8 +55,9 @@ ARCHIVE_POST = {
 
 
 def big_documents_project(walker, personas):
-    """A project at or above the threshold, carried to completion with every material."""
-    return delivered(walker, personas, name=BIG, wan="3500", target="documents")
+    """A project exactly at the threshold (3,000万, 含本数), carried to completion with every
+    material."""
+    return delivered(walker, personas, name=BIG, wan="3000", target="documents")
 
 
 def test_start_is_blocked_with_the_articles_beside_the_button(walker, personas, login):

@@ -99,8 +99,9 @@ def test_R28_1_below_threshold_applying_to_bdb_refused(walker, personas):
 
 
 def test_R28_1_at_threshold_apply_to_bdb_then_bdb_decides(walker, personas):
-    # given a 3,500万 project (two-stage approval), completed with materials and archives
-    project = delivered(walker, personas, name=BIG, wan="3500", target="archived")
+    # given a project of exactly 3,000万 (the threshold, 含本数: two stages), completed with
+    # materials and archives
+    project = delivered(walker, personas, name=BIG, wan="3000", target="archived")
     project.delivery.refresh_from_db()
     assert project.delivery.acceptance_path == AcceptancePath.BDB
     # the unit cannot organise it itself
