@@ -255,6 +255,14 @@ class ProjectOut(ProjectSummaryOut):
     lacks_om_capacity: bool = Field(
         False, description="建设单位不具备建设运行维护能力（第二十一条）"
     )
+    remedy_purpose: str = Field(
+        "", description="整改项目：sharing（第三十一条）、security（第三十二条）或空"
+    )
+    remedy_confirmed_at: datetime | None = Field(
+        None, description="市大数据发展局在清单审核中确认为整改项目的时间"
+    )
+    isolated_network: bool = Field(False, description="拟建设孤网（第三十一条）")
+    isolation_basis: str = Field("", description="不能联网共享的法律法规依据")
     hosting: str
     hosting_justification: str
     secure_reliable_statement: str
