@@ -9,7 +9,7 @@
   the approvals; a policy version may choose the narrower reading (``art31_block_scope`` =
   ``system``: only an expansion of the failing system). A project declared as the remedy of
   the failure passes at submission and, once BDB confirms it at the list review, afterwards.
-- An expansion project names the catalogued systems it improves (R31.2.systems-named): the
+- An expansion project names the catalogued systems it improves (R31.4.systems-named): the
   checks above and the post-evaluation cannot be escaped by leaving the link empty.
 
 Every fact read here is kept with the decision (``ctx.fact``), including the reading that
@@ -109,7 +109,7 @@ def _improved(ctx: Any) -> list[str]:
 
 
 @rule(
-    id="R31.2.systems-named",
+    id="R31.4.systems-named",
     article="第三十一条",
     title=_("改扩建项目须指明所改扩建的已编目系统"),
 )
@@ -217,7 +217,7 @@ def _failures(ctx: Any, rule_id: str, *, confirmed: bool) -> Iterator[Any]:
 
 
 @rule(
-    id="R31.2.new-project",
+    id="R31.4",
     article="第三十一条",
     title=_("单位有未按要求共享或重复采集的系统，不得新建、改扩建"),
 )
@@ -235,7 +235,7 @@ def security_before_new_project(ctx: Any) -> Iterator[Any]:
 
 
 @rule(
-    id="R31.2.remedy-confirmed",
+    id="R31.4.remedy-confirmed",
     article="第三十一条",
     title=_("单位有未按要求共享或重复采集的系统，只能列入和批复经确认的整改项目"),
 )
@@ -253,12 +253,12 @@ def security_remedy_confirmed(ctx: Any) -> Iterator[Any]:
 
 
 SUBMISSION_RULES = [
-    "R31.2.systems-named",
+    "R31.4.systems-named",
     "R33.1.new-project",
-    "R31.2.new-project",
+    "R31.4",
     "R32.1.new-project",
 ]
-LATER_RULES = ["R33.1.new-project", "R31.2.remedy-confirmed", "R32.1.remedy-confirmed"]
+LATER_RULES = ["R33.1.new-project", "R31.4.remedy-confirmed", "R32.1.remedy-confirmed"]
 
 
 def join_gates() -> None:
@@ -266,6 +266,6 @@ def join_gates() -> None:
     at BDB's list review and at each approval."""
     for code in ("projects.submit", "projects.resubmit"):
         registry.extend_gate(code, SUBMISSION_RULES)
-    registry.extend_gate("projects.accept", ["R31.2.systems-named"])
+    registry.extend_gate("projects.accept", ["R31.4.systems-named"])
     for code in ("projects.list", "projects.approve", "projects.approve_fsr"):
         registry.extend_gate(code, LATER_RULES)

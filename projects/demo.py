@@ -40,7 +40,7 @@ WJ_PLAN = [
 
 def _walk(walker, name, item, wan, target):
     if walker.officer.username == "jw_tianbao":
-        # the platform the 市教委 expansions improve (R31.2.systems-named), catalogued first
+        # the platform the 市教委 expansions improve (R31.4.systems-named), catalogued first
         from catalog.demo import register
 
         register(walker.officer, "JW-SYS-001", "重庆市教育管理公共服务平台",

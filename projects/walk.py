@@ -81,7 +81,7 @@ class Walker:
     ):
         """A draft of the officer's unit for the master-plan item ``item_name`` (or ``name``).
         An expansion without a predecessor names the unit's first catalogued system as the one
-        it improves (R31.2.systems-named), unless ``name_systems`` is False."""
+        it improves (R31.4.systems-named), unless ``name_systems`` is False."""
         project = self._create(name, wan, item_name=item_name, kind=kind, year=year, **fields)
         if name_systems and project.kind == "expansion" and project.predecessor_id is None:
             self.name_improved_system(project)

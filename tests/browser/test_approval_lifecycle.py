@@ -307,7 +307,7 @@ def seeded(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     people = seed_directory()
     seed_planning(people)
-    # the catalogued platform the expansion improves (R31.2.systems-named)
+    # the catalogued platform the expansion improves (R31.4.systems-named)
     register(
         people["jw_tianbao"],
         "JW-SYS-001",

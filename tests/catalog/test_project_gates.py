@@ -1,6 +1,6 @@
 """The O&M conditions as gates of the approval lifecycle (Art. 31-33): a unit with systems that
 should have been integrated cannot submit a new project (R33.1.new-project); an expansion
-project whose predecessor's system does not share data as required (R31.2.new-project) or fails
+project whose predecessor's system does not share data as required (R31.4) or fails
 the security requirements (R32.1.new-project) is blocked.
 
 The rules are tested directly on the project's gate context, and through
@@ -168,14 +168,14 @@ def test_R32_1_expansion_of_system_failing_security_is_blocked(walker, personas,
     assert finding.blocks and finding.article == "第三十二条"
     assert "不得新建、改扩建" in finding.message and system.code in finding.message
     assert finding.facts == {"system": system.code, "kind": "crypto_failed", "scope": "unit"}
-    assert findings(expansion, "R31.2.new-project") == []
+    assert findings(expansion, "R31.4") == []
 
 
 def test_R31_2_expansion_of_system_not_sharing_is_blocked(walker, personas, predecessor):
     project, system = predecessor
     not_sharing(personas, system)
     expansion = _expansion(walker, project)
-    (finding,) = findings(expansion, "R31.2.new-project")
+    (finding,) = findings(expansion, "R31.4")
     assert finding.blocks and finding.article == "第三十一条"
     assert "A02.09/000001" in finding.message and finding.facts["system"] == system.code
     assert findings(expansion, "R32.1.new-project") == []
@@ -183,7 +183,7 @@ def test_R31_2_expansion_of_system_not_sharing_is_blocked(walker, personas, pred
 
 def test_R31_2_R32_1_expansion_of_sound_system_passes(walker, predecessor):
     expansion = _expansion(walker, predecessor[0])
-    assert findings(expansion, "R31.2.new-project") == []
+    assert findings(expansion, "R31.4") == []
     assert findings(expansion, "R32.1.new-project") == []
 
 
@@ -241,7 +241,7 @@ def test_R31_2_declared_remedy_submits_and_needs_bdb_confirmation(walker, person
     _project, system = predecessor
     not_sharing(personas, system)
     remedy = walker.create("学生资助精准认定系统", "300", remedy_purpose="sharing")
-    assert findings(remedy, "R31.2.new-project") == []
+    assert findings(remedy, "R31.4") == []
     remedy = walker.submit(remedy)
     assert remedy.state == ProjectState.SUBMITTED
     review = walker.open_review(remedy, "list")
@@ -250,7 +250,7 @@ def test_R31_2_declared_remedy_submits_and_needs_bdb_confirmation(walker, person
         projects.decide_list_review(
             review, acting_user=personas.bdb, decision="list", criteria=criteria, priority=1
         )
-    (finding,) = [f for f in exc.value.findings if f.rule_id == "R31.2.remedy-confirmed"]
+    (finding,) = [f for f in exc.value.findings if f.rule_id == "R31.4.remedy-confirmed"]
     assert "尚待市大数据发展局" in finding.remedy
     review = Review.objects.get(pk=review.pk)
     projects.decide_list_review(
@@ -263,7 +263,7 @@ def test_R31_2_declared_remedy_submits_and_needs_bdb_confirmation(walker, person
     )
     remedy.refresh_from_db()
     assert remedy.state == ProjectState.LISTED and remedy.remedy_confirmed_by == personas.bdb
-    assert findings(remedy, "R31.2.remedy-confirmed") == []
+    assert findings(remedy, "R31.4.remedy-confirmed") == []
 
 
 def test_R31_2_remedy_of_another_failure_does_not_pass(walker, personas, predecessor):
@@ -301,18 +301,18 @@ def test_R33_1_blocks_an_expansion_project_too(walker, personas, predecessor):
 def test_R31_2_expansion_must_name_its_systems(walker):
     """An expansion without a catalogued system cannot slip past Art. 31-33 by leaving the
     link empty."""
-    require_in_submit_gate("R31.2.systems-named")
+    require_in_submit_gate("R31.4.systems-named")
     expansion = walker.create(EXPANSION, "900", kind="expansion", name_systems=False)
     walker.attach(expansion, "post_evaluation", "一期后评价报告")
-    (finding,) = findings(expansion, "R31.2.systems-named")
+    (finding,) = findings(expansion, "R31.4.systems-named")
     assert finding.blocks and "拟改造的已有系统" in finding.remedy
     with pytest.raises(ActionBlocked) as exc:
         walker.submit(expansion)
-    assert "R31.2.systems-named" in {f.rule_id for f in exc.value.findings}
+    assert "R31.4.systems-named" in {f.rule_id for f in exc.value.findings}
 
 
 def test_R31_2_expansion_naming_its_predecessor_system_passes(walker, predecessor):
-    assert findings(_expansion(walker, predecessor[0]), "R31.2.systems-named") == []
+    assert findings(_expansion(walker, predecessor[0]), "R31.4.systems-named") == []
 
 
 def test_R32_1_expansion_blocked_at_submission(walker, personas, predecessor):
@@ -326,7 +326,7 @@ def test_R32_1_expansion_blocked_at_submission(walker, personas, predecessor):
 
 
 def test_R31_2_expansion_blocked_at_submission(walker, personas, predecessor):
-    require_in_submit_gate("R31.2.new-project")
+    require_in_submit_gate("R31.4")
     project, system = predecessor
     publish_resource(
         personas.jw_officer,
@@ -340,7 +340,7 @@ def test_R31_2_expansion_blocked_at_submission(walker, personas, predecessor):
     )
     with pytest.raises(ActionBlocked) as exc:
         walker.submit(_expansion(walker, project))
-    assert "R31.2.new-project" in {f.rule_id for f in exc.value.findings}
+    assert "R31.4" in {f.rule_id for f in exc.value.findings}
 
 
 def test_R31_2_R32_1_expansion_of_sound_system_submits(walker, predecessor):
