@@ -137,7 +137,7 @@ class DecideListReview(ReviewAction):
                 "priority": data.priority,
                 "remedy_confirmed": project.remedy_purpose if len(fields) > 1 else "",
             },
-            update_fields=fields,
+            update_fields=tuple(fields),
         )
         notify_unit(project, "已列入项目清单")
         return project
