@@ -16,3 +16,11 @@ class CatalogConfig(AppConfig):
         )
 
         project_rules.join_gates()  # after the projects chapter declared its gates
+        from django.utils.translation import gettext_lazy as _
+
+        from core.machines import register_state_words
+
+        register_state_words(
+            "catalog.informationsystem",
+            {"catalogued": _("已纳入总目录"), "excluded": _("未纳入总目录")},
+        )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from .enums import Severity
 from .findings import Finding
@@ -255,6 +256,42 @@ def machine_of_model(label: str) -> Machine | None:
         if m.model.lower() == label.lower():
             return m
     return None
+
+
+# The words of values a ledger event records as a state that are not a machine's state: the
+# outcome of a gate's evaluation (Outcome in policy.models; core names no chapter).
+OUTCOME_LABELS: dict[str, Any] = {
+    "pass": gettext_lazy("通过"),
+    "warn": gettext_lazy("通过（有提醒）"),
+    "block": gettext_lazy("阻断"),
+}
+
+
+# Words a chapter gives to values its events record as a state without a machine (a role
+# granted, a catalog entry curated): (object type, value) -> words.
+_STATE_WORDS: dict[tuple[str, str], Any] = {}
+
+
+def register_state_words(object_type: str, words: dict[str, Any]) -> None:
+    for value, label in words.items():
+        _STATE_WORDS[(object_type.lower(), str(value))] = label
+
+
+def state_label_of(object_type: str, value: str) -> str:
+    """A recorded state in words: as its chapter words it, by the machine of ``object_type``,
+    by any machine that has it, or as a gate outcome; the code itself only when nothing knows
+    it."""
+    if not value:
+        return ""
+    if (words := _STATE_WORDS.get(((object_type or "").lower(), value))) is not None:
+        return str(words)
+    own = [m for m in _MACHINES.values() if m.model.lower() == (object_type or "").lower()]
+    for m in own + [m for m in _MACHINES.values() if m not in own]:
+        try:
+            return str(m.states(value).label)
+        except ValueError:
+            continue
+    return str(OUTCOME_LABELS.get(value, value))
 
 
 class StatefulQuerySet(models.QuerySet[Any]):

@@ -153,5 +153,13 @@ class Decision(models.Model):
         return f"{self.gate} · {self.subject_repr} · {self.get_outcome_display()}"
 
     @property
+    def gate_title(self) -> str:
+        """The gate by its name (the code stays in the API and a tooltip)."""
+        from .registry import registry
+
+        declared = registry.gates.get(self.gate)
+        return str(declared[0]) if declared else self.gate
+
+    @property
     def blocking_findings(self) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["severity"] == Severity.BLOCK]

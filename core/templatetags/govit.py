@@ -13,6 +13,15 @@ from core.money import format_wan
 
 register = template.Library()
 
+
+@register.filter
+def state_label(value: str, object_type: str = "") -> str:
+    """A state recorded in the ledger, in words (``core.machines.state_label_of``)."""
+    from core.machines import state_label_of
+
+    return state_label_of(object_type, value)
+
+
 SEVERITY_CLASS = {"block": "danger", "warn": "warning", "info": "info"}
 
 
