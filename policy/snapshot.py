@@ -15,6 +15,7 @@ the replay instead of quietly reading today's data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import inspect
 import uuid
@@ -150,8 +151,10 @@ def rebuild(snap: Any) -> Any:
 # -- rule logic ----------------------------------------------------------------------------------
 
 
+@functools.cache
 def rule_digest(func: Any) -> str:
-    """A digest of the rule's source: the version of its logic kept with each decision."""
+    """A digest of the rule's source: the version of its logic kept with each decision (read
+    once per process: the source does not change under a running process)."""
     try:
         source = inspect.getsource(func)
     except (OSError, TypeError):
