@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
 
-from core.contracts import Choice, Contract, Flag, Ref, Secret, Text
+from core.contracts import Choice, Contract, CreditCode, Flag, Phone, Ref, Secret, Text
 
 from .roles import Authority, OrgKind, Role, UnitCategory
 
@@ -57,8 +57,8 @@ class OrganisationIn(Contract):
     division_code: str = Text(
         L("行政区划代码"), max_length=12, help=L("区县填写 6 位代码，如渝中区 500103。")
     )
-    credit_code: str = Text(L("统一社会信用代码"), max_length=18)
-    contact_phone: str = Text(L("联系电话"), max_length=30)
+    credit_code: str = CreditCode(L("统一社会信用代码"))
+    contact_phone: str = Phone(L("联系电话"))
 
     def problems(self) -> dict[str, str]:
         """What each kind of organisation must name (Art. 2 categories, authority codes,
@@ -108,7 +108,7 @@ class UserProfileIn(Contract):
 
     full_name: str = Text(L("姓名"), required=True, max_length=50)
     email: str = Text(L("电子邮箱"), max_length=254)
-    phone: str = Text(L("手机"), max_length=20)
+    phone: str = Phone(L("手机"))
 
     def problems(self) -> dict[str, str]:
         if self.email:

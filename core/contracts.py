@@ -138,7 +138,9 @@ def Phone(label: Any, *, required: bool = False, help: Any = "") -> Any:
             return ""
         return _checked_phone(text, label)
 
-    ui = UI("text", label, required, help or _("手机号，或区号加座机号，如 023-63800000"), max_length=30)
+    ui = UI(
+        "text", label, required, help or _("手机号，或区号加座机号，如 023-63800000"), max_length=30
+    )
     return _field(ui, parse, "")
 
 
@@ -152,14 +154,17 @@ def _checked_phone(text: str, label: Any) -> str:
         number = None
     if number is None or not phonenumbers.is_valid_number_for_region(number, "CN"):
         raise fail(
-            _("%(label)s“%(value)s”不是有效的电话号码：请填写 11 位手机号，或区号加座机号，如 023-63800000。")
+            _(
+                "%(label)s“%(value)s”不是有效的电话号码：请填写 11 位手机号，或区号加座机号，如 023-63800000。"
+            )
             % {"label": label, "value": text}
         )
     national = str(number.national_number)
     if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
         return national
-    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    formatted = formatted.replace(" ", "-")
+    # a landline as written in China: area code with its trunk 0, a hyphen, the number
+    area = phonenumbers.length_of_geographical_area_code(number)
+    formatted = f"0{national[:area]}-{national[area:]}" if area else f"0{national}"
     if not extension.isdigit() and extension:
         raise fail(_("%(label)s的分机号只能是数字。") % {"label": label})
     return f"{formatted}-{extension}" if extension else formatted

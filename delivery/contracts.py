@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as L
 from django.utils.translation import gettext_noop as N_
 from pydantic import AliasChoices, BeforeValidator, Field
 
-from core.contracts import UI, Contract, Day, Flag, Int, Ref, Text, Year, fail
+from core.contracts import UI, Contract, Day, Flag, Int, Phone, Ref, Text, Year, fail
 from core.contracts import Choice as ChoiceField
 from core.dates import today
 
@@ -153,7 +153,7 @@ class DeliveryImplementationIn(Contract):
 
     implementing_agency: str = Text(L("项目实施机构"), required=True, max_length=200)
     responsible_person: str = Text(L("项目负责人"), required=True, max_length=50)
-    responsible_phone: str = Text(L("负责人电话"), max_length=30)
+    responsible_phone: str = Phone(L("负责人电话"))
 
 
 class DeliverySupervisorIn(Contract):

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
 
-from core.contracts import Choice, Contract, Flag, Int, Ref, Text, Wan, Year
+from core.contracts import Choice, Contract, CreditCode, Flag, Int, Ref, Text, Wan, Year
 
 from ..models import (
     Chapter,
@@ -207,9 +207,7 @@ class ProjectIntakeIn(Renames, ProjectFieldsIn):
         help=L("渝快办需求编号（1—64 位），同一编号重复推送只建一个项目"),
     )
     unit_id: int | None = Ref(L("建设单位编号"), required=False, help=L("与 credit_code 二选一"))
-    credit_code: str = Text(
-        L("建设单位统一社会信用代码"), max_length=18, help=L("与 unit_id 二选一")
-    )
+    credit_code: str = CreditCode(L("建设单位统一社会信用代码"), help=L("与 unit_id 二选一"))
     total_investment_wan: Decimal = StrictWan(
         L("总投资"), help=L('须以字符串（如 "812.5"）或整数传入；带小数的 JSON 数字一律拒绝')
     )

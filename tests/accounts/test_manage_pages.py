@@ -403,12 +403,17 @@ def test_edit_user(admin_client, personas):
     url = reverse("accounts:user_edit", args=[user.pk])
     response = admin_client.post(url, {"full_name": "", "email": "not-an-email"})
     assert "请填写姓名。" in _text(response)
+    # a phone number that is not one is refused on its field, and nothing is lost
     response = admin_client.post(
-        url, {"full_name": "王芳", "email": "wf@example.cn", "phone": "139"}, follow=True
+        url, {"full_name": "王芳", "email": "wf@example.cn", "phone": "139"}
+    )
+    assert "不是有效的电话号码" in _text(response) and 'value="王芳"' in response.content.decode()
+    response = admin_client.post(
+        url, {"full_name": "王芳", "email": "wf@example.cn", "phone": "13900000000"}, follow=True
     )
     assert "已保存" in _text(response)
     user.refresh_from_db()
-    assert (user.full_name, user.email, user.phone) == ("王芳", "wf@example.cn", "139")
+    assert (user.full_name, user.email, user.phone) == ("王芳", "wf@example.cn", "13900000000")
 
 
 def test_reset_password_and_unlock(admin_client, client, personas):

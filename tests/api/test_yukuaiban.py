@@ -81,13 +81,20 @@ def test_the_project_can_then_be_submitted_in_the_platform(personas, client, jw_
 
 def test_unit_by_credit_code(personas, client, jw_token):
     unit = personas.jw_officer.primary_organisation
-    unit.credit_code = "11500000009283645X"
+    unit.credit_code = "11500000009283645K"
     unit.save(update_fields=["credit_code"])
-    data = _body(personas, credit_code="11500000009283645X")
+    data = _body(personas, credit_code="11500000009283645K")
     del data["unit_id"]
     response = _send(client, data, jw_token)
     assert response.status_code == 201, response.content
     assert response.json()["unit_id"] == unit.pk
+
+
+def test_a_wrong_credit_code_is_refused_on_its_field(personas, client, jw_token):
+    data = _body(personas, credit_code="11500000009283645X")  # check character wrong
+    del data["unit_id"]
+    body = assert_error(_send(client, data, jw_token), 422, "invalid")
+    assert "GB 32100-2015" in body["errors"]["credit_code"]
 
 
 def test_unit_is_required(personas, client, jw_token):

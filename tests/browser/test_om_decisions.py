@@ -122,7 +122,10 @@ def test_finance_filters_ineligible_systems_and_sees_articles(
     assert "密评结论" in fact_text and "不符合" in fact_text
     assert "最近密评日期" in fact_text and RECENT in fact_text
     assert page.get_by_test_id("reason").count() == 1  # nothing else holds it back
-    assert page.get_by_test_id("policy").inner_text() == "cq-municipal-2021"
+    # the policy by its name; the code in a tooltip (issue 18, point 3)
+    policy = page.get_by_test_id("policy")
+    assert policy.inner_text() == "重庆市市级政务信息化项目管理办法"
+    assert policy.locator("[title]").get_attribute("title") == "cq-municipal-2021"
     page.screenshot(path=str(artifacts / "om-decisions-3-crypto-art32.png"), full_page=True)
 
     # back to the filtered list, opens the other: Art. 31, not in the master catalog

@@ -103,6 +103,12 @@ def test_every_transition_of_every_machine_is_taken_by_the_actions(walker, perso
     # a framework reviewed, another returned
     _framework(personas, agree=True)
     _framework(personas, agree=False)
+    # an isolated network agreed by BDB, then refused by the city government (Art. 31)
+    isolated = walker.submit(walker.create(NEW, "300", isolated_network=True,
+                                           isolation_basis="依法须物理隔离。"))  # fmt: skip
+    for authority, user, agree in (("bdb", personas.bdb, True), ("gov", personas.gov, False)):
+        review = walker.open_review(isolated, ReviewKind.ISOLATION, authority)
+        actions.review_project_isolation(review, acting_user=user, agree=agree, opinion="意见。")
     for m in MACHINES:
         assert taken[m.key] == set(m.by_code), (m.key, set(m.by_code) - taken[m.key])
 
