@@ -9,7 +9,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
 
-from core.contracts import Choice, Contract, CreditCode, Flag, Phone, Ref, Secret, Text
+from core.contracts import Choice, Contract, Flag, Ref, Secret, Text
+from core.identifiers import CreditCode, Phone
 
 from .roles import Authority, OrgKind, Role, UnitCategory
 

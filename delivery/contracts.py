@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as L
 from django.utils.translation import gettext_noop as N_
 from pydantic import AliasChoices, BeforeValidator, Field
 
-from core.contracts import UI, Contract, Day, Flag, Int, Phone, Ref, Text, Year, fail
+from core.contracts import UI, Contract, Day, Flag, Int, Ref, Text, Year, fail
 from core.contracts import Choice as ChoiceField
 from core.dates import today
+from core.identifiers import Phone
 
 from .models import CryptoEvaluation, IncidentKind, ProductReliability, SecurityReview
 

@@ -9,7 +9,8 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
 
-from core.contracts import Choice, Contract, CreditCode, Flag, Int, Ref, Text, Wan, Year
+from core.contracts import Choice, Contract, Flag, Int, Ref, Text, Wan, Year
+from core.identifiers import CreditCode
 
 from ..models import (
     Chapter,

@@ -4,8 +4,9 @@ stored normalised; a wrong one is a clear Chinese message on its field."""
 
 import pytest
 
-from core.contracts import Contract, CreditCode, Phone
+from core.contracts import Contract
 from core.errors import ActionInvalid
+from core.identifiers import CreditCode, Phone
 
 
 class Contact(Contract):
