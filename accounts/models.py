@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.encrypted import EncryptedCharField
+
 from .roles import Authority, OrgKind, Role, UnitCategory
 from .visibility import sees_everything, visible_organisation_ids
 
@@ -58,7 +60,7 @@ class Organisation(models.Model):
         _("行政区划代码"), max_length=12, blank=True, help_text=_("区县填写，如渝中区 500103。")
     )
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -115,7 +117,7 @@ class User(AbstractUser):
     """A person. Failed-login counting and lockout follow MLPS level 3 (GB/T 22239-2019 8.1.4.1)."""
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("手机"), max_length=20, blank=True)
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 

@@ -54,6 +54,7 @@ from django.utils import timezone
 from core.crypto import sha256_hex, sm3_hex
 from core.ledger import event_hash
 from core.models import LedgerEvent
+from core.storage import TamperedFile
 from documents.models import Document, DocumentVersion
 from policy.models import Decision
 from projects.models import Project
@@ -227,7 +228,9 @@ def export_archive(project) -> bytes:
                         "path": path,
                         "document_id": document.pk,
                         "version": version.number,
-                        "reason": f"存储中找不到该文件：{exc.__class__.__name__}",
+                        "reason": "文件未通过 SM4-GCM 完整性校验，可能已被改动"
+                        if isinstance(exc, TamperedFile)
+                        else f"存储中找不到该文件：{exc.__class__.__name__}",
                     }
                 )
                 continue

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.encrypted import EncryptedCharField
 from core.machines import StatefulModel, StatefulQuerySet
 from investment.models import ByProjectQuerySet
 
@@ -58,7 +59,7 @@ class Delivery(StatefulModel):
     )
     implementing_agency = models.CharField(_("项目实施机构"), max_length=200, blank=True)
     responsible_person = models.CharField(_("项目负责人"), max_length=50, blank=True)
-    responsible_phone = models.CharField(_("负责人电话"), max_length=30, blank=True)
+    responsible_phone = EncryptedCharField(_("负责人电话"), max_length=30, blank=True)
     started_on = models.DateField(_("开工日期"), null=True, blank=True)
     trial_started_on = models.DateField(_("试运行开始日期"), null=True, blank=True)
     completed_on = models.DateField(_("建成日期"), null=True, blank=True)

@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from accounts.scoping import for_user
+from core.crypto import same, sm3_hex
+from core.storage import TamperedFile
 
 from .models import Document, DocumentVersion
 from .validation import digests_of
@@ -108,7 +110,21 @@ def chapters_present(subjects: Iterable) -> dict[int, set[str]]:
 
 
 def verify_version(version: DocumentVersion) -> bool:
-    """Re-hash the stored file and compare with the digests recorded at upload."""
-    with version.file.open("rb") as fh:
-        sha256, sm3 = digests_of(fh)
+    """Re-hash the stored file (decrypted) and compare with the digests recorded at upload;
+    a file whose SM4-GCM tag fails (``core.storage.TamperedFile``) does not verify either."""
+    try:
+        with version.file.open("rb") as fh:
+            sha256, sm3 = digests_of(fh)
+    except TamperedFile:
+        return False
     return sha256 == version.sha256 and sm3 == version.sm3
+
+
+def verified_content(version: DocumentVersion) -> bytes:
+    """The decrypted bytes of a stored version, only when their SM3 digest is the one
+    recorded at upload; ``TamperedFile`` otherwise (the caller refuses to serve it)."""
+    with version.file.open("rb") as fh:
+        content = bytes(fh.read())
+    if not same(sm3_hex(content), version.sm3):
+        raise TamperedFile(f"文件“{version.original_name}”的 SM3 摘要与上传时记录的不一致。")
+    return content

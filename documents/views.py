@@ -4,6 +4,8 @@ and call actions; missing and forbidden objects answer 404."""
 
 from __future__ import annotations
 
+import io
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -13,17 +15,22 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.scoping import get_visible_or_404
 from core.offers import next_steps
 from core.pageactions import run_action
+from core.storage import TamperedFile
 
 from .actions import upload_document
 from .contracts import DocumentUploadIn
 from .models import Document, DocumentVersion
 from .panel import panel_prefix
+from .services import verified_content
+
+logger = logging.getLogger(__name__)
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
@@ -98,15 +105,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, pk: int, number: int) -> FileResponse:
+def download(request: HttpRequest, pk: int, number: int) -> HttpResponse | FileResponse:
+    """The decrypted file, served only when its SM3 digest is the one recorded at upload."""
     document = get_visible_or_404(Document, request.user, pk=pk)
     version = get_object_or_404(DocumentVersion, document=document, number=number)
     try:
-        fh = version.file.open("rb")
+        content = verified_content(version)
+    except TamperedFile:
+        logger.error("document %s v%s failed its integrity check", document.pk, version.number)
+        return HttpResponse(
+            _(
+                "文件“%(name)s”未通过完整性校验（SM4-GCM 或 SM3 摘要与上传时记录的不一致），"
+                "可能已被改动，系统拒绝提供下载。请联系系统管理员从备份恢复。"
+            )
+            % {"name": version.original_name},
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     return FileResponse(
-        fh,
+        io.BytesIO(content),
         as_attachment=True,
         filename=version.original_name,
         content_type=version.content_type or "application/octet-stream",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation
 from accounts.recipients import unit_ids_of
 from accounts.scoping import for_user, get_visible_or_404
+from core.crypto import same, sm3_hex
 from core.dates import today
 from core.errors import ActionInvalid
 from core.filters import for_page
@@ -164,6 +165,19 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     official = get_visible_or_404(
         OfficialDocument.objects.select_related("document"), request.user, pk=pk
     )
-    response = HttpResponse(pdf_bytes(official), content_type=PDF_TYPE)
+    try:
+        content = pdf_bytes(official)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    except OSError:  # core.storage.TamperedFile: the SM4-GCM tag failed
+        content = b""
+    if not same(sm3_hex(content), official.file_sm3):
+        return HttpResponse(
+            _("公文“%(number)s”的文件未通过完整性校验（SM3 摘要不符），系统拒绝提供。")
+            % {"number": official.number},
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content, content_type=PDF_TYPE)
     response["Content-Disposition"] = f'inline; filename="official-{official.pk}.pdf"'
     return response

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
 
 from core.contracts import initial_of
+from core.encrypted import masked
 from core.enums import ActionCode
 from core.errors import ActionInvalid
 from core.ledger import record_event
@@ -39,6 +40,11 @@ from .roles import add_membership
 PROFILE_FIELDS = ("full_name", "email", "phone")
 
 
+def _logged(name: str, value: Any) -> Any:
+    """The value as the ledger keeps it: the telephone number masked (encrypted at rest)."""
+    return masked(value) if name == "phone" and value else value
+
+
 class CreateUser(AccountAction):
     """Open an account with its initial password and, optionally, its first role: both in
     one transaction, so a role that does not fit leaves no account behind."""
@@ -66,7 +72,7 @@ class CreateUser(AccountAction):
             ActionCode.USER_CREATED,
             actor=user,
             obj=person,
-            data={k: getattr(person, k) for k in ("username", *PROFILE_FIELDS)},
+            data={k: _logged(k, getattr(person, k)) for k in ("username", *PROFILE_FIELDS)},
         )
         if data.organisation:
             org = active_organisations().filter(pk=data.organisation).first()
@@ -100,7 +106,9 @@ class UpdateUser(OnUser):
             setattr(obj, name, getattr(data, name))
         obj.save(update_fields=list(PROFILE_FIELDS))
         changed = {
-            k: [before[k], getattr(obj, k)] for k in PROFILE_FIELDS if before[k] != getattr(obj, k)
+            k: [_logged(k, before[k]), _logged(k, getattr(obj, k))]
+            for k in PROFILE_FIELDS
+            if before[k] != getattr(obj, k)
         }
         record_event(ActionCode.USER_UPDATED, actor=user, obj=obj, data={"changed": changed})
         return obj

@@ -49,7 +49,10 @@ def test_upload_stores_version_1_with_digests_and_records_the_event(
     # stored under a random name in documents/YYYY/MM/, not under the user's name
     assert v1.file.name.startswith("documents/") and v1.file.name.endswith(".pdf")
     assert "可行性" not in v1.file.name
-    assert (media_root / v1.file.name).read_bytes() == PDF
+    # encrypted at rest (core/storage.py): the disk holds SM4-GCM ciphertext, opening decrypts
+    assert (media_root / v1.file.name).read_bytes().startswith(b"GVSM4")
+    with v1.file.open("rb") as fh:
+        assert fh.read() == PDF
     assert verify_version(v1)
 
     event = LedgerEvent.objects.get(action=ActionCode.DOCUMENT_UPLOADED)

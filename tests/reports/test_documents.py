@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from core.dates import today
+from core.storage import seal
 from delivery.archive import export_archive
 from documents.models import Document
 from projects.models import Project, Review, ReviewKind, ReviewState
@@ -86,10 +87,19 @@ def test_the_verification_page_confirms_by_number_and_by_digest(city, client, db
 def test_an_altered_file_is_found(city, db):
     official = OfficialDocument.objects.filter(kind=DocumentKind.JOINT_REVIEW).first()
     assert is_genuine(official)
+    pdf_bytes_before = pdf_bytes(official)
     version = official.document.current_version()
+    # the file lies SM4-GCM encrypted (core/storage.py): bytes appended to it break its tag
     with open(version.file.path, "ab") as fh:
         fh.write(b"%% appended")
     assert not is_genuine(official)
+    # re-encrypted with the platform's key after an edit: the tag holds, the SM3 does not
+    with open(version.file.path, "wb") as fh:
+        fh.write(seal(version.file.name, pdf_bytes_before + b"%% appended"))
+    assert not is_genuine(official)
+    with open(version.file.path, "wb") as fh:
+        fh.write(seal(version.file.name, pdf_bytes_before))
+    assert is_genuine(official)
 
 
 def test_a_forged_signature_is_found(city, db):
