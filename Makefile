@@ -22,11 +22,13 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## assets: ECharts and the Noto Sans SC font from the npm registry (package-lock.json), copied where
-## the platform serves and typesets them (never a CDN, never downloaded at run time)
+## the platform serves and typesets them (never a CDN, never downloaded at run time); axe-core, the
+## accessibility checker the browser tests inject into each page (tests/browser/test_accessibility.py)
 NPM_INSTALLED := node_modules/.package-lock.json
 FONT_PACKAGE := node_modules/@expo-google-fonts/noto-sans-sc
 REPORT_ASSETS := reports/static/reports/vendor/echarts.min.js \
 	reports/fonts/NotoSansSC-Regular.ttf reports/fonts/NotoSansSC-Bold.ttf
+TEST_ASSETS := tests/browser/vendor/axe.min.js
 
 $(NPM_INSTALLED): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
@@ -41,7 +43,10 @@ reports/fonts/NotoSansSC-Regular.ttf: $(NPM_INSTALLED)
 reports/fonts/NotoSansSC-Bold.ttf: $(NPM_INSTALLED)
 	mkdir -p $(@D) && cp $(FONT_PACKAGE)/700Bold/NotoSansSC_700Bold.ttf $@
 
-assets: $(REPORT_ASSETS)
+tests/browser/vendor/axe.min.js: $(NPM_INSTALLED)
+	mkdir -p $(@D) && cp node_modules/axe-core/axe.min.js $@
+
+assets: $(REPORT_ASSETS) $(TEST_ASSETS)
 
 ## run: install, migrate the SQLite database, load demo data, serve http://127.0.0.1:8000
 run: export GOVIT_DEBUG = 1
@@ -52,7 +57,7 @@ run: install assets
 
 ## test: install what the tests need (incl. Debian's Chromium when root) and run the whole suite
 test: install-dev browser assets
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --durations=25 $(PYTEST_ARGS)
 
 browser:
 	@sh scripts/ensure-browser.sh

@@ -1,6 +1,9 @@
 """Enumerations shared by every app: ledger action codes live here so that the ledger has one
 closed vocabulary."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -142,3 +145,27 @@ class Severity(models.TextChoices):
     BLOCK = "block", _("阻断")
     WARN = "warn", _("提醒")
     INFO = "info", _("提示")
+
+
+#: words of the ledger codes chapters record beyond ActionCode (supervision, evidence…), so that
+#: every event reaches a person under its Chinese name (issue 18 pt 3)
+_EVENT_WORDS: dict[str, Any] = {}
+
+
+def register_event_words(words: Mapping[str, Any] | type[models.TextChoices]) -> None:
+    """Declare the Chinese words of a chapter's ledger codes (from its ``ready``)."""
+    if isinstance(words, type):
+        words = dict(words.choices)
+    _EVENT_WORDS.update(words)
+
+
+def event_label(code: str) -> str:
+    """The Chinese name of a ledger code; the code itself only when nobody declared one."""
+    if code in ActionCode.values:
+        return str(ActionCode(code).label)
+    return str(_EVENT_WORDS.get(code, code))
+
+
+def event_choices() -> list[tuple[str, str]]:
+    """Every declared ledger code with its words (the ledger page's filter)."""
+    return [*ActionCode.choices, *((c, str(w)) for c, w in _EVENT_WORDS.items())]

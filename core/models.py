@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ActionCode
+from .enums import ActionCode, event_label
 
 
 class LedgerImmutableError(Exception):
@@ -101,6 +101,10 @@ class LedgerEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise LedgerImmutableError("审计日志只能追加，不能删除。")
+
+    def get_action_display(self) -> str:
+        """The event's Chinese name, chapters' own codes included (``register_event_words``)."""
+        return event_label(self.action)
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import actions, offers
-from .enums import ActionCode
+from .enums import ActionCode, event_choices
 from .errors import ActionForbidden
 from .findings import Finding
 from .forms import contract_form
@@ -82,7 +82,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         default_sort="-seq",
         search_fields=("object_repr", "actor_name", "reason"),
     )
-    ctx.update(actions=ActionCode.choices, current_action=action)
+    ctx.update(actions=event_choices(), current_action=action)
     return render(request, "core/ledger.html", ctx)
 
 

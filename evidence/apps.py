@@ -7,6 +7,11 @@ class EvidenceConfig(AppConfig):
     verbose_name = _("重复建设与重复采集比对")
 
     def ready(self) -> None:
+        from core.enums import register_event_words
+
+        from .actions.base import EVENT_WORDS
+
+        register_event_words(EVENT_WORDS)
         from core.actions import action_done
 
         from . import (  # noqa: F401  (each registers what it declares)

@@ -7,6 +7,11 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("监督管理")
 
     def ready(self) -> None:
+        from core.enums import register_event_words
+
+        from .models.base import SupervisionEvent
+
+        register_event_words(SupervisionEvent)
         from core import calendar
 
         from . import (  # noqa: F401  (each registers what it declares)

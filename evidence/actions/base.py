@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.roles import Role
 from core.enums import ActionCode
 from core.ledger import record_event
@@ -24,6 +26,17 @@ class Event:
     COLLECTION_CONFIRMED = "evidence.collection_confirmed"
     COLLECTION_DISMISSED = "evidence.collection_dismissed"
     COLLECTION_REOPENED = "evidence.collection_reopened"
+
+
+#: how the ledger names the chapter's events to a person
+EVENT_WORDS = {
+    Event.PROFILE_SAVED: _("填写需求要素"),
+    Event.SNAPSHOT_TAKEN: _("重新比对"),
+    Event.CONCLUSION_RECORDED: _("记录比对结论"),
+    Event.COLLECTION_CONFIRMED: _("认定为重复采集"),
+    Event.COLLECTION_DISMISSED: _("排除重复采集线索"),
+    Event.COLLECTION_REOPENED: _("重新认定重复采集线索"),
+}
 
 
 class EvidenceAction(GatedAction):

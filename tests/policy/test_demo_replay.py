@@ -39,3 +39,16 @@ def test_the_demo_blocks_one_unit_under_art_31_and_32(city, db):
     )
     assert jw_submissions.exists()
     assert not jw_submissions.filter(outcome="block").exists()
+
+
+def test_every_event_the_demo_records_reaches_a_person_by_its_name(city, db):
+    """Issue 18 pt 3: no ledger code (``supervision.rectification_verified``…) on a page."""
+    from core.enums import event_label
+    from core.models import LedgerEvent
+
+    codes = set(LedgerEvent.objects.values_list("action", flat=True).distinct())
+    assert {"supervision.rectification_verified", "evidence.collection_confirmed"} <= codes
+    unnamed = sorted(code for code in codes if event_label(code) == code)
+    assert unnamed == []
+    assert event_label("supervision.rectification_verified") == "核查整改情况"
+    assert event_label("evidence.collection_confirmed") == "认定为重复采集"
