@@ -168,4 +168,5 @@ def event_label(code: str) -> str:
 
 def event_choices() -> list[tuple[str, str]]:
     """Every declared ledger code with its words (the ledger page's filter)."""
-    return [*ActionCode.choices, *((c, str(w)) for c, w in _EVENT_WORDS.items())]
+    declared = [*ActionCode.choices, *_EVENT_WORDS.items()]
+    return [(code, str(words)) for code, words in declared]

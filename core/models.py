@@ -102,7 +102,7 @@ class LedgerEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise LedgerImmutableError("审计日志只能追加，不能删除。")
 
-    def get_action_display(self) -> str:
+    def get_action_display(self) -> str:  # type: ignore[no-redef]
         """The event's Chinese name, chapters' own codes included (``register_event_words``)."""
         return event_label(self.action)
 
