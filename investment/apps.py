@@ -15,7 +15,7 @@ class InvestmentConfig(AppConfig):
             rules,  # the rules and gates of Art. 10, 11, 25, 26
             todos,  # the investment to-do provider
         )
-        from .services import COMPILE_GATE, reasons_of, replay_compilation
+        from .eligibility import COMPILE_GATE, reasons_of, replay_compilation
 
         # a plan compilation's decision is evaluated again from its candidates' facts
         register_aggregate(COMPILE_GATE, replay_compilation, reasons_of)

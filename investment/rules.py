@@ -17,7 +17,7 @@ from core.money import format_wan
 from policy.registry import gate, rule, violation
 from projects.models import ProjectKind
 
-from .services import table_problems
+from .eligibility import table_problems
 
 # titles stay lazy (shown in the reader's language); the registry's signature says str
 _ = cast(Callable[[str], str], gettext_lazy)

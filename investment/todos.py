@@ -17,8 +17,9 @@ from core.dates import today
 from core.todos import Todo, provider
 from projects.models import Project, ProjectKind, ProjectState
 
+from .eligibility import tables_complete
 from .models import Art11Request, Art11State, BudgetLine, ChangeRequest, ChangeState, PlanEntry
-from .services import current_plan_version, tables_complete
+from .services import current_plan_version
 
 LIMIT = 20
 

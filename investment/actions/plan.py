@@ -31,9 +31,10 @@ from policy.lookup import policy_in_force
 from projects.models import Project, ProjectState
 
 from ..contracts import PlanBasisIn, PlanCompileIn, PlanEntryAddIn, PlanEntryAmountIn, PlanOpenIn
+from ..eligibility import eligibility, record_compilation
 from ..machines import PLAN_VERSION
 from ..models import AnnualPlan, PlanEntry, PlanState, PlanVersion, PlanVersionKind
-from ..services import ZERO, eligibility, record_compilation
+from ..services import ZERO
 from .base import DRC, InvestmentAction, ProjectAction, wan_text
 
 

@@ -15,7 +15,7 @@ from core.api import ErrorOut
 from core.filters import apply
 from core.money import wan_str, yuan_str
 
-from .. import actions, services
+from .. import actions, eligibility, services
 from ..contracts import (
     PerformanceTableBodyIn,
     PlanAmountsIn,
@@ -315,7 +315,7 @@ def plan_publish(request, year: int, payload: PlanBasisIn):
 
 
 def _table_out(table: PerformanceTable) -> dict[str, Any]:
-    problems = services.table_problems(table.project_id, table.year)
+    problems = eligibility.table_problems(table.project_id, table.year)
     return {
         "project_id": table.project_id,
         "year": table.year,

@@ -17,7 +17,7 @@ from core.xlsx import download
 from projects.models import Project, ProjectState
 from projects.visibility import reads_all_projects
 
-from .. import actions, services
+from .. import actions, eligibility, services
 from ..actions.base import wan_text
 from ..filters import PlanEntryFilter
 from ..models import AnnualPlan, PlanEntry, PlanState, PlanVersion
@@ -89,7 +89,7 @@ def _entries(request: Any, shown: PlanVersion) -> dict[str, Any]:
 def _candidates_of(user: Any, year: int, base: PlanVersion | None) -> dict[str, Any]:
     """DRC's candidates with their eligibility (R10.1, R27.1, R10.3) and evaluations."""
     qs = _candidates(user, year, base)
-    candidates = services.eligibility(qs[:CANDIDATE_LIMIT], year)
+    candidates = eligibility.eligibility(qs[:CANDIDATE_LIMIT], year)
     found = evaluations(user, [c.project.pk for c in candidates])
     for c in candidates:
         c.evaluations = found.get(c.project.pk, [])
@@ -122,7 +122,7 @@ def plan_detail(request: Any, year: int) -> HttpResponse:
         "versions": list(
             PlanVersion.objects.filter(plan_id=plan.pk).annotate(count=Count("entries"))
         ),
-        "compiled": services.latest_compilation(draft) if draft and compiles else None,
+        "compiled": eligibility.latest_compilation(draft) if draft and compiles else None,
         "steps": next_steps(plan, user),
     }
     if shown is not None:

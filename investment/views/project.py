@@ -22,7 +22,7 @@ from core.offers import next_steps
 from core.xlsx import download, page_export
 from projects.models import Project
 
-from .. import actions, services
+from .. import actions, eligibility, services
 from ..actions.budget import line_warnings
 from ..filters import ChangeFilter
 from ..models import (
@@ -91,7 +91,7 @@ def project_money(request: Any, pk: int) -> HttpResponse:
     baseline = for_user(Baseline, user).filter(project=project).first()
     tables = list(for_user(PerformanceTable, user).filter(project=project).order_by("-year"))
     for t in tables:
-        t.problems = services.table_problems(project.pk, t.year)
+        t.problems = eligibility.table_problems(project.pk, t.year)
     ctx = {
         "project": project,
         "baseline": baseline,
@@ -127,7 +127,7 @@ def performance_table(request: Any, pk: int) -> HttpResponse:
     can_edit = act.permitted(project, user) and project.is_construction
     if request.method == "POST" and not can_edit:
         raise Http404
-    tree = services.indicator_tree()
+    tree = eligibility.indicator_tree()
     table = for_user(PerformanceTable, user).filter(project=project, year=year).first()
     if request.method == "POST":
         rows, indicators = indicator_rows(request.POST, tree)
@@ -152,7 +152,7 @@ def performance_table(request: Any, pk: int) -> HttpResponse:
         "form": form,
         "layout": indicator_layout(tree, rows),
         "can_edit": can_edit,
-        "problems": services.table_problems(project.pk, year) if project.is_construction else [],
+        "problems": eligibility.table_problems(project.pk, year) if project.is_construction else [],
     }
     return render(request, "investment/performance.html", ctx)
 

@@ -275,8 +275,8 @@ def test_R10_1_compile_plan_keeps_an_om_project_returned_after_listing(walker, p
 def test_R10_3_problems_of_stored_tables_are_found_in_bulk(approved, walker, personas):
     # given the approved project's complete table, and a second table edited outside the
     # actions (e.g. by the admin): an indicator without value, one without unit or formula
+    from investment.eligibility import table_problems, tables_complete
     from investment.models import Indicator, PerformanceTable
-    from investment.services import table_problems, tables_complete
 
     other = walker.walk(walker.create(GOVERNANCE, "600"), S.LISTED)
     save_table(other, personas.jw_officer, full_indicators())
