@@ -70,3 +70,17 @@ def messages(page) -> str:
 def shot(page, artifacts, name: str) -> None:
     """A full-page screenshot ``artifacts/<name>.png``."""
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+
+
+def horizontal_overflow(page) -> tuple[int, list[str]]:
+    """How many pixels the page is wider than the window (0 or less: no sideways scrolling),
+    and the first few elements that stick out past its right edge."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    wide = page.evaluate(
+        """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right
+           > document.documentElement.clientWidth + 1).slice(0, 5)
+           .map(e => e.tagName + '.' + e.className + ' ' + (e.getAttribute('data-testid')||''))"""
+    )
+    return overflow, wide

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import login
+from .helpers import horizontal_overflow, login
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,12 +27,5 @@ def test_the_longest_name_does_not_widen_the_page(live_server, page, walker):
         page.goto(f"{live_server.url}/projects/{project.pk}/")
         header = page.get_by_test_id("project-header")
         assert LONG[:longest] in header.inner_text()
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        wide = page.evaluate(
-            """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right
-               > document.documentElement.clientWidth + 1).slice(0, 5)
-               .map(e => e.tagName + '.' + e.className + ' ' + (e.getAttribute('data-testid')||''))"""
-        )
+        overflow, wide = horizontal_overflow(page)
         assert overflow <= 0, (width, overflow, wide)
