@@ -86,7 +86,9 @@ def _form_field(
     elif ui.kind == "file":
         field = forms.FileField(allow_empty_file=True, **common)
     elif ui.kind == "multi":
-        field = forms.MultipleChoiceField(choices=list(choices or ()), **common)
+        # a long list gets a search box (static/govit/app.js) and shows ten rows at once
+        widget = forms.SelectMultiple(attrs={"data-searchable": "", "size": 10})
+        field = forms.MultipleChoiceField(choices=list(choices or ()), widget=widget, **common)
     elif ui.kind == "choice":
         options = list(choices) if choices is not None else list(ui.choices)
         field = forms.ChoiceField(choices=[("", "—"), *options], **common)

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from core.errors import ActionInvalid
+from core.uploads import format_size, max_upload_bytes
 
 CHUNK_SIZE = 64 * 1024
 MAX_NAME_LENGTH = 200
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_EXTENSIONS = (
     "pdf",
     "ofd",
@@ -74,29 +74,9 @@ FORMATS: dict[str, tuple[bytes | None, str, str]] = {
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "GOVIT_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
 def allowed_extensions() -> tuple[str, ...]:
     exts = getattr(settings, "GOVIT_UPLOAD_EXTENSIONS", DEFAULT_EXTENSIONS)
     return tuple(e.strip().lower().lstrip(".") for e in exts if e.strip())
-
-
-def format_size(size: int) -> str:
-    """``512 B``, ``12.3 KB``, ``61.2 MB``; whole numbers lose their ``.0`` (``50 MB``)."""
-
-    def fmt(value: float, unit: str) -> str:
-        text = f"{value:.1f}"
-        return f"{text.removesuffix('.0')} {unit}"
-
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return fmt(size / 1024, "KB")
-    if size < 1024**3:
-        return fmt(size / 1024 / 1024, "MB")
-    return fmt(size / 1024**3, "GB")
 
 
 @dataclass(frozen=True)

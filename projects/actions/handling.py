@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
 
 from accounts.models import Membership, User
 from accounts.recipients import experts_of, reviewers_of
-from accounts.roles import Role
+from accounts.roles import OrgKind, Role
 from accounts.scoping import for_user
 from core.enums import ActionCode
 from core.errors import ActionInvalid
@@ -95,26 +95,69 @@ class TransferReview(ReviewAction):
         return obj
 
 
-def copy_candidates(user: Any) -> list[User]:
-    """抄送 may go to anyone on the platform (e.g. 市公安局): active users with an active
-    membership, labelled with their organisations."""
-    users = (
-        User.objects.filter(is_active=True, memberships__is_active=True)
-        .exclude(pk=user.pk)
-        .distinct()
-        .order_by("username")
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(is_active=True).select_related("organisation"),
-            )
-        )
+def copy_units(review: Review) -> set[int]:
+    """The project's unit and, for a cross-department project, its partner units."""
+    project = review.project
+    units = {project.unit_id}
+    if project.framework is not None:
+        units |= set(project.framework.participants.values_list("unit_id", flat=True))
+    return units
+
+
+def copy_groups(user: Any, review: Review) -> list[tuple[str, list[User]]]:
+    """Who a review step may be copied to (抄送), the relevant first: the authority that acts
+    at this step, the project's unit (and partner units), then the other authorities (such as
+    市公安局). Never officers of other units, consultants or supervisors not assigned to the
+    project: they have no standing to read it (issue 18 pt 4). Each group by name."""
+    members = (
+        Membership.objects.filter(is_active=True, user__is_active=True)
+        .exclude(user_id=user.pk)
+        .select_related("organisation", "user")
     )
-    return list(users)
+    units = copy_units(review)
+    step: dict[int, User] = {}
+    own: dict[int, User] = {}
+    others: dict[int, User] = {}
+    for m in members.filter(Q(organisation_id__in=units) | Q(organisation__kind=OrgKind.AUTHORITY)):
+        org = m.organisation
+        if org.kind == OrgKind.AUTHORITY and review.authority and org.authority == review.authority:
+            bucket = step
+        elif org.pk in units:
+            bucket = own
+        else:
+            bucket = others
+        bucket.setdefault(m.user_id, m.user)
+    taken: set[int] = set()
+    groups = []
+    for title, bucket in (
+        (_("本环节审核机构"), step),
+        (_("项目建设单位"), own),
+        (_("其他主管部门"), others),
+    ):
+        people = [u for pk, u in bucket.items() if pk not in taken]
+        taken |= {u.pk for u in people}
+        if people:
+            groups.append((title, sorted(people, key=lambda u: u.username)))
+    return groups
 
 
-def user_label(user: User) -> str:
-    orgs = "、".join(dict.fromkeys(m.organisation.display_name for m in user.memberships.all()))
+def copy_candidates(user: Any, review: Review) -> list[User]:
+    return [u for _title, people in copy_groups(user, review) for u in people]
+
+
+def organisations_of(users: list[User]) -> dict[int, str]:
+    """user id -> the names of the user's organisations (one query for all)."""
+    names: dict[int, list[str]] = {}
+    memberships = Membership.objects.filter(user__in=users, is_active=True).select_related(
+        "organisation"
+    )
+    for m in memberships:
+        names.setdefault(m.user_id, []).append(m.organisation.display_name)
+    return {pk: "、".join(dict.fromkeys(orgs)) for pk, orgs in names.items()}
+
+
+def user_label(user: User, organisations: dict[int, str]) -> str:
+    orgs = organisations.get(user.pk, "")
     name = user.get_full_name() or user.username
     return f"{name}（{orgs}）" if orgs else name
 
@@ -139,7 +182,13 @@ class CopyReview(ReviewAction):
         return holds_review(user, obj) or user.has_role(Role.DRC_OFFICER)
 
     def choices(self, obj: Any, user: Any) -> dict:
-        return {"recipients": [(u.pk, user_label(u)) for u in copy_candidates(user)]}
+        labels = organisations_of(copy_candidates(user, obj))
+        return {
+            "recipients": [
+                (title, [(u.pk, user_label(u, labels)) for u in people])
+                for title, people in copy_groups(user, obj)
+            ]
+        }
 
     def perform(
         self, obj: Review, data: ReviewCopyIn, user: Any, decision: Any
@@ -148,6 +197,13 @@ class CopyReview(ReviewAction):
         if not users:
             raise ActionInvalid(
                 _("请选择抄送对象。"), {"recipients": _("请至少选择一位抄送对象。")}
+            )
+        allowed = {u.pk for u in copy_candidates(user, obj)}
+        if any(u.pk not in allowed for u in users):
+            # other units' officers have no standing to read the project (Art. 8, 9)
+            raise ActionInvalid(
+                _("抄送对象不在可选范围内。"),
+                {"recipients": _("只能抄送给本环节审核机构、项目建设单位或其他主管部门的人员。")},
             )
         copies = []
         for recipient in users:

@@ -7,6 +7,11 @@
  * - Leaving a page with typed but unsaved input asks first (the browser's own "leave this
  *   page?" prompt), so chapter text is not lost by following a link; a form marked
  *   data-no-leave-warning (a search or filter bar) does not count.
+ * - A file field states the upload limit before anything is chosen, refuses a file above it
+ *   at once (nothing is sent), and a form with a file is sent with a progress bar (issue 18
+ *   pt 7); the server checks the same limit again.
+ * - A long multiple choice (data-searchable, e.g. 抄送) gets a search box that hides the
+ *   options (and groups) not matching what is typed; chosen options stay chosen.
  */
 (function () {
   "use strict";
@@ -38,6 +43,9 @@
   }
 
   function markUnsaved(event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-search-for")) {
+      return; // a search box changes nothing that would be lost
+    }
     var form = event.target.form;
     if (form && watched(form)) {
       unsaved.add(form);
@@ -54,9 +62,135 @@
     }
   });
 
+  var body = document.body.dataset;
+
+  function searchBox(select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1";
+    box.placeholder = body.filterLabel || "";
+    box.setAttribute("aria-label", body.filterLabel || "");
+    box.setAttribute("aria-controls", select.id);
+    box.setAttribute("data-search-for", select.id);
+    box.addEventListener("input", function () {
+      var words = box.value.trim().toLowerCase();
+      Array.prototype.forEach.call(select.options, function (o) {
+        o.hidden = words !== "" && !o.selected && o.text.toLowerCase().indexOf(words) < 0;
+      });
+      Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (g) {
+        g.hidden = Array.prototype.every.call(g.children, function (o) {
+          return o.hidden;
+        });
+      });
+    });
+    select.insertAdjacentElement("beforebegin", box);
+  }
+
+  document.querySelectorAll("select[multiple][data-searchable]").forEach(searchBox);
+  var maxBytes = parseInt(body.uploadMaxBytes || "0", 10);
+
+  function fileInputs(root) {
+    return Array.prototype.slice.call(root.querySelectorAll("input[type=file]"));
+  }
+
+  function hintOf(input) {
+    var hint = input.parentNode.querySelector("[data-upload-hint]");
+    if (!hint) {
+      hint = document.createElement("div");
+      hint.className = "form-text";
+      hint.setAttribute("data-upload-hint", "");
+      hint.id = (input.id || input.name) + "-upload-hint";
+      hint.textContent = body.uploadMaxText || "";
+      input.insertAdjacentElement("afterend", hint);
+      input.setAttribute("aria-describedby", hint.id);
+    }
+    return hint;
+  }
+
+  function oversized(input) {
+    return Array.prototype.some.call(input.files || [], function (f) {
+      return maxBytes > 0 && f.size > maxBytes;
+    });
+  }
+
+  function showSize(input) {
+    var hint = hintOf(input);
+    var tooLarge = oversized(input);
+    hint.textContent = tooLarge ? body.uploadTooLarge : body.uploadMaxText;
+    hint.className = tooLarge ? "invalid-feedback d-block" : "form-text";
+    hint.setAttribute("role", tooLarge ? "alert" : "note");
+    input.classList.toggle("is-invalid", tooLarge);
+    return !tooLarge;
+  }
+
+  fileInputs(document).forEach(function (input) {
+    if (maxBytes > 0) {
+      input.dataset.maxBytes = String(maxBytes);
+      hintOf(input);
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input instanceof HTMLInputElement && input.type === "file") {
+      showSize(input);
+    }
+  });
+
+  function progressBar(form) {
+    var bar = form.querySelector("progress[data-upload-progress]");
+    if (!bar) {
+      bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = 0;
+      bar.className = "w-100 mt-2";
+      bar.setAttribute("data-upload-progress", "");
+      bar.setAttribute("aria-label", body.uploadProgress || "");
+      form.appendChild(bar);
+    }
+    return bar;
+  }
+
+  function sendWithProgress(form, submitter) {
+    var data = new FormData(form);
+    if (submitter && submitter.name) {
+      data.append(submitter.name, submitter.value);
+    }
+    var bar = progressBar(form);
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action || window.location.href);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) {
+        bar.value = Math.round((e.loaded / e.total) * 100);
+      }
+    });
+    xhr.addEventListener("load", function () {
+      bar.value = 100;
+      var target = xhr.responseURL || window.location.href;
+      var sameTarget = target === (form.action || window.location.href);
+      if (!sameTarget && xhr.status < 400) {
+        window.location.assign(target); // saved: the page it leads to, as a normal post would
+        return;
+      }
+      document.open(); // refused: the page with its messages and what was typed
+      document.write(xhr.responseText);
+      document.close();
+    });
+    xhr.addEventListener("error", function () {
+      form.dataset.submitting = "";
+      form.submit();
+    });
+    xhr.send(data);
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") {
+      return;
+    }
+    var files = fileInputs(form);
+    if (!files.every(showSize)) {
+      event.preventDefault(); // nothing is sent: the file is above the limit
       return;
     }
     if (!lockForm(form)) {
@@ -64,6 +198,13 @@
       return;
     }
     unsaved.delete(form); // what is being saved is not lost
+    var chosen = files.some(function (f) {
+      return f.files && f.files.length > 0;
+    });
+    if (chosen && window.XMLHttpRequest && window.FormData) {
+      event.preventDefault();
+      sendWithProgress(form, event.submitter);
+    }
   });
 
   document.addEventListener("click", function (event) {

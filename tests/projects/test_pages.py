@@ -3,6 +3,7 @@ classified refusal, the project page's "您现在可以办理" card with the fin
 offer, and every form of the card driving the lifecycle by plain POSTs to the action page (a
 single-stage and a two-stage project go from draft to approved through the pages alone)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -702,6 +703,39 @@ def test_transfer_to_another_authority_is_not_offered(draft, walker, personas, c
     assert resp.status_code == 422
     review.refresh_from_db()
     assert review.assignee is None
+
+
+def test_copy_to_offers_the_step_the_unit_and_the_authorities_never_other_units(
+    draft, walker, personas, client
+):
+    """Issue 18 pt 4: the 抄送 picker groups the step's authority, the project's unit and the
+    other authorities, with a search box; other units' officers, consultants and supervisors
+    are neither offered nor accepted."""
+    from core.errors import ActionInvalid
+    from projects.actions import copy_review
+
+    walker.submit(draft)
+    review = open_review(draft, ReviewKind.LIST)
+    client.force_login(personas.bdb)
+    html = html_of(client.get(f"/projects/{draft.pk}/"))
+    picker = html.split(f'name="copy_review-{review.pk}-recipients"')[1].split("</select>")[0]
+    assert "data-searchable" in picker.split(">")[0]  # the page adds a search box to it
+    groups = re.findall(r'<optgroup label="([^"]+)">', picker)
+    assert groups == ["本环节审核机构", "项目建设单位", "其他主管部门"]
+    step, unit, others = picker.split("<optgroup")[1:]
+    assert f'value="{personas.bdb2.pk}"' in step  # BDB acts at the list review
+    assert f'value="{personas.jw_head.pk}"' in unit
+    assert f'value="{personas.psb.pk}"' in others and f'value="{personas.drc.pk}"' in others
+    for stranger in (personas.wj_officer, personas.consultant, personas.supervisor):
+        assert f'value="{stranger.pk}"' not in picker
+    assert f'value="{personas.bdb.pk}"' not in picker  # not oneself
+    resp = post_review(client, review, "copy", recipients=[personas.wj_officer.pk])
+    assert resp.status_code == 422  # not a choice of the form
+    assert not Project.objects.for_user(personas.wj_officer).filter(pk=draft.pk).exists()
+    with pytest.raises(ActionInvalid) as refused:  # nor of the action (the API's way in)
+        copy_review(review, acting_user=personas.bdb, recipients=[personas.consultant.pk])
+    assert "只能抄送给本环节审核机构、项目建设单位或其他主管部门的人员" in str(refused.value.errors)
+    assert not Project.objects.for_user(personas.consultant).filter(pk=draft.pk).exists()
 
 
 def test_copy_to_gives_read_access(draft, walker, personas, client):
