@@ -87,8 +87,8 @@ def _form_field(
         field = forms.FileField(allow_empty_file=True, **common)
     elif ui.kind == "multi":
         # a long list gets a search box (static/govit/app.js) and shows ten rows at once
-        widget = forms.SelectMultiple(attrs={"data-searchable": "", "size": 10})
-        field = forms.MultipleChoiceField(choices=list(choices or ()), widget=widget, **common)
+        searchable = forms.SelectMultiple(attrs={"data-searchable": "", "size": 10})
+        field = forms.MultipleChoiceField(choices=list(choices or ()), widget=searchable, **common)
     elif ui.kind == "choice":
         options = list(choices) if choices is not None else list(ui.choices)
         field = forms.ChoiceField(choices=[("", "—"), *options], **common)
