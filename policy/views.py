@@ -148,3 +148,11 @@ def lifecycles(request: HttpRequest) -> HttpResponse:
         for m in sorted(machines(), key=lambda m: str(m.label))
     ]
     return render(request, "policy/lifecycles.html", {"entries": entries})
+
+
+def measures(request: HttpRequest) -> HttpResponse:
+    """The text of the measures, article by article (anchors ``#art-8``), open to anyone: the
+    steps of every page link here (issue 18 pt 12); the text is published (此件公开发布)."""
+    from .measures import TITLE, chapters
+
+    return render(request, "policy/measures.html", {"title": TITLE, "chapters": chapters()})

@@ -31,3 +31,37 @@ def cite(value: object) -> str:
         return text
     cited = ARTICLE.sub(lambda m: pattern % {"n": numeral(m[1])}, text)
     return cited.replace("、", ", ")
+
+
+@register.filter(needs_autoescape=True)
+def cite_links(value: object, autoescape: bool = True) -> str:
+    """``第八条、第九条`` with each article a link to its text (``/policy/measures/#art-8``,
+    its first sentence as the link's title), in the reader's language (issue 18 pt 12)."""
+    from django.urls import reverse
+    from django.utils.html import conditional_escape, format_html
+    from django.utils.safestring import mark_safe
+
+    from ..measures import articles
+
+    text = str(conditional_escape(str(value or "")))
+    page = reverse("policy:measures")
+
+    def link(match: re.Match[str]) -> str:
+        article = articles().get(numeral(match[1]))
+        label = cite(match[0])
+        if article is None:
+            return label
+        return str(
+            format_html(
+                '<a href="{}#{}" title="{}" data-testid="article-link">{}</a>',
+                page,
+                article.anchor,
+                article.summary,
+                label,
+            )
+        )
+
+    linked = ARTICLE.sub(link, text)
+    if gettext(ONE_ARTICLE) != ONE_ARTICLE:
+        linked = linked.replace("、", ", ")
+    return mark_safe(linked)  # escaped above; the links are built by format_html
