@@ -207,3 +207,29 @@ class SignInFailureIn(SignInIn):
     """A refused sign-in: the name typed (any text; it may name nobody)."""
 
     username: str = Text(L("登录名"))
+
+
+# -- the second factor -----------------------------------------------------------------------------
+
+
+class SecondFactorEnrolIn(Contract):
+    """An authenticator app added: its key and the first code it shows, proving it was set up."""
+
+    key: str = Text(L("密钥"), required=True, max_length=80)
+    token: str = Text(
+        L("动态口令"), required=True, max_length=16, help=L("认证器应用显示的 6 位数字")
+    )
+
+
+class SecondFactorVerifyIn(SignInIn):
+    """The second step of a sign-in: a code of the authenticator app, or a recovery code."""
+
+    token: str = Text(L("动态口令或恢复码"), required=True, max_length=16)
+
+
+class SecondFactorResetIn(Contract):
+    """Why a person's second factor is removed (kept in the ledger)."""
+
+    reason: str = Text(
+        L("重置理由"), required=True, max_length=500, help=L("如：手机遗失，已电话核实本人身份")
+    )

@@ -295,3 +295,27 @@ class ApiToken(models.Model):
     def is_usable(self, at: dt.datetime | None = None) -> bool:
         at = at or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
+
+
+class SignInAddress(models.Model):
+    """Failed sign-ins counted per source address (MLPS level 3: GB/T 22239-2019 8.1.4.1),
+    besides the per-account lock: after ``GOVIT_LOGIN_IP_MAX_FAILURES`` in a window the
+    address is refused for a while, whatever name it types. A failure naming nobody is
+    counted here only (``unknown_names``), not written to the ledger one row each."""
+
+    ip = models.CharField(_("来源地址"), max_length=45, unique=True)
+    window_start = models.DateTimeField(_("计数起点"))
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+    unknown_names = models.PositiveIntegerField(_("不存在的登录名次数"), default=0)
+    blocked_until = models.DateTimeField(_("限制至"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("最近失败"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录来源地址")
+        verbose_name_plural = _("登录来源地址")
+
+    def __str__(self) -> str:
+        return self.ip
+
+    def is_blocked(self, at: dt.datetime | None = None) -> bool:
+        return bool(self.blocked_until and self.blocked_until > (at or timezone.now()))

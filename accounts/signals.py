@@ -8,7 +8,9 @@ from django.dispatch import receiver
 
 
 def _ip(request: Any) -> str:
-    return (request.META.get("REMOTE_ADDR", "") if request is not None else "")[:45]
+    from .throttle import client_ip
+
+    return client_ip(request)
 
 
 @receiver(user_logged_in)

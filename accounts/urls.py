@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core import navigation
 from core.views import action_page
 
-from . import manage_views, views
+from . import manage_views, second_factor_views, views
 from . import todos as _todos  # noqa: F401  (registers the admin's to-do provider)
 from .roles import Role
 
@@ -12,6 +12,10 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    # the second factor (accounts/second_factor.py): enrol, the second step, recovery codes
+    path("second-factor/enrol/", second_factor_views.enrol, name="second_factor_enrol"),
+    path("second-factor/verify/", second_factor_views.verify, name="second_factor_verify"),
+    path("second-factor/codes/", second_factor_views.codes, name="second_factor_codes"),
     # organisation and user management (platform admin only; 404 for everyone else)
     path("manage/organisations/", manage_views.org_list, name="org_list"),
     path(
@@ -54,6 +58,11 @@ urlpatterns = [
         "manage/users/<int:pk>/password/",
         action_page("accounts.reset_password"),
         name="user_reset_password",
+    ),
+    path(
+        "manage/users/<int:pk>/second-factor/reset/",
+        action_page("accounts.reset_second_factor"),
+        name="user_reset_second_factor",
     ),
     path("manage/users/<int:pk>/tokens/new/", manage_views.token_create, name="token_create"),
     path(

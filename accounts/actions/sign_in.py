@@ -22,7 +22,10 @@ from core.enums import ActionCode
 from core.ledger import record_event
 
 from ..contracts import SignInFailureIn, SignInIn
+from ..events import SecurityEvent
 from ..models import User
+from ..second_factor import is_enrolled, required_by_role
+from ..throttle import count_failure
 from .base import AccountAction
 
 _FROM_AUTH = contextvars.ContextVar("govit_sign_in", default=False)
@@ -63,7 +66,10 @@ class RecordLogin(OnOwnAccount):
     lock = False
 
     def perform(self, obj: User, data: SignInIn, user: Any, decision: Any) -> None:
-        User.objects.filter(pk=obj.pk).update(failed_logins=0, locked_until=None)
+        if not (required_by_role(obj) or is_enrolled(obj)):
+            # one who owes a second step starts again only when it is passed
+            # (``verify_second_factor``): a known password alone does not buy more guesses
+            User.objects.filter(pk=obj.pk).update(failed_logins=0, locked_until=None)
         _record(ActionCode.LOGIN, obj, data.ip, actor=obj)
 
 
@@ -78,9 +84,11 @@ class RecordLogout(OnOwnAccount):
 
 
 class RecordFailedLogin(SignInAction):
-    """A refused sign-in: counted against the account named, which is locked for a while
-    after ``GOVIT_LOGIN_MAX_FAILURES`` failures in a row. A name that is nobody's is
-    recorded too."""
+    """A refused sign-in: counted against the source address (``accounts.throttle``) and
+    against the account named, which is locked for a while after
+    ``GOVIT_LOGIN_MAX_FAILURES`` failures in a row. A name that is nobody's is counted against
+    the address only: the ledger gets one event when the address is blocked, not one row per
+    guessed name."""
 
     label = L("登录失败")
     Input = SignInFailureIn
@@ -94,37 +102,47 @@ class RecordFailedLogin(SignInAction):
     def perform(self, obj: Any, data: SignInFailureIn, user: Any, decision: Any) -> None:
         name = data.username[:150]
         person = User.objects.select_for_update().filter(username__iexact=name).first()
-        if person is None:
+        address, blocked_now = count_failure(data.ip, known=person is not None)
+        if blocked_now and address is not None:
             record_event(
-                ActionCode.LOGIN_FAILED,
-                object_type="accounts.user",
-                object_repr=name,
-                data={"username": name, "ip": data.ip},
+                SecurityEvent.ADDRESS_THROTTLED,
+                object_type="accounts.signinaddress",
+                object_repr=address.ip,
+                data={
+                    "ip": address.ip,
+                    "failures": address.failures,
+                    "unknown_names": address.unknown_names,
+                    "until": address.blocked_until,
+                },
             )
-            return
-        person.failed_logins += 1
-        fields = ["failed_logins"]
-        locked_now = (
-            person.failed_logins >= settings.GOVIT_LOGIN_MAX_FAILURES and not person.is_locked()
-        )
-        if locked_now:
-            minutes = settings.GOVIT_LOGIN_LOCK_MINUTES
-            person.locked_until = timezone.now() + timedelta(minutes=minutes)
-            fields.append("locked_until")
-        person.save(update_fields=fields)
-        _record(
-            ActionCode.LOGIN_FAILED, person, data.ip, username=name, failures=person.failed_logins
-        )
-        if locked_now:
-            record_event(
-                ActionCode.ACCOUNT_LOCKED,
-                obj=person,
-                organisation=person.primary_organisation,
-                data={"until": person.locked_until, "failures": person.failed_logins},
-            )
+        if person is not None:
+            count_against(person, data.ip, ActionCode.LOGIN_FAILED, username=name)
 
 
-def _record(code: ActionCode, person: User, ip: str, *, actor: Any = None, **extra: Any) -> None:
+def count_against(person: User, ip: str, code: str, **extra: Any) -> None:
+    """One more failure in a row against ``person`` (a wrong password, or a wrong second-step
+    code), recorded as ``code``; the account locks at ``GOVIT_LOGIN_MAX_FAILURES``."""
+    person.failed_logins += 1
+    fields = ["failed_logins"]
+    locked_now = (
+        person.failed_logins >= settings.GOVIT_LOGIN_MAX_FAILURES and not person.is_locked()
+    )
+    if locked_now:
+        minutes = settings.GOVIT_LOGIN_LOCK_MINUTES
+        person.locked_until = timezone.now() + timedelta(minutes=minutes)
+        fields.append("locked_until")
+    person.save(update_fields=fields)
+    _record(code, person, ip, **extra, failures=person.failed_logins)
+    if locked_now:
+        record_event(
+            ActionCode.ACCOUNT_LOCKED,
+            obj=person,
+            organisation=person.primary_organisation,
+            data={"until": person.locked_until, "failures": person.failed_logins},
+        )
+
+
+def _record(code: str, person: User, ip: str, *, actor: Any = None, **extra: Any) -> None:
     record_event(
         code,
         actor=actor,

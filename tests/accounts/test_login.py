@@ -36,10 +36,13 @@ def test_wrong_password_is_refused_and_recorded(client, personas):
     assert "_auth_user_id" not in client.session
 
 
-def test_unknown_user_failure_is_recorded_without_object(client, db):
+def test_unknown_user_failure_is_counted_not_written_to_the_ledger(client, db):
+    from accounts.models import SignInAddress
+
     client.post("/accounts/login/", {"username": "nobody", "password": "x"})
-    event = _events(ActionCode.LOGIN_FAILED).get()
-    assert event.object_id == "" and event.object_repr == "nobody"
+    assert not _events(ActionCode.LOGIN_FAILED).exists()
+    address = SignInAddress.objects.get(ip="127.0.0.1")
+    assert address.failures == 1 and address.unknown_names == 1
 
 
 @override_settings(GOVIT_LOGIN_MAX_FAILURES=3)
