@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation
 from accounts.scoping import for_user, get_visible_or_404
 from core.dates import today
+from core.diagram import lifecycle_svg
 from core.filters import for_page
 from core.listing import paginate_sorted, sort_by
 from core.models import LedgerEvent
@@ -34,6 +35,7 @@ from . import exports
 from .actions import create_project, declare_chapter
 from .actions.drafting import editable_stage
 from .filters import ProjectFilter
+from .machines import PROJECT
 from .models import (
     JOINT_REVIEW_AUTHORITIES,
     JOINT_REVIEW_TOPIC,
@@ -162,6 +164,16 @@ def _timeline(project: Project, reviews: list[Review], user: Any) -> list[Ledger
     return events
 
 
+def _lifecycle(project: Project, timeline: list[LedgerEvent]) -> Any:
+    """The project's lifecycle diagram: where it stands and the way it came (issue 18 pt 11)."""
+    moves = [
+        (e.from_state, e.to_state)
+        for e in timeline
+        if e.object_type == "projects.project" and e.to_state
+    ]
+    return lifecycle_svg(PROJECT, project.state, moves)
+
+
 def _chapters(project: Project, user: Any) -> list[dict]:
     """The five chapters of each stage; those of the stage the unit writes now with a form
     each (posted to the action ``declare_chapter``; one editor for all is issue 18)."""
@@ -224,12 +236,14 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("policy")
         .order_by("-created_at")
     )
+    timeline = _timeline(project, reviews, user)
     ctx = {
         "project": project,
+        "lifecycle": _lifecycle(project, timeline),
         "steps": next_steps(project, user),
         "panels": panels_for(project, user),
         "reviews": reviews,
-        "timeline": _timeline(project, reviews, user),
+        "timeline": timeline,
         "decisions": list(decisions),
         "chapters": _chapters(project, user),
         "chapter_prefix": prefix_of(declare_chapter, project),
