@@ -10,3 +10,4 @@ class CoreConfig(AppConfig):
         from .observability import register_collectors
 
         register_collectors()
+        from . import notifications  # noqa: F401  (the first sign-in's receiver)

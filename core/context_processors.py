@@ -2,8 +2,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .models import Notification
 from .navigation import items_for
+from .notifications import unread
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -12,8 +12,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     return {
         "nav_items": items_for(user),
-        "unread_notifications": Notification.objects.filter(
-            recipient=user, read_at__isnull=True
-        ).count(),
+        "unread_notifications": unread(user).count(),
         "current_url_name": getattr(getattr(request, "resolver_match", None), "url_name", ""),
     }

@@ -139,6 +139,24 @@ class ActionCode(models.TextChoices):
     OM_DECIDED = "catalog.om_decided", _("生成运维经费决定")
     ART11_REJECTED = "investment.art11_rejected", _("第十一条事项不予办理")
     ARCHIVE_EXPORTED = "delivery.archive_exported", _("导出电子档案")
+    # notifications (issue 18 pt 5)
+    NOTIFICATION_SETTINGS_SAVED = "notifications.settings_saved", _("保存通知设置")
+
+
+class NotificationCategory(models.TextChoices):
+    """What a notification is about; a user chooses which categories to be told about, except
+    to-do reminders: what needs action stays in the to-do list and its reminders."""
+
+    TODO = "todo", _("待办提醒")
+    PROGRESS = "progress", _("审批进展")
+    SUPERVISION = "supervision", _("监督管理")
+    DEADLINE = "deadline", _("期限提醒")
+    COPY = "cc", _("抄送")
+    ACCOUNT = "account", _("系统与账号")
+
+
+#: categories nobody can mute
+UNMUTABLE_CATEGORIES = frozenset({NotificationCategory.TODO})
 
 
 class Severity(models.TextChoices):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ActionCode, event_label
+from .enums import ActionCode, NotificationCategory, event_label
 
 
 class LedgerImmutableError(Exception):
@@ -124,6 +124,15 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     dedupe_key = models.CharField(max_length=200, blank=True)
+    category = models.CharField(
+        _("类别"),
+        max_length=20,
+        choices=NotificationCategory.choices,
+        default=NotificationCategory.PROGRESS,
+    )
+    #: what it is about, to group by: a project code ("XM-2026-0003"), else the linked
+    #: object's path ("/supervision/orders/4/"), else empty (general)
+    subject = models.CharField(_("事项"), max_length=200, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -131,6 +140,7 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "dedupe_key"],
@@ -141,3 +151,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationSettings(models.Model):
+    """A user's choice of what to be told about (issue 18 pt 5), and when the account first
+    signed in: what was addressed to it before is a backlog, not news."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    #: categories the user does not want (never ``todo``)
+    muted = models.JSONField(_("不接收的类别"), default=list, blank=True)
+    first_sign_in_at = models.DateTimeField(_("首次登录时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("通知设置")
+        verbose_name_plural = _("通知设置")
+
+    def __str__(self) -> str:
+        return str(self.user)

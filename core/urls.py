@@ -1,14 +1,32 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import navigation, views
+from . import navigation, notification_views, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.workbench, name="workbench"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
-    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/read-group/",
+        notification_views.notifications_read_group,
+        name="notifications_read_group",
+    ),
+    path(
+        "notifications/settings/",
+        notification_views.notification_settings,
+        name="notification_settings",
+    ),
     path("ledger/", views.ledger, name="ledger"),
     path("ledger/<int:seq>/", views.ledger_event, name="ledger_event"),
     path("verify/", views.verify_page, name="verify"),

@@ -1,4 +1,4 @@
-"""Workbench (工作台), notifications and the audit ledger pages."""
+"""Workbench (工作台) and the audit ledger pages (notifications: ``notification_views``)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -6,11 +6,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from . import actions, offers
 from .enums import ActionCode, event_choices
@@ -19,6 +17,7 @@ from .findings import Finding
 from .forms import contract_form
 from .listing import paginate_sorted
 from .models import LedgerEvent, Notification
+from .notifications import unread
 from .pageactions import run_action
 from .scoping import for_user, get_visible_or_404
 from .todos import todos_for
@@ -30,43 +29,12 @@ def workbench(request: HttpRequest) -> HttpResponse:
     context = {
         "todos": todos_for(user),
         "memberships": user.active_memberships(),
-        "recent_notifications": Notification.objects.filter(recipient=user)[:5],
+        # the unread ones first, as the navbar counts them; the latest when all are read
+        "recent_notifications": list(unread(user)[:5])
+        or list(Notification.objects.filter(recipient=user)[:5]),
         "recent_events": for_user(LedgerEvent, user).select_related("organisation")[:8],
     }
     return render(request, "core/workbench.html", context)
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    qs = Notification.objects.filter(recipient=request.user.pk)
-    _page, ctx = paginate_sorted(
-        request,
-        qs,
-        sortable={"created": "created_at", "title": "title"},
-        default_sort="-created",
-        search_fields=("title", "body"),
-    )
-    return render(request, "core/notifications.html", ctx)
-
-
-@login_required
-@require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
-    target = note.link if note.link and url_has_allowed_host_and_scheme(note.link, None) else None
-    return HttpResponseRedirect(target or request.META.get("HTTP_REFERER") or "/")
-
-
-@login_required
-@require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(recipient=request.user.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    return HttpResponseRedirect("/notifications/")
 
 
 @login_required
