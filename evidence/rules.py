@@ -121,18 +121,21 @@ def conclusions(ctx: Any) -> Any:
     """The reviewer's conclusions on the evidence the list review is decided on."""
     project = ctx.subject
     for m in ctx.fact("matches", lambda: _current_matches(project)):
-        params = {"name": m.target_name, "unit": m.target_unit}
+        # the kind tells a system from a project of the same name and unit
+        params = {"name": m.target_name, "unit": m.target_unit, "what": m.get_target_kind_display()}
         facts = {"match": m.pk, "conclusion": m.conclusion, "similarity": str(m.similarity)}
         if m.conclusion == Conclusion.DUPLICATE:
             yield violation(
-                N_("与%(unit)s“%(name)s”的比对结论为重复建设，不能列入项目清单（第八条）。"),
+                N_(
+                    "与%(unit)s%(what)s“%(name)s”的比对结论为重复建设，不能列入项目清单（第八条）。"
+                ),
                 remedy=N_("请退回项目修改，或重新记录比对结论。"),
                 facts=facts,
                 params=params,
             )
         elif m.flagged and not m.conclusion:
             yield violation(
-                N_("与%(unit)s“%(name)s”疑似重复，尚未记录比对结论（第八条）。"),
+                N_("与%(unit)s%(what)s“%(name)s”疑似重复，尚未记录比对结论（第八条）。"),
                 remedy=N_("请在“重复建设比对”中为该比对结果记录结论。"),
                 facts=facts,
                 params=params,

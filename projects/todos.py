@@ -8,7 +8,7 @@ the page every civil servant opens first."""
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from .models import (
     ProjectState,
     Review,
     ReviewKind,
+    ReviewUrge,
     Stage,
 )
 from .visibility import authorities_of, consultant_org_ids, unit_ids_of
@@ -126,20 +127,42 @@ def _review_todos(user, category) -> list[Todo]:
         .select_related("project__unit")
         .order_by("created_at")[:LIMIT]
     )
+    loaded = list(reviews)
+    urges = urges_of(loaded)
     items = []
-    for review in reviews:
+    for review in loaded:
         project = review.project
         step = review.get_kind_display() + (f"（{review.topic}）" if review.topic else "")
+        detail = _("%(unit)s的项目等待您办理（%(state)s）。") % {
+            "unit": project.unit.display_name,
+            "state": review.get_state_display(),
+        }
+        urged = urges.get(review.pk)
+        if urged:  # 催办 shows on the holder's to-do
+            detail += _("已被催办 %(n)s 次，最近一次 %(day)s。") % {
+                "n": urged["n"],
+                "day": f"{urged['last']:%Y-%m-%d}",
+            }
+        title = _("%(step)s：%(p)s") % {"step": step, "p": _label(project)}
         items.append(
             Todo(
-                title=_("%(step)s：%(p)s") % {"step": step, "p": _label(project)},
+                title=(_("【催办】") + title) if urged else title,
                 url=_link(project),
                 category=category,
-                detail=_("%(unit)s的项目等待您办理（%(state)s）。")
-                % {"unit": project.unit.display_name, "state": review.get_state_display()},
+                detail=detail,
             )
         )
     return items
+
+
+def urges_of(reviews: list[Review]) -> dict[int, dict]:
+    """review id -> how often and when last its holder was urged (催办), one query."""
+    rows = (
+        ReviewUrge.objects.filter(review__in=reviews)
+        .values("review")
+        .annotate(n=Count("id"), last=Max("urged_on"))
+    )
+    return {row["review"]: row for row in rows}
 
 
 def _drc_todos(category) -> list[Todo]:

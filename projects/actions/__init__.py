@@ -36,6 +36,7 @@ from .handling import copy_review, reject_project, return_project, transfer_revi
 from .intake import receive_external_requirement
 from .lists import publish_project_list, record_classified_stub
 from .reviews import start_review
+from .urging import urge_review
 
 __all__ = [
     "accept_project",
@@ -66,5 +67,6 @@ __all__ = [
     "transfer_review",
     "update_framework",
     "update_project",
+    "urge_review",
     "withdraw_project",
 ]

@@ -34,6 +34,7 @@ from .reviews import (
     ReviewListDecisionIn,
     ReviewOpinionIn,
     ReviewTransferIn,
+    ReviewUrgeIn,
 )
 
 __all__ = [
@@ -61,4 +62,5 @@ __all__ = [
     "ReviewListDecisionIn",
     "ReviewOpinionIn",
     "ReviewTransferIn",
+    "ReviewUrgeIn",
 ]

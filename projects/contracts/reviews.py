@@ -168,3 +168,7 @@ class ReviewTransferIn(Contract):
 class ReviewCopyIn(Contract):
     recipients: list[int] = Refs(L("抄送对象"), required=True)
     note: str = Text(L("抄送说明"), max_length=200)
+
+
+class ReviewUrgeIn(Contract):
+    note: str = Text(L("催办说明"), max_length=200, help=L("可写明请求尽快办理的理由。"))

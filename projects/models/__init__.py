@@ -34,6 +34,7 @@ from .reviews import (
     ReviewCopy,
     ReviewKind,
     ReviewState,
+    ReviewUrge,
     Verdict,
 )
 
@@ -67,6 +68,7 @@ __all__ = [
     "ReviewCopy",
     "ReviewKind",
     "ReviewState",
+    "ReviewUrge",
     "ShareType",
     "Stage",
     "Verdict",

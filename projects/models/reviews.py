@@ -206,3 +206,30 @@ class ReviewCopy(models.Model):
 
     def __str__(self) -> str:
         return f"抄送 {self.recipient}"
+
+
+class ReviewUrge(models.Model):
+    """催办: the unit that submitted (or an authority overseeing the approval) urges the holder
+    of an open review step, at most once a day per step (one row per step and day)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="urges")
+    urged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("催办人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    urged_on = models.DateField(_("催办日期"))
+    urged_at = models.DateTimeField(_("催办时间"), auto_now_add=True)
+    note = models.CharField(_("催办说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-urged_at"]
+        verbose_name = _("催办")
+        verbose_name_plural = _("催办")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "urged_on"], name="reviewurge_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"催办 {self.review} {self.urged_on}"

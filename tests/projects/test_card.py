@@ -41,9 +41,9 @@ def test_bdb_is_offered_the_list_review_with_its_colleagues_and_copy(walker, per
     steps = next_steps(project, personas.bdb)
     offer = next(o for o in steps.offers if o.action.name == "projects.decide_list_review")
     assert offer.target == review and "大数据局项目清单审核" in offer.qualifier
-    # the unit may withdraw until BDB signs; DRC may copy the step
-    assert "withdraw_project" in offered(project, personas.jw_officer)[0]
-    assert offered(project, personas.drc)[0] == {"copy_review"}
+    # the unit may withdraw until BDB signs, and urge BDB; DRC may copy the step and urge
+    assert {"withdraw_project", "urge_review"} <= offered(project, personas.jw_officer)[0]
+    assert offered(project, personas.drc)[0] == {"copy_review", "urge_review"}
     actions.start_review(review, acting_user=personas.bdb)
     project.refresh_from_db()
     assert "withdraw_project" not in offered(project, personas.jw_officer)[0]

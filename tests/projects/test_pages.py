@@ -365,9 +365,10 @@ def test_detail_shows_header_timeline_and_decisions(walker, personas, client):
     assert "projects.submit" in html and "/policy/decisions/" in html
     assert 'data-testid="review"' in html and "大数据局项目清单审核" in html
     assert "同意列入项目清单" in html  # the list review's opinion
-    # the unit has nothing of this chapter to do while the project is with the consultant
+    # while the project is with the consultant the unit can only urge (催办) the evaluation
     assert 'data-testid="next-steps"' in html
-    assert 'data-testid="offer" data-action="projects.' not in html
+    offered = set(re.findall(r'data-testid="offer" data-action="(projects\.[a-z_]+)"', html))
+    assert offered == {"projects.urge_review"}
 
 
 def test_chapters_are_written_on_the_page(draft, personas, client):
