@@ -195,3 +195,12 @@ def test_nobody_but_an_admin_resets(personas):
     _enrolled(personas.bdb)
     with pytest.raises(ActionForbidden):
         reset_second_factor(personas.bdb, acting_user=personas.drc, reason="x")
+
+
+def test_the_user_menu_leads_anyone_to_enrol(client, personas):
+    """A unit officer is not required to, but may, add the second factor from the user menu."""
+    client.force_login(personas.jw_officer)
+    html = client.get("/").content.decode()
+    assert 'data-testid="second-factor-link"' in html and "/accounts/second-factor/enrol/" in html
+    page = client.get("/accounts/second-factor/enrol/")
+    assert page.status_code == 200 and "otpauth://" in page.content.decode()
