@@ -182,11 +182,11 @@ class CopyReview(ReviewAction):
         return holds_review(user, obj) or user.has_role(Role.DRC_OFFICER)
 
     def choices(self, obj: Any, user: Any) -> dict:
-        labels = organisations_of(copy_candidates(user, obj))
+        groups = copy_groups(user, obj)
+        labels = organisations_of([u for _title, people in groups for u in people])
         return {
             "recipients": [
-                (title, [(u.pk, user_label(u, labels)) for u in people])
-                for title, people in copy_groups(user, obj)
+                (title, [(u.pk, user_label(u, labels)) for u in people]) for title, people in groups
             ]
         }
 
