@@ -53,6 +53,9 @@ class UI:
     keys: tuple[tuple[str, Any], ...] = ()  # opinions: one text per key
     max_length: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: when an optional field is needed all the same ("列入项目清单时"): the page marks it, and
+    #: the rule that needs it (not the field) refuses the input without it
+    required_when: Any = ""
 
 
 def ui_of(info: Any) -> UI | None:
@@ -102,6 +105,7 @@ def Text(
     max_length: int | None = None,
     rows: int = 0,
     help: Any = "",
+    required_when: Any = "",
 ) -> Any:
     """Text, stripped; ``rows`` > 0 shows a text area."""
 
@@ -121,7 +125,9 @@ def Text(
         return value
 
     kind = "textarea" if rows else "text"
-    ui = UI(kind, label, required, help, rows=rows, max_length=max_length)
+    ui = UI(
+        kind, label, required, help, rows=rows, max_length=max_length, required_when=required_when
+    )
     return _field(ui, parse, "")
 
 
@@ -138,6 +144,7 @@ def Choice(
     required: bool = True,
     help: Any = "",
     accept_labels: bool = True,
+    required_when: Any = "",
 ) -> Any:
     """One of ``choices`` (a TextChoices class or pairs); a spreadsheet may give the label
     ("孤网") or a label's first part before "（" instead of the code."""
@@ -165,7 +172,8 @@ def Choice(
             % {"label": label, "value": value, "allowed": allowed}
         )
 
-    return _field(UI("choice", label, required, help, choices=options), parse, "")
+    ui = UI("choice", label, required, help, choices=options, required_when=required_when)
+    return _field(ui, parse, "")
 
 
 def Year(label: Any, *, required: bool = True, help: Any = "") -> Any:
@@ -195,6 +203,7 @@ def Int(
     minimum: int | None = None,
     maximum: int | None = None,
     help: Any = "",
+    required_when: Any = "",
 ) -> Any:
     def parse(value: Any) -> int | None:
         if _blank(value):
@@ -216,7 +225,7 @@ def Int(
             raise fail(_("%(label)s不能大于 %(n)s。") % {"label": label, "n": maximum})
         return number
 
-    return _field(UI("int", label, required, help), parse)
+    return _field(UI("int", label, required, help, required_when=required_when), parse)
 
 
 def _decimal(value: Any, label: Any, example: str) -> Decimal:

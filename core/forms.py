@@ -97,6 +97,7 @@ def _form_field(
         field = forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
     # a mark for the template (a required star); form fields declare no such attribute
     field.govit_required = ui.required  # type: ignore[union-attr]
+    field.govit_required_when = ui.required_when  # type: ignore[union-attr]
     return {name: field}
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -126,6 +126,8 @@ def act(
             files=request.FILES if request.method == "POST" else None,
         )
     refused: list[Finding] = []  # a refusal's findings, for an action that keeps what was typed
+    # a page saving as the user types (the chapter editor) is answered in JSON, not a page
+    autosave = request.method == "POST" and request.headers.get("X-Govit-Autosave") == "1"
     if request.method == "POST":
         if form is None or form.is_valid():
             data = form.contract if form is not None else None
@@ -135,12 +137,18 @@ def act(
                 form=form,
                 on_findings=lambda _request, found, _form: refused.extend(found),
             )
+            if ok and autosave:
+                return _autosaved(request, step.success_message(target, result))
             if ok:
                 messages.success(request, step.success_message(target, result))
                 return HttpResponseRedirect(_safe_next(request, step.next_url(target, result)))
+            if autosave:
+                return _autosave_refused(request, form, refused)
             keep = step.keep_input_when_blocked and form is not None and refused
             if form is None or not (form.errors or keep):
                 return HttpResponseRedirect(_safe_next(request, back))
+        elif autosave:
+            return _autosave_refused(request, form, [])
         else:
             messages.error(request, _("填写内容有误，请按提示修改。"))
     findings = refused or (
@@ -159,6 +167,21 @@ def act(
     }
     return render(
         request, "core/act.html", context, status=422 if form is not None and form.errors else 200
+    )
+
+
+def _autosaved(request: HttpRequest, message: str) -> JsonResponse:
+    return JsonResponse({"ok": True, "message": str(message)})
+
+
+def _autosave_refused(request: HttpRequest, form: Any, refused: list[Finding]) -> JsonResponse:
+    """Why an autosave was not kept: the form's errors and the findings, in words; the
+    messages queued for the next page are consumed, as no page is drawn for this request."""
+    said = [str(m) for m in messages.get_messages(request)]
+    errors = [str(e) for errs in (form.errors.values() if form is not None else ()) for e in errs]
+    words = [*said, *errors, *(f.message for f in refused if f.blocks)]
+    return JsonResponse(
+        {"ok": False, "message": " ".join(dict.fromkeys(words)) or _("未能保存。")}, status=422
     )
 
 

@@ -32,7 +32,7 @@ from documents.panel import documents_panel_context
 from policy.models import Decision
 
 from . import exports
-from .actions import create_project, declare_chapter
+from .actions import create_project, declare_chapters
 from .actions.drafting import editable_stage
 from .filters import ProjectFilter
 from .machines import PROJECT
@@ -175,8 +175,8 @@ def _lifecycle(project: Project, timeline: list[LedgerEvent]) -> Any:
 
 
 def _chapters(project: Project, user: Any) -> list[dict]:
-    """The five chapters of each stage; those of the stage the unit writes now with a form
-    each (posted to the action ``declare_chapter``; one editor for all is issue 18)."""
+    """The five chapters of each stage; those of the stage the unit writes now in one editor
+    (posted to the action ``declare_chapters``, all five together)."""
     stages = [Stage.FSR]
     if project.approval_path == ApprovalPath.TWO and project.fsr_approved_at:
         stages.append(Stage.DESIGN)
@@ -184,7 +184,7 @@ def _chapters(project: Project, user: Any) -> list[dict]:
         (c.stage, c.chapter): c
         for c in ChapterDeclaration.objects.filter(project=project).select_related("updated_by")
     }
-    editable = declare_chapter.available(project) and declare_chapter.permitted(project, user)
+    editable = declare_chapters.available(project) and declare_chapters.permitted(project, user)
     edit_stage = editable_stage(project)
     result = []
     for stage in stages:
@@ -201,7 +201,13 @@ def _chapters(project: Project, user: Any) -> list[dict]:
             c["label"] for c in chapters if not (c["declared"] and c["declared"].text.strip())
         ]
         result.append(
-            {"stage": stage, "label": Stage(stage).label, "chapters": chapters, "missing": missing}
+            {
+                "stage": stage,
+                "label": Stage(stage).label,
+                "chapters": chapters,
+                "missing": missing,
+                "editable": editable and stage == edit_stage,
+            }
         )
     return result
 
@@ -246,7 +252,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": timeline,
         "decisions": list(decisions),
         "chapters": _chapters(project, user),
-        "chapter_prefix": prefix_of(declare_chapter, project),
+        "chapter_prefix": prefix_of(declare_chapters, project),
         "joint_status": _joint_status(project, reviews),
     }
     return render(request, "projects/detail.html", ctx)

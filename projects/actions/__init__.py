@@ -17,6 +17,7 @@ from .approval import (
 from .drafting import (
     create_project,
     declare_chapter,
+    declare_chapters,
     resubmit_project,
     submit_design,
     submit_project,
@@ -48,6 +49,7 @@ __all__ = [
     "create_project",
     "decide_list_review",
     "declare_chapter",
+    "declare_chapters",
     "give_joint_opinion",
     "publish_project_list",
     "receive_external_requirement",

@@ -30,6 +30,7 @@ from policy.paths import approval_path_for
 
 from ..contracts import (
     ProjectChapterIn,
+    ProjectChaptersIn,
     ProjectCreateIn,
     ProjectFieldsIn,
     ProjectUpdateIn,
@@ -316,9 +317,26 @@ class UpdateProject(ClassifiedRefused, UnitAction):
         return obj
 
 
+def write_chapter(project: Project, stage: str, chapter: str, text: str, user: Any) -> Any:
+    """Store one chapter's text, with its ledger event (Art. 14)."""
+    declaration, _created = ChapterDeclaration.objects.update_or_create(
+        project=project, stage=stage, chapter=chapter, defaults={"text": text, "updated_by": user}
+    )
+    record_event(
+        ActionCode.PROJECT_CHAPTER_DECLARED,
+        actor=user,
+        obj=project,
+        organisation=project.unit_id,
+        reason=f"{Stage(stage).label}：{Chapter(chapter).label}",
+        data={"stage": stage, "chapter": chapter, "length": len(text)},
+    )
+    return declaration
+
+
 class DeclareChapter(UnitAction):
     """Write one of the five chapters of Art. 14 for the FSR or the preliminary design (frozen
-    once the project is approved)."""
+    once the project is approved). The API's way; the page writes all five at once
+    (``DeclareChapters``)."""
 
     label = L("填写报告章节")
     Input = ProjectChapterIn
@@ -333,23 +351,48 @@ class DeclareChapter(UnitAction):
     def initial(self, obj: Any, user: Any) -> dict:
         return {"stage": editable_stage(obj)}
 
+    def page_url(self, obj: Any) -> str:
+        # the card links to the chapter editor, where all five are written together
+        return project_link(obj) + "#chapters"
+
     def perform(self, obj: Project, data: ProjectChapterIn, user: Any, decision: Any) -> Any:
         stage = data.stage or editable_stage(obj)
-        declaration, _created = ChapterDeclaration.objects.update_or_create(
-            project=obj,
-            stage=stage,
-            chapter=data.chapter,
-            defaults={"text": data.text_content, "updated_by": user},
-        )
-        record_event(
-            ActionCode.PROJECT_CHAPTER_DECLARED,
-            actor=user,
-            obj=obj,
-            organisation=obj.unit_id,
-            reason=f"{Stage(stage).label}：{Chapter(data.chapter).label}",
-            data={"stage": stage, "chapter": data.chapter, "length": len(data.text_content)},
-        )
-        return declaration
+        return write_chapter(obj, stage, data.chapter, data.text_content, user)
+
+    def next_url(self, obj: Any, result: Any) -> str:
+        return project_link(obj) + "#chapters"
+
+
+class DeclareChapters(UnitAction):
+    """The chapter editor of the project page: the five chapters of Art. 14 of a stage in one
+    form, saved together (or as the unit types, by the page's autosave). Only the chapters
+    whose text changed are written, each with its ledger event, so an autosave of an unchanged
+    editor records nothing."""
+
+    label = L("保存报告章节")
+    Input = ProjectChaptersIn
+    states = CHAPTER_STATES
+    article = "第十四条"
+    requirement = "R14.1"
+    style = "outline-primary"
+    offered_on = ""  # the editor is on the project page itself; the card links there
+
+    def perform(self, obj: Project, data: ProjectChaptersIn, user: Any, decision: Any) -> Any:
+        stage = data.stage or editable_stage(obj)
+        stored = {
+            c.chapter: c.text for c in ChapterDeclaration.objects.filter(project=obj, stage=stage)
+        }
+        return [
+            write_chapter(obj, stage, key, text, user)
+            for key, text in data.texts().items()
+            if text != stored.get(key, "")
+        ]
+
+    def success_message(self, obj: Any, result: Any) -> str:
+        if not result:
+            return _("章节内容没有变化。")
+        names = "、".join(str(d.get_chapter_display()) for d in result)
+        return _("已保存章节：%(names)s。") % {"names": names}
 
     def next_url(self, obj: Any, result: Any) -> str:
         return project_link(obj) + "#chapters"
@@ -473,6 +516,7 @@ class SubmitDesign(UnitAction):
 create_project = CreateProject()
 update_project = UpdateProject()
 declare_chapter = DeclareChapter()
+declare_chapters = DeclareChapters()
 submit_project = SubmitProject()
 withdraw_project = WithdrawProject()
 resubmit_project = ResubmitProject()

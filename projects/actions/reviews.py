@@ -118,8 +118,8 @@ class StartReview(ReviewAction):
     states = (ReviewState.PENDING,)
     article = "第八条、第九条"
     requirement = "R9.3"
-    style = "outline-primary"
-    hint = L("签收后由您办理。")
+    style = "outline-secondary"
+    hint = L("可选：表明此环节由您承办；不签收直接办理的，视为签收。")
     success = L("已签收，请办理。")
 
     def allowed(self, obj: Any, user: Any) -> bool:

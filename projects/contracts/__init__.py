@@ -8,6 +8,7 @@ still accepted (``fields.Renames``) so that existing clients keep working.
 from .project import (
     ProjectAcceptIn,
     ProjectChapterIn,
+    ProjectChaptersIn,
     ProjectCreateIn,
     ProjectFieldsIn,
     ProjectIntakeIn,
@@ -48,6 +49,7 @@ __all__ = [
     "ListCriterionIn",
     "ProjectAcceptIn",
     "ProjectChapterIn",
+    "ProjectChaptersIn",
     "ProjectCreateIn",
     "ProjectFieldsIn",
     "ProjectIntakeIn",

@@ -231,6 +231,25 @@ class ProjectChapterIn(Renames):
     text_content: str = Text(L("章节内容"), rows=4)
 
 
+class ProjectChaptersIn(Contract):
+    """The five chapters of Art. 14 for one stage, written in one editor and saved together
+    (issue 18: saving one chapter no longer loses what was typed in the others). A chapter
+    left as it was is not written again."""
+
+    stage: str = Choice(
+        Stage, L("阶段"), required=False, help=L("留空则为当前阶段（可研或初步设计）。")
+    )
+    data_governance: str = Text(Chapter.DATA_GOVERNANCE.label, rows=6)
+    data_sharing: str = Text(Chapter.DATA_SHARING.label, rows=6)
+    security: str = Text(Chapter.SECURITY.label, rows=6)
+    crypto: str = Text(Chapter.CRYPTO.label, rows=6)
+    intensive: str = Text(Chapter.INTENSIVE.label, rows=6)
+
+    def texts(self) -> dict[str, str]:
+        """Each chapter's text by its key (``Chapter``)."""
+        return {key: getattr(self, key) for key in Chapter.values}
+
+
 class ProjectWithdrawIn(Contract):
     reason: str = Text(L("撤回说明"), max_length=200)
 

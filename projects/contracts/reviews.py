@@ -23,6 +23,15 @@ RETURN_REASON = L("退回或不予通过的理由")
 LIST_DECISIONS = (("list", L("列入项目清单")), ("return", L("退回修改")), ("reject", L("不予列入")))
 
 
+#: the list review's criteria and priority are needed to list, not to return or reject (R8.2)
+TO_LIST = L("列入项目清单时")
+
+
+def ListVerdict(label: Any) -> Any:
+    """A criterion's verdict: optional as a field, required to list (R8.2)."""
+    return Choice(Verdict, label, required=False, required_when=TO_LIST)
+
+
 class ListCriterionIn(Contract):
     verdict: str = Choice(Verdict, L("审核结论"), required=False)
     opinion: str = Text(L("审核意见"))
@@ -35,19 +44,24 @@ class ReviewListDecisionIn(Contract):
 
     decision: str = Choice(LIST_DECISIONS, L("审核决定"))
     priority: int | None = Int(
-        L("优先级"), required=False, minimum=1, maximum=9, help=L("1—9，1 为最高（第八条）。")
+        L("优先级"),
+        required=False,
+        minimum=1,
+        maximum=9,
+        help=L("1—9，1 为最高（第八条）。"),
+        required_when=TO_LIST,
     )
-    basis_verdict: str = Choice(Verdict, ListCriterion.BASIS.label, required=False)
-    basis_opinion: str = Text(L("建设依据审核意见"))
-    integration_verdict: str = Choice(Verdict, ListCriterion.INTEGRATION.label, required=False)
-    integration_opinion: str = Text(L("系统整合方案审核意见"))
-    sharing_verdict: str = Choice(Verdict, ListCriterion.SHARING.label, required=False)
-    sharing_opinion: str = Text(L("数据共享方案审核意见"))
-    common_needs_verdict: str = Choice(Verdict, ListCriterion.COMMON_NEEDS.label, required=False)
-    common_needs_opinion: str = Text(L("跨部门共性需求审核意见"))
-    governance_verdict: str = Choice(Verdict, ListCriterion.GOVERNANCE.label, required=False)
-    governance_opinion: str = Text(L("数据治理审核意见"))
-    opinion: str = Text(L("审核意见"), rows=2, help=L("退回或不予列入时必填。"))
+    basis_verdict: str = ListVerdict(ListCriterion.BASIS.label)
+    basis_opinion: str = Text(L("建设依据审核意见"), required_when=TO_LIST)
+    integration_verdict: str = ListVerdict(ListCriterion.INTEGRATION.label)
+    integration_opinion: str = Text(L("系统整合方案审核意见"), required_when=TO_LIST)
+    sharing_verdict: str = ListVerdict(ListCriterion.SHARING.label)
+    sharing_opinion: str = Text(L("数据共享方案审核意见"), required_when=TO_LIST)
+    common_needs_verdict: str = ListVerdict(ListCriterion.COMMON_NEEDS.label)
+    common_needs_opinion: str = Text(L("跨部门共性需求审核意见"), required_when=TO_LIST)
+    governance_verdict: str = ListVerdict(ListCriterion.GOVERNANCE.label)
+    governance_opinion: str = Text(L("数据治理审核意见"), required_when=TO_LIST)
+    opinion: str = Text(L("审核意见"), rows=2, required_when=L("退回或不予列入时"))
     confirm_remedy: bool = Flag(
         L("确认本项目为整改项目"),
         help=L(

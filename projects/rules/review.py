@@ -33,7 +33,17 @@ from .facts import chapter_attachments, declared, document_types, joint_review, 
 @rule(id="R8.2", article="第八条", title=_("大数据局须逐项出具审核意见并确定优先级"))
 def list_review_complete(ctx):
     if "criteria" not in ctx.facts:
-        return  # asked before the reviewer has typed the opinions
+        # asked before the reviewer has typed the opinions: the same condition, told ahead
+        yield violation(
+            N_(
+                "列入项目清单须对建设依据、系统整合方案、数据共享方案、跨部门共性需求和数据治理"
+                "逐项选择审核结论并填写意见，并确定优先级；任一项结论为“不符合”的不能列入（第八条）。"
+            ),
+            remedy=N_("退回修改或不予列入时，只须填写审核意见。"),
+            facts={},
+            severity=Severity.INFO,
+        )
+        return
     criteria = ctx.facts.get("criteria") or {}
     missing = [
         str(CRITERION_LABELS[c])

@@ -12,6 +12,10 @@
  *   pt 7); the server checks the same limit again.
  * - A long multiple choice (data-searchable, e.g. 抄送) gets a search box that hides the
  *   options (and groups) not matching what is typed; chosen options stay chosen.
+ * - A form marked data-autosave (the chapter editor) saves itself as the user types: a few
+ *   seconds after the last keystroke, or when a field is left, it is posted in the background
+ *   (X-Govit-Autosave: the server answers JSON) and its status line says when it was kept or
+ *   why not. The leave-page warning holds until a save has kept the latest input.
  */
 (function () {
   "use strict";
@@ -63,6 +67,82 @@
   });
 
   var body = document.body.dataset;
+
+  var AUTOSAVE_IDLE_MS = 3000;
+
+  function autosaveStatus(form, text) {
+    var status = form.querySelector("[data-autosave-status]");
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  function clockNow() {
+    var now = new Date();
+    return ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2);
+  }
+
+  function autosave(form) {
+    if (form.dataset.saving === "1") {
+      form.dataset.again = "1"; // typed while a save was on its way: save once more after it
+      return;
+    }
+    form.dataset.saving = "1";
+    var edits = form.dataset.edits;
+    autosaveStatus(form, form.dataset.autosaveSaving || "");
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "X-Govit-Autosave": "1" },
+    })
+      .then(function (response) {
+        return response.json().then(function (answer) {
+          return { ok: response.ok && answer.ok, message: answer.message || "" };
+        });
+      })
+      .then(function (answer) {
+        if (answer.ok && form.dataset.edits === edits) {
+          unsaved.delete(form);
+        }
+        autosaveStatus(
+          form,
+          answer.ok ? (form.dataset.autosaveSaved || "") + " " + clockNow() : answer.message
+        );
+      })
+      .catch(function () {
+        autosaveStatus(form, form.dataset.autosaveFailed || "");
+      })
+      .finally(function () {
+        form.dataset.saving = "0";
+        if (form.pendingSubmitter !== undefined) {
+          var submitter = form.pendingSubmitter;
+          delete form.pendingSubmitter;
+          form.requestSubmit(submitter || undefined);
+          return;
+        }
+        if (form.dataset.again === "1") {
+          form.dataset.again = "0";
+          autosave(form);
+        }
+      });
+  }
+
+  function scheduleAutosave(event) {
+    var form = event.target.form;
+    if (!form || !form.hasAttribute("data-autosave")) {
+      return;
+    }
+    form.dataset.edits = String(parseInt(form.dataset.edits || "0", 10) + 1);
+    window.clearTimeout(form.autosaveTimer);
+    var delay = event.type === "change" ? 0 : AUTOSAVE_IDLE_MS;
+    form.autosaveTimer = window.setTimeout(function () {
+      autosave(form);
+    }, delay);
+  }
+
+  document.addEventListener("input", scheduleAutosave);
+  document.addEventListener("change", scheduleAutosave);
 
   function searchBox(select) {
     var box = document.createElement("input");
@@ -186,6 +266,13 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") {
+      return;
+    }
+    window.clearTimeout(form.autosaveTimer); // the whole form is being sent anyway
+    if (form.dataset.saving === "1") {
+      // an autosave is on its way: send the form once it has answered, not beside it
+      event.preventDefault();
+      form.pendingSubmitter = event.submitter || null;
       return;
     }
     var files = fileInputs(form);

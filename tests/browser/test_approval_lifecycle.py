@@ -160,12 +160,10 @@ def upload(desk, doc_type_label, title, filename):
 
 def fill_chapters(desk, stage_label, prefix=""):
     page = desk.page
-    for key, (_label, text) in CHAPTERS.items():
-        chapter = page.locator(f"[data-testid=chapter][data-chapter={key}]").filter(
-            has=page.locator("form")
-        )
-        chapter.get_by_label("章节内容").fill(prefix + text)
-        submit_form(page, chapter.get_by_test_id("chapter-save"))
+    editor = page.get_by_test_id("chapter-editor")
+    for key, (label, text) in CHAPTERS.items():
+        editor.locator(f"[data-chapter={key}]").get_by_label(label).fill(prefix + text)
+    submit_form(page, editor.get_by_test_id("chapter-save"))
     chapters = page.get_by_test_id("chapters")
     expect(chapters.locator("h2", has_text=stage_label)).to_contain_text("五章齐全")
 

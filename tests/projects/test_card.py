@@ -112,3 +112,32 @@ def test_the_framework_page_offers_the_lead_unit_its_edits_and_bdb_its_review(
     html = login(personas.jw_officer).get(f"/projects/frameworks/{fw.pk}/").content.decode()
     assert 'disabled data-testid="act-submit-framework"' in html
     assert 'data-rule="R13.1.framework"' in html
+
+
+def test_the_list_review_states_its_conditions_before_pressing_and_marks_what_listing_needs(
+    walker, personas, login
+):
+    """Issue 18 pt 6: the card said nothing of R8.2 and the fields looked optional, then the
+    press was refused. The same rule now tells the condition ahead (a 提示, not a refusal), the
+    criteria and priority are marked as needed to list, and 签收 reads as optional."""
+    project = walker.submit(walker.create(NEW, "800"))
+    review = Review.objects.get(project=project)
+    steps = next_steps(project, personas.bdb)
+    offer = next(o for o in steps.offers if o.action.name == "projects.decide_list_review")
+    assert offer.enabled
+    [ahead] = [f for f in offer.warnings if f.rule_id == "R8.2"]
+    assert ahead.severity == "info" and "逐项选择审核结论并填写意见" in ahead.message
+    html = login(personas.bdb).get(f"/projects/{project.pk}/").content.decode()
+    assert html.count("（列入项目清单时必填）") == 11  # five verdicts, five opinions, priority
+    assert "（退回或不予列入时必填）" in html
+    assert "可选：表明此环节由您承办" in html
+    # pressing 列入 without the opinions: refused by the same rule, the input kept
+    response = login(personas.bdb).post(
+        f"/act/projects.decide_list_review/{review.pk}/",
+        {f"decide_list_review-{review.pk}-decision": "list", "next": "/"},
+    )
+    project.refresh_from_db()
+    assert project.state == ProjectState.SUBMITTED
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-rule="R8.2"' in page
+    assert "尚缺：建设依据、系统整合方案、数据共享方案、跨部门共性需求、数据治理" in page

@@ -374,9 +374,9 @@ def test_detail_shows_header_timeline_and_decisions(walker, personas, client):
 def test_chapters_are_written_on_the_page(draft, personas, client):
     client.force_login(personas.jw_officer)
     page = html_of(client.get(f"/projects/{draft.pk}/"))
-    assert f'name="declare_chapter-{draft.pk}-chapter" value="security"' in page
-    assert f'name="declare_chapter-{draft.pk}-text_content"' in page
-    assert 'data-testid="act-declare-chapter-open"' in page  # the card offers it too
+    assert f'name="declare_chapters-{draft.pk}-security"' in page
+    assert f'name="declare_chapters-{draft.pk}-crypto"' in page
+    assert 'data-testid="act-declare-chapter"' in page  # the card links to the editor
     resp = post_chapter(client, draft, "fsr", "security", "按等保三级建设。")
     assert resp.status_code == 302
     declared = ChapterDeclaration.objects.get(project=draft, chapter="security")
