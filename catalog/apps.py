@@ -10,6 +10,7 @@ class CatalogConfig(AppConfig):
         from . import (  # noqa: F401  (each registers what it declares)
             actions,  # the actions, offered on the chapter's pages
             eligibility,  # the O&M rules of Art. 17, 18, 20, 28, 31-33 and their gate
+            jobs,  # the spreadsheet imports, done in the background
             machines,  # the lifecycles of isolation approvals, sharing requests and O&M runs
             project_rules,  # the gates of new and expansion projects, Art. 31-33
             todos,  # the catalog to-do provider

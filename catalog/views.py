@@ -10,15 +10,13 @@ Views load through scoping, filter lists with the chapter's filter sets and show
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +26,7 @@ from accounts.scoping import for_user, get_visible_or_404
 from core.dates import today
 from core.filters import ListFilter, for_page
 from core.forms import contract_form
+from core.jobs import job_url, start_job
 from core.listing import paginate_sorted
 from core.offers import next_steps, panels_for
 from core.pageactions import run_action
@@ -37,6 +36,7 @@ from projects.models import Project
 from . import actions, xlsx
 from .contracts import CatalogImportIn, CatalogOMRunIn
 from .filters import OMDecisionFilter, ResourceFilter, SharingFilter, SystemFilter
+from .jobs import IMPORTS
 from .models import DataResource, InformationSystem, OMDecision, SharingRequest
 from .om_words import explained
 from .services import (
@@ -85,33 +85,28 @@ def _listing(
     return ctx
 
 
-def _import_page(
-    request: HttpRequest, template: str, importer: Callable[..., xlsx.ImportResult], what: str
-) -> HttpResponse:
-    """Upload a spreadsheet and show what the import did, row by row."""
+def _import_page(request: HttpRequest, template: str, what: str) -> HttpResponse:
+    """Upload a spreadsheet: a file that cannot be read is refused at once; a readable one is
+    imported in the background (``catalog.jobs``), on a page that shows its progress and then
+    what the import did, row by row."""
     if not (actions.register_system.permitted(None, request.user) or request.user.is_superuser):
         raise Http404
     posted = request.method == "POST"
     form = contract_form(
         CatalogImportIn, request.POST if posted else None, files=request.FILES if posted else None
     )
-    result = None
     if posted and form.is_valid():
         assert isinstance(form.contract, CatalogImportIn)
         file = form.contract.file
-        result, ok = run_action(
-            request, lambda: importer(file, acting_user=request.user), form=form
-        )
-        if ok:
-            text = _("导入%(what)s：新增 %(c)s，更新 %(u)s，未变 %(n)s，拒绝 %(r)s 行。") % {
-                "what": what,
-                "c": result.created,
-                "u": result.updated,
-                "n": result.unchanged,
-                "r": result.rejected_rows,
-            }
-            (messages.warning if result.errors else messages.success)(request, text)
-    return render(request, template, {"form": form, "result": result})
+        _none, readable = run_action(request, lambda: xlsx.check_readable(file, what), form=form)
+        if readable:
+            name = str(IMPORTS[what][1])
+            title = _("导入%(what)s：%(file)s") % {"what": name, "file": file.name}
+            job = start_job(
+                "catalog.import", title, request.user, params={"what": what}, upload=file
+            )
+            return HttpResponseRedirect(job_url(job))
+    return render(request, template, {"form": form})
 
 
 # -- master catalog (R15.1) -------------------------------------------------------------------
@@ -177,7 +172,7 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def system_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(request, "catalog/system_import.html", xlsx.import_systems, _("系统目录"))
+    return _import_page(request, "catalog/system_import.html", "systems")
 
 
 # -- data resource catalog --------------------------------------------------------------------
@@ -235,9 +230,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def resource_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
-        request, "catalog/resource_import.html", xlsx.import_resources, _("数据资源目录")
-    )
+    return _import_page(request, "catalog/resource_import.html", "resources")
 
 
 # -- sharing (Art. 14) ------------------------------------------------------------------------

@@ -119,6 +119,13 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def check_readable(file: Any, kind: str) -> None:
+    """Refuse at once a file the import of ``kind`` (systems | resources) could not read, before
+    it is queued (``ActionInvalid`` on the file field)."""
+    _read(file, SYSTEM_COLUMNS if kind == "systems" else RESOURCE_COLUMNS)
+    file.seek(0)
+
+
 def _read(file: Any, columns: list[Column]) -> list[tuple[int, dict[str, str]]]:
     """Rows as (excel row number, {field: text}) of the columns the file has."""
     try:
@@ -250,22 +257,27 @@ def _import(
     columns: list[Column],
     contract: type[Contract],
     each: Callable[[RowImport, int, dict[str, Any]], None],
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Read the sheet, then import its rows (``each``) and record the summary event, in one
-    transaction."""
+    transaction; ``progress(done, total)`` is told after each row."""
     allowed = _allowed_units(user)
     if allowed is not None and not allowed:
         raise ActionForbidden(_("只有项目建设单位或市大数据发展局可以导入目录。"))
     rows = _read(file, columns)
     importer = RowImport(columns, user)
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-        for row, cells in rows:
+        for done, (row, cells) in enumerate(rows, start=1):
             each(importer, row, _defaults_blank(contract, cells))
+            if progress is not None:
+                progress(done, len(rows))
         _record_import(event, user, what, importer.result)
     return importer.result
 
 
-def import_systems(file: Any, *, acting_user: Any) -> ImportResult:
+def import_systems(
+    file: Any, *, acting_user: Any, progress: Callable[[int, int], None] | None = None
+) -> ImportResult:
     """Import master-catalog rows through ``register_system`` and ``update_system``."""
     return _import(
         file,
@@ -275,6 +287,7 @@ def import_systems(file: Any, *, acting_user: Any) -> ImportResult:
         SYSTEM_COLUMNS,
         CatalogSystemRegisterIn,
         _system_row,
+        progress,
     )
 
 
@@ -293,7 +306,9 @@ def _system_row(importer: RowImport, row: int, values: dict[str, Any]) -> None:
         )
 
 
-def import_resources(file: Any, *, acting_user: Any) -> ImportResult:
+def import_resources(
+    file: Any, *, acting_user: Any, progress: Callable[[int, int], None] | None = None
+) -> ImportResult:
     """Import data-resource rows through ``create_resource`` and ``update_resource``."""
     return _import(
         file,
@@ -303,6 +318,7 @@ def import_resources(file: Any, *, acting_user: Any) -> ImportResult:
         RESOURCE_COLUMNS,
         CatalogResourceCreateIn,
         _resource_row,
+        progress,
     )
 
 

@@ -106,6 +106,9 @@ class Action:
     #: than going back to the object's page with a message (for long forms)
     keep_input_when_blocked: ClassVar[bool] = False
     style: ClassVar[str] = "primary"
+    #: long work (an O&M run over the whole catalog): a page hands it to a task worker and
+    #: shows its progress (``core.jobs``); the API still does it at once
+    background: ClassVar[bool] = False
     #: the pages where it is offered ("<app>.<model>", or several), and how to find the
     #: targets from a page's object (``targets``)
     offered_on: ClassVar[str | tuple[str, ...]] = ""
@@ -360,6 +363,10 @@ class Action:
         of a table): the card then links there instead of showing a form. Empty: the card
         shows the form."""
         return ""
+
+    def job_title(self, obj: Any, data: Any) -> str:
+        """The name of the background job doing this action (``background``)."""
+        return str(self.label)
 
     def success_message(self, obj: Any, result: Any) -> str:
         """What the page says after the action succeeded (``success``, or a sentence naming

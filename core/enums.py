@@ -143,6 +143,15 @@ class ActionCode(models.TextChoices):
     NOTIFICATION_SETTINGS_SAVED = "notifications.settings_saved", _("保存通知设置")
 
 
+class JobState(models.TextChoices):
+    """Where a background job stands (``core.jobs``)."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("未完成")
+
+
 class NotificationCategory(models.TextChoices):
     """What a notification is about; a user chooses which categories to be told about, except
     to-do reminders: what needs action stays in the to-do list and its reminders."""
@@ -153,6 +162,7 @@ class NotificationCategory(models.TextChoices):
     DEADLINE = "deadline", _("期限提醒")
     COPY = "cc", _("抄送")
     ACCOUNT = "account", _("系统与账号")
+    JOB = "job", _("后台任务")
 
 
 #: categories nobody can mute

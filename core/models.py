@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ActionCode, NotificationCategory, event_label
+from .enums import ActionCode, JobState, NotificationCategory, event_label
 
 
 class LedgerImmutableError(Exception):
@@ -171,3 +171,51 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class BackgroundJob(models.Model):
+    """Long work a person started (an import, an O&M run, a large export, documents): a task
+    worker does it while its page shows the progress, and the person is notified when it is
+    done. The work itself goes through the actions, with their ledger events; this row only
+    says where it stands, what came of it and where the result is (issue 18 pt 7)."""
+
+    kind = models.CharField(_("类别"), max_length=64)
+    title = models.CharField(_("任务"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="background_jobs"
+    )
+    state = models.CharField(
+        _("状态"), max_length=8, choices=JobState.choices, default=JobState.QUEUED
+    )
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    input_file = models.FileField(_("上传的文件"), upload_to="jobs/in/%Y/%m/", blank=True)
+    summary = models.TextField(_("结果"), blank=True)
+    #: details to show with the result, e.g. an import's refused rows
+    report = models.JSONField(_("明细"), default=dict, blank=True)
+    result_url = models.CharField(_("结果页面"), max_length=300, blank=True)
+    result_file = models.FileField(_("结果文件"), upload_to="jobs/out/%Y/%m/", blank=True)
+    result_name = models.CharField(_("结果文件名"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_recent")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == JobState.DONE:
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0

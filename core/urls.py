@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import navigation, notification_views, views
+from . import job_views, navigation, notification_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -27,6 +27,10 @@ urlpatterns = [
         notification_views.notification_settings,
         name="notification_settings",
     ),
+    path("jobs/", job_views.job_list, name="jobs"),
+    path("jobs/<int:pk>/", job_views.job_detail, name="job"),
+    path("jobs/<int:pk>/progress/", job_views.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/download/", job_views.job_download, name="job_download"),
     path("ledger/", views.ledger, name="ledger"),
     path("ledger/<int:seq>/", views.ledger_event, name="ledger_event"),
     path("verify/", views.verify_page, name="verify"),

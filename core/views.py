@@ -15,6 +15,7 @@ from .enums import ActionCode, event_choices
 from .errors import ActionForbidden
 from .findings import Finding
 from .forms import contract_form
+from .jobs import job_url, start_action_job
 from .listing import paginate_sorted
 from .models import LedgerEvent, Notification
 from .notifications import unread
@@ -129,7 +130,13 @@ def act(
     # a page saving as the user types (the chapter editor) is answered in JSON, not a page
     autosave = request.method == "POST" and request.headers.get("X-Govit-Autosave") == "1"
     if request.method == "POST":
-        if form is None or form.is_valid():
+        if step.background and (form is None or form.is_valid()):
+            data = form.contract if form is not None else None
+            refused.extend(f for f in step.check(target, user, data) if f.blocks)
+            if not refused:
+                job = start_action_job(step, target, data, user)
+                return HttpResponseRedirect(job_url(job))
+        elif form is None or form.is_valid():
             data = form.contract if form is not None else None
             result, ok = run_action(
                 request,

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -377,13 +378,21 @@ def page_export(
     """A page's export of its filtered list: ``respond(rows)`` with the list's filter set
     applied strictly; a filter value that is not valid sends the user back to the list
     (``list_url``, same query), which shows what is wrong — nothing is exported as if the
-    filter were absent."""
+    filter were absent. More rows than ``GOVIT_EXPORT_BACKGROUND_ROWS`` are exported by a
+    background job (``core.jobs``), whose page the user is sent to."""
     try:
         rows = strict_filter(filterset_class, request.GET, queryset)
     except ActionInvalid as exc:
         messages.error(request, " ".join([exc.message, *map(str, exc.errors.values())]))
         query = request.GET.urlencode()
         return HttpResponseRedirect(f"{list_url}?{query}" if query else list_url)
+    from .jobs import IN_JOB, job_url, start_export_job
+
+    if not request.META.get(IN_JOB):
+        count = rows.count()
+        if count > settings.GOVIT_EXPORT_BACKGROUND_ROWS:
+            # too many rows to make while the person waits: a worker makes the file
+            return HttpResponseRedirect(job_url(start_export_job(request, count)))
     return respond(rows)
 
 

@@ -223,6 +223,9 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Uploaded documents (documents/validation.py): size limit and allowed extensions.
 GOVIT_UPLOAD_MAX_BYTES = int(os.environ.get("GOVIT_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
+# A list export of more rows than this is made by a background job (core.jobs), not while the
+# person waits for the page.
+GOVIT_EXPORT_BACKGROUND_ROWS = int(os.environ.get("GOVIT_EXPORT_BACKGROUND_ROWS", "2000"))
 GOVIT_UPLOAD_EXTENSIONS = [
     e.strip().lower()
     for e in os.environ.get(

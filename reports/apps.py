@@ -11,6 +11,7 @@ class ReportsConfig(AppConfig):
             builders,  # the issuers of the five official documents (after documents)
             documents,  # the official documents: generated on the acts, verified on /verify/
             factors,  # the health factors (cost, schedule, reporting, compliance)
+            jobs,  # the O&M notices of a run, generated in the background
             panels,  # the health and official-document panels of the project page
         )
 

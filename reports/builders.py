@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.roles import Authority
 from catalog.models import OMDecision, OMRun
@@ -353,8 +354,11 @@ def om_notice_spec(run: OMRun, unit: Any, decisions: list[OMDecision], number: s
     )
 
 
-def issue_om_notices(run: OMRun) -> list[OfficialDocument]:
-    """One notice per unit with systems in the run (Finance's decision, Art. 31, 32)."""
+def issue_om_notices(
+    run: OMRun, progress: Callable[[int, int], None] | None = None
+) -> list[OfficialDocument]:
+    """One notice per unit with systems in the run (Finance's decision, Art. 31, 32);
+    ``progress(done, total)`` is told after each unit's notice."""
     by_unit: dict[int, list[OMDecision]] = defaultdict(list)
     decisions = (
         OMDecision.objects.filter(run=run).select_related("system__unit").order_by("system__code")
@@ -377,16 +381,20 @@ def issue_om_notices(run: OMRun) -> list[OfficialDocument]:
                 prefix=PREFIX[DocumentKind.OM_NOTICE],
             )
         )
+        if progress is not None:
+            progress(len(issued), len(by_unit))
     return issued
 
 
 @on_action("catalog.decide_om_funding")
 def _on_om_run(result: Any, obj: Any) -> None:
-    from .tasks import issue_om_notices_task
+    """The notices of a run are generated in the background, as a job of whoever ran it."""
+    from core.jobs import start_job
 
     run = latest_run(result.get("run", "")) if isinstance(result, dict) else None
     if run is not None and run.decided_by_id:
-        issue_om_notices_task.enqueue(run.pk)
+        title = gettext("生成 %(year)s 年运维经费决定通知书") % {"year": run.budget_year}
+        start_job("reports.om_notices", title, run.decided_by, params={"run": run.pk})
 
 
 def latest_run(code: str) -> OMRun | None:

@@ -198,3 +198,10 @@ def demo_city(django_db_blocker: Any, tmp_path_factory: Any, key_dir: Any) -> It
             atomic.__exit__(None, None, None)
             for key, value in saved.items():
                 setattr(settings, key, value)
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Background jobs and tasks done at once, in the request that queues them (the queue
+    itself is tested in tests/core/test_jobs.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -40,6 +40,7 @@ class DecideOMFunding(CatalogAction):
     article = "第三十一条"
     requirement = "R31.3"
     lock = False
+    background = True  # every system of the catalog: a worker does it, the page shows progress
     confirm = _(
         "按现行政策逐系统判定能否安排运行维护经费（第二十八条、第三十一条至第三十三条）；"
         "每次生成新增一个批次，原批次保留备查。"
@@ -65,6 +66,9 @@ class DecideOMFunding(CatalogAction):
         except RunFailed as failed:
             eligibility.keep_failed_run(failed.budget_year, acting_user, failed.error)
             raise failed.error from failed
+
+    def job_title(self, obj: Any, data: Any) -> str:
+        return gettext("生成 %(year)s 年运维经费决定") % {"year": data.budget_year}
 
     def success_message(self, obj: Any, result: Any) -> str:
         return gettext(

@@ -2,18 +2,25 @@
 
 import io
 
+import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from catalog import actions
 from catalog.models import OMDecision
 from core.dates import today
+from core.models import BackgroundJob
 from core.todos import todos_for
 from tests import xlsx_check
 
 from .test_pages import register
 
 YEAR = today().year + 1
+
+
+@pytest.fixture(autouse=True)
+def _tasks_at_once(immediate_tasks):
+    """The run is a background job: done at once here (tests/core/test_jobs.py queues it)."""
 
 
 def _systems(personas):
@@ -34,12 +41,17 @@ def test_finance_runs_filters_and_reads_the_reasons(personas, login):
     page = client.get("/catalog/om-decisions/").content.decode()
     assert "run-form" in page and "missing-run" in page
     response = client.post("/catalog/om-decisions/run/", {"budget_year": YEAR})
-    assert response.status_code == 302 and response.url.endswith(f"?year={YEAR}")
+    job = BackgroundJob.objects.get(owner=personas.finance)
+    assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
+    assert job.state == "done" and job.result_url.endswith(f"?year={YEAR}")
+    assert f"生成 {YEAR} 年运维经费决定" == job.title
+    assert "4 个系统，2 个可安排，2 个不予安排" in job.summary
     assert OMDecision.objects.filter(run__budget_year=YEAR).count() == 4
     assert not any(f"{YEAR} 年运维经费决定" in t.title for t in todos_for(personas.finance))
 
-    page = client.get(response.url, follow=True).content.decode()
-    assert "4 个系统，2 个可安排，2 个不予安排" in page
+    page = client.get(response.url).content.decode()  # the job's page: done, with its result
+    assert "4 个系统，2 个可安排，2 个不予安排" in page and 'data-testid="job-result"' in page
+    page = client.get(job.result_url, follow=True).content.decode()
     assert page.count('data-testid="om-row"') == 4
 
     page = client.get(f"/catalog/om-decisions/?year={YEAR}&eligible=0").content.decode()

@@ -194,7 +194,7 @@ def _book(rows):
     return buf
 
 
-def test_import_page_shows_counts_and_rejected_cells(personas, login):
+def test_import_page_shows_counts_and_rejected_cells(personas, login, immediate_tasks):
     header = [h for h, _f, _c in xlsx.SYSTEM_COLUMNS]
 
     def row(code, **over):
@@ -209,11 +209,10 @@ def test_import_page_shows_counts_and_rejected_cells(personas, login):
     file = _book(
         [header, row("IMP-1"), row("IMP-2", 系统类别="不存在"), row("IMP-3", 等保级别="9")]
     )
-    response = client.post("/catalog/systems/import/", {"file": file})
-    assert response.status_code == 200
+    response = client.post("/catalog/systems/import/", {"file": file}, follow=True)
+    assert response.redirect_chain[0][0].startswith("/jobs/")  # imported in the background
     page = response.content.decode()
-    assert 'data-testid="created">新增 1' in page
-    assert "拒绝 2 行" in page
+    assert "新增 1，更新 0，未变 0，拒绝 2 行" in page
     assert "<td>3</td><td>系统类别</td>" in page and "<td>4</td><td>等保级别</td>" in page
     assert InformationSystem.objects.filter(code="IMP-1").exists()
 
@@ -226,7 +225,7 @@ def test_import_page_shows_counts_and_rejected_cells(personas, login):
     assert login(personas.auditor).get("/catalog/systems/import/").status_code == 404
 
 
-def test_resource_form_validation_and_save(personas, login):
+def test_resource_form_validation_and_save(personas, login, immediate_tasks):
     client = login(personas.jw_officer)
     unit = personas.jw_officer.primary_organisation
     system = register(personas, "JW-RES")
@@ -292,7 +291,7 @@ def test_resource_form_validation_and_save(personas, login):
     assert "学籍基本信息" in listing.content.decode()
 
 
-def test_resource_import_and_export(personas, login):
+def test_resource_import_and_export(personas, login, immediate_tasks):
     header = [h for h, _f, _c in xlsx.RESOURCE_COLUMNS]
     values = dict.fromkeys(header, "")
     values.update(
@@ -313,15 +312,19 @@ def test_resource_import_and_export(personas, login):
     )
     client = login(personas.jw_officer)
     response = client.post(
-        "/catalog/resources/import/", {"file": _book([header, [values[h] for h in header]])}
+        "/catalog/resources/import/",
+        {"file": _book([header, [values[h] for h in header]])},
+        follow=True,
     )
     page = response.content.decode()
     assert "拒绝 1 行" in page and "共享条件" in page  # conditional sharing needs conditions
     values["共享条件"] = "仅限本市教育行政部门"
     response = client.post(
-        "/catalog/resources/import/", {"file": _book([header, [values[h] for h in header]])}
+        "/catalog/resources/import/",
+        {"file": _book([header, [values[h] for h in header]])},
+        follow=True,
     )
-    assert 'data-testid="created">新增 1' in response.content.decode()
+    assert "新增 1，更新 0" in response.content.decode()
     export = client.get("/catalog/resources/export/")
     ws = load_workbook(io.BytesIO(export.content)).active
     assert ws["A2"].value == "B01/000001"
