@@ -9,20 +9,12 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
 
-from core.contracts import Choice, Contract, Flag, Ref, Secret, Text
+from core.contracts import Choice, Contract, Flag, Int, Ref, Secret, Text
 from core.identifiers import CreditCode, Phone
 
 from .roles import Authority, OrgKind, Role, UnitCategory
 
 PASSWORD_HELP = L("至少 10 位，含小写字母、大写字母、数字、符号中的三类。")
-
-TOKEN_VALIDITY = (
-    ("90", L("90 天")),
-    ("180", L("180 天")),
-    ("365", L("1 年")),
-    ("0", L("长期有效（不推荐）")),
-)
-DEFAULT_TOKEN_DAYS = "180"
 
 
 # -- organisations ------------------------------------------------------------------------------
@@ -163,6 +155,14 @@ class UserPasswordIn(PasswordProblems, Contract):
     password_confirm: str = Secret(L("确认新密码"), required=False)
 
 
+class PasswordChangeIn(PasswordProblems, Contract):
+    """One's own password changed: the current one, then the new one twice."""
+
+    old_password: str = Secret(L("当前密码"))
+    password: str = Secret(L("新密码"), help=PASSWORD_HELP)
+    password_confirm: str = Secret(L("确认新密码"))
+
+
 class AccountDeactivateIn(Contract):
     """Why an account is closed (kept in the ledger)."""
 
@@ -191,7 +191,11 @@ class ApiTokenIn(Contract):
     """A bearer token for a machine client acting as the person."""
 
     name: str = Text(L("令牌用途"), required=True, max_length=100, help=L("如“渝快办对接”。"))
-    validity: str = Choice(TOKEN_VALIDITY, L("有效期"), required=False, help=L("留空为 180 天。"))
+    validity: int | None = Int(
+        L("有效期（天）"),
+        required=False,
+        help=L("不得超过平台安全要求规定的接口令牌最长有效期；留空即取最长有效期。"),
+    )
 
 
 # -- sign-in ---------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from core.views import act
 from . import actions
 from .filters import OrganisationFilter, UserFilter
 from .models import ApiToken, Membership, Organisation, User
+from .password_policy import api_token_max_days
 from .roles import OrgKind
 from .visibility import is_platform_admin
 
@@ -210,7 +211,8 @@ def token_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
             add_never_cache_headers(response)
             return response
-    return render(request, "accounts/manage/token_form.html", {"form": form, "person": person})
+    context = {"form": form, "person": person, "max_days": api_token_max_days()}
+    return render(request, "accounts/manage/token_form.html", context)
 
 
 def _act_on(name: str, model: type[Any], key: str) -> View:

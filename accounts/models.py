@@ -120,6 +120,13 @@ class User(AbstractUser):
     phone = EncryptedCharField(_("手机"), max_length=20, blank=True)
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    # MLPS level 3 identity authentication (GB/T 22239-2019 8.1.4.1): a password set by the
+    # admin is changed by its owner at the next sign-in, and every password is changed when
+    # older than the policy's ``password_max_age_days`` (``accounts.password_policy``)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    password_must_change = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("管理员重置密码后，本人登录时须先修改密码。")
+    )
 
     objects = GovUserManager()  # type: ignore[misc]
     _memberships_cache: list[Membership] | None = None  # active_memberships(), per instance
@@ -261,8 +268,8 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 
 class ApiToken(models.Model):
-    """A bearer token for machine clients (e.g. the 渝快办 channel). Only its SHA-256 is stored;
-    the raw token is shown once, when the admin creates it."""
+    """A bearer token for machine clients (e.g. the 渝快办 channel). Only its digest is stored;
+    the raw token is shown once, when the admin creates it. It always expires."""
 
     PREFIX = "gvt_"
 
@@ -274,7 +281,8 @@ class ApiToken(models.Model):
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    # every token expires, within the policy's ``api_token_max_days`` (MLPS level 3)
+    expires_at = models.DateTimeField(_("过期时间"))
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
@@ -294,7 +302,7 @@ class ApiToken(models.Model):
 
     def is_usable(self, at: dt.datetime | None = None) -> bool:
         at = at or timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
+        return self.revoked_at is None and self.expires_at > at
 
 
 class SignInAddress(models.Model):

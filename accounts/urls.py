@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core import navigation
 from core.views import action_page
 
-from . import manage_views, second_factor_views, views
+from . import manage_views, password_views, second_factor_views, views
 from . import todos as _todos  # noqa: F401  (registers the admin's to-do provider)
 from .roles import Role
 
@@ -12,6 +12,8 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    # one's own password (accounts/password_policy.py holds whoever owes a change here)
+    path("password/", password_views.change, name="password_change"),
     # the second factor (accounts/second_factor.py): enrol, the second step, recovery codes
     path("second-factor/enrol/", second_factor_views.enrol, name="second_factor_enrol"),
     path("second-factor/verify/", second_factor_views.verify, name="second_factor_verify"),

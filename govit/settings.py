@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.second_factor.SecondFactorMiddleware",
+    "accounts.password_policy.PasswordChangeMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 

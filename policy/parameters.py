@@ -177,6 +177,24 @@ class PolicyParams:
         _("规章未定，平台暂按 1.3 配置，待主管部门确定"),
     )
 
+    # Platform security requirements, not the measures' (issue 16, point 6): identity
+    # authentication of MLPS level 3 (GB/T 22239-2019 8.1.4.1) asks that credentials be
+    # changed periodically; the figures are the platform's, which a policy version may change.
+    api_token_max_days: int = _param(
+        "int",
+        _("平台安全：接口令牌最长有效期"),
+        "日",
+        "GB/T 22239-2019 8.1.4.1",
+        _("等保三级身份鉴别（平台安全要求，非办法条款）；新建令牌的有效期不得超过该天数"),
+    )
+    password_max_age_days: int = _param(
+        "int",
+        _("平台安全：密码最长使用期限"),
+        "日",
+        "GB/T 22239-2019 8.1.4.1",
+        _("等保三级身份鉴别（平台安全要求，非办法条款）；超过即须修改密码，0 表示不限"),
+    )
+
 
 SPECS: dict[str, ParamSpec] = {
     f.name: ParamSpec(f.name, *f.metadata["spec"]) for f in fields(PolicyParams)

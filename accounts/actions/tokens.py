@@ -1,5 +1,7 @@
 """Bearer tokens for machine clients acting as a person (e.g. the 渝快办 channel). Only the
-token's SHA-256 is stored: the raw key is handed back once, to the admin who created it."""
+token's digest is stored: the raw key is handed back once, to the admin who created it. Every
+token expires, within the policy's ``api_token_max_days`` (a platform security requirement:
+MLPS level 3 identity authentication, GB/T 22239-2019 8.1.4.1)."""
 
 from __future__ import annotations
 
@@ -14,27 +16,42 @@ from django.utils.translation import gettext_lazy as L
 from core.enums import ActionCode
 from core.ledger import record_event
 
-from ..contracts import DEFAULT_TOKEN_DAYS, ApiTokenIn
+from ..contracts import ApiTokenIn
 from ..models import ApiToken, User, hash_token
-from .base import AccountAction, OnUser, user_url
+from ..password_policy import api_token_max_days
+from .base import AccountAction, OnUser, invalid, user_url
 
 
 class CreateApiToken(OnUser):
     """Create a token for the person; returns the token and its raw key, which is never
-    stored. Its page shows the key once (``accounts:token_create``), so it is not offered on
-    the card, whose answer is a redirect."""
+    stored. Its life is given in days, the policy's longest when left out, and never longer:
+    no token lives for ever. Its page shows the key once (``accounts:token_create``), so it is
+    not offered on the card, whose answer is a redirect."""
 
     label = L("创建接口令牌")
     Input = ApiTokenIn
     offered_on = ""
 
     def initial(self, obj: Any, user: Any) -> dict[str, Any]:
-        return {"validity": DEFAULT_TOKEN_DAYS}
+        return {"validity": api_token_max_days()}
+
+    def parse_for(self, obj: Any, user: Any, data: Any) -> ApiTokenIn:
+        clean: ApiTokenIn = super().parse_for(obj, user, data)  # type: ignore[assignment]
+        longest = api_token_max_days()
+        if clean.validity is None:
+            return clean.model_copy(update={"validity": longest})
+        if not 1 <= clean.validity <= longest:
+            message = _(
+                "接口令牌的有效期须为 1 至 %(max)s 天（平台安全要求：接口令牌最长有效期 "
+                "%(max)s 天，GB/T 22239-2019 8.1.4.1）。"
+            ) % {"max": longest}
+            raise invalid(message, {"validity": message})
+        return clean
 
     def perform(
         self, obj: User, data: ApiTokenIn, user: Any, decision: Any
     ) -> tuple[ApiToken, str]:
-        days = int(data.validity or DEFAULT_TOKEN_DAYS)
+        assert data.validity  # parse_for gives every token a life
         raw = ApiToken.generate_raw()
         token = ApiToken.objects.create(
             user=obj,
@@ -42,13 +59,13 @@ class CreateApiToken(OnUser):
             key_prefix=raw[:10],
             key_hash=hash_token(raw),
             created_by=user,
-            expires_at=timezone.now() + timedelta(days=days) if days else None,
+            expires_at=timezone.now() + timedelta(days=data.validity),
         )
         record_event(
             ActionCode.TOKEN_CREATED,
             actor=user,
             obj=obj,
-            data={"token": token.pk, "name": token.name},
+            data={"token": token.pk, "name": token.name, "days": data.validity},
         )
         return token, raw
 

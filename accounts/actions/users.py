@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
 
@@ -38,6 +39,8 @@ from .base import (
 from .roles import add_membership
 
 PROFILE_FIELDS = ("full_name", "email", "phone")
+#: what setting a password changes (``accounts.password_policy`` reads the last two)
+PASSWORD_FIELDS = ("password", "password_changed_at", "password_must_change")
 
 
 def _logged(name: str, value: Any) -> Any:
@@ -67,6 +70,7 @@ class CreateUser(AccountAction):
     def perform(self, obj: Any, data: UserAccountIn, user: Any, decision: Any) -> User:
         person = User(username=data.username, **{k: getattr(data, k) for k in PROFILE_FIELDS})
         person.set_password(data.password)
+        person.password_changed_at = timezone.now()
         person.save()
         record_event(
             ActionCode.USER_CREATED,
@@ -115,12 +119,17 @@ class UpdateUser(OnUser):
 
 
 class ResetPassword(OnUser):
-    """Set a new password; the lockout is lifted and the person is told (never the password)."""
+    """Set a new password; the lockout is lifted and the person is told (never the password).
+    The admin knows it, so its owner must change it at the next sign-in before anything else
+    (``accounts.password_policy``; MLPS level 3: GB/T 22239-2019 8.1.4.1)."""
 
     label = L("重置密码")
     Input = UserPasswordIn
     success = L("密码已重置，已通知该用户。")
-    confirm = L("重置后该用户须使用新密码登录，锁定状态一并解除。请通过安全渠道把新密码告知本人。")
+    confirm = L(
+        "重置后该用户须使用新密码登录，并在登录后立即修改密码；锁定状态一并解除。"
+        "请通过安全渠道把新密码告知本人。"
+    )
     style = "outline-warning"
 
     def __call__(self, *args: Any, acting_user: Any, **values: Any) -> Any:
@@ -136,11 +145,17 @@ class ResetPassword(OnUser):
 
     def perform(self, obj: User, data: UserPasswordIn, user: Any, decision: Any) -> User:
         obj.set_password(data.password)
+        obj.password_changed_at = timezone.now()
+        obj.password_must_change = True
         obj.failed_logins = 0
         obj.locked_until = None
-        obj.save(update_fields=["password", "failed_logins", "locked_until"])
-        record_event(ActionCode.PASSWORD_RESET, actor=user, obj=obj)
-        notify([obj], title="您的密码已被系统管理员重置", body="请使用新密码登录，并妥善保管。")
+        obj.save(update_fields=[*PASSWORD_FIELDS, "failed_logins", "locked_until"])
+        record_event(ActionCode.PASSWORD_RESET, actor=user, obj=obj, data={"must_change": True})
+        notify(
+            [obj],
+            title=_("您的密码已被系统管理员重置"),
+            body=_("请使用新密码登录，登录后须先修改密码。"),
+        )
         return obj
 
 

@@ -181,7 +181,5 @@ def test_a_person_without_any_role_signs_in_and_is_recorded(personas, client):
 
 
 def test_token_created_from_the_action_is_usable_and_only_hashed(personas):
-    token, raw = actions.create_api_token(
-        personas.drc, acting_user=personas.admin, name="对接", validity="0"
-    )
-    assert token.expires_at is None and ApiToken.objects.get(pk=token.pk).key_hash != raw
+    token, raw = actions.create_api_token(personas.drc, acting_user=personas.admin, name="对接")
+    assert token.expires_at is not None and ApiToken.objects.get(pk=token.pk).key_hash != raw
