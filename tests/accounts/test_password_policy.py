@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts import actions
@@ -265,3 +266,24 @@ def test_a_new_account_starts_its_password_age(personas):
         acting_user=personas.admin, username="new_person", full_name="新人", password=NEW
     )
     assert person.password_changed_at is not None and not person.password_must_change
+
+
+@override_settings(GOVIT_OTP_REQUIRED=True)
+def test_the_second_step_comes_before_the_change(client, personas):
+    from binascii import unhexlify
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = "3132333435363738393031323334353637383930"
+    code = f"{totp(unhexlify(key)):06d}"
+    actions.enrol_second_factor(personas.bdb, acting_user=personas.bdb, key=key, token=code)
+    temporary = _reset(personas, personas.bdb)
+    client.post("/accounts/login/", {"username": personas.bdb.username, "password": temporary})
+    assert client.get("/")["Location"].startswith("/accounts/second-factor/verify/")
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.get(user=personas.bdb).persistent_id
+    session.save()
+    assert client.get("/")["Location"] == CHANGE
+    assert _change(client, temporary).status_code == 302
+    assert client.get("/").status_code == 200  # the second step is kept with the session
