@@ -9,11 +9,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import AuthenticationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from core.api import MAX_PAGE_SIZE, ErrorOut
+from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination
 from core.filters import apply
 
 from .filters import OrganisationFilter

@@ -14,11 +14,11 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut
+from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination
 from core.dates import today
 from core.filters import apply
 from core.xlsx import XLSX_OPENAPI, download, strict_filter

@@ -235,7 +235,9 @@ def _item_rows(value: Any) -> list[dict[str, Any]]:
                 )
         return rows
     rows = []
-    for row in value or []:
+    for n, row in enumerate(value or [], start=1):
+        if not isinstance(row, Contract | Mapping):
+            raise fail(_("第 %(n)s 个信息项应为含名称、类型的对象。") % {"n": n})
         rows.append(row.model_dump() if isinstance(row, Contract) else dict(row))
     return rows
 

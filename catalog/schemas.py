@@ -92,7 +92,7 @@ class SystemOut(Schema):
 # -- data resources ---------------------------------------------------------------------------
 
 
-class ItemOut(Schema):
+class InformationItemOut(Schema):
     name: str = Field(..., description="信息项名称")
     data_type: str = Field(
         ...,
@@ -133,7 +133,7 @@ class ResourceOut(Schema):
     release_date: date | None
     related_codes: str
     is_authoritative: bool
-    items: list[ItemOut]
+    items: list[InformationItemOut]
     system_ids: list[int] = Field(..., description="提供系统 id")
     updated_at: datetime
 

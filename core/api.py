@@ -13,16 +13,19 @@ from uuid import UUID
 import ninja
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import DataError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import get_token
 from django.template import engines
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from django.views.decorators.csrf import csrf_exempt
+from ninja import Field, Router, Schema, pagination
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import DocsBase
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.parser import Parser
 
 from .contracts import error_field, error_message
@@ -34,6 +37,8 @@ from .scoping import for_user
 logger = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
+#: the highest page number a list accepts: (page - 1) × page size must stay a 64-bit offset
+MAX_PAGE = 1_000_000_000
 
 
 # -- one error format: {"code", "message", "findings"} ---------------------------------------
@@ -47,6 +52,19 @@ class ErrorOut(Schema):
     findings: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class FindingOut(Schema):
+    """One finding of a rule (``Finding.as_dict()``): what blocks or warns, under which article,
+    and how to put it right. One class for every operation, so the document has one component."""
+
+    rule_id: str
+    article: str
+    severity: str
+    title: str
+    message: str
+    remedy: str
+    facts: dict[str, Any]
+
+
 HTTP_ERRORS = {
     400: ("bad_request", "请求格式有误，请检查请求体是否为有效的 JSON。"),
     401: ("unauthenticated", "请先登录或提供有效的接口令牌。"),
@@ -56,6 +74,14 @@ HTTP_ERRORS = {
     429: ("throttled", "请求过于频繁，请稍后再试。"),
 }
 CSRF_FAILED = ("csrf_failed", "CSRF 校验失败，请刷新页面后重试。")
+OUT_OF_RANGE = ("out_of_range", "请求中的数字过大，超出了允许的范围，请检查编号等数值。")
+BAD_MULTIPART = (
+    "bad_request",
+    "上传请求的格式有误：请以 multipart/form-data（含 boundary）上传文件。",
+)
+UNKNOWN_PATH = ("not_found", "接口地址不存在，请检查地址和编号（全部接口见 /api/docs）。")
+#: PostgreSQL's SQLSTATE for "numeric value out of range" (a number beyond bigint)
+NUMERIC_OUT_OF_RANGE = "22003"
 
 
 def validation_message(error: dict[str, Any]) -> str:
@@ -125,6 +151,19 @@ def register_error_handlers(api: ninja.NinjaAPI) -> None:
             code, message = CSRF_FAILED
         return respond(request, exc.status_code, error_body(code, message))
 
+    def overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # an id or a page beyond 64 bits: SQLite cannot bind it (OverflowError), PostgreSQL
+        # refuses it as out of range (below); either way the client's number, not the server
+        return respond(request, 400, error_body(*OUT_OF_RANGE))
+
+    def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        if getattr(exc.__cause__, "sqlstate", None) == NUMERIC_OUT_OF_RANGE:
+            return overflow(request, OverflowError(str(exc)))
+        return server_error(request, exc)
+
+    def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return respond(request, 400, error_body(*BAD_MULTIPART))
+
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API 请求处理失败：%s %s", request.method, request.path)
         return respond(request, 500, error_body("server_error", "服务器内部错误，请稍后重试。"))
@@ -139,10 +178,33 @@ def register_error_handlers(api: ninja.NinjaAPI) -> None:
         AuthenticationError: unauthenticated,
         PermissionDenied: forbidden,
         HttpError: http_error,
+        OverflowError: overflow,
+        DataError: data_error,
+        MultiPartParserError: bad_multipart,
         Exception: server_error,
     }
     for exc_class, handler in handlers.items():
         api.add_exception_handler(exc_class, handler)
+
+
+@csrf_exempt  # nothing to protect: it answers 404 to every method, and a POST must not get 403
+def unknown_api_path(request: HttpRequest) -> HttpResponse:
+    """Any address under /api/ that no operation answers (or whose id is not a number): the one
+    error format in JSON, not Django's HTML page. ``govit/urls.py`` routes it after the API."""
+    return JsonResponse(error_body(*UNKNOWN_PATH), status=404)
+
+
+# -- page numbers within 64 bits -------------------------------------------------------------
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """Ninja's page-number pagination with the page number bounded (and the bound documented):
+    a page beyond 64 bits made an OFFSET the database refuses (a 500); now it is a 422 with the
+    usual Chinese message. Every list of the API paginates with this class."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
 
 
 # -- exact decimals in request bodies -----------------------------------------------------------

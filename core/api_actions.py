@@ -16,21 +16,11 @@ from ninja import Field, Router, Schema
 
 from . import actions as registry
 from .actions import Action
-from .api import ErrorOut, finding_dict
+from .api import ErrorOut, FindingOut, finding_dict
 from .errors import ActionForbidden
 from .offers import next_steps
 
 ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-class FindingOut(Schema):
-    rule_id: str
-    article: str
-    severity: str
-    title: str
-    message: str
-    remedy: str
-    facts: dict[str, Any]
 
 
 class OfferOut(Schema):

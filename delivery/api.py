@@ -19,11 +19,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from core.actions import Action
-from core.api import MAX_PAGE_SIZE, ErrorOut
+from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination
 from core.dates import today
 from core.filters import ListFilter, apply
 from core.money import wan_str, yuan_str
@@ -57,8 +57,8 @@ from .schemas import (
     AcceptanceOut,
     AnnualReportOut,
     CalendarItemOut,
+    DeliveryEvaluationOut,
     DeliveryProjectOut,
-    EvaluationOut,
     ExtensionOut,
     IncidentOut,
     MilestoneOut,
@@ -560,7 +560,7 @@ def go_live(request, project_id: int, payload: contracts.DeliveryGoLiveIn):
     "/projects/{int:project_id}/self-evaluation",
     summary="提交自评价",
     tags=EVALUATE,
-    response={201: EvaluationOut, **ACT_ERRORS},
+    response={201: DeliveryEvaluationOut, **ACT_ERRORS},
 )
 def submit_self_evaluation(request, project_id: int, payload: contracts.DeliveryEvaluationIn):
     """建设单位在验收运行后的规定期间（默认 12—24 个月）内提交自评价，报送市发展改革委、
@@ -586,7 +586,7 @@ def commission_post_evaluation(request, project_id: int, payload: contracts.Deli
     "/post-evaluations/{int:post_id}/submit",
     summary="提交后评价结果",
     tags=EVALUATE,
-    response={201: EvaluationOut, **ACT_ERRORS},
+    response={201: DeliveryEvaluationOut, **ACT_ERRORS},
 )
 def submit_post_evaluation(request, post_id: int, payload: contracts.DeliveryEvaluationIn):
     """受托的第三方咨询评估机构提交后评价结果；结果作为评价结果记录，供编制下一年度投资计划

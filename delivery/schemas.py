@@ -229,7 +229,7 @@ class AcceptanceOut(Schema):
         return _label(obj, "state")
 
 
-class EvaluationOut(Schema):
+class DeliveryEvaluationOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -254,7 +254,7 @@ class PostEvaluationOut(Schema):
     state: str
     state_label: str
     commissioned_at: datetime
-    result: EvaluationOut | None
+    result: DeliveryEvaluationOut | None
 
     @staticmethod
     def resolve_consultant_name(obj: Any) -> str:
@@ -373,4 +373,4 @@ class ProjectDeliveryOut(Schema):
     extension_requests: list[ExtensionOut]
     acceptances: list[AcceptanceOut]
     post_evaluations: list[PostEvaluationOut]
-    evaluations: list[EvaluationOut]
+    evaluations: list[DeliveryEvaluationOut]

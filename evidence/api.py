@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut
+from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination
 from core.filters import apply
 from projects.models import Project, ProjectListVersion
 
@@ -38,7 +38,7 @@ class MatchOut(Schema):
     note: str
 
 
-class FindingOut(Schema):
+class EvidenceFindingOut(Schema):
     id: int
     project_id: int | None
     system_id: int | None
@@ -65,7 +65,7 @@ class EvidenceOut(Schema):
     )
     flag_at_percent: int
     matches: list[MatchOut]
-    findings: list[FindingOut]
+    findings: list[EvidenceFindingOut]
 
 
 class RollingUnitOut(Schema):
@@ -101,7 +101,7 @@ def project(request, project_id: int):
 
 
 @router.get(
-    "/findings", summary="重复采集核查事项", response={200: list[FindingOut], **READ_ERRORS}
+    "/findings", summary="重复采集核查事项", response={200: list[EvidenceFindingOut], **READ_ERRORS}
 )
 @paginate(PageNumberPagination, **PAGINATION)
 def findings(request, filters: Query[CollectionFindingFilter.schema()]):  # type: ignore[valid-type]

@@ -1,5 +1,6 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from core.api import unknown_api_path
 from core.observability import healthz, metrics, readyz
 
 from .api import api
@@ -22,4 +23,5 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    re_path(r"^api/", unknown_api_path),  # after the API: what it does not answer, in JSON
 ]

@@ -10,6 +10,7 @@ class derives from the other, so no field is declared twice.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -53,6 +54,8 @@ class PlanAmountsIn(Contract):
     @classmethod
     def _amounts(cls, value: Any) -> dict[int, Decimal]:
         clean: dict[int, Decimal] = {}
+        if not isinstance(value, Mapping | None):
+            raise fail(_("计划金额应为“项目编号 → 金额（万元）”的对象。"))
         for key, amount in dict(value or {}).items():
             try:
                 parsed = PlanEntryAmountIn.parse({"amount_wan": amount}).amount_wan

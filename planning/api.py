@@ -11,11 +11,11 @@ from uuid import UUID
 
 from django.conf import settings
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut
+from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination
 from core.filters import apply
 
 from . import actions
@@ -44,7 +44,7 @@ def _name(user) -> str:
 # -- schemas ----------------------------------------------------------------------------------
 
 
-class ItemOut(Schema):
+class MasterPlanItemOut(Schema):
     id: int
     key: UUID = Field(..., description="项目的稳定标识，跨修订版不变；申报项目时引用")
     seq: int
@@ -93,7 +93,7 @@ class RevisionOut(Schema):
     filed_at: datetime | None
     filed_by_name: str
     superseded_at: datetime | None
-    items: list[ItemOut]
+    items: list[MasterPlanItemOut]
     filings: list[FilingOut]
 
     @staticmethod
@@ -223,7 +223,7 @@ def master_plan(request, plan_id: int):
 @router.post(
     "/master-plans/{int:plan_id}/items",
     summary="增加总体方案项目",
-    response={201: ItemOut, **ACT_ERRORS},
+    response={201: MasterPlanItemOut, **ACT_ERRORS},
 )
 def master_plan_add_item(request, plan_id: int, payload: MasterPlanItemIn):
     """在修订稿中增加项目；方案已报备时自动新建修订稿，须重新集体审议并报备后才成为现行

@@ -8,11 +8,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut
+from core.api import MAX_PAGE_SIZE, ErrorOut, FindingOut, PageNumberPagination
 
 from .actions import estimate_approval_path
 from .contracts import ApprovalPathEstimateIn
@@ -35,16 +35,6 @@ class RuleOut(Schema):
     severity: str
     requirement_id: str
     gates: list[GateOut]
-
-
-class FindingOut(Schema):
-    rule_id: str
-    article: str
-    severity: str
-    title: str
-    message: str
-    remedy: str
-    facts: dict[str, Any]
 
 
 class DecisionOut(Schema):

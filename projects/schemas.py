@@ -12,8 +12,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from core.api import FindingOut
 from core.money import wan_str, yuan_str
-from policy.api import FindingOut
 
 from .machines import PROJECT, RESUBMIT_CODE, RESUBMIT_TARGET, UNIT
 from .models import ProjectState

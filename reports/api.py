@@ -9,10 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.scoping import get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut
+from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination
 from core.filters import apply
 from core.money import yuan_str
 from projects.models import Project

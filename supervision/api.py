@@ -15,12 +15,12 @@ from uuid import UUID
 from django.conf import settings
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.models import Organisation
 from accounts.roles import OrgKind
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut, finding_dict
+from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination, finding_dict
 from core.filters import ListFilter, apply
 from core.money import yuan_str
 from projects.models import Project
@@ -221,7 +221,7 @@ class ViolationEntryOut(Schema):
         return str(obj.get_absolute_url())
 
 
-class FindingOut(Schema):
+class SupervisionFindingOut(Schema):
     rule_id: str
     article: str
     severity: str
@@ -235,7 +235,9 @@ class OpenRecordsOut(Schema):
     sanctions: list[SanctionOut]
     audit_findings: list[AuditFindingOut]
     violations: list[ViolationEntryOut]
-    findings: list[FindingOut] = Field(..., description="对其的监督发现（第三十四条、第三十七条）")
+    findings: list[SupervisionFindingOut] = Field(
+        ..., description="对其的监督发现（第三十四条、第三十七条）"
+    )
 
 
 class DueOut(Schema):

@@ -4,10 +4,11 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
+from core.api import PageNumberPagination
 from core.filters import apply
 from core.money import wan_str, yuan_str
 from projects.models import Project

@@ -7,11 +7,11 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import ErrorOut
+from core.api import ErrorOut, PageNumberPagination
 from core.filters import apply
 from core.money import wan_str, yuan_str
 

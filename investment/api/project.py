@@ -7,10 +7,11 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
+from core.api import PageNumberPagination
 from core.contracts import Contract as InputContract
 from core.errors import ActionInvalid
 from core.filters import apply

@@ -52,7 +52,7 @@ def money(dotted: str, *, zero: bool = False) -> tuple[staticmethod, staticmetho
 
 
 def amounts(items: Any) -> list[dict[str, Any]]:
-    """Stored estimate items [{"name", "amount" (yuan)}] or a {name: yuan} dict -> ItemOut."""
+    """Stored estimate items [{"name", "amount" (yuan)}] or a {name: yuan} dict -> EstimateItemOut."""
     pairs = items.items() if isinstance(items, dict) else ((i["name"], i["amount"]) for i in items)
     return [
         {"name": name, "amount": yuan_str(Decimal(str(a))), "amount_wan": wan_str(Decimal(str(a)))}

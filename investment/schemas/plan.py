@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from policy.api import FindingOut
+from core.api import FindingOut
 
 from .common import attr, label, money, person
 
 
-class EvaluationOut(Schema):
+class PlanEvaluationOut(Schema):
     """A self-evaluation or post-evaluation result shown beside the project (R37.1)."""
 
     kind: str
@@ -62,7 +62,7 @@ class PlanEntryOut(Schema):
     amount_wan: str = Field(..., description="计划金额（万元）", examples=["800.00"])
     note: str
     decision_id: str | None = Field(None, description="纳入计划时的规则决定编号")
-    evaluations: list[EvaluationOut] = Field(
+    evaluations: list[PlanEvaluationOut] = Field(
         default_factory=list,
         description="该项目的自评价和后评价结果（第三十七条），仅对可查看该项目的用户列出",
     )

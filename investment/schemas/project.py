@@ -16,7 +16,7 @@ from ..services import diff_items
 from .common import amounts, attr, label, money, person
 
 
-class ItemOut(Schema):
+class EstimateItemOut(Schema):
     name: str
     amount: str = Field(..., description="金额（元）")
     amount_wan: str = Field(..., description="金额（万元）")
@@ -91,14 +91,14 @@ class BaselineOut(Schema):
     project_id: int
     approved_total: str
     approved_total_wan: str
-    items: list[ItemOut]
+    items: list[EstimateItemOut]
     goals: str
     planned_completion: date | None
     created_by_name: str
     created_at: datetime
     current_total: str = Field(..., description="计入已生效调整后的总投资（元）")
     current_total_wan: str
-    current_items: list[ItemOut] = Field(..., description="计入已生效调整后的概算明细")
+    current_items: list[EstimateItemOut] = Field(..., description="计入已生效调整后的概算明细")
 
 
 class ConditionOut(Schema):
@@ -167,7 +167,7 @@ class ChangeDetailOut(ChangeSummaryOut):
     raises_year_budget: bool
     changes_plan: bool
     reason: str
-    items: list[ItemOut]
+    items: list[EstimateItemOut]
     conditions: list[ConditionOut] = Field(..., description="第二十六条的四项条件及判定")
     failed_conditions: list[str] = Field(..., description="未满足的条件（key）")
     baseline_total: str | None

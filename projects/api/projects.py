@@ -5,11 +5,11 @@ from typing import Any, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
 from ninja import Query, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import ErrorOut
+from core.api import ErrorOut, PageNumberPagination
 from core.dates import today
 from core.errors import ActionInvalid
 from core.filters import apply

@@ -3,11 +3,12 @@ stubs (Art. 8 ¶3) and the 渝快办 intake (Art. 8) over JSON."""
 
 from django.db import IntegrityError
 from ninja import Query
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api import ApiTokenAuth
 from accounts.scoping import for_user, get_visible_or_404
+from core.api import PageNumberPagination
 from core.filters import apply
 
 from .. import actions

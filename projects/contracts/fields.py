@@ -88,6 +88,8 @@ def Lines(label: Any, *, help: Any = "", rows: int = 4) -> Any:
             return []
         if isinstance(value, str):
             value = value.replace("，", "\n").replace(",", "\n").splitlines()
+        if not isinstance(value, list | tuple):
+            raise fail(_("%(label)s应为文本或文本的列表。") % {"label": label})
         return [str(v).strip() for v in value if str(v).strip()]
 
     info: Any = Field(default_factory=list, title=str(label))

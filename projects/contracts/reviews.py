@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as L
 from pydantic import Field, model_validator
 
-from core.contracts import Choice, Contract, Flag, Int, Opinions, Ref, Refs, Text, Wan
+from core.contracts import Choice, Contract, Flag, Int, Opinions, Ref, Refs, Text, Wan, fail
 
 from ..models import Chapter, ListCriterion, Verdict
 from .fields import Agree, given_mapping
@@ -93,6 +93,8 @@ class ReviewListDecisionIn(Contract):
         if values is None or not isinstance(values.get("criteria"), Mapping):
             return data
         for key, entry in values["criteria"].items():
+            if not isinstance(entry, Contract | Mapping | None):
+                raise fail(_("审核要点“%(key)s”应为含 verdict、opinion 的对象。") % {"key": key})
             entry = entry.model_dump() if isinstance(entry, Contract) else dict(entry or {})
             for part in ("verdict", "opinion"):
                 values.setdefault(f"{key}_{part}", entry.get(part, ""))
