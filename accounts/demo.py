@@ -79,6 +79,12 @@ PEOPLE = [
     DemoPerson(
         "admin", "系统管理员", "平台系统管理员", "政务信息化平台运营中心", Role.PLATFORM_ADMIN
     ),
+    DemoPerson(
+        "anquan_admin", "陈安", "平台安全管理员", "政务信息化平台运营中心", Role.SECURITY_ADMIN
+    ),
+    DemoPerson(
+        "shenji_admin", "许审", "平台安全审计员", "政务信息化平台运营中心", Role.AUDIT_ADMIN
+    ),
     DemoPerson("jw_tianbao", "张明", "市教委填报人", "重庆市教育委员会", Role.UNIT_OFFICER),
     DemoPerson("jw_fuze", "李华", "市教委负责人", "重庆市教育委员会", Role.UNIT_HEAD),
     DemoPerson(
@@ -142,15 +148,19 @@ def ensure_directory(admin: User) -> dict[str, Organisation]:
     return orgs
 
 
-def _grant_bootstrap_role(admin: User, operator: Organisation) -> None:
-    if not Membership.objects.filter(user=admin, role=Role.PLATFORM_ADMIN, is_active=True).exists():
-        Membership.objects.create(user=admin, organisation=operator, role=Role.PLATFORM_ADMIN)
+def _grant_bootstrap_role(
+    admin: User, operator: Organisation, role: str = Role.PLATFORM_ADMIN
+) -> None:
+    """The first system and security administrators are appointed by the installation, not
+    by a person (nobody grants a role to themselves); everyone after by the security one."""
+    if not Membership.objects.filter(user=admin, role=role, is_active=True).exists():
+        Membership.objects.create(user=admin, organisation=operator, role=role)
         record_event(
             ActionCode.ROLE_GRANTED,
             obj=admin,
             organisation=operator,
-            to_state=Role.PLATFORM_ADMIN,
-            reason="平台初始化：授予首个系统管理员角色",
+            to_state=role,
+            reason=f"平台初始化：授予首个{Role(role).label}角色",
         )
         admin._memberships_cache = None
 
@@ -175,12 +185,15 @@ def seed_directory(password: str = DEMO_PASSWORD) -> dict[str, User]:
                 full_name=person.full_name,
                 password=password,
             )
+        users[person.username] = user
+    security = users["anquan_admin"]
+    _grant_bootstrap_role(security, operator, Role.SECURITY_ADMIN)
+    for person in PEOPLE[2:]:  # roles are the security administrator's to grant (三权分立)
         org = orgs[person.organisation]
         if not Membership.objects.filter(
-            user=user, organisation=org, role=person.role, is_active=True
+            user=users[person.username], organisation=org, role=person.role, is_active=True
         ).exists():
-            actions.grant_role(user, org, person.role, acting_user=admin)
-        users[person.username] = user
+            actions.grant_role(users[person.username], org, person.role, acting_user=security)
     _restart_password_age(users)
     return users
 

@@ -32,22 +32,24 @@ from core.pageactions import run_action
 from core.views import act
 
 from . import actions
+from .duties import administers
 from .filters import OrganisationFilter, UserFilter
 from .models import ApiToken, Membership, Organisation, User
 from .password_policy import api_token_max_days
 from .roles import OrgKind
-from .visibility import is_platform_admin
 
 RECENT_EVENTS = 20
 View = Callable[..., HttpResponse]
 
 
 def admin_required(view: View) -> View:
-    """Platform admins only. Anonymous users are sent to sign in; anyone else gets 404."""
+    """The system and the security administrators only (the directory is where both work;
+    what each may do there is its actions' ``accounts.duties``). Anonymous users are sent to
+    sign in; anyone else gets 404."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_platform_admin(request.user):
+        if not administers(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 

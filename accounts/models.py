@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.encrypted import EncryptedCharField
 
 from .roles import Authority, OrgKind, Role, UnitCategory
-from .visibility import sees_everything, visible_organisation_ids
+from .visibility import sees_all_accounts, sees_everything, visible_organisation_ids
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -98,7 +98,7 @@ class UserQuerySet(models.QuerySet["User"]):
     def for_user(self, user: Any) -> UserQuerySet:
         """Admins and Audit see every account; others see themselves and the people of their
         own organisations."""
-        if sees_everything(user):
+        if sees_all_accounts(user):
             return self
         if not getattr(user, "is_authenticated", False):
             return self.none()
@@ -165,6 +165,11 @@ class User(AbstractUser):
         ledger asks the user, so that core names no role."""
         return sees_everything(self)
 
+    def reads_whole_ledger(self) -> bool:
+        """The audit administrator (安全审计员) reads every ledger event and the security log,
+        and nothing else of the business (三权分立, ``accounts.duties``)."""
+        return bool(self.is_authenticated and self.has_role(Role.AUDIT_ADMIN))
+
     def organisation_ids(self) -> set[int]:
         """The organisations the user holds an active role in."""
         return visible_organisation_ids(self)
@@ -190,7 +195,7 @@ class User(AbstractUser):
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def for_user(self, user: Any) -> MembershipQuerySet:
         """Admins and Audit see every role grant; others the grants in their organisations."""
-        if sees_everything(user):
+        if sees_all_accounts(user):
             return self
         return self.filter(organisation_id__in=visible_organisation_ids(user))
 
@@ -260,7 +265,7 @@ def legacy_token_digest(raw: str) -> str:
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def for_user(self, user: Any) -> ApiTokenQuerySet:
         """Admins and Audit see every token (never its key); others only their own."""
-        if sees_everything(user):
+        if sees_all_accounts(user):
             return self
         if not getattr(user, "is_authenticated", False):
             return self.none()

@@ -53,9 +53,13 @@ class Role(models.TextChoices):
     CONSULTANT = "consultant", _("评估专家")
     SUPERVISOR = "supervisor", _("监理工程师")
     PLATFORM_ADMIN = "platform_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("安全审计员")
 
 
 UNIT_ROLES = frozenset({Role.UNIT_OFFICER, Role.UNIT_HEAD})
+#: the three administrators of the platform operator (三权分立, ``accounts.duties``)
+ADMIN_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 # Which organisation may hold which role: a BDB reviewer must belong to 市大数据发展局, etc.
 AUTHORITY_ROLE = {
@@ -82,5 +86,5 @@ def roles_allowed_for(org) -> set[str]:
     if org.kind == OrgKind.SUPERVISOR:
         return {Role.SUPERVISOR}
     if org.kind == OrgKind.OPERATOR:
-        return {Role.PLATFORM_ADMIN}
+        return set(ADMIN_ROLES)
     return set()

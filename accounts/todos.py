@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from core.todos import Todo, provider
 
+from .duties import holds_duty
 from .filters import NO_ROLE, OrganisationFilter, UserFilter
 from .models import Organisation, User
-from .roles import OrgKind
-from .visibility import is_platform_admin
+from .roles import OrgKind, Role
 
 # Per kind of to-do; beyond this one summary item links to the filtered list.
 LIMIT = 10
@@ -118,11 +118,10 @@ def _organisations_without_accounts(category: str) -> list[Todo]:
 
 @provider
 def admin_todos(user: Any) -> list[Todo]:
-    if not is_platform_admin(user):
-        return []
     category = _("组织与人员")
-    return [
-        *_users_without_role(category),
-        *_locked_users(category),
-        *_organisations_without_accounts(category),
-    ]
+    todos: list[Todo] = []
+    if holds_duty(user, Role.SECURITY_ADMIN):  # roles and lockouts are the security duty
+        todos += [*_users_without_role(category), *_locked_users(category)]
+    if holds_duty(user, Role.PLATFORM_ADMIN):
+        todos += _organisations_without_accounts(category)
+    return todos

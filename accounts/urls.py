@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core import navigation
 from core.views import action_page
 
-from . import manage_views, password_views, second_factor_views, views
+from . import manage_views, password_views, second_factor_views, security_log, views
 from . import todos as _todos  # noqa: F401  (registers the admin's to-do provider)
 from .roles import Role
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     # one's own password (accounts/password_policy.py holds whoever owes a change here)
     path("password/", password_views.change, name="password_change"),
+    path("security-log/", security_log.security_log, name="security_log"),
     # the second factor (accounts/second_factor.py): enrol, the second step, recovery codes
     path("second-factor/enrol/", second_factor_views.enrol, name="second_factor_enrol"),
     path("second-factor/verify/", second_factor_views.verify, name="second_factor_verify"),
@@ -78,8 +79,18 @@ navigation.register(
     _("组织管理"), "accounts:org_list", roles=[Role.PLATFORM_ADMIN], order=85, group=_("系统管理")
 )
 navigation.register(
-    _("用户管理"), "accounts:user_list", roles=[Role.PLATFORM_ADMIN], order=86, group=_("系统管理")
+    _("用户管理"),
+    "accounts:user_list",
+    roles=[Role.PLATFORM_ADMIN, Role.SECURITY_ADMIN],
+    order=86,
+    group=_("系统管理"),
 )
 navigation.register(
-    _("审计日志"), "core:ledger", roles=[Role.PLATFORM_ADMIN, Role.AUDITOR], order=90
+    _("审计日志"),
+    "core:ledger",
+    roles=[Role.PLATFORM_ADMIN, Role.AUDITOR, Role.AUDIT_ADMIN],
+    order=90,
+)
+navigation.register(
+    _("安全日志"), "accounts:security_log", roles=[Role.AUDIT_ADMIN, Role.AUDITOR], order=91
 )

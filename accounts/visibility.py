@@ -19,6 +19,15 @@ def sees_everything(user: Any) -> bool:
     )
 
 
+def sees_all_accounts(user: Any) -> bool:
+    """Who reads every account and role grant: those who see everything, and the security
+    and audit administrators, whose duty is accounts (三权分立) but not the business."""
+    return sees_everything(user) or bool(
+        getattr(user, "is_authenticated", False)
+        and user.has_role(Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+    )
+
+
 def visible_organisation_ids(user: Any) -> set[int]:
     """The organisations the user holds an active role in."""
     if not getattr(user, "is_authenticated", False):

@@ -39,6 +39,10 @@ from .notify import notify
 log = logging.getLogger(__name__)
 
 
+class JobFailed(Exception):
+    """The work cannot be done as asked (not a rule's refusal): the job ends with this reason."""
+
+
 @dataclass
 class Outcome:
     """What a job came to: a sentence, and where to see the result."""
@@ -140,7 +144,7 @@ def _export(job: BackgroundJob, progress: Progress) -> Outcome:
     response = resolve(path).func(request)
     disposition = response.get("Content-Disposition", "")
     if response.status_code != 200 or "filename*=UTF-8''" not in disposition:
-        raise ActionError(_("导出条件已失效，请回到列表重新导出。"))
+        raise JobFailed(_("导出条件已失效，请回到列表重新导出。"))
     filename = unquote(disposition.split("filename*=UTF-8''", 1)[1])
     summary = _("已生成 %(name)s。") % {"name": filename}
     return Outcome(summary, content=response.content, filename=filename)
@@ -207,6 +211,9 @@ def run_job(job_id: int) -> str:
             outcome = _KINDS[job.kind](job, progress)
     except ActionError as exc:
         _finish_failed(job, refusal_words(exc))
+        return JobState.FAILED
+    except JobFailed as exc:
+        _finish_failed(job, str(exc))
         return JobState.FAILED
     except Exception:  # a job must end, and say so, whatever went wrong
         log.exception("background job %s (%s) failed", job.pk, job.kind)

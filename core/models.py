@@ -21,11 +21,11 @@ class LedgerQuerySet(models.QuerySet["LedgerEvent"]):
         raise LedgerImmutableError("审计日志只能追加，不能删除。")
 
     def for_user(self, user: Any) -> Self:
-        """Platform admins and Audit see every event; others see events of their own
-        organisations and their own actions."""
+        """Platform admins, Audit and the audit administrator see every event; others see
+        events of their own organisations and their own actions."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if user.reads_everything():  # the user model knows its roles; core names none
+        if user.reads_everything() or user.reads_whole_ledger():  # core names no role
             return self
         return self.filter(
             models.Q(organisation_id__in=user.organisation_ids()) | models.Q(actor_id=user.pk)

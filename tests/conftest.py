@@ -70,7 +70,9 @@ class Personas:
 
     def __init__(self, users):
         self.users = users
-        self.admin = users["admin"]
+        self.admin = users["admin"]  # 系统管理员: organisations and accounts
+        self.security = users["anquan_admin"]  # 安全管理员: roles, passwords, lockouts
+        self.audit_admin = users["shenji_admin"]  # 安全审计员: reads the ledger only
         self.jw_officer = users["jw_tianbao"]  # unit officer of 市教委
         self.jw_head = users["jw_fuze"]
         self.wj_officer = users["wj_tianbao"]  # unit officer of 市卫生健康委

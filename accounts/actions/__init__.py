@@ -4,7 +4,7 @@ accounts (``users``), one's own password (``passwords``), roles (``roles``), API
 (``sign_in``). Only the platform admin manages the directory; the sign-in records are taken by
 the authentication machinery."""
 
-from .base import is_platform_admin
+from ..visibility import is_platform_admin
 from .organisations import create_organisation, update_organisation
 from .passwords import change_password
 from .roles import grant_role, revoke_role

@@ -20,18 +20,20 @@ from django.utils.translation import gettext as _
 from core.errors import ActionInvalid
 from policy.gates import GatedAction
 
+from ..duties import duty_of, holds_duty
 from ..models import Membership, Organisation, User
 from ..roles import Role, roles_allowed_for
-from ..visibility import is_platform_admin
 
 
 class AccountAction(GatedAction):
-    """Base of the accounts chapter's actions: the platform admin's (a superuser counts)."""
+    """Base of the accounts chapter's actions: each is the duty of one of the three
+    administrators (``accounts.duties``: the system administrator keeps the directory, the
+    security administrator roles and credentials)."""
 
     roles: ClassVar[tuple[str, ...]] = (Role.PLATFORM_ADMIN,)
 
     def permitted(self, obj: Any, user: Any) -> bool:
-        return is_platform_admin(user) and self.allowed(obj, user)
+        return holds_duty(user, duty_of(self.name)) and self.allowed(obj, user)
 
     def organisation_of(self, obj: Any) -> Any:
         return None
@@ -81,17 +83,26 @@ def refuse_unfitting_role(organisation: Organisation, role: str) -> None:
         )
 
 
-def refuse_removing_last_admin(user: User) -> None:
-    """Keep at least one active platform admin, or nobody can manage the platform."""
+def refuse_removing_last_admin(user: User, role: str = Role.PLATFORM_ADMIN) -> None:
+    """Keep at least one active system and one security administrator, or nobody can manage
+    the directory, or grant a role."""
     others = (
-        Membership.objects.filter(role=Role.PLATFORM_ADMIN, is_active=True, user__is_active=True)
+        Membership.objects.filter(role=role, is_active=True, user__is_active=True)
         .exclude(user=user)
         .exists()
     )
     if not others:
         raise ActionInvalid(
-            _("这是最后一个系统管理员账号，不能撤销或停用；请先为其他人员授予系统管理员角色。")
+            _("这是最后一个%(role)s账号，不能撤销或停用；请先为其他人员授予%(role)s角色。")
+            % {"role": Role(role).label}
         )
+
+
+def refuse_removing_last_admins(user: User) -> None:
+    """Closing an account that is the last system or security administrator is refused."""
+    for role in (Role.PLATFORM_ADMIN, Role.SECURITY_ADMIN):
+        if user.has_role(role):
+            refuse_removing_last_admin(user, role)
 
 
 def org_choices(queryset: Any) -> list[tuple[int, str]]:

@@ -1,5 +1,7 @@
-"""Roles held in organisations (Art. 2, 4, 5, 9, 22, 34, 35): granted by the platform admin to
-fit the organisation's kind, revoked with a reason; revoking keeps the history."""
+"""Roles held in organisations (Art. 2, 4, 5, 9, 22, 34, 35): granted by the security
+administrator to fit the organisation's kind, never to oneself and never joining two of the
+three administrators' roles (``accounts.duties``); revoked with a reason; revoking keeps the
+history."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from core.ledger import record_event
 from core.notify import notify
 
 from ..contracts import RoleGrantIn, RoleRevokeIn
+from ..duties import other_admin_roles
 from ..models import Membership, Organisation, User
 from ..roles import Role
 from .base import (
@@ -76,7 +79,23 @@ class GrantRole(OnUser):
     def choices(self, obj: Any, user: Any) -> dict[str, list[tuple[Any, Any]]]:
         return {"organisation": org_choices(active_organisations())}
 
+    def targets(self, page_obj: Any, user: Any) -> Iterator[User]:
+        if isinstance(page_obj, User) and page_obj.pk != user.pk:
+            yield page_obj
+
     def perform(self, obj: User, data: RoleGrantIn, user: Any, decision: Any) -> Membership:
+        if obj.pk == user.pk:
+            raise invalid(
+                _("不能给自己授予角色，请由另一位安全管理员办理（三权分立）。"),
+                {"role": _("不能给自己授予角色。")},
+            )
+        joined = other_admin_roles(obj, data.role)
+        if joined:
+            message = _(
+                "该用户已是%(held)s，不能再担任%(role)s：系统管理员、安全管理员和安全审计员"
+                "须由不同人员担任（三权分立）。"
+            ) % {"held": "、".join(joined), "role": Role(data.role).label}
+            raise invalid(message, {"role": message})
         org = active_organisations().filter(pk=data.organisation).first()
         if org is None:
             raise invalid(_("请选择有效的组织。"), {"organisation": _("请选择有效的组织。")})
@@ -107,9 +126,9 @@ class RevokeRole(AccountAction):
     def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
         if not obj.is_active:
             return None  # revoked already: nothing to do, so nothing to ask
-        # the last admin's role stays whatever the reason
-        if obj.role == Role.PLATFORM_ADMIN:
-            refuse_removing_last_admin(obj.user)
+        # the last system and security administrators' roles stay whatever the reason
+        if obj.role in (Role.PLATFORM_ADMIN, Role.SECURITY_ADMIN):
+            refuse_removing_last_admin(obj.user, obj.role)
         return super().parse_for(obj, user, data)
 
     def perform(self, obj: Membership, data: RoleRevokeIn, user: Any, decision: Any) -> Membership:

@@ -144,7 +144,7 @@ class ResetSecondFactor(OnUser):
 
     def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
         if obj.pk == user.pk:
-            raise ActionInvalid(_("不能重置自己的双因素认证，请由另一位系统管理员办理。"))
+            raise ActionInvalid(_("不能重置自己的双因素认证，请由另一位安全管理员办理。"))
         if not _has_devices(obj):
             raise ActionInvalid(_("该用户尚未启用双因素认证，无需重置。"))
         return super().parse_for(obj, user, data)

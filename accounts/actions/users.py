@@ -25,7 +25,6 @@ from ..contracts import (
     UserProfileIn,
 )
 from ..models import User
-from ..roles import Role
 from .base import (
     AccountAction,
     OnUser,
@@ -33,7 +32,7 @@ from .base import (
     check_password,
     invalid,
     org_choices,
-    refuse_removing_last_admin,
+    refuse_removing_last_admins,
     user_url,
 )
 from .roles import add_membership
@@ -138,7 +137,14 @@ class ResetPassword(OnUser):
             values.setdefault("password", values.pop("new_password"))
         return super().__call__(*args, acting_user=acting_user, **values)
 
+    def targets(self, page_obj: Any, user: Any) -> Any:
+        if isinstance(page_obj, User) and page_obj.pk != user.pk:
+            yield page_obj
+
     def parse_for(self, obj: Any, user: Any, data: Any) -> UserPasswordIn:
+        if obj.pk == user.pk:
+            # one's own password is changed knowing the current one (accounts:password_change)
+            raise ActionInvalid(_("不能重置自己的密码，请在“修改密码”中修改。"))
         clean: UserPasswordIn = super().parse_for(obj, user, data)  # type: ignore[assignment]
         check_password(clean.password, obj)
         return clean
@@ -153,7 +159,7 @@ class ResetPassword(OnUser):
         record_event(ActionCode.PASSWORD_RESET, actor=user, obj=obj, data={"must_change": True})
         notify(
             [obj],
-            title=_("您的密码已被系统管理员重置"),
+            title=_("您的密码已被安全管理员重置"),
             body=_("请使用新密码登录，登录后须先修改密码。"),
         )
         return obj
@@ -199,8 +205,7 @@ class DeactivateUser(OnUser):
             return None  # closed already: nothing to do, so nothing to ask
         if obj.pk == user.pk:
             raise ActionInvalid(_("不能停用自己的账号。"))
-        if obj.has_role(Role.PLATFORM_ADMIN):
-            refuse_removing_last_admin(obj)
+        refuse_removing_last_admins(obj)
         return super().parse_for(obj, user, data)
 
     def perform(self, obj: User, data: AccountDeactivateIn, user: Any, decision: Any) -> User:

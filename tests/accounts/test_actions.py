@@ -166,11 +166,11 @@ def test_reset_password_unlocks_and_notifies(admin, personas):
     User.objects.filter(pk=user.pk).update(
         failed_logins=5, locked_until=timezone.now() + timezone.timedelta(minutes=10)
     )
-    actions.reset_password(user, acting_user=admin, new_password=STRONG)
+    actions.reset_password(user, acting_user=personas.security, new_password=STRONG)
     user.refresh_from_db()
     assert user.check_password(STRONG)
     assert user.failed_logins == 0 and user.locked_until is None
-    note = Notification.objects.get(recipient=user, title="您的密码已被系统管理员重置")
+    note = Notification.objects.get(recipient=user, title="您的密码已被安全管理员重置")
     assert note.read_at is None
     assert LedgerEvent.objects.filter(
         action=ActionCode.PASSWORD_RESET, object_id=str(user.pk)
@@ -179,7 +179,10 @@ def test_reset_password_unlocks_and_notifies(admin, personas):
 
 def test_reset_password_checks_complexity(admin, personas):
     exc = _invalid(
-        actions.reset_password, personas.wj_officer, acting_user=admin, new_password="aaaaaaaaaaaa"
+        actions.reset_password,
+        personas.wj_officer,
+        acting_user=personas.security,
+        new_password="aaaaaaaaaaaa",
     )
     assert "password" in exc.errors
 
@@ -191,7 +194,7 @@ def test_unlock_user(admin, personas):
     User.objects.filter(pk=user.pk).update(
         failed_logins=5, locked_until=timezone.now() + timezone.timedelta(minutes=10)
     )
-    actions.unlock_user(user, acting_user=admin)
+    actions.unlock_user(user, acting_user=personas.security)
     user.refresh_from_db()
     assert not user.is_locked() and user.failed_logins == 0
     assert LedgerEvent.objects.filter(action=ActionCode.USER_UNLOCKED).exists()
@@ -203,7 +206,11 @@ def test_unlock_user(admin, personas):
 def test_grant_role_must_fit_the_organisation(admin, personas):
     jw = Organisation.objects.get(name="重庆市教育委员会")
     exc = _invalid(
-        actions.grant_role, personas.wj_officer, jw, Role.BDB_REVIEWER, acting_user=admin
+        actions.grant_role,
+        personas.wj_officer,
+        jw,
+        Role.BDB_REVIEWER,
+        acting_user=personas.security,
     )
     assert "不能担任“大数据局审核人”" in exc.message
     assert "填报人" in exc.message and "单位负责人" in exc.message
@@ -212,18 +219,22 @@ def test_grant_role_must_fit_the_organisation(admin, personas):
 def test_grant_role_twice_is_refused(admin, personas):
     jw = Organisation.objects.get(name="重庆市教育委员会")
     exc = _invalid(
-        actions.grant_role, personas.jw_officer, jw, Role.UNIT_OFFICER, acting_user=admin
+        actions.grant_role,
+        personas.jw_officer,
+        jw,
+        Role.UNIT_OFFICER,
+        acting_user=personas.security,
     )
     assert exc.message == "该用户已拥有此角色。"
 
 
-def test_grant_role_records_and_notifies(admin):
+def test_grant_role_records_and_notifies(admin, personas):
     user = actions.create_user(
         acting_user=admin, username="role_less", full_name="无角色者", password=STRONG
     )
     org = Organisation.objects.get(name="重庆市总工会")
-    membership = actions.grant_role(user, org, Role.UNIT_HEAD, acting_user=admin)
-    assert membership.granted_by == admin
+    membership = actions.grant_role(user, org, Role.UNIT_HEAD, acting_user=personas.security)
+    assert membership.granted_by == personas.security
     event = LedgerEvent.objects.get(action=ActionCode.ROLE_GRANTED, object_id=str(user.pk))
     assert event.organisation_id == org.pk and event.to_state == Role.UNIT_HEAD
     assert Notification.objects.filter(recipient=user, title__contains="单位负责人").exists()
@@ -231,7 +242,7 @@ def test_grant_role_records_and_notifies(admin):
 
 def test_revoke_role_records_role_revoked(admin, personas):
     membership = Membership.objects.get(user=personas.jw_officer, is_active=True)
-    actions.revoke_role(membership, acting_user=admin, reason="岗位调整")
+    actions.revoke_role(membership, acting_user=personas.security, reason="岗位调整")
     membership.refresh_from_db()
     assert not membership.is_active and membership.revoked_at is not None
     event = LedgerEvent.objects.filter(action=ActionCode.ROLE_REVOKED).first()
@@ -239,7 +250,7 @@ def test_revoke_role_records_role_revoked(admin, personas):
     assert event.from_state == Role.UNIT_OFFICER and event.reason == "岗位调整"
     assert event.organisation_id == membership.organisation_id
     # Revoking again changes nothing and records nothing more.
-    actions.revoke_role(membership, acting_user=admin)
+    actions.revoke_role(membership, acting_user=personas.security)
     assert LedgerEvent.objects.filter(action=ActionCode.ROLE_REVOKED).count() == 1
 
 
@@ -269,8 +280,8 @@ def test_api_token_needs_a_purpose(admin, personas):
 
 def test_revoke_api_token(admin, personas):
     token, _raw = actions.create_api_token(personas.drc, acting_user=admin, name="对接")
-    actions.revoke_api_token(token, acting_user=admin)
+    actions.revoke_api_token(token, acting_user=personas.security)
     token.refresh_from_db()
     assert token.revoked_at is not None and not token.is_usable()
-    actions.revoke_api_token(token, acting_user=admin)
+    actions.revoke_api_token(token, acting_user=personas.security)
     assert LedgerEvent.objects.filter(action=ActionCode.TOKEN_REVOKED).count() == 1

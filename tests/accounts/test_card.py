@@ -27,16 +27,23 @@ def _offered(page_obj, user) -> dict[str, list]:
     return found
 
 
-def test_person_card_offers_the_admin_what_fits_the_account(personas):
+def test_person_card_offers_each_administrator_their_own_duty(personas):
+    """三权分立: the system administrator keeps the account, the security administrator its
+    roles and credentials, the audit administrator is offered nothing."""
     person = personas.jw_officer
     token, _raw = actions.create_api_token(person, acting_user=personas.admin, name="对接")
     offered = _offered(person, personas.admin)
-    assert {"update_user", "reset_password", "grant_role", "deactivate_user"} <= set(offered)
+    assert {"update_user", "deactivate_user"} <= set(offered)
+    assert not {"reset_password", "grant_role", "revoke_role", "revoke_api_token"} & set(offered)
     assert "unlock_user" not in offered and "activate_user" not in offered
+    offered = _offered(person, personas.security)
+    assert {"reset_password", "grant_role"} <= set(offered)
+    assert not {"update_user", "deactivate_user"} & set(offered)
     membership = Membership.objects.get(user=person, is_active=True)
     assert offered["revoke_role"] == [membership]
     assert offered["revoke_api_token"] == [token]
     assert "create_api_token" not in offered  # its page shows the key once
+    assert _offered(person, personas.audit_admin) == {}
 
 
 def test_person_card_offers_unlock_while_locked_and_reopening_while_closed(personas):
@@ -45,7 +52,8 @@ def test_person_card_offers_unlock_while_locked_and_reopening_while_closed(perso
         failed_logins=5, locked_until=timezone.now() + timezone.timedelta(minutes=5)
     )
     person.refresh_from_db()
-    assert "unlock_user" in _offered(person, personas.admin)
+    assert "unlock_user" in _offered(person, personas.security)
+    assert "unlock_user" not in _offered(person, personas.admin)
     actions.set_user_active(person, acting_user=personas.admin, active=False, reason="调离")
     person.refresh_from_db()
     offered = _offered(person, personas.admin)
@@ -71,12 +79,13 @@ def test_pages_show_the_card(personas, login):
     html = client.get(f"/accounts/manage/organisations/{org.pk}/").content.decode()
     assert 'data-testid="next-steps"' in html and 'data-testid="act-update-organisation"' in html
     html = client.get(f"/accounts/manage/users/{personas.jw_officer.pk}/").content.decode()
-    for testid in (
-        "act-grant-role",
-        "act-revoke-role",
-        "act-deactivate-user",
-        "act-reset-password",
-    ):
+    assert 'data-testid="act-deactivate-user"' in html
+    html = (
+        login(personas.security)
+        .get(f"/accounts/manage/users/{personas.jw_officer.pk}/")
+        .content.decode()
+    )
+    for testid in ("act-grant-role", "act-revoke-role", "act-reset-password"):
         assert f'data-testid="{testid}"' in html, testid
     assert 'type="password"' in html and "Chongqing" not in html
 
@@ -84,7 +93,7 @@ def test_pages_show_the_card(personas, login):
 def test_card_form_revokes_a_role_with_its_reason(personas, login):
     membership = Membership.objects.get(user=personas.jw_head, is_active=True)
     prefix = f"revoke_role-{membership.pk}"
-    response = login(personas.admin).post(
+    response = login(personas.security).post(
         f"/act/accounts.revoke_role/{membership.pk}/",
         {f"{prefix}-reason": "岗位调整", "next": f"/accounts/manage/users/{personas.jw_head.pk}/"},
         follow=True,
@@ -105,16 +114,18 @@ def test_grant_role_over_the_action_api(personas, login):
     org = Organisation.objects.get(name="重庆市总工会")
     url = f"/api/actions/accounts.grant_role/{person.pk}"
     body = assert_error(
-        post_json(login(personas.admin), url, {"organisation": org.pk}), 422, "invalid"
+        post_json(login(personas.security), url, {"organisation": org.pk}), 422, "invalid"
     )
     assert body["errors"]["role"] == "请选择角色。"
     body = assert_error(
-        post_json(login(personas.admin), url, {"organisation": org.pk, "role": Role.AUDITOR}),
+        post_json(login(personas.security), url, {"organisation": org.pk, "role": Role.AUDITOR}),
         422,
         "invalid",
     )
     assert "不能担任“审计人员”" in body["message"]
-    response = post_json(login(personas.admin), url, {"organisation": org.pk, "role": "unit_head"})
+    response = post_json(
+        login(personas.security), url, {"organisation": org.pk, "role": "unit_head"}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["result_type"] == "accounts.membership"
     assert person.role_codes() == {Role.UNIT_HEAD}

@@ -98,7 +98,7 @@ def test_short_password_message_is_chinese(personas):
     from core.errors import ActionInvalid
 
     with pytest.raises(ActionInvalid) as exc_info:
-        reset_password(personas.jw_officer, acting_user=personas.admin, new_password="Ab1!")
+        reset_password(personas.jw_officer, acting_user=personas.security, new_password="Ab1!")
     assert "密码太短，至少需要 10 个字符" in exc_info.value.errors["password"]
 
 
@@ -111,7 +111,7 @@ def test_last_platform_admin_cannot_be_removed(personas):
 
     membership = Membership.objects.get(user=personas.admin, role="platform_admin")
     with pytest.raises(ActionInvalid, match="最后一个系统管理员"):
-        revoke_role(membership, acting_user=personas.admin)
+        revoke_role(membership, acting_user=personas.security)
     # a superuser (not an admin member) tries to deactivate the only admin
     from accounts.models import User
 

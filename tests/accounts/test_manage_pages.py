@@ -17,7 +17,11 @@ STRONG = "Chongqing#2026ok"
 
 @pytest.fixture
 def admin_client(client, personas):
-    client.force_login(personas.admin)
+    """The installation's superuser, which holds both the system and the security
+    administrator's duties until they are appointed (``accounts.duties``): these tests walk
+    the directory pages; tests/accounts/test_separation.py keeps the two duties apart."""
+    install = User.objects.create_superuser("install", password=STRONG, full_name="安装账号")
+    client.force_login(install)
     return client
 
 
@@ -123,7 +127,7 @@ def test_org_list_search_filter_sort_and_paginate(admin_client, personas):
     desc = admin_client.get(url, {"sort": "-name", "q": "测试单位"}).context["page_obj"]
     assert desc[0].name == "重庆市测试单位24"
     by_members = admin_client.get(url, {"sort": "-members"}).context["page_obj"]
-    assert by_members[0].member_count == 2
+    assert by_members[0].member_count == 3  # the operator's three administrators
     assert "sort=name" in _text(admin_client.get(url))  # sortable headers
 
     empty = admin_client.get(url, {"members": "none", "q": "测试单位"}).context["page_obj"]
@@ -262,7 +266,7 @@ def test_create_user_grant_role_and_ledger(admin_client, personas):
     assert "已授予“市总工会 · 填报人”角色。" in _text(response)
     assert Membership.objects.filter(user=user, organisation=org, is_active=True).exists()
     event = LedgerEvent.objects.get(action=ActionCode.ROLE_GRANTED, object_id=str(user.pk))
-    assert event.organisation_id == org.pk and event.actor_id == personas.admin.pk
+    assert event.organisation_id == org.pk and event.actor.username == "install"
 
 
 def test_create_user_with_first_role_in_one_step(admin_client):
@@ -390,9 +394,10 @@ def test_deactivated_user_cannot_sign_in(admin_client, client, personas, passwor
     assert client.login(username="jw_tianbao", password=password) is True
 
 
-def test_admin_cannot_deactivate_self(admin_client, personas):
+def test_admin_cannot_deactivate_self(client, personas):
+    client.force_login(personas.admin)
     url = reverse("accounts:user_deactivate", args=[personas.admin.pk])
-    response = admin_client.post(url, {"reason": "试试"}, follow=True)
+    response = client.post(url, {"reason": "试试"}, follow=True)
     assert "不能停用自己的账号。" in _text(response)
     personas.admin.refresh_from_db()
     assert personas.admin.is_active
@@ -481,11 +486,15 @@ def test_admin_todos_on_workbench(client, personas):
     User.objects.filter(pk=personas.cac.pk).update(
         failed_logins=5, locked_until=timezone.now() + timezone.timedelta(minutes=5)
     )
-    client.force_login(admin)
+    client.force_login(personas.security)  # roles and lockouts: the security duty
     text = _text(client.get("/"))
     assert "为 无角色者 分配角色" in text
     assert reverse("accounts:user_detail", args=[user.pk]) + "#roles" in text
     assert f"解锁 {personas.cac}" in text
+    assert "开通账号" not in text
+    client.force_login(admin)  # organisations without accounts: the system duty
+    text = _text(client.get("/"))
+    assert "为 无角色者 分配角色" not in text and f"解锁 {personas.cac}" not in text
     procuratorate = Organisation.objects.get(name="重庆市人民检察院")
     assert "为 市检察院 开通账号" in text
     assert reverse("accounts:user_create") + f"?organisation={procuratorate.pk}" in text
@@ -503,8 +512,9 @@ def test_todo_disappears_once_the_role_is_granted(client, personas):
         acting_user=admin, username="no_role", full_name="无角色者", password=STRONG
     )
     org = Organisation.objects.get(name="重庆市总工会")
-    actions.grant_role(user, org, Role.UNIT_OFFICER, acting_user=admin)
+    client.force_login(personas.security)
+    assert "为 无角色者 分配角色" in _text(client.get("/"))
+    actions.grant_role(user, org, Role.UNIT_OFFICER, acting_user=personas.security)
+    assert "为 无角色者 分配角色" not in _text(client.get("/"))
     client.force_login(admin)
-    text = _text(client.get("/"))
-    assert "为 无角色者 分配角色" not in text
-    assert "为 市总工会 开通账号" not in text
+    assert "为 市总工会 开通账号" not in _text(client.get("/"))

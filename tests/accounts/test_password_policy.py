@@ -163,7 +163,7 @@ def test_someone_else_cannot_change_my_password(personas, password):
 
 
 def _reset(personas, person, new="Temporary#2027a"):
-    actions.reset_password(person, acting_user=personas.admin, new_password=new)
+    actions.reset_password(person, acting_user=personas.security, new_password=new)
     return new
 
 

@@ -155,32 +155,32 @@ def test_api_token_is_not_asked_for_a_second_factor(client, personas):
 @override_settings(GOVIT_OTP_REQUIRED=True)
 def test_reset_by_admin(client, personas, password):
     _enrolled(personas.bdb)
-    reset_second_factor(personas.bdb, acting_user=personas.admin, reason="手机遗失，已电话核实")
+    reset_second_factor(personas.bdb, acting_user=personas.security, reason="手机遗失，已电话核实")
     assert not TOTPDevice.objects.filter(user=personas.bdb).exists()
     assert not StaticDevice.objects.filter(user=personas.bdb).exists()
     event = _events(SecurityEvent.SECOND_FACTOR_RESET, personas.bdb).get()
-    assert event.actor_id == personas.admin.pk and event.reason == "手机遗失，已电话核实"
+    assert event.actor_id == personas.security.pk and event.reason == "手机遗失，已电话核实"
     assert Notification.objects.filter(recipient=personas.bdb, title__contains="重置").exists()
     _sign_in(client, "dsj_shenhe", password)
     assert client.get("/")["Location"].startswith(ENROL)  # enrols again
 
 
-def test_reset_is_offered_to_the_admin_and_refused_on_ones_own(client, personas):
-    _enrolled(personas.admin)
+def test_reset_is_offered_to_the_security_admin_and_refused_on_ones_own(client, personas):
+    _enrolled(personas.security)
     _enrolled(personas.bdb)
-    client.force_login(personas.admin)
+    client.force_login(personas.security)
     assert client.get("/")["Location"].startswith(VERIFY)  # enrolled: asked, setting or not
-    _force_verified_login(client, personas.admin)
+    _force_verified_login(client, personas.security)
     page = client.get(f"/accounts/manage/users/{personas.bdb.pk}/").content.decode()
     assert "重置双因素认证" in page
-    own = client.get(f"/accounts/manage/users/{personas.admin.pk}/").content.decode()
+    own = client.get(f"/accounts/manage/users/{personas.security.pk}/").content.decode()
     assert "重置双因素认证" not in own
     with pytest.raises(ActionInvalid, match="不能重置自己的双因素认证"):
-        reset_second_factor(personas.admin, acting_user=personas.admin, reason="自己")
+        reset_second_factor(personas.security, acting_user=personas.security, reason="自己")
     with pytest.raises(ActionInvalid) as no_reason:
-        reset_second_factor(personas.bdb, acting_user=personas.admin, reason="")
+        reset_second_factor(personas.bdb, acting_user=personas.security, reason="")
     assert "请填写重置理由" in no_reason.value.errors["reason"]
-    assert TOTPDevice.objects.filter(user=personas.admin).exists()
+    assert TOTPDevice.objects.filter(user=personas.security).exists()
     response = client.post(
         f"/accounts/manage/users/{personas.bdb.pk}/second-factor/reset/",
         {"reason": "手机遗失"},
@@ -189,12 +189,13 @@ def test_reset_is_offered_to_the_admin_and_refused_on_ones_own(client, personas)
     assert not TOTPDevice.objects.filter(user=personas.bdb).exists()
 
 
-def test_nobody_but_an_admin_resets(personas):
+def test_nobody_but_the_security_admin_resets(personas):
     from core.errors import ActionForbidden
 
     _enrolled(personas.bdb)
-    with pytest.raises(ActionForbidden):
-        reset_second_factor(personas.bdb, acting_user=personas.drc, reason="x")
+    for other in (personas.drc, personas.admin, personas.audit_admin):
+        with pytest.raises(ActionForbidden):
+            reset_second_factor(personas.bdb, acting_user=other, reason="x")
 
 
 def test_the_user_menu_leads_anyone_to_enrol(client, personas):

@@ -64,7 +64,7 @@ def test_token_last_use_is_written_at_most_once_a_minute(
 
 def test_revoked_token_is_401(personas, client, make_token, bearer):
     token, raw = make_token(personas.jw_officer)
-    revoke_api_token(token, acting_user=personas.admin)
+    revoke_api_token(token, acting_user=personas.security)
     assert_error(client.get("/api/me", headers=bearer(raw)), 401, "unauthenticated")
 
 
