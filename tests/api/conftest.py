@@ -23,3 +23,18 @@ def bearer():
         return {"Authorization": f"Bearer {raw}"}
 
     return _headers
+
+
+@pytest.fixture(scope="module")
+def connection_kept_across_requests():
+    """Django closes the database connection when a request finishes; its test client turns
+    that off, a WSGI client (schemathesis, httpx's WSGI transport) does not, and on PostgreSQL
+    the closed connection would take the test's transaction (and its data) with it."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -28,6 +28,8 @@ from accounts.actions import create_api_token
 from govit.api import api
 from tests.conftest import demo_city
 
+pytestmark = pytest.mark.usefixtures("connection_kept_across_requests")
+
 CONFIG = """
 seed = 16
 [generation]

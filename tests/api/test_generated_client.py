@@ -24,6 +24,8 @@ from core.xlsx import XLSX_TYPE
 from govit.api import api
 from tests.conftest import demo_city
 
+pytestmark = pytest.mark.usefixtures("connection_kept_across_requests")
+
 PACKAGE = "govit_client"
 #: the generator reads binary bodies only as application/octet-stream
 CONFIG = {"content_type_overrides": {XLSX_TYPE: "application/octet-stream"}}
