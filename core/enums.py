@@ -165,8 +165,9 @@ class NotificationCategory(models.TextChoices):
     JOB = "job", _("后台任务")
 
 
-#: categories nobody can mute
-UNMUTABLE_CATEGORIES = frozenset({NotificationCategory.TODO})
+#: categories nobody can mute: to-do reminders, and the notice that one's own background job
+#: has finished (asked for by that person, who waits for it)
+UNMUTABLE_CATEGORIES = frozenset({NotificationCategory.TODO, NotificationCategory.JOB})
 
 
 class Severity(models.TextChoices):
