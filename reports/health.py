@@ -49,6 +49,8 @@ class Context:
     on: dt.date
     p: PolicyParams
     policy_code: str = ""
+    #: the policy by its name, as pages show it (the code stays in the stored rating)
+    policy_name: str = ""
 
 
 Facts = dict[str, Any]
@@ -97,7 +99,7 @@ def context(on: dt.date | None = None) -> Context:
     """The municipal policy in force on ``on`` (today)."""
     on = on or today()
     policy = policy_in_force(None, on)
-    return Context(on=on, p=policy.p, policy_code=policy.code)
+    return Context(on=on, p=policy.p, policy_code=policy.code, policy_name=policy.name)
 
 
 @dataclass

@@ -34,7 +34,7 @@ def health_context(project: Project) -> dict[str, Any] | None:
             for d in health.DIMENSIONS
         ],
         "factors": health.explained(stored["factors"], ctx),
-        "policy": ctx.policy_code,
+        "policy": ctx.policy_name or ctx.policy_code,
         "json_id": f"health-history-{project.pk}",
         "history": {
             "months": [m.strftime("%Y-%m") for m, _level in history],

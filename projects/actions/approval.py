@@ -77,6 +77,9 @@ class DecideListReview(ReviewAction):
     requirement = "R8.2"
     keep_input_when_blocked = True
     hint = L("逐项出具审核意见并确定优先级（第八条）。")
+    confirm = L(
+        "提交后审核结论即生效：列入的进入项目清单，退回的由建设单位修改，不予列入的审批终止（第八条）。"
+    )
 
     def success_message(self, obj: Any, result: Any) -> str:
         return str(LIST_SUCCESS.get(result.state, _("已办理项目清单审核。")))
@@ -248,6 +251,7 @@ class SubmitEvaluationReport(ReviewAction):
     keep_input_when_blocked = True
     hint = L("对五个章节逐一出具评估意见（第十四条），可在下方上传评估报告。")
     success = L("已提交评估报告，项目进入联合技术审查。")
+    confirm = L("提交后评估报告和五个章节的评估意见记入审批记录，项目进入联合技术审查（第九条）。")
 
     def facts(self, obj: Any, data: Any) -> dict:
         if data is None:
@@ -291,6 +295,7 @@ class GiveJointOpinion(ReviewAction):
     article = "第九条"
     requirement = "R9.3"
     hint = L("五个主管部门均同意后报市发展改革委批复（第九条）。")
+    confirm = L("审查意见提交后记入审批记录；不同意的，项目退回建设单位修改（第九条）。")
 
     def success_message(self, obj: Any, result: Any) -> str:
         return str(RETURNED if result.state == S.RETURNED else _("已提交同意意见。"))
@@ -336,6 +341,9 @@ class ReviewDesignContent(ReviewAction):
     article = "第四条"
     requirement = "R4.1"
     hint = L("初步设计方案内容须经市大数据发展局审核同意后再报批（第四条）。")
+    confirm = L(
+        "审核意见提交后记入审批记录；同意的报市发展改革委批复，不同意的退回建设单位修改（第四条）。"
+    )
 
     def success_message(self, obj: Any, result: Any) -> str:
         if result.state == S.RETURNED:

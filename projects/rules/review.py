@@ -242,7 +242,8 @@ def path_by_threshold(ctx):
     threshold = ctx.policy.p.approval_threshold
     two = total >= threshold
     yield violation(
-        f"总投资 {format_wan(total)} 万元{'达到' if two else '低于'}政策 {ctx.policy.code} 的"
+        # the policy by its name: the message is read by people (its code is in the facts)
+        f"总投资 {format_wan(total)} 万元{'达到' if two else '低于'}《{ctx.policy.name}》的"
         f"审批门槛 {format_wan(threshold)} 万元（第九条{'，含本数' if two else ''}），"
         + (
             "须先批复可研报告，再批复初步设计及概（预）算。"

@@ -89,7 +89,8 @@ def sign_in(page, base, username):
 def open_from_delivery_list(page, project):
     """Through the menu: 建设与验收 → 建设项目, then the project's name."""
     page.get_by_role("button", name="建设与验收").click()
-    page.get_by_role("link", name="建设项目", exact=True).click()
+    # the menu's link (a delivery page's breadcrumb has one too)
+    page.locator("#mainnav").get_by_role("link", name="建设项目", exact=True).click()
     page.get_by_role("heading", name="建设项目").wait_for()
     page.get_by_test_id("delivery-list").get_by_role("link", name=project.name).click()
     page.wait_for_url(f"**/delivery/projects/{project.pk}/**")
@@ -131,9 +132,10 @@ def offer(page, name):
 
 
 def open_offer(page, name):
-    """The offer with its form opened."""
+    """The offer with its form opened (left open if it already is)."""
     found = offer(page, name)
-    found.get_by_test_id(f"act-{name.replace('_', '-')}-open").click()
+    if found.locator("details[open]").count() == 0:
+        found.get_by_test_id(f"act-{name.replace('_', '-')}-open").click()
     return found
 
 
@@ -146,6 +148,19 @@ def do(page, name, found=None):
         submit_form(page, page.locator("#govit-confirm [data-confirm-ok]"))
     else:
         submit_form(page, button)
+
+
+def file_unit_acceptance(page, held_on):
+    """Below the threshold the unit records the acceptance it organised (passed) and files it
+    with BDB (Art. 28 ¶2), from its card."""
+    action = open_offer(page, "file_unit_acceptance")
+    assert action.get_attribute("data-testid") == "offer"  # enabled: nothing blocks it
+    action.get_by_label("验收结果").select_option(label="验收通过")
+    action.get_by_label(HELD_ON).fill(held_on)
+    action.get_by_label("验收结论").fill("建设单位组织专家验收，系统运行稳定，同意通过。")
+    fill_art19(action)
+    do(page, "file_unit_acceptance", action)
+    page.get_by_text("已登记验收结果并报市大数据发展局备案（第二十八条）。").wait_for()
 
 
 def acceptance_findings(page, name):
@@ -268,14 +283,7 @@ def test_acceptance_below_threshold_unit_organises_and_files(
     # the unit organises the acceptance and files the result
     sign_in(page, base, "jw_tianbao")
     open_from_delivery_list(page, project)
-    action = open_offer(page, "file_unit_acceptance")
-    assert action.get_attribute("data-testid") == "offer"  # enabled: nothing blocks it
-    action.get_by_label("验收结果").select_option(label="验收通过")
-    action.get_by_label(HELD_ON).fill(_day(2))
-    action.get_by_label("验收结论").fill("建设单位组织专家验收，系统运行稳定，同意通过。")
-    fill_art19(action)
-    do(page, "file_unit_acceptance", action)
-    page.get_by_text("已登记验收结果并报市大数据发展局备案（第二十八条）。").wait_for()
+    file_unit_acceptance(page, _day(2))
     assert page.get_by_test_id("phase").inner_text() == "已通过竣工验收"
     result = page.get_by_test_id("acceptance")
     assert result.get_attribute("data-state") == "passed"

@@ -7,6 +7,8 @@ checked after it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -168,6 +170,12 @@ def fill_chapters(desk, stage_label, prefix=""):
     expect(chapters.locator("h2", has_text=stage_label)).to_contain_text("五章齐全")
 
 
+def labelled(scope, label):
+    """The field labelled exactly ``label``, its required mark (``*``) aside: "建设依据", not
+    "建设依据审核意见"."""
+    return scope.get_by_label(re.compile(rf"^{re.escape(label)}\s*\*?$"))
+
+
 def submit(desk):
     act = desk.act("submit_project")
     expect(act.get_by_test_id("finding")).to_have_count(0)  # nothing blocks nor warns
@@ -186,11 +194,11 @@ def list_review(desk, year, priority="1"):
     desk.expect_state("大数据局审核中")
     act = desk.act("decide_list_review")
     for key, label in CRITERIA.items():
-        act.get_by_label(label, exact=True).select_option(label="符合")
+        labelled(act, label).select_option(label="符合")
         act.locator(f"input[name$='-{key}_opinion']").fill(f"{label}符合要求。")
     act.get_by_label("优先级").fill(priority)
     act.get_by_label("审核决定").select_option(label="列入项目清单")
-    act.get_by_label("审核意见", exact=True).fill("同意列入项目清单。")
+    labelled(act, "审核意见").fill("同意列入项目清单。")
     desk.shot("bdb-list-review")
     desk.do("decide_list_review", act)
     desk.expect_message("已列入项目清单。")
@@ -238,7 +246,7 @@ def accept(desk, path_label, path_text):
     desk.shot("drc-accepted")
     # the rule decision of the acceptance keeps the Art. 9 finding
     with page.expect_navigation():
-        page.get_by_test_id("decisions").get_by_role("link", name="projects.accept").click()
+        page.get_by_test_id("decisions").get_by_role("link", name="受理并委托第三方评估").click()
     finding = page.locator("[data-testid=finding][data-rule='R9.1.path']")
     expect(finding).to_contain_text("第九条")
     expect(finding).to_contain_text(path_text)
@@ -252,7 +260,7 @@ def evaluate(desk):
     desk.sign_for()
     act = desk.act("submit_evaluation_report")
     for label, _text in CHAPTERS.values():
-        act.get_by_label(label, exact=True).fill(f"{label}：内容完整，措施可行。")
+        labelled(act, label).fill(f"{label}：内容完整，措施可行。")
     act.get_by_label("评估结论").fill("项目建设必要，方案基本可行，建议核定总投资如申报。")
     desk.shot("consultant-evaluation")
     desk.do("submit_evaluation_report", act)
@@ -286,7 +294,7 @@ def drc_approve(desk, number, expected_state, button_label, shot_name="drc-appro
     expect(act).to_contain_text(button_label)  # which approval: the card names it
     act.get_by_label("批复文号").fill(number)
     for label, _text in CHAPTERS.values():
-        act.get_by_label(label, exact=True).fill(f"{label}：同意。")
+        labelled(act, label).fill(f"{label}：同意。")
     act.get_by_label("批复意见").fill("同意批复。")
     expect(desk.button(act, "approve_project")).to_be_enabled()
     desk.shot(shot_name)
@@ -403,16 +411,19 @@ def test_3500wan_two_stage_project_from_draft_to_approval_through_every_role(
     assert "错误" not in messages(page)
 
 
-def test_800wan_single_stage_project_to_approval(seeded, live_server, page, artifacts):
-    year = today().year + 2
-    desk = Desk(page, live_server, artifacts, "approval-800")
+SINGLE_STAGE_NAME = "学生资助精准认定系统"
+SINGLE_STAGE_NUMBER = "渝发改数〔2026〕21号"
 
+
+def single_stage_to_approval(desk, year):
+    """The 800万 project of 市教委 from a draft to its one approval (Art. 9), every role in
+    turn; ``tests/browser/test_full_walk.py`` walks on from here to the archive."""
     create_project(
         desk,
-        name="学生资助精准认定系统",
+        name=SINGLE_STAGE_NAME,
         wan=800,
         kind_label="新建",
-        item="学生资助精准认定系统",
+        item=SINGLE_STAGE_NAME,
         year=year,
     )
     fill_chapters(desk, "可行性研究报告阶段")
@@ -425,7 +436,14 @@ def test_800wan_single_stage_project_to_approval(seeded, live_server, page, arti
 
     evaluate(desk)
     joint_review(desk)
-    drc_approve(desk, "渝发改数〔2026〕21号", "已批复", "批复可研报告及概（预）算")
+    drc_approve(desk, SINGLE_STAGE_NUMBER, "已批复", "批复可研报告及概（预）算")
+
+
+def test_800wan_single_stage_project_to_approval(seeded, live_server, page, artifacts):
+    year = today().year + 2
+    desk = Desk(page, live_server, artifacts, "approval-800")
+
+    single_stage_to_approval(desk, year)
     expect(page.get_by_test_id("approval-path")).to_contain_text("一次审批")
     # one approval only: no design stage
     expect(page.get_by_test_id("chapters")).not_to_contain_text("初步设计及概算阶段")

@@ -93,7 +93,8 @@ def test_R9_1_just_below_municipal_threshold_is_one_stage(walker):
     [info] = [f for f in last_decision("projects.accept").findings if f["rule_id"] == "R9.1.path"]
     assert info["severity"] == "info" and info["article"] == "第九条"
     assert (
-        "总投资 2,999.99 万元低于政策 cq-municipal-2021 的审批门槛 3,000.00 万元" in info["message"]
+        "总投资 2,999.99 万元低于《重庆市市级政务信息化项目管理办法》的审批门槛 3,000.00 万元"
+        in info["message"]
     )
     assert info["facts"]["path"] == "single"
     project = walker.walk(project, S.APPROVED)
@@ -107,7 +108,8 @@ def test_R9_1_exactly_at_municipal_threshold_is_two_stages(walker):
     assert project.approval_path == ApprovalPath.TWO
     [info] = [f for f in last_decision("projects.accept").findings if f["rule_id"] == "R9.1.path"]
     assert (
-        "达到政策 cq-municipal-2021 的审批门槛 3,000.00 万元（第九条，含本数）" in info["message"]
+        "达到《重庆市市级政务信息化项目管理办法》的审批门槛 3,000.00 万元（第九条，含本数）"
+        in info["message"]
     )
     project = walker.walk(project, S.FSR_APPROVED)
     assert project.state == S.FSR_APPROVED and project.approved_at is None
