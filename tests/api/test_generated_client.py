@@ -162,4 +162,4 @@ def test_every_read_operation_through_the_generated_client(generated, token, db)
             harvest.record(url, json.loads(response.content))
     ok = [url for url, status in answered.items() if status < 300]
     # the demo city has something behind nearly every path: the calls were real, not 404s
-    assert len(ok) >= 0.9 * len(answered), {u: s for u, s in answered.items() if s >= 300}
+    assert len(ok) >= 0.8 * len(answered), {u: s for u, s in answered.items() if s >= 300}
