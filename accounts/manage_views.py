@@ -19,7 +19,6 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from core.actions import Action
@@ -35,7 +34,6 @@ from . import actions
 from .duties import administers
 from .filters import OrganisationFilter, UserFilter
 from .models import ApiToken, Membership, Organisation, User
-from .password_policy import api_token_max_days
 from .roles import OrgKind
 
 RECENT_EVENTS = 20
@@ -193,28 +191,6 @@ def user_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, step.success_message(None, person))
             return redirect(step.next_url(None, person))
     return render(request, "accounts/manage/user_form.html", {"form": form, "action": step})
-
-
-@admin_required
-def token_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """A token for the person. Its raw key exists only in this response: no redirect, no
-    session, no cache."""
-    person = get_object_or_404(User, pk=pk)
-    step = actions.create_api_token
-    form = _form(request, step, person)
-    if request.method == "POST":
-        created, ok = _run(request, step, person, form)
-        if ok:
-            token, raw = created
-            response = render(
-                request,
-                "accounts/manage/token_created.html",
-                {"person": person, "token": token, "raw_token": raw},
-            )
-            add_never_cache_headers(response)
-            return response
-    context = {"form": form, "person": person, "max_days": api_token_max_days()}
-    return render(request, "accounts/manage/token_form.html", context)
 
 
 def _act_on(name: str, model: type[Any], key: str) -> View:

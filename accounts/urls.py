@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from core import navigation
 from core.views import action_page
 
-from . import manage_views, password_views, second_factor_views, security_log, views
+from . import (
+    manage_views,
+    password_views,
+    second_factor_views,
+    security_log,
+    token_views,
+    views,
+)
 from . import todos as _todos  # noqa: F401  (registers the admin's to-do provider)
 from .roles import Role
 
@@ -15,6 +22,7 @@ urlpatterns = [
     # one's own password (accounts/password_policy.py holds whoever owes a change here)
     path("password/", password_views.change, name="password_change"),
     path("security-log/", security_log.security_log, name="security_log"),
+    path("tokens/", token_views.my_tokens, name="my_tokens"),
     # the second factor (accounts/second_factor.py): enrol, the second step, recovery codes
     path("second-factor/enrol/", second_factor_views.enrol, name="second_factor_enrol"),
     path("second-factor/verify/", second_factor_views.verify, name="second_factor_verify"),
@@ -67,7 +75,6 @@ urlpatterns = [
         action_page("accounts.reset_second_factor"),
         name="user_reset_second_factor",
     ),
-    path("manage/users/<int:pk>/tokens/new/", manage_views.token_create, name="token_create"),
     path(
         "manage/users/<int:pk>/tokens/<int:token_pk>/revoke/",
         manage_views.token_revoke,

@@ -1,5 +1,5 @@
-"""Bearer tokens for machine clients acting as a person (e.g. the 渝快办 channel). Only the
-token's digest is stored: the raw key is handed back once, to the admin who created it. Every
+"""Bearer tokens for machine clients acting as a person (e.g. the 渝快办 channel), each made
+by that person. Only the token's digest is stored: the raw key is handed back once. Every
 token expires, within the policy's ``api_token_max_days`` (a platform security requirement:
 MLPS level 3 identity authentication, GB/T 22239-2019 8.1.4.1)."""
 
@@ -23,14 +23,21 @@ from .base import AccountAction, OnUser, invalid, user_url
 
 
 class CreateApiToken(OnUser):
-    """Create a token for the person; returns the token and its raw key, which is never
-    stored. Its life is given in days, the policy's longest when left out, and never longer:
-    no token lives for ever. Its page shows the key once (``accounts:token_create``), so it is
-    not offered on the card, whose answer is a redirect."""
+    """A person creates a token for themselves (nobody mints one for someone else: 三权分立,
+    ``accounts.duties``); returns the token and its raw key, which is never stored. Its life
+    is given in days, the policy's longest when left out, and never longer: no token lives for
+    ever. Its page shows the key once (``accounts:my_tokens``), so it is not offered on the
+    card, whose answer is a redirect."""
 
     label = L("创建接口令牌")
     Input = ApiTokenIn
     offered_on = ""
+    roles = ()  # anyone, for their own account
+
+    def permitted(self, obj: Any, user: Any) -> bool:
+        return bool(
+            getattr(user, "is_authenticated", False) and getattr(obj, "pk", None) == user.pk
+        )
 
     def initial(self, obj: Any, user: Any) -> dict[str, Any]:
         return {"validity": api_token_max_days()}
@@ -71,7 +78,14 @@ class CreateApiToken(OnUser):
 
 
 class RevokeApiToken(AccountAction):
-    """Revoke a token: clients using it are refused at once. Revoking twice changes nothing."""
+    """Revoke a token: clients using it are refused at once. Revoking twice changes nothing.
+    The security administrator revokes anyone's; a person revokes their own."""
+
+    def permitted(self, obj: Any, user: Any) -> bool:
+        own = obj is not None and getattr(obj, "user_id", None) == getattr(user, "pk", None)
+        return bool(getattr(user, "is_authenticated", False) and own) or super().permitted(
+            obj, user
+        )
 
     label = L("吊销令牌")
     model = ApiToken

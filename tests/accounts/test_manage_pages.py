@@ -10,6 +10,7 @@ from accounts import actions
 from accounts.models import ApiToken, Membership, Organisation, User, hash_token
 from accounts.roles import OrgKind, Role
 from core.enums import ActionCode
+from core.errors import ActionForbidden
 from core.models import LedgerEvent
 
 STRONG = "Chongqing#2026ok"
@@ -33,7 +34,7 @@ def _all_urls(personas):
     user = personas.wj_officer
     org = Organisation.objects.get(name="重庆市教育委员会")
     membership = Membership.objects.filter(user=user, is_active=True).first()
-    token, _raw = actions.create_api_token(user, acting_user=personas.admin, name="对接")
+    token, _raw = actions.create_api_token(user, acting_user=user, name="对接")
     get_urls = [
         reverse("accounts:org_list"),
         reverse("accounts:org_create"),
@@ -44,7 +45,6 @@ def _all_urls(personas):
         reverse("accounts:user_detail", args=[user.pk]),
         reverse("accounts:user_edit", args=[user.pk]),
         reverse("accounts:user_reset_password", args=[user.pk]),
-        reverse("accounts:token_create", args=[user.pk]),
     ]
     post_urls = [
         reverse("accounts:user_grant_role", args=[user.pk]),
@@ -441,11 +441,14 @@ def test_reset_password_and_unlock(admin_client, client, personas):
     assert client.login(username=user.username, password=STRONG)
 
 
-def test_token_shown_once_and_only_hash_stored(admin_client, personas):
+def test_token_made_by_its_holder_shown_once_and_only_hash_stored(admin_client, personas):
+    """Each person makes their own tokens (三权分立): nobody mints one for someone else."""
+    from django.test import Client
+
     user = personas.drc
-    response = admin_client.post(
-        reverse("accounts:token_create", args=[user.pk]), {"name": "渝快办对接", "validity": "90"}
-    )
+    client = Client()  # the holder's browser, beside the administrator's
+    client.force_login(user)
+    response = client.post(reverse("accounts:my_tokens"), {"name": "渝快办对接", "validity": "90"})
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     text = _text(response)
@@ -454,25 +457,43 @@ def test_token_shown_once_and_only_hash_stored(admin_client, personas):
     assert "离开本页后将无法再次查看" in text
     token = ApiToken.objects.get(user=user)
     assert token.key_hash == hash_token(raw) and token.key_prefix == raw[:10]
+    assert token.created_by == user
     assert token.expires_at > timezone.now() + timezone.timedelta(days=89)
     for field in ApiToken._meta.concrete_fields:
         assert getattr(token, field.attname) != raw
     assert raw not in str(list(LedgerEvent.objects.values_list("data", flat=True)))
+    mine = _text(client.get(reverse("accounts:my_tokens")))
+    assert raw not in mine and token.key_prefix in mine and "渝快办对接" in mine
 
-    detail = _text(admin_client.get(reverse("accounts:user_detail", args=[user.pk])))
-    assert raw not in detail and token.key_prefix in detail and "渝快办对接" in detail
-
-    missing_name = admin_client.post(
-        reverse("accounts:token_create", args=[user.pk]), {"name": "", "validity": "90"}
-    )
+    missing_name = client.post(reverse("accounts:my_tokens"), {"name": "", "validity": "90"})
     assert "请填写令牌用途。" in _text(missing_name)
 
-    response = admin_client.post(
-        reverse("accounts:token_revoke", args=[user.pk, token.pk]), follow=True
+    # the administrators see it on the person's page, and cannot make one for them
+    detail = _text(admin_client.get(reverse("accounts:user_detail", args=[user.pk])))
+    assert raw not in detail and token.key_prefix in detail and "渝快办对接" in detail
+    for admin in (personas.admin, personas.security):
+        with pytest.raises(ActionForbidden):
+            actions.create_api_token(user, acting_user=admin, name="代建")
+    assert ApiToken.objects.filter(user=user).count() == 1
+
+    response = client.post(
+        f"/act/accounts.revoke_api_token/{token.pk}/",
+        {"next": reverse("accounts:my_tokens")},
+        follow=True,
     )
     assert "已吊销" in _text(response)
     token.refresh_from_db()
     assert token.revoked_at is not None
+    # another person cannot revoke it (it does not exist for them)
+    other = ApiToken.objects.create(
+        user=personas.bdb,
+        name="x",
+        key_prefix="gvt_x",
+        key_hash="h",
+        created_by=personas.bdb,
+        expires_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    assert client.post(f"/act/accounts.revoke_api_token/{other.pk}/").status_code == 404
 
 
 # -- to-dos ------------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ def test_demo_setting_off_lets_an_admin_in_with_the_password(client, personas, p
 def test_api_token_is_not_asked_for_a_second_factor(client, personas):
     from accounts.actions import create_api_token
 
-    _token, raw = create_api_token(personas.bdb, acting_user=personas.admin, name="对接")
+    _token, raw = create_api_token(personas.bdb, acting_user=personas.bdb, name="对接")
     response = client.get("/api/me", headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 200 and response.json()["username"] == "dsj_shenhe"
 

@@ -10,7 +10,7 @@ def make_token(personas):
     """Create an API token for ``user`` (made by the platform admin); returns (token, raw)."""
 
     def _make(user, **kwargs):
-        return create_api_token(user, acting_user=personas.admin, name="测试", **kwargs)
+        return create_api_token(user, acting_user=user, name="测试", **kwargs)
 
     return _make
 

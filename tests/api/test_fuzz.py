@@ -59,7 +59,9 @@ def city(django_db_setup, django_db_blocker, tmp_path_factory, _key_dir):
 @pytest.fixture(scope="module")
 def token(city, django_db_blocker):
     with django_db_blocker.unblock():
-        _, raw = create_api_token(city["sjj_shenji"], acting_user=city["admin"], name="模糊测试")
+        _, raw = create_api_token(
+            city["sjj_shenji"], acting_user=city["sjj_shenji"], name="模糊测试"
+        )
     return raw
 
 

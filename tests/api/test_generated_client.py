@@ -77,7 +77,7 @@ def city(django_db_setup, django_db_blocker, tmp_path_factory, _key_dir):
 def token(city, django_db_blocker):
     with django_db_blocker.unblock():
         _, raw = create_api_token(
-            city["sjj_shenji"], acting_user=city["admin"], name="生成的客户端"
+            city["sjj_shenji"], acting_user=city["sjj_shenji"], name="生成的客户端"
         )
     return raw
 
