@@ -249,7 +249,9 @@ def test_800wan_project_from_draft_to_archive_as_every_role(live_server, page, a
     expect_phase(page, "已通过竣工验收")
     desk.shot("unit-accepted")
 
-    # and the archive: what the page offers once accepted
+    # what the card offers next: the go-live (Art. 30); and the archive, once accepted
+    act_on_delivery(desk, "go_live", {"正式上线运行日期": on})
+    desk.expect_message("已登记正式上线运行")
     export_archive(desk, code)
     desk.shot("unit-archive-exported")
 
