@@ -22,6 +22,7 @@ from core.dates import today
 from delivery.archive import verify
 from delivery.services import ACCEPTANCE_MATERIALS
 
+from .helpers import submit_form
 from .test_acceptance import (
     assert_all_materials_present,
     do,
@@ -39,6 +40,7 @@ from .test_approval_lifecycle import (
     single_stage_to_approval,
     upload,
 )
+from .test_investment import enter_budget, publish_annual_plan
 from .walks import PageChecker
 
 pytestmark = [
@@ -183,6 +185,53 @@ def build(desk, on):
     desk.shot("unit-completed")
 
 
+def fill_performance_table(desk, project_url):
+    """The unit's performance table of the project's year (Art. 10), one indicator under each
+    second-level one, from the project page's card: the annual plan takes only a complete
+    table."""
+    page = desk.page
+    page.goto(project_url)
+    table = page.locator("[data-action='investment.save_performance_table']")
+    with page.expect_navigation():
+        table.get_by_test_id("act-save-performance-table").click()
+    labelled(page, "总体目标").fill("实现学生资助对象精准认定，资助发放零差错。")
+    rows = page.locator("[data-testid=indicator-root] tbody tr:has(th)")  # each group's first
+    for n in range(rows.count()):
+        row = rows.nth(n)
+        row.get_by_label("三级指标").fill(f"{row.locator('th').inner_text().strip()}示例")
+        row.get_by_label("指标值").fill("100")
+        row.get_by_label("计量单位").fill("%")
+        row.get_by_label("定量指标").check()
+        row.get_by_label("计算公式").fill("完成数/计划数×100%")
+    desk.checker.check()
+    submit_form(page, "save-table")
+    expect(page.get_by_test_id("table-status")).to_contain_text("绩效目标表完整")
+    desk.shot("unit-performance-table")
+
+
+def pay(desk, project_url, on):
+    """The unit pays against its contract from the budget line (Art. 25), on the project
+    page's card."""
+    page = desk.page
+    page.goto(project_url)
+    offer = page.locator("[data-action='investment.record_payment']")
+    offer.get_by_test_id("act-record-payment-open").click()
+    labelled(offer, "预算指标").select_option(index=1)
+    labelled(offer, "支付日期").fill(on)
+    labelled(offer, "支付金额").fill("300")
+    labelled(offer, "收款人").fill("重庆某科技有限公司")
+    labelled(offer, "国库支付凭证号").fill("GK-2026-000001")
+    desk.checker.check()
+    button = offer.get_by_test_id("act-record-payment")
+    if button.get_attribute("data-confirm"):
+        button.click()
+        submit_form(page, page.locator("#govit-confirm [data-confirm-ok]"))
+    else:
+        submit_form(page, button)
+    desk.expect_message("已登记支付。")
+    desk.shot("unit-paid")
+
+
 def upload_acceptance_materials(desk):
     """Every material of Art. 28 (``upload_materials``), in the page's documents panel."""
     for title in ACCEPTANCE_MATERIALS.values():
@@ -219,7 +268,9 @@ def test_800wan_project_from_draft_to_archive_as_every_role(live_server, page, a
     desk = CheckedDesk(page, live_server, artifacts, "full-walk", checker=checker)
     on = today().isoformat()
 
-    single_stage_to_approval(desk, today().year + 2)
+    year = today().year + 2  # the master plan's year of the item
+    single_stage_to_approval(desk, year)
+    project_url = desk.project_url
     expect(page.get_by_test_id("approval-path")).to_contain_text("一次审批")
     desk.shot("drc-approved")
 
@@ -229,6 +280,18 @@ def test_800wan_project_from_draft_to_archive_as_every_role(live_server, page, a
         name=SINGLE_STAGE_NAME, pk=int(re.search(r"/projects/(\d+)/", page.url)[1])
     )
     prepare_start(desk, on)
+    delivery_url = desk.project_url
+
+    # the money: the unit's performance table, DRC's annual plan, Finance's budget, a payment
+    fill_performance_table(desk, project_url)
+    publish_annual_plan(page, live_server, year, code, "800.00")
+    desk.shot("drc-plan-published")
+    enter_budget(page, live_server, year, code, "800")
+    desk.shot("finance-budget")
+    desk.as_("jw_tianbao")
+    pay(desk, project_url, on)
+
+    page.goto(delivery_url)
     build(desk, on)
     upload_acceptance_materials(desk)
 
@@ -257,7 +320,8 @@ def test_800wan_project_from_draft_to_archive_as_every_role(live_server, page, a
 
     assert OFFICIAL <= desk.confirmed, OFFICIAL - desk.confirmed
     roles = {user for _path, user in checker.seen if user}
-    # the unit, BDB (also one of the joint reviewers), DRC, the consultant, four more reviewers
+    # the unit, BDB (also one of the joint reviewers), DRC, Finance (also a joint reviewer), the
+    # consultant and three more joint reviewers
     assert len(roles) == 8, roles
     checker.assert_clean()
 

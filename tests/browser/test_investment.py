@@ -94,16 +94,9 @@ def do(page, name):
         submit_form(page, button)
 
 
-def test_investment_plan_budget_reconciliation_and_changes(
-    approved_800, live_server, page, artifacts
-):
-    project = approved_800
-    year, code = project.year, project.code
-
-    def snap(n, name):
-        shot(page, artifacts, f"investment-{n:02d}-{name}")
-
-    # -- DRC compiles and publishes the year's plan (Art. 10) --------------------------------
+def publish_annual_plan(page, live_server, year, code, amount, snap=None):
+    """DRC opens the year's plan version, compiles it (the one eligible project, ``code``, of
+    ``amount`` 万元) and publishes it (Art. 10)."""
     login(page, live_server, "fgw_jingban")
     nav(page, "投资与资金", "年度投资计划")
     with page.expect_navigation():
@@ -120,8 +113,9 @@ def test_investment_plan_budget_reconciliation_and_changes(
         "纳入 1 个项目；0 个项目不符合条件"
     )
     entry = page.get_by_test_id("entry").filter(has_text=code)
-    expect(entry).to_contain_text("800.00")
-    snap(1, "drc-plan-compiled")
+    expect(entry).to_contain_text(amount)
+    if snap:
+        snap(1, "drc-plan-compiled")
 
     with page.expect_navigation():
         page.get_by_test_id("draft-tab").click()
@@ -129,10 +123,13 @@ def test_investment_plan_budget_reconciliation_and_changes(
     expect(alert(page, f"{year} 年度投资计划已发布")).to_be_visible()
     version = page.get_by_test_id("plan-version")
     expect(version).to_contain_text("已发布")
-    expect(page.get_by_test_id("plan-totals")).to_contain_text("共 1 个项目，合计 800.00 万元")
-    snap(2, "drc-plan-published")
+    expect(page.get_by_test_id("plan-totals")).to_contain_text(f"共 1 个项目，合计 {amount} 万元")
+    if snap:
+        snap(2, "drc-plan-published")
 
-    # -- Finance enters a budget of a different amount: the seeded mismatch (R10.2) ----------
+
+def enter_budget(page, live_server, year, code, amount):
+    """Finance enters the year's budget of ``amount`` 万元 for the project ``code``."""
     login(page, live_server, "czj_jingban")
     nav(page, "投资与资金", "预算")
     with page.expect_navigation():
@@ -140,11 +137,27 @@ def test_investment_plan_budget_reconciliation_and_changes(
     page.get_by_label("项目编号").fill(code)
     submit_form(page, "pick")
     page.get_by_label("预算年度").fill(str(year))
-    page.get_by_label("预算金额").fill("600")
+    page.get_by_label("预算金额").fill(amount)
     page.get_by_label("预算科目").fill("政务信息化建设专项")
     page.get_by_label("备注").fill("首批安排")
     submit_form(page, "act-submit")
     expect(alert(page, f"已为 {code} 安排 {year} 年预算。")).to_be_visible()
+
+
+def test_investment_plan_budget_reconciliation_and_changes(
+    approved_800, live_server, page, artifacts
+):
+    project = approved_800
+    year, code = project.year, project.code
+
+    def snap(n, name):
+        shot(page, artifacts, f"investment-{n:02d}-{name}")
+
+    # -- DRC compiles and publishes the year's plan (Art. 10) --------------------------------
+    publish_annual_plan(page, live_server, year, code, "800.00", snap)
+
+    # -- Finance enters a budget of a different amount: the seeded mismatch (R10.2) ----------
+    enter_budget(page, live_server, year, code, "600")
     # saved with the warning of R10.2.amount beside the line
     expect(page.get_by_test_id("line-warnings")).to_contain_text("将列入对账差异")
     snap(3, "finance-budget-entered")
