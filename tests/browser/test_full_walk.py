@@ -1,6 +1,7 @@
 """The walk from draft to archive as each role meets none of the problems of issue 18: one
 project of 800万 (the single-stage path, unit-organised acceptance) from the unit's draft to
-its approval, its construction, completion acceptance and electronic archive, in the browser.
+its approval, its money (performance table, annual plan, budget, a payment), its construction,
+completion acceptance, go-live and electronic archive, in the browser.
 
 The approval reuses ``test_approval_lifecycle``'s desk and steps; construction is done on the
 delivery page's "您现在可以办理" card (the same actions ``tests/delivery/helpers.py``'s
@@ -106,6 +107,10 @@ def opened(desk, name):
     desk.checker.check()
     if form.get_by_test_id(f"act-{name.replace('_', '-')}").get_attribute("data-confirm"):
         desk.confirmed.add(f"delivery.{name}")
+
+
+def _path_of(url):
+    return re.sub(r"^https?://[^/]+", "", url).split("#")[0]
 
 
 def expect_phase(page, label):
@@ -319,6 +324,9 @@ def test_800wan_project_from_draft_to_archive_as_every_role(live_server, page, a
     desk.shot("unit-archive-exported")
 
     assert OFFICIAL <= desk.confirmed, OFFICIAL - desk.confirmed
+    # the check ran on every kind of page of the walk, both object pages included
+    paths = {path for path, _user in checker.seen}
+    assert {_path_of(project_url), _path_of(delivery_url), "/", "/projects/lists/"} <= paths
     roles = {user for _path, user in checker.seen if user}
     # the unit, BDB (also one of the joint reviewers), DRC, Finance (also a joint reviewer), the
     # consultant and three more joint reviewers
