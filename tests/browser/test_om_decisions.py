@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from catalog import actions
 from core.dates import today
+from core.jobs import run_job
+from core.models import BackgroundJob
 from tests.browser.helpers import login
 
 # serialized_rollback: the policy versions loaded by migrations survive the flush between
@@ -76,7 +79,15 @@ def test_finance_filters_ineligible_systems_and_sees_articles(
     run = page.get_by_test_id("run-form")
     run.get_by_label("预算年度").fill(str(YEAR))
     run.get_by_role("button", name="按现行政策逐系统判定").click()
-    page.get_by_text(f"已生成 {YEAR} 年运维经费决定：3 个系统，1 个可安排，2 个不予安排").wait_for()
+    # the run is a background job: its page shows it queued until a task worker takes it
+    page.get_by_role("heading", name=f"生成 {YEAR} 年运维经费决定").wait_for()
+    expect(page.get_by_role("progressbar", name="处理进度")).to_be_visible()
+    run_job.call(BackgroundJob.objects.get(owner=personas.finance, kind="core.action").pk)
+    expect(page.get_by_test_id("job-summary")).to_contain_text(
+        f"已生成 {YEAR} 年运维经费决定：3 个系统，1 个可安排，2 个不予安排", timeout=10_000
+    )
+    page.get_by_test_id("job-result").click()
+    page.get_by_role("heading", name="运维经费决定").wait_for()
     assert page.get_by_test_id("missing-run").count() == 0
     summary = page.get_by_test_id("om-summary").get_by_role("row").filter(has_text=str(YEAR))
     assert summary.get_by_role("cell").nth(1).inner_text() == "3"
