@@ -38,3 +38,20 @@ def connection_kept_across_requests():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def committed_city(django_db_setup, django_db_blocker, tmp_path_factory, _key_dir):
+    """The demo city seeded once for a module that calls the app through WSGI."""
+    from tests.conftest import demo_city
+
+    yield from demo_city(django_db_blocker, tmp_path_factory, _key_dir)
+
+
+@pytest.fixture(scope="module")
+def auditor_token(committed_city, django_db_blocker):
+    """A raw API token of the demo auditor, made by herself (tokens are their holder's)."""
+    auditor = committed_city["sjj_shenji"]
+    with django_db_blocker.unblock():
+        _, raw = create_api_token(auditor, acting_user=auditor, name="接口测试")
+    return raw

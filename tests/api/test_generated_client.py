@@ -19,10 +19,8 @@ import httpx
 import pytest
 from django.core.wsgi import get_wsgi_application
 
-from accounts.actions import create_api_token
 from core.xlsx import XLSX_TYPE
 from govit.api import api
-from tests.conftest import demo_city
 
 pytestmark = pytest.mark.usefixtures("connection_kept_across_requests")
 
@@ -66,20 +64,6 @@ def generated(tmp_path_factory):
         sys.path.remove(str(folder))
         for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
             del sys.modules[name]
-
-
-@pytest.fixture(scope="module")
-def city(django_db_setup, django_db_blocker, tmp_path_factory, _key_dir):
-    yield from demo_city(django_db_blocker, tmp_path_factory, _key_dir)
-
-
-@pytest.fixture(scope="module")
-def token(city, django_db_blocker):
-    with django_db_blocker.unblock():
-        _, raw = create_api_token(
-            city["sjj_shenji"], acting_user=city["sjj_shenji"], name="生成的客户端"
-        )
-    return raw
 
 
 def read_operations(package):
@@ -131,12 +115,12 @@ def test_the_client_is_generated_without_warnings(generated):
     assert "WARNING" not in output, output
 
 
-def test_every_read_operation_through_the_generated_client(generated, token, db):
+def test_every_read_operation_through_the_generated_client(generated, auditor_token, db):
     package, _output = generated
     client_module = importlib.import_module(f"{package.__name__}.client")
     client = client_module.AuthenticatedClient(
         base_url="http://testserver",
-        token=token,
+        token=auditor_token,
         raise_on_unexpected_status=True,
         httpx_args={"transport": httpx.WSGITransport(app=get_wsgi_application())},
     )
