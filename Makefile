@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench loadtest install install-dev browser messages clean
+.PHONY: run test lint bench bench-quick loadtest install install-dev browser messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,7 +72,12 @@ lint: install-dev
 
 bench: export GOVIT_SECRET_KEY ?= bench-only-not-a-secret
 bench: install-dev assets
-	$(BIN)/python -m bench
+	$(BIN)/pip install -q -c constraints.txt ".[bench]"
+	$(BIN)/python -m bench $(BENCH)
+
+## bench-quick: the same benchmarks on a city of 10,000 projects (a few minutes)
+bench-quick: export BENCH_SCALE ?= 10000
+bench-quick: bench
 
 APPS := accounts catalog core delivery demo documents evidence investment planning policy projects reports supervision
 

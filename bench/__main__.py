@@ -1,9 +1,17 @@
-"""Run every benchmark on a fresh SQLite database of its own (or DATABASE_URL when set)."""
+"""Run every benchmark (or the named ones) and print one table of figures against their goals.
 
+The database is a fresh SQLite file of its own unless DATABASE_URL is set. BENCH_SCALE sets
+the size of the city (`make bench`: 100,000; `make bench-quick`: 10,000). The table is also
+written to var/bench/results.json.
+"""
+
+import datetime as dt
 import importlib
 import os
 import pkgutil
 import sys
+import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,21 +33,40 @@ def _setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
-def main(selected: list[str]) -> None:
+def main(selected: list[str]) -> int:
     _setup_django()
     import bench
+    from bench import results
 
     selected = [s if s.startswith("bench_") else f"bench_{s}" for s in selected]  # or "evidence"
     names = sorted(
         m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")
     )
+    started, failed = time.perf_counter(), []
     for name in names:
         if selected and name not in selected:
             continue
         module = importlib.import_module(f"bench.{name}")
-        print(f"== {name}: {module.__doc__.strip().splitlines()[0]}")
-        module.run()
+        print(f"== {name}: {module.__doc__.strip().splitlines()[0]}", flush=True)
+        try:
+            module.run()
+        except Exception:  # one broken benchmark must not hide the others' figures
+            traceback.print_exc()
+            failed.append(name)
+    print()
+    print(results.table())
+    if failed:
+        print(f"benchmarks that failed: {', '.join(failed)}")
+    path = results.write(
+        {
+            "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "seconds": round(time.perf_counter() - started),
+            "failed": failed,
+        }
+    )
+    print(f"written to {path.relative_to(ROOT)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))
