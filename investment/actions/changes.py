@@ -10,11 +10,9 @@ force, so splitting a change does not evade the limit.
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -33,12 +31,8 @@ from projects.models import Project, ProjectState
 from ..contracts import BaselineIn, ChangeOpinionIn, ChangeSubmitIn, EstimateItemsIn
 from ..machines import CHANGE
 from ..models import Baseline, ChangeClass, ChangeRequest, ChangeState
-from ..services import ZERO, classify_change
+from ..services import ZERO, classification_facts, classify_change, diff_facts
 from .base import InvestmentAction, UnitProjectAction, money_link
-
-
-def jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
 def items_yuan(data: EstimateItemsIn) -> dict[str, Decimal]:
@@ -168,7 +162,7 @@ class SubmitChange(UnitProjectAction):
         )
 
     def facts(self, obj: Any, user: Any, data: Any) -> dict[str, Any]:
-        return {"classification": jsonable(self.classify(obj, data))} if data else {}
+        return {"classification": classification_facts(self.classify(obj, data))} if data else {}
 
     def perform(self, obj: Any, data: ChangeSubmitIn, user: Any, decision: Any) -> ChangeRequest:
         result = self.classify(obj, data)
@@ -189,7 +183,7 @@ class SubmitChange(UnitProjectAction):
             changes_plan=data.changes_plan,
             reason=data.reason,
             classification=result["classification"],
-            conditions=jsonable(result["conditions"]),
+            conditions=result["conditions"],  # JSON-ready as decided
             state=ChangeState.PENDING,
             decision=decision,
             created_by=user,
@@ -198,7 +192,7 @@ class SubmitChange(UnitProjectAction):
             f"{change.get_classification_display()}：调整 {format_wan(result['moved'])} 万元，"
             f"累计 {format_wan(result['cumulative'])} 万元（上限 {format_wan(result['limit'])} 万元）"
         )
-        details = {"classification": change.classification, "diff": jsonable(result["diff"])}
+        details = {"classification": change.classification, "diff": diff_facts(result["diff"])}
         if filing:  # the four conditions hold: in force at once
             CHANGE.move(
                 change,
