@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 100
 #: the highest page number a list accepts: (page - 1) × page size must stay a 64-bit offset
 MAX_PAGE = 1_000_000_000
+MAX_OFFSET = MAX_PAGE * MAX_PAGE_SIZE
 
 
 # -- one error format: {"code", "message", "findings"} ---------------------------------------
@@ -205,6 +206,29 @@ class PageNumberPagination(pagination.PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1)
+        limit: int | None = Field(
+            None,
+            ge=1,
+            le=MAX_PAGE_SIZE,
+            description=f"每页条数（同 page_size，至多 {MAX_PAGE_SIZE}）",
+        )
+        offset: int | None = Field(
+            None, ge=0, le=MAX_OFFSET, description="跳过的条数；给出时代替 page"
+        )
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        """``limit``/``offset`` as clients of other APIs send them, or ``page``/``page_size``;
+        the size is capped at MAX_PAGE_SIZE either way."""
+        size = self._get_page_size(pagination.limit or pagination.page_size)
+        offset = (
+            pagination.offset if pagination.offset is not None else (pagination.page - 1) * size
+        )
+        return {
+            self.items_attribute: queryset[offset : offset + size],
+            "count": self._items_count(queryset),
+        }
 
 
 # -- exact decimals in request bodies -----------------------------------------------------------

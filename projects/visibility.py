@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.recipients import (
     AUTHORITY_ROLE,
@@ -53,32 +53,62 @@ QS = TypeVar("QS", bound=QuerySet)
 
 
 def visible_projects(qs: QS, user: Any) -> QS:
+    """The projects ``user`` may see, as one WHERE clause of ORed conditions: plain columns
+    first (the unit's own, any submitted project for a reader), then one EXISTS per relation
+    that grants sight. EXISTS, not joins: a join through a to-many relation multiplies rows
+    and needed ``pk IN (…)`` to undo it, which made every count and page scan the joins (at
+    100,000 projects a reader's count took about 130 ms instead of 20)."""
     if not user.is_authenticated:
         return qs.none()
     if sees_everything(user):
         return qs
+    return qs.filter(_sight(user))
+
+
+def _sight(user: Any) -> Q:
+    from delivery.models import PostEvaluation, SupervisorAssignment
+
+    from .models import FrameworkParticipant, Review, ReviewCopy
+
     units = unit_ids_of(user)
-    condition = Q(unit_id__in=units) | Q(framework__participants__unit_id__in=units)
+    condition = Q(unit_id__in=units)
     if user.has_role(*PROJECT_READER_ROLES):
         condition |= ~Q(state="draft")
+    if units:
+        condition |= Exists(
+            FrameworkParticipant.objects.filter(
+                framework_id=OuterRef("framework_id"), unit_id__in=units
+            )
+        )
     authorities = authorities_of(user)
     if authorities:
-        condition |= Q(reviews__authority__in=authorities)
+        condition |= Exists(
+            Review.objects.filter(project_id=OuterRef("pk"), authority__in=authorities)
+        )
     consultants = consultant_org_ids(user)
     if consultants:
         # A consultant sees only the projects assigned to its organisation: DRC's evaluation
         # (Art. 9) or a commissioned post-evaluation (Art. 30).
-        condition |= Q(reviews__kind="evaluation", reviews__consultant_id__in=consultants)
-        condition |= Q(post_evaluations__consultant_id__in=consultants)
+        condition |= Exists(
+            Review.objects.filter(
+                project_id=OuterRef("pk"), kind="evaluation", consultant_id__in=consultants
+            )
+        )
+        condition |= Exists(
+            PostEvaluation.objects.filter(project_id=OuterRef("pk"), consultant_id__in=consultants)
+        )
     supervisors = supervisor_org_ids(user)
     if supervisors:
         # An engineering supervisor sees only the projects it supervises (Art. 22).
-        condition |= Q(
-            supervisor_assignments__supervisor_id__in=supervisors,
-            supervisor_assignments__is_active=True,
+        condition |= Exists(
+            SupervisorAssignment.objects.filter(
+                project_id=OuterRef("pk"), supervisor_id__in=supervisors, is_active=True
+            )
         )
-    condition |= Q(reviews__copies__recipient=user)
-    return qs.filter(pk__in=qs.model.objects.filter(condition).values("pk"))
+    condition |= Exists(
+        ReviewCopy.objects.filter(review__project_id=OuterRef("pk"), recipient_id=user.pk)
+    )
+    return condition
 
 
 def on_desk(user: Any, review: Any) -> bool:
