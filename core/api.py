@@ -217,7 +217,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         )
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         """``limit``/``offset`` as clients of other APIs send them, or ``page``/``page_size``;
         the size is capped at MAX_PAGE_SIZE either way."""

@@ -71,7 +71,7 @@ def _sight(user: Any) -> Q:
     from .models import FrameworkParticipant, Review, ReviewCopy
 
     units = unit_ids_of(user)
-    condition = Q(unit_id__in=units)
+    condition: Any = Q(unit_id__in=units)  # Q | Exists
     if user.has_role(*PROJECT_READER_ROLES):
         condition |= ~Q(state="draft")
     if units:
