@@ -1,6 +1,7 @@
 """O&M decisions for 100,000 systems: eligibility.decide (≤ 10 s) vs one hand-written SQL (≤ 3×).
 
-The catalog is bulk-created as the actions would leave it: 100,000 systems in 400 units, each
+The catalog is bulk-created as the actions would leave it (by demo.portfolio.systems, the
+builder ``generate_portfolio`` uses): 100,000 systems in 400 units, each
 providing one data resource with three information items; 20 authoritative base resources (人口,
 法人, …) of four units; sharing requests answered in time, pending and overdue; 4,000 projects
 with their delivery (half of them failed acceptance). The mix, by system number modulo 100:
@@ -32,27 +33,23 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation
-from accounts.roles import OrgKind
 from catalog import eligibility
-from catalog.actions import item_key
 from catalog.models import (
     DataResource,
     InformationItem,
     InformationSystem,
-    IsolationState,
     OMDecision,
     OMRun,
     SharingRequest,
 )
 from core.dates import today
 from delivery.models import Delivery
+from demo.portfolio import systems as catalog_mix
+from demo.portfolio.directory import bulk_units
 from projects.models import Project, ProjectState
 
 SYSTEMS = int(os.environ.get("BENCH_CATALOG_SYSTEMS", "100000"))  # smaller for a quick try
 UNITS = 400
-PER_UNIT = SYSTEMS // UNITS
-PENDING_UNITS = 4  # units with a system that should have been integrated (R33.1)
-AUTH_UNITS = 4  # providers of the authoritative base resources
 YEAR = 2027
 BATCH = 5_000
 TARGET_DECIDE_S = 10.0
@@ -61,221 +58,18 @@ TARGET_MB = 500
 HISTORY_YEARS = 2  # earlier budget years already decided
 RUNS = 5  # best of: the machines here share their CPUs, single timings vary by a third
 
-AUTHORITATIVE = [
-    ("人口", ["身份证号:char", "姓名:char", "性别:char", "出生日期:date", "户籍地址:char"]),
-    ("法人", ["统一社会信用代码:char", "法人名称:char", "法定代表人:char", "成立日期:date"]),
-    ("自然资源和空间地理", ["不动产单元号:char", "宗地面积:number", "坐落:char"]),
-    ("社会信用", ["信用主体代码:char", "失信类别:char", "认定日期:date"]),
-    ("电子证照", ["证照编号:char", "证照类型:char", "签发日期:date"]),
-]
-DUPLICATED = ["身份证\u3000号:char", "统一社会信用代码:char", "不动产单元号:char"]
 
-
-def _kind(i: int) -> str:
-    b = i % 100
-    for upper, kind in (
-        (60, "ok"),
-        (65, "uncatalogued"),
-        (68, "isolated"),
-        (70, "isolated_ok"),
-        (73, "overdue"),
-        (75, "private"),
-        (78, "duplicate"),
-        (80, "crypto_fail"),
-        (82, "mlps_fail"),
-        (83, "never_assessed"),
-        (84, "hazard"),
-        (86, "failed_acceptance"),
-        (90, "passed_acceptance"),
-    ):
-        if b < upper:
-            return kind
-    return "ok"
-
-
-def _units() -> list[Organisation]:
-    Organisation.objects.bulk_create(
-        [
-            Organisation(name=f"基准测试单位{u:03d}", short_name=f"单位{u:03d}", kind=OrgKind.UNIT)
-            for u in range(UNITS)
-        ]
-    )
-    return list(Organisation.objects.filter(name__startswith="基准测试单位").order_by("name"))
-
-
-def _isolation_state(kind: str, b: int) -> str:
-    if kind == "isolated_ok":
-        return IsolationState.APPROVED
-    if kind == "isolated":
-        return IsolationState.AWAITING_GOV if b == 66 else IsolationState.AWAITING_BDB
-    return IsolationState.NOT_NEEDED
-
-
-def _system(i: int, unit, now, day) -> InformationSystem:
-    kind = _kind(i)
-    recent, stale = day(60), day(420)
-    b = i % 100
-    return InformationSystem(
-        code=f"BS-{i:06d}",
-        name=f"基准测试系统{i:06d}",
-        unit=unit,
-        category="business",
-        catalogued=kind != "uncatalogued",
-        curated_at=now,
-        network="isolated" if kind in ("isolated", "isolated_ok") else "extranet",
-        isolation_reason="依法不能共享。" if kind.startswith("isolated") else "",
-        isolation_bdb_reviewed_on=day(200) if kind == "isolated_ok" or b == 66 else None,
-        isolation_gov_approved_on=day(150) if kind == "isolated_ok" else None,
-        # the Art. 31 state its dates stand for, as the review actions would have left it
-        isolation_state=_isolation_state(kind, b),
-        mlps_level=3,
-        mlps_evaluated_on=None if kind == "never_assessed" else (stale if b < 5 else recent),
-        mlps_result="" if kind == "never_assessed" else "fail" if kind == "mlps_fail" else "pass",
-        crypto_assessed_on=None if kind == "never_assessed" else (stale if b < 3 else recent),
-        crypto_result=""
-        if kind == "never_assessed"
-        else "fail"
-        if kind == "crypto_fail"
-        else "basic"
-        if b % 2
-        else "pass",
-        major_hazard=kind == "hazard",
-        hazard_note="高危漏洞未修复。" if kind == "hazard" else "",
-        integration_status="pending"
-        if i % PER_UNIT == 0 and i // PER_UNIT < PENDING_UNITS
-        else "not_needed",
-        users_count=500,
-        monthly_visits=3 if 5 <= b < 8 else 20_000,
-        last_maintained_on=day(30),
-        detached_from_business=b == 8,
-    )
-
-
-def _catalog(units, user) -> dict:
-    now = timezone.now()
-    on = today()
-
-    def day(n):
-        return on - dt.timedelta(days=n)
-
-    through = DataResource.systems.through
-    # authoritative base resources of the last AUTH_UNITS units, linked to their first system
-    auth_units = units[-AUTH_UNITS:]
-    counts = {"systems": 0, "resources": 0, "items": 0, "requests": 0}
-    for start in range(0, SYSTEMS, BATCH):
-        systems = [_system(i, units[i // PER_UNIT], now, day) for i in range(start, start + BATCH)]
-        InformationSystem.objects.bulk_create(systems)
-        resources = [
-            DataResource(
-                classification="department",
-                class_code=f"D{i // PER_UNIT:03d}",
-                resource_code=f"D{i // PER_UNIT:03d}/{i:06d}",
-                name=f"业务数据{i:06d}",
-                provider_id=s.unit_id,
-                summary="基准测试资源",
-                format="database",
-                share_type="unconditional",
-                share_method="platform_api",
-                open_type="conditional" if _kind(i) == "private" else "closed",
-                open_scope="named" if _kind(i) == "private" else "all",
-                named_recipients="某科技公司" if _kind(i) == "private" else "",
-                update_cycle="daily",
-            )
-            for i, s in zip(range(start, start + BATCH), systems, strict=True)
-        ]
-        DataResource.objects.bulk_create(resources)
-        through.objects.bulk_create(
-            [
-                through(dataresource_id=r.pk, informationsystem_id=s.pk)
-                for r, s in zip(resources, systems, strict=True)
-            ]
-        )
-        items = []
-        for i, r in zip(range(start, start + BATCH), resources, strict=True):
-            specs = [f"业务字段{i % 89}甲:char", f"业务字段{i % 83}乙:number", "办理日期:date"]
-            if _kind(i) == "duplicate":
-                specs[0] = DUPLICATED[i % len(DUPLICATED)]
-            for spec in specs:
-                name, dtype = spec.split(":")
-                items.append(
-                    InformationItem(
-                        resource=r, name=name, data_type=dtype, key=item_key(name, dtype)
-                    )
-                )
-        InformationItem.objects.bulk_create(items, batch_size=BATCH)
-        requests = []
-        for i, r in zip(range(start, start + BATCH), resources, strict=True):
-            b = i % 100
-            requester = units[(i // PER_UNIT + 1) % UNITS]
-            if _kind(i) == "overdue":
-                requests.append((r, requester, "pending", day(20), day(5), None))
-            elif b < 10:
-                requests.append((r, requester, "granted", day(40), day(30), day(35)))
-            elif b in (86, 87):
-                requests.append((r, requester, "pending", day(2), day(-8), None))
-        SharingRequest.objects.bulk_create(
-            [
-                SharingRequest(
-                    resource=r,
-                    requester=u,
-                    purpose="基准测试共享申请",
-                    state=state,
-                    requested_on=asked,
-                    due_on=due,
-                    answered_on=answered,
-                    answer="同意。" if answered else "",
-                    requested_by=user,
-                    answered_by=user if answered else None,
-                )
-                for r, u, state, asked, due, answered in requests
-            ]
-        )
-        counts["systems"] += len(systems)
-        counts["resources"] += len(resources)
-        counts["items"] += len(items)
-        counts["requests"] += len(requests)
-    n = 0
-    for k, (theme, specs) in enumerate(AUTHORITATIVE * 4):
-        unit = auth_units[k % AUTH_UNITS]
-        first = InformationSystem.objects.filter(unit=unit).order_by("pk").first()
-        res = DataResource.objects.create(
-            classification="base",
-            class_code=f"A{k:02d}",
-            resource_code=f"A{k:02d}/000001",
-            name=f"{theme}基础信息{k:02d}",
-            provider=unit,
-            summary=f"{theme}权威数据",
-            format="database",
-            share_type="conditional",
-            share_conditions="依职责申请。",
-            share_method="platform_api",
-            open_type="closed",
-            update_cycle="realtime",
-            is_authoritative=True,
-        )
-        res.systems.add(first)
-        InformationItem.objects.bulk_create(
-            [
-                InformationItem(
-                    resource=res,
-                    name=s.split(":")[0],
-                    data_type=s.split(":")[1],
-                    key=item_key(*s.split(":")),
-                )
-                for s in specs
-            ]
-        )
-        n += 1
-    counts["authoritative"] = n
-    return counts
+def _spec(units: list[int]) -> catalog_mix.Spec:
+    return catalog_mix.Spec(count=SYSTEMS, units=units, prefix="BS-", batch=BATCH)
 
 
 def _deliveries(user) -> int:
     """Projects with their delivery for the systems of the acceptance buckets."""
+    kind = catalog_mix.kind_of
     chosen = [
-        (i, _kind(i) == "failed_acceptance")
+        (i, kind(i) == "failed_acceptance")
         for i in range(SYSTEMS)
-        if _kind(i) in ("failed_acceptance", "passed_acceptance")
+        if kind(i) in ("failed_acceptance", "passed_acceptance")
     ]
     systems = dict(
         InformationSystem.objects.filter(code__startswith="BS-").values_list("code", "pk")
@@ -459,8 +253,8 @@ def _run() -> None:
     # committed, as a yearly run finds it (a run over one huge uncommitted transaction would
     # measure the journal, not the query)
     with transaction.atomic():
-        units = _units()
-        counts = _catalog(units, user)
+        units = bulk_units("基准测试单位", "单位", UNITS)
+        counts = catalog_mix.build(user, _spec(units))
         counts["deliveries"] = _deliveries(user)
     setup_s = time.perf_counter() - t0
     print(
