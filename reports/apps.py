@@ -14,6 +14,9 @@ class ReportsConfig(AppConfig):
             jobs,  # the O&M notices of a run, generated in the background
             panels,  # the health and official-document panels of the project page
         )
+        from .figures import watch
+
+        watch()  # the dashboards' stored figures go stale with the records they read
 
         if apps.is_installed("supervision"):
             # requests, orders, sanctions and audit findings in the rating, the chart, /open/

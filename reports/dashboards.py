@@ -37,11 +37,12 @@ from core.money import YUAN_PER_WAN, format_wan
 from investment.models import BudgetLine, Contract, Payment, PlanEntry, PlanState
 from projects.models import Project, ProjectState, Review, ReviewKind, ReviewState
 
-from . import clocks, stages
+from . import clocks, figures, stages
 from .filters import OVERDUE_CHOICES, ScopeFilter, flag_condition, flags
 from .health import Context, context, distribution
-from .models import HealthLevel
+from .models import REVIEW_KINDS, HealthLevel, ProjectFigures
 
+ZERO_TIME = dt.timedelta(0)
 DECIDED_REVIEW_STATES = (ReviewState.AGREED, ReviewState.RETURNED, ReviewState.REJECTED)
 MEASURES: list[tuple[str, Any]] = [
     ("requested", L("申报总投资")),
@@ -62,6 +63,16 @@ class Scope:
     params: dict[str, str]
     ctx: Context
     unit_only: bool = False
+    #: the stored figures of the same projects (``reports.figures``), or None to count live
+    figures: QuerySet[ProjectFigures] | None = None
+    #: what the charts share of one pass over ``figures`` (one page's, never kept longer)
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    def totals(self) -> dict[str, Any]:
+        if "totals" not in self.memo:
+            assert self.figures is not None
+            self.memo["totals"] = figures.totals(self.figures, self.on)
+        return self.memo["totals"]
 
     @property
     def on(self) -> dt.date:
@@ -137,42 +148,60 @@ def _number(value: Any, money: bool) -> Any:
 # -- the scope ------------------------------------------------------------------------------------
 
 
-def portfolio_of(user: Any) -> QuerySet[Project]:
+def _portfolio(user: Any) -> tuple[QuerySet[Project], QuerySet[ProjectFigures]]:
     """The projects ``user`` sees, as ``Project.objects.for_user`` decides, in the form the
-    database aggregates fastest: for those who see everything, every project; for those who
-    read every submitted project and belong to no unit (the city government, BDB, DRC,
-    Finance), every project but drafts — the same set, because a draft has no review or copy
-    through which anyone else could see it (a test compares both for every demo person).
-    Everyone else goes through ``for_user``."""
+    database aggregates fastest, and their stored figures: for those who see everything, every
+    project; for those who read every submitted project and belong to no unit (the city
+    government, BDB, DRC, Finance), every project but drafts — the same set, because a draft has
+    no review or copy through which anyone else could see it (a test compares both for every
+    demo person). Everyone else goes through ``for_user``."""
     from accounts.scoping import sees_everything
     from projects.visibility import reads_all_projects
 
+    stored = ProjectFigures.objects.all()
     if sees_everything(user):
-        return Project.objects.all()
+        return Project.objects.all(), stored
     if reads_all_projects(user) and not unit_ids_of(user):
-        return Project.objects.exclude(state=ProjectState.DRAFT)
-    return Project.objects.for_user(user)
+        return Project.objects.exclude(state=ProjectState.DRAFT), stored.filter(draft=False)
+    visible = Project.objects.for_user(user)
+    return visible, stored.filter(pk__in=visible.values("pk"))
+
+
+def portfolio_of(user: Any) -> QuerySet[Project]:
+    return _portfolio(user)[0]
 
 
 def scope_for(
     user: Any, params: Any, *, unit_only: bool = False, on: dt.date | None = None
 ) -> Scope:
-    """The user's projects under the dashboard filters (a bad value raises ``ActionInvalid``)."""
+    """The user's projects under the dashboard filters (a bad value raises ``ActionInvalid``),
+    with their stored figures brought up to date (or None: the charts count live)."""
     from core.filters import apply
 
-    visible = portfolio_of(user)
+    visible, stored = _portfolio(user)
     if unit_only:
-        visible = visible.filter(unit_id__in=unit_ids_of(user))
+        units = unit_ids_of(user)
+        visible = visible.filter(unit_id__in=units)
+        stored = stored.filter(unit_id__in=units)
     filters = apply(ScopeFilter, params, visible)
     clean = {k: str(v) for k, v in filters.active.items() if k in ("year", "unit", "kind")}
-    return Scope(user, filters.qs, clean, context(on), unit_only)
+    # the same three filters as ScopeFilter's (exact matches on the project's own fields)
+    for key, column in (("year", "year"), ("unit", "unit_id"), ("kind", "kind")):
+        if key in filters.active:
+            stored = stored.filter(**{column: filters.active[key]})
+    ctx = context(on)
+    return Scope(user, filters.qs, clean, ctx, unit_only, stored if figures.current(ctx) else None)
 
 
 # -- the charts -----------------------------------------------------------------------------------
 
 
 def stage_chart(scope: Scope) -> ChartData:
-    rows = stages.funnel(scope.projects.exclude(state="draft"))
+    if scope.figures is not None:
+        totals = scope.totals()
+        rows = [(k, label, totals[f"stage_{k}"]) for k, label, _rank in stages.STAGES]
+    else:
+        rows = stages.funnel(scope.projects.exclude(state="draft"))
     return ChartData(
         key="stages",
         title=str(L("项目生命周期漏斗")),
@@ -211,7 +240,12 @@ def money_by(projects: QuerySet[Project], key: str) -> dict[str, dict[Any, Decim
 
 
 def _money_chart(scope: Scope, key: str, chart_key: str, title: Any) -> ChartData:
-    sums = money_by(scope.projects, key)
+    if scope.figures is not None:
+        if "money" not in scope.memo:
+            scope.memo["money"] = figures.money_cells(scope.figures)
+        sums = figures.money(scope.memo["money"], key)
+    else:
+        sums = money_by(scope.projects, key)
     groups = sorted({g for measure in sums.values() for g in measure if g is not None})
     if key == "unit_id":
         names = dict(Organisation.objects.filter(pk__in=groups).values_list("pk", "name"))
@@ -255,14 +289,22 @@ def decided_reviews(projects: QuerySet[Project]) -> QuerySet[Review]:
 
 def review_chart(scope: Scope) -> ChartData:
     duration = ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField())
-    rows = {
-        kind: (n, avg)
-        for kind, n, avg in decided_reviews(scope.projects)
-        .order_by()
-        .values_list("kind")
-        .annotate(n=Count("pk"), avg=Avg(duration))
-        .values_list("kind", "n", "avg")
-    }
+    if scope.figures is not None:
+        totals = scope.totals()
+        rows = {
+            kind: (totals[f"{kind}_n"], (totals[f"{kind}_time"] or ZERO_TIME) / totals[f"{kind}_n"])
+            for kind in REVIEW_KINDS
+            if totals[f"{kind}_n"]
+        }
+    else:
+        rows = {
+            kind: (n, avg)
+            for kind, n, avg in decided_reviews(scope.projects)
+            .order_by()
+            .values_list("kind")
+            .annotate(n=Count("pk"), avg=Avg(duration))
+            .values_list("kind", "n", "avg")
+        }
     kinds = [k for k, _label in ReviewKind.choices]
     labels = dict(ReviewKind.choices)
 
@@ -290,7 +332,12 @@ def review_chart(scope: Scope) -> ChartData:
 
 
 def overdue_chart(scope: Scope) -> ChartData:
-    counts = clocks.overdue_by_kind(scope.projects, scope.on, scope.ctx.p)
+    if scope.figures is not None:
+        totals = scope.totals()
+        counts = {k: totals[k] for k in ("annual_report", "acceptance", "self_evaluation")}
+        counts["rectification"] = figures.rectifications_late(scope.figures, scope.on)
+    else:
+        counts = clocks.overdue_by_kind(scope.projects, scope.on, scope.ctx.p)
     return ChartData(
         key="overdue",
         title=str(L("逾期的法定期限")),
@@ -313,7 +360,10 @@ def supervision_counts(projects: QuerySet[Project]) -> dict[str, int]:
 
 
 def supervision_chart(scope: Scope) -> ChartData:
-    counts = supervision_counts(scope.projects)
+    if scope.figures is not None:
+        counts = {k: scope.totals()[f"flag_{k}"] for k, _l in flags()}
+    else:
+        counts = supervision_counts(scope.projects)
     keys = [k for k, _l in flags()]
     labels = [str(label) for _k, label in flags()]
     values = [counts[k] for k in keys]
@@ -391,7 +441,10 @@ def om_chart(scope: Scope) -> ChartData:
 
 
 def health_chart(scope: Scope) -> ChartData:
-    counts = distribution(scope.projects)
+    if scope.figures is not None:
+        counts = {level: scope.totals()[f"health_{level}"] for level in HealthLevel.values}
+    else:
+        counts = distribution(scope.projects)
     levels = list(HealthLevel)
     return ChartData(
         key="health",

@@ -238,6 +238,10 @@ def refresh(qs: QuerySet[Project] | None = None, ctx: Context | None = None) -> 
             unique_fields=["project"],
             update_fields=fields,
         )
+        # the dashboards count the level from their stored figures (reports.figures)
+        from .figures import store_health_levels
+
+        store_health_levels(base)
     return len(rows)
 
 

@@ -183,3 +183,69 @@ class OfficialDocument(models.Model):
         from django.urls import reverse
 
         return reverse("reports:document_pdf", args=[self.pk])
+
+
+REVIEW_KINDS = ("list", "evaluation", "joint", "drc_approval", "design_content", "isolation")
+
+
+class ProjectFigures(models.Model):
+    """What the dashboards count of one project, kept so that a dashboard over 100,000
+    projects is a scan of one narrow table (``reports.figures``) instead of the live joins.
+
+    A row is computed from the project's records by the same expressions as the live charts
+    and drill-down lists; any save or delete of those records marks it ``stale`` in the same
+    transaction (``reports.figures.watch``), and a dashboard recomputes stale and missing rows
+    before counting, so the figures stay equal to the lists. What depends on the day is stored
+    as a date (the day an item falls due) and compared with the day in SQL; the annual-report
+    window and the policy's clock parameters are the row's ``basis``."""
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, primary_key=True, related_name="figures"
+    )
+    stale = models.BooleanField(default=True)
+    basis = models.CharField(max_length=80, blank=True)
+    draft = models.BooleanField(default=False)
+    year = models.PositiveSmallIntegerField(default=0)
+    unit_id = models.IntegerField(default=0)
+    kind = models.CharField(max_length=16, blank=True)
+    stage_rank = models.PositiveSmallIntegerField(default=0)
+    requested = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    approved = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    planned = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    budgeted = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    contracted = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    paid = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    # decided review steps of each kind: how many, and their total time from receipt to decision
+    list_n = models.IntegerField(default=0)
+    list_time = models.DurationField(null=True)
+    evaluation_n = models.IntegerField(default=0)
+    evaluation_time = models.DurationField(null=True)
+    joint_n = models.IntegerField(default=0)
+    joint_time = models.DurationField(null=True)
+    drc_approval_n = models.IntegerField(default=0)
+    drc_approval_time = models.DurationField(null=True)
+    design_content_n = models.IntegerField(default=0)
+    design_content_time = models.DurationField(null=True)
+    isolation_n = models.IntegerField(default=0)
+    isolation_time = models.DurationField(null=True)
+    clock_running = models.BooleanField(default=False)
+    reports_overdue = models.IntegerField(default=0)
+    acceptance_due = models.DateField(null=True)
+    self_evaluation_due = models.DateField(null=True)
+    suspended = models.BooleanField(default=False)
+    terminated = models.BooleanField(default=False)
+    #: the stored rating's level (``ProjectHealth``), written with it by ``health.refresh``
+    health_level = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("项目统计数")
+        verbose_name_plural = _("项目统计数")
+        indexes = [
+            models.Index(fields=["year"], name="reports_figures_year"),
+            models.Index(fields=["unit_id"], name="reports_figures_unit"),
+            models.Index(fields=["stale"], name="reports_figures_stale"),
+            models.Index(fields=["basis"], name="reports_figures_basis"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}"
