@@ -187,17 +187,6 @@ def city_units(count: int) -> list[int]:
     return [existing[name] for name in wanted]
 
 
-def generated_names(count_hint: int = 0) -> set[str]:
-    """Names of every organisation this module may have created (the 38 district governments
-    and the units up to ``count_hint`` beyond the real ones), for ``--replace``."""
-    names = {_district_name(d) for d, _code in DISTRICTS}
-    units = _unit_names()
-    real = len(MUNICIPAL) + len(DISTRICT_BUREAUS) * len(DISTRICTS)
-    for _ in range(max(count_hint, real)):
-        names.add(next(units)[0])
-    return names
-
-
 def bulk_units(name: str, short: str, count: int) -> list[int]:
     """``count`` numbered units ``{name}000``… for a benchmark, by id in number order."""
     Organisation.objects.bulk_create(
