@@ -20,6 +20,7 @@ from . import actions as registry
 from .actions import Action
 from .findings import Finding, any_blocks
 from .forms import ContractForm, contract_form
+from .memo import memo_scope
 
 
 @dataclass
@@ -171,10 +172,11 @@ def next_steps(page_obj: Any, user: Any, *, bound: dict[str, Any] | None = None)
     """The card of ``page_obj`` for ``user``."""
     label = page_obj._meta.label.lower()
     steps = NextSteps()
-    for act in registry.offered_on(label):
-        for target in act.targets(page_obj, user):
-            if act.available(target) and act.permitted(target, user):
-                steps.offers.append(offer(act, target, user, bound=bound))
-    for provider in _DUTIES.get(label, []):
-        steps.duties.extend(provider(page_obj, user))
+    with memo_scope():  # the actions asked here share their reads (a card writes nothing)
+        for act in registry.offered_on(label):
+            for target in act.targets(page_obj, user):
+                if act.available(target) and act.permitted(target, user):
+                    steps.offers.append(offer(act, target, user, bound=bound))
+        for provider in _DUTIES.get(label, []):
+            steps.duties.extend(provider(page_obj, user))
     return steps

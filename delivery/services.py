@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop as N_
 
 from accounts.scoping import for_user
 from core.dates import today
+from core.memo import memoised
 from investment.models import EvaluationKind, EvaluationResult, Payment
 from investment.services import current_plan_version, plan_amounts
 from policy.engine import GateContext
@@ -57,6 +58,15 @@ def visible_projects(user: Any) -> QuerySet[Project]:
     """The projects ``user`` sees in the delivery chapter. Supervisors (Art. 22) and
     post-evaluation consultants (Art. 30) are covered by the projects chapter's scoping."""
     return for_user(Project, user)
+
+
+def incidents_of(project: Project) -> list[Incident]:
+    """The project's incidents (Art. 24) in their usual order; read once per card (``core.memo``),
+    where several actions offer to handle them."""
+    return memoised(
+        ("incidents", project.pk),
+        lambda: list(Incident.objects.filter(project=project)),
+    )
 
 
 def delivery_of(project: Project) -> Delivery:

@@ -5,12 +5,14 @@ here: callers load the subject for the user first. No state changes (see ``actio
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from accounts.scoping import for_user
 from core.crypto import same, sm3_hex
+from core.memo import memoised
 from core.storage import TamperedFile
 
 from .models import Document, DocumentVersion
@@ -35,10 +37,20 @@ def documents_of(subject, doc_type=None, chapter=None) -> QuerySet[Document]:
 
 def subject_visible(subject, user) -> bool:
     """Whether ``user`` can see ``subject`` through its model's ``for_user``."""
-    try:
-        return for_user(type(subject), user).filter(pk=subject.pk).exists()
-    except TypeError:  # the subject model is not scoped: not exposed to users
-        return False
+    model = type(subject)
+
+    def visible() -> bool:
+        try:
+            return for_user(model, user).filter(pk=subject.pk).exists()
+        except TypeError:  # the subject model is not scoped: not exposed to users
+            return False
+
+    return memoised(visibility_key(subject, user), visible)
+
+
+def visibility_key(subject: Any, user: Any) -> tuple[str, str, Any, Any]:
+    """The memo key (``core.memo``) of "``user`` sees ``subject``"."""
+    return ("visible", subject._meta.label_lower, subject.pk, user.pk)
 
 
 def may_attach(subject, user, doc_type) -> bool:

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.models import Organisation
 from accounts.scoping import for_user, get_visible_or_404
@@ -24,11 +25,13 @@ from core.dates import today
 from core.diagram import lifecycle_svg
 from core.filters import for_page
 from core.listing import paginate_sorted, sort_by
+from core.memo import memo_scope, remember
 from core.models import LedgerEvent
 from core.offers import next_steps, panels_for, prefix_of
 from core.xlsx import download, page_export
 from documents.models import DocType
 from documents.panel import documents_panel_context
+from documents.services import visibility_key
 from policy.models import Decision
 
 from . import exports
@@ -119,6 +122,8 @@ def _reviews(request: HttpRequest, project: Project) -> list[Review]:
         .select_related("assignee", "consultant", "decided_by")
         .prefetch_related("copies__recipient")
     )
+    for review in reviews:  # read through for_user: each is visible to the user
+        remember(visibility_key(review, request.user), True)
     criteria = dict(ListCriterion.choices)
     verdicts = dict(Verdict.choices)
     chapters = dict(Chapter.choices)
@@ -226,6 +231,8 @@ def _joint_status(project: Project, reviews: list[Review]) -> list | None:
 
 
 @login_required
+@require_safe
+@memo_scope()  # the card, the panels and the reviews' documents share their reads
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     project = get_visible_or_404(

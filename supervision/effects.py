@@ -29,6 +29,7 @@ from django.utils.translation import gettext_noop as N_
 
 from core.actions import Action, guard
 from core.findings import Finding
+from core.memo import memoised
 from planning.models import ItemKind
 from policy.gates import refusal
 from projects.models import Project
@@ -146,7 +147,11 @@ def sanctions_in_force(action: Action, obj: Any, user: Any) -> Iterator[Finding]
     project = project_under(action, obj)
     if project is None:
         return
-    for sanction in Sanction.objects.against(project).select_related("authority"):
+    sanctions = memoised(
+        ("sanctions_against", project.pk),
+        lambda: list(Sanction.objects.against(project).select_related("authority")),
+    )
+    for sanction in sanctions:
         if stopped_by(sanction.kind, action) and binds(sanction, project):
             yield sanction_finding(sanction, action)
 

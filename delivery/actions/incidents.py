@@ -29,6 +29,7 @@ from ..contracts import (
 )
 from ..machines import INCIDENT
 from ..models import Incident, IncidentState, Phase
+from ..services import incidents_of
 from .base import ProjectAction, RowAction, desks
 
 
@@ -74,7 +75,7 @@ class IncidentAction(RowAction):
     anchor = "incidents"
 
     def rows(self, project: Project) -> Iterable[Any]:
-        return Incident.objects.filter(project=project).exclude(state=IncidentState.CLOSED)
+        return [i for i in incidents_of(project) if i.state != IncidentState.CLOSED]
 
     def target_label(self, obj: Any) -> str:
         return f"{obj.get_kind_display()} · {timezone.localtime(obj.reported_at):%Y-%m-%d}"

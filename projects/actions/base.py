@@ -21,6 +21,7 @@ from accounts.roles import Authority, OrgKind
 from core.enums import ActionCode
 from core.errors import ActionForbidden, ActionInvalid
 from core.findings import Finding
+from core.memo import memoised
 from core.notify import notify
 from policy.engine import GateContext
 from policy.gates import GatedAction
@@ -180,11 +181,14 @@ class ReviewAction(ProjectAction):
 
 
 def open_reviews_of(project: Project) -> list[Review]:
-    """The open reviews of a project, oldest first."""
-    return list(
-        Review.objects.filter(project=project, state__in=OPEN)
-        .select_related("project__unit", "assignee")
-        .order_by("created_at", "pk")
+    """The open reviews of a project, oldest first (read once per card: ``core.memo``)."""
+    return memoised(
+        ("open_reviews", project.pk),
+        lambda: list(
+            Review.objects.filter(project=project, state__in=OPEN)
+            .select_related("project__unit", "assignee")
+            .order_by("created_at", "pk")
+        ),
     )
 
 

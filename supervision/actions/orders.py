@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop as N_
 from catalog.models import OMDecision
 from core.findings import Finding
 from delivery.models import Incident
+from delivery.services import incidents_of
 from investment.models import EvaluationResult
 from policy.engine import GateContext
 from policy.gates import refusal
@@ -210,7 +211,7 @@ class OrderFromIncident(FromProjectRows):
     extra_article = "第二十四条"
 
     def rows(self, project: Any) -> Any:
-        return Incident.objects.filter(project=project)
+        return incidents_of(project)
 
     def target_label(self, obj: Any) -> str:
         return f"{obj.get_kind_display()}：{obj.description[:40]}"
