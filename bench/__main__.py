@@ -25,6 +25,8 @@ def _setup_django() -> None:
         db.unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govit.settings")
+    # a benchmark database is not production: let the key store make its keys
+    os.environ.setdefault("GOVIT_KEYS_AUTOCREATE", "1")
     import django
 
     django.setup()

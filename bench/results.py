@@ -114,7 +114,14 @@ def table(rows: list[Row] | None = None) -> str:
     rows = ROWS if rows is None else rows
     header = ("benchmark", "figure", "measured", "goal", "met", "detail")
     lines = [
-        (r.bench, r.name, f"{_number(r.value)} {r.unit}", r.goal_text(), "yes" if r.met else "NO", r.detail)
+        (
+            r.bench,
+            r.name,
+            f"{_number(r.value)} {r.unit}",
+            r.goal_text(),
+            "yes" if r.met else "NO",
+            r.detail,
+        )
         for r in rows
     ]
     widths = [max(len(str(x)) for x in col) for col in zip(header, *lines, strict=False)]
@@ -136,7 +143,11 @@ def write(meta: dict[str, Any], path: Path = RESULTS_PATH) -> Path:
     document = {
         "database": connection.vendor,
         "scale": SCALE,
-        "machine": {"cpus": os.cpu_count(), "load": os.getloadavg(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load": os.getloadavg(),
+            "python": platform.python_version(),
+        },
         **meta,
         "rows": [dataclasses.asdict(r) | {"met": r.met} for r in ROWS],
     }
