@@ -147,7 +147,8 @@ class SubmitChange(UnitProjectAction):
     def gate_code(self, obj: Any, data: Any) -> str:
         return self.gate if data is not None else ""  # the classification needs the input
 
-    def classify(self, obj: Any, data: ChangeSubmitIn) -> dict[str, Any]:
+    def classify(self, obj: Any, data: ChangeSubmitIn, policy: Any = None) -> dict[str, Any]:
+        """Art. 26 under ``policy`` (the gate's decision's, once decided) or the one in force."""
         items = items_yuan(data)
         return classify_change(
             obj,
@@ -158,14 +159,14 @@ class SubmitChange(UnitProjectAction):
             goals_changed=data.goals_changed,
             raises_year_budget=data.raises_year_budget,
             changes_plan=data.changes_plan,
-            ratio=self.policy_for(obj).p.change_ratio,
+            ratio=(policy or self.policy_for(obj)).p.change_ratio,
         )
 
     def facts(self, obj: Any, user: Any, data: Any) -> dict[str, Any]:
         return {"classification": classification_facts(self.classify(obj, data))} if data else {}
 
     def perform(self, obj: Any, data: ChangeSubmitIn, user: Any, decision: Any) -> ChangeRequest:
-        result = self.classify(obj, data)
+        result = self.classify(obj, data, decision.policy)  # the policy the gate decided under
         filing = result["classification"] == ChangeClass.FILING
         number = (obj.change_requests.aggregate(n=Max("number"))["n"] or 0) + 1
         change = ChangeRequest.objects.create(
