@@ -21,8 +21,9 @@ expressions (``stages.rank_expression``, the ``clocks`` annotations, the same su
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -219,6 +220,16 @@ def out_of_date(ctx: Context, limit: int | None = None) -> list[int] | None:
     return None if len(todo) > limit else todo
 
 
+def catch_up(ctx: Context) -> int:
+    """Recompute every out-of-date row, however many (the daily task: the day the report year
+    turns, or after a bulk load, every row is)."""
+    stale = ProjectFigures.objects.filter(
+        Q(stale=True) | Q(basis__lt=basis(ctx)) | Q(basis__gt=basis(ctx))
+    ).values_list("pk", flat=True)
+    missing = Project.objects.filter(figures__isnull=True).values_list("pk", flat=True)
+    return refresh(sorted({*stale, *missing}), ctx)
+
+
 def current(ctx: Context) -> bool:
     """Bring the figures up to date for ``ctx``; False if there are too many to do now (the
     dashboard then counts live)."""
@@ -312,6 +323,22 @@ def watch() -> None:
     for model in watched():
         post_save.connect(_saved, sender=model, dispatch_uid=f"figures-save-{model.__name__}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"figures-del-{model.__name__}")
+
+
+@contextlib.contextmanager
+def unwatched() -> Iterator[None]:
+    """Bulk deletions (a benchmark's cleanup, ``generate_portfolio --replace``) without a
+    signal per deleted record, which also lets Django delete without loading the rows; every
+    row is marked stale afterwards, so nothing is counted from figures it could have changed."""
+    models = watched()
+    for model in models:
+        post_save.disconnect(sender=model, dispatch_uid=f"figures-save-{model.__name__}")
+        post_delete.disconnect(sender=model, dispatch_uid=f"figures-del-{model.__name__}")
+    try:
+        yield
+    finally:
+        watch()
+        ProjectFigures.objects.update(stale=True)
 
 
 # -- counting --------------------------------------------------------------------------------------

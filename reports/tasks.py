@@ -1,7 +1,8 @@
 """Background tasks of the reports chapter (django-tasks, database backend).
 
 ``refresh_health`` rates every approved project (the clocks run even when nobody acts), keeps
-this month's snapshot the first time it runs in a month, and schedules its next run a day later,
+this month's snapshot the first time it runs in a month, brings the dashboards' stored figures up
+to date (``reports.figures``), and schedules its next run a day later,
 so one enqueue (``seed_demo``, or ``manage.py schedule_tasks``) keeps the ratings
 current while a worker runs. ``issue_om_notices_task`` issues the O&M decision notices of a
 yearly run (one per unit) after Finance's run committed.
@@ -19,10 +20,12 @@ HEALTH_INTERVAL = dt.timedelta(days=1)
 
 @task()
 def refresh_health(reschedule: bool = True) -> int:
-    from .health import refresh, snapshot
+    from . import figures
+    from .health import context, refresh, snapshot
 
     rated = refresh()
     snapshot()
+    figures.catch_up(context())  # the dashboards' figures, as the day turned
     if reschedule and refresh_health.get_backend().supports_defer:
         refresh_health.using(run_after=timezone.now() + HEALTH_INTERVAL).enqueue(reschedule=True)
     return rated

@@ -121,3 +121,27 @@ def test_a_rating_writes_its_level_into_the_figures(city, db):
     levels = dict(ProjectHealth.objects.values_list("project_id", "level"))
     stored = dict(ProjectFigures.objects.values_list("pk", "health_level"))
     assert {pk: level for pk, level in stored.items() if level is not None} == levels
+
+
+def test_unwatched_bulk_work_leaves_every_row_stale(city, db):
+    contract = Contract.objects.first()
+    dashboards.scope_for(city["szf_shenpi"], {})
+    with figures.unwatched():
+        contract.amount += 1
+        contract.save()
+        assert not ProjectFigures.objects.get(pk=contract.project_id).stale
+    assert not ProjectFigures.objects.filter(stale=False).exists()
+    contract.save()  # watched again
+    assert ProjectFigures.objects.get(pk=contract.project_id).stale
+
+
+def test_the_daily_task_catches_up_however_many(city, db, monkeypatch):
+    from reports.health import context
+
+    monkeypatch.setattr(figures, "HEAL_LIMIT", 2)
+    ProjectFigures.objects.update(stale=True)
+    ProjectFigures.objects.filter(pk__in=ProjectFigures.objects.values("pk")[:2]).delete()
+    assert figures.catch_up(context()) == Project.objects.count()
+    assert figures.out_of_date(context()) == []
+    stored, counted = _both(city["szf_shenpi"], "leadership")
+    assert stored == counted
