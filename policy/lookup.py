@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from core.dates import today
+from core.memo import memoised
 
 from .models import PolicyVersion
 
@@ -26,18 +27,26 @@ def division_of(organisation: Any) -> str:
 
 def policy_in_force(organisation: Any = None, on: dt.date | None = None) -> PolicyVersion:
     """The latest version effective on ``on`` for the organisation's district, falling back to
-    the municipal policy when the district has none."""
+    the municipal policy when the district has none. Read once per page (``core.memo``)."""
     on = on or today()
-    for division in dict.fromkeys([division_of(organisation), MUNICIPAL]):
+    division = division_of(organisation)
+    version = memoised(("policy_in_force", division, on), lambda: _version_on(division, on))
+    if version is not None:
+        return version
+    raise NoPolicyInForce(f"{on} 没有生效的政策版本，请系统管理员配置。")
+
+
+def _version_on(division: str, on: dt.date) -> PolicyVersion | None:
+    for code in dict.fromkeys([division, MUNICIPAL]):
         version = (
-            PolicyVersion.objects.filter(division_code=division, effective_from__lte=on)
+            PolicyVersion.objects.filter(division_code=code, effective_from__lte=on)
             .prefetch_related("parameters")
             .order_by("-effective_from")
             .first()
         )
         if version is not None:
             return version
-    raise NoPolicyInForce(f"{on} 没有生效的政策版本，请系统管理员配置。")
+    return None
 
 
 def code_in_force(organisation: Any = None, on: dt.date | None = None) -> str:
