@@ -174,9 +174,9 @@ def _project(spec: Spec, i: int, unit_id: int, now: dt.datetime, user: Any) -> P
     )
 
 
-def _reviews(spec: Spec, pk: list[int], now: dt.datetime) -> list[Review]:
+def _reviews(spec: Spec, pk: list[int], now: dt.datetime, numbers: range) -> list[Review]:
     reviews = []
-    for i in range(spec.count):
+    for i in numbers:
         state = spec.state_of(i)
         created = now - dt.timedelta(days=60 + i % 300)
         decided = created + dt.timedelta(days=1 + i % 20)
@@ -252,11 +252,13 @@ def build(user: Any, spec: Spec) -> dict[str, int]:
     now = timezone.now()
     today = timezone.localdate()
     units = spec.units
-    _bulk(
-        Project,
-        [_project(spec, i, units[i % len(units)], now, user) for i in range(spec.count)],
-        spec.batch,
-    )
+    for start in range(0, spec.count, spec.batch):
+        numbers = range(start, min(start + spec.batch, spec.count))
+        _bulk(
+            Project,
+            [_project(spec, i, units[i % len(units)], now, user) for i in numbers],
+            spec.batch,
+        )
     rows = list(
         Project.objects.filter(code__startswith=spec.prefix)
         .only("pk", "code", "unit_id", "name", "kind", "year", "state", "total_investment")
@@ -264,8 +266,11 @@ def build(user: Any, spec: Spec) -> dict[str, int]:
     )
     pk = [p.pk for p in rows]
     approved = [i for i in range(spec.count) if spec.state_of(i) == "approved"]
-    reviews = _reviews(spec, pk, now)
-    _bulk(Review, reviews, spec.batch)
+    reviews = 0
+    for start in range(0, spec.count, spec.batch):  # a few per project: not all in memory
+        chunk = _reviews(spec, pk, now, range(start, min(start + spec.batch, spec.count)))
+        _bulk(Review, chunk, spec.batch)
+        reviews += len(chunk)
     listed = 0
     if spec.lists:
         listed = _list_versions(spec, user, rows)
@@ -360,7 +365,7 @@ def build(user: Any, spec: Spec) -> dict[str, int]:
     return {
         "projects": spec.count,
         "approved": len(approved),
-        "reviews": len(reviews),
+        "reviews": reviews,
         "list_entries": listed,
         "deliveries": len(approved),
         "contracts": len(approved),
