@@ -174,9 +174,9 @@ def run() -> None:
     print(
         f"  stored the figures of {stored:,} projects (figures.refresh_all, daily task) in {time.perf_counter() - start:.1f} s"
     )
-    if pg:
+    if pg:  # as autovacuum leaves the tables after a bulk load (index-only counts)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     try:
         # a page's data: its scope (with the check that the stored figures are current) and
         # its charts; a fresh scope each time, as each request has

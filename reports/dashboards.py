@@ -42,7 +42,6 @@ from .filters import OVERDUE_CHOICES, ScopeFilter, flag_condition, flags
 from .health import Context, context, distribution
 from .models import REVIEW_KINDS, HealthLevel, ProjectFigures
 
-ZERO_TIME = dt.timedelta(0)
 DECIDED_REVIEW_STATES = (ReviewState.AGREED, ReviewState.RETURNED, ReviewState.REJECTED)
 MEASURES: list[tuple[str, Any]] = [
     ("requested", L("申报总投资")),
@@ -292,7 +291,7 @@ def review_chart(scope: Scope) -> ChartData:
     if scope.figures is not None:
         totals = scope.totals()
         rows = {
-            kind: (totals[f"{kind}_n"], (totals[f"{kind}_time"] or ZERO_TIME) / totals[f"{kind}_n"])
+            kind: (totals[f"{kind}_n"], totals[f"{kind}_time"] / totals[f"{kind}_n"])
             for kind in REVIEW_KINDS
             if totals[f"{kind}_n"]
         }

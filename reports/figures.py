@@ -41,6 +41,21 @@ CHUNK = 2000
 #: more out-of-date rows than this and a page counts live rather than recompute them
 HEAL_LIMIT = 2000
 MONEY = ("planned", "budgeted", "contracted", "paid")
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def cents(yuan: Decimal | None) -> int | None:
+    """Yuan (two decimal places) as a whole number of cents, exactly."""
+    if yuan is None:
+        return None
+    whole = yuan * 100
+    if whole != whole.to_integral_value():
+        raise ValueError(f"not a sum of cents: {yuan}")
+    return int(whole)
+
+
+def yuan(cents: Any) -> Decimal:
+    return Decimal(int(cents)).scaleb(-2)
 
 
 def basis(ctx: Context) -> str:
@@ -143,8 +158,8 @@ def compute(pks: list[int], ctx: Context) -> list[ProjectFigures]:
             unit_id=row["unit_id"],
             kind=row["kind"],
             stage_rank=row["stage_rank"],
-            requested=row["total_investment"],
-            approved=row["approved_total"],
+            requested=cents(row["total_investment"]) or 0,
+            approved=cents(row["approved_total"]),
             clock_running=running,
             reports_overdue=row["reports_overdue"] if running else 0,
             acceptance_due=acceptance_due,
@@ -152,12 +167,12 @@ def compute(pks: list[int], ctx: Context) -> list[ProjectFigures]:
             suspended=row["suspended_at"] is not None and row["terminated_at"] is None,
             terminated=row["terminated_at"] is not None,
             health_level=row["health__level"],
-            **{m: money[m].get(pid) for m in MONEY},
+            **{m: cents(money[m].get(pid)) for m in MONEY},
         )
         for kind in REVIEW_KINDS:
             n, t = reviews.get((pid, kind), (0, None))
             setattr(figures, f"{kind}_n", n)
-            setattr(figures, f"{kind}_time", t)
+            setattr(figures, f"{kind}_time", t // MICROSECOND if t is not None else None)
         out.append(figures)
     return out
 
@@ -367,7 +382,10 @@ def totals(figures: QuerySet[ProjectFigures], on: dt.date) -> dict[str, Any]:
     for level in HealthLevel.values:
         aggregates[f"health_{level}"] = Count("pk", filter=Q(health_level=level))
     out = figures.order_by().aggregate(**aggregates)
-    return {k: (v if v is not None else 0) for k, v in out.items()}
+    totals: dict[str, Any] = {k: int(v) if v is not None else 0 for k, v in out.items()}
+    for kind in REVIEW_KINDS:
+        totals[f"{kind}_time"] = totals[f"{kind}_time"] * MICROSECOND
+    return totals
 
 
 def rectifications_late(figures: QuerySet[ProjectFigures], on: dt.date) -> int:
@@ -401,7 +419,7 @@ def money(cells: list[tuple[Any, ...]], key: str) -> dict[str, dict[Any, Decimal
         group = year if key == "year" else unit
         for m, v in zip(MEASURES, values, strict=True):
             if v is not None:
-                out[m][group] = out[m].get(group, Decimal(0)) + v
+                out[m][group] = out[m].get(group, Decimal("0.00")) + yuan(v)
     return out
 
 

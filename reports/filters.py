@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import ChoiceFilter, ListFilter, NumberFilter
-from delivery.models import IncidentState
+from delivery.models import Incident, IncidentState
 from projects.models import Project, ProjectKind, Review, ReviewKind
 
 from . import clocks, stages
@@ -45,15 +45,13 @@ def flag_condition(flag: str) -> Q:
     from core.dates import today
 
     incidents = {
-        "incident_open": Q(incidents__state__in=OPEN_INCIDENT_STATES),
-        "rectifying": Q(incidents__state=IncidentState.RECTIFYING),
-        "rectification_late": Q(
-            incidents__state=IncidentState.RECTIFYING,
-            incidents__rectification_deadline__lt=today(),
-        ),
+        "incident_open": Q(state__in=OPEN_INCIDENT_STATES),
+        "rectifying": Q(state=IncidentState.RECTIFYING),
+        "rectification_late": Q(state=IncidentState.RECTIFYING, rectification_deadline__lt=today()),
     }
     if flag in incidents:
-        return Q(pk__in=Project.objects.filter(incidents[flag]).values("pk"))
+        # the projects' ids straight from the (small) incident table, not a join with projects
+        return Q(pk__in=Incident.objects.filter(incidents[flag]).values("project_id"))
     if flag in ("order_open", "sanction"):
         return supervision_flag(flag)
     if flag == "suspended":

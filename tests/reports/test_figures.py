@@ -79,7 +79,7 @@ def test_an_edit_marks_its_project_stale_and_the_page_counts_it_again(city, db):
     assert stored == counted
     row.refresh_from_db()
     assert not row.stale
-    assert row.contracted == sum(
+    assert figures.yuan(row.contracted) == sum(
         Contract.objects.filter(project=contract.project_id).values_list("amount", flat=True)
     )
 
