@@ -65,7 +65,7 @@ class Scope:
     #: the stored figures of the same projects (``reports.figures``), or None to count live
     figures: QuerySet[ProjectFigures] | None = None
     #: what the charts share of one pass over ``figures`` (one page's, never kept longer)
-    memo: dict[str, Any] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     def totals(self) -> dict[str, Any]:
         if "totals" not in self.memo:
@@ -79,7 +79,9 @@ class Scope:
 
     def drill(self, name: str, **extra: Any) -> str:
         query = {**self.params, **{k: v for k, v in extra.items() if v not in (None, "")}}
-        return reverse(name) + ("?" + urlencode(query) if query else "")
+        # resolved once a page: the unit chart links 400 bars to the same list
+        path = self.memo.get(("url", name)) or self.memo.setdefault(("url", name), reverse(name))
+        return path + ("?" + urlencode(query) if query else "")
 
 
 @dataclass
