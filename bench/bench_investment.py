@@ -31,9 +31,11 @@ from investment.models import (
 from projects.models import Project, ProjectState
 
 YEAR = 2027
-CONSTRUCTION = 15_000
-OM = 5_000
-PENDING = 300  # construction projects not yet approved: refused by R27.1
+from bench.results import SCALE  # noqa: E402  (the city's size: 100,000 → a plan of 20,000)
+
+CONSTRUCTION = 15_000 * SCALE // 100_000
+OM = 5_000 * SCALE // 100_000
+PENDING = 300 * SCALE // 100_000  # construction projects not yet approved: refused by R27.1
 BATCH = 2_000
 TARGET_COMPILE_RECONCILE_S = 2.0
 TARGET_XLSX_S = 5.0
@@ -175,6 +177,7 @@ def _run() -> None:
     # a running server has its URL configuration loaded: publish_plan links to the plan page
     reverse("investment:plan", args=[YEAR])
 
+    _compile_peer(drc, eligible)
     compiled, compile_s = _timed(lambda: actions.compile_plan(acting_user=drc, year=YEAR), "c")
     assert compiled["added"] == eligible, compiled["added"]
     assert len(compiled["refused"]) == PENDING
@@ -207,6 +210,121 @@ def _run() -> None:
     recon_data, recon_s = _timed(lambda: exports.reconciliation_xlsx(YEAR), "rx")
     print(
         f"      reconciliation_xlsx: {recon_s:.2f} s, {_cpu('rx')}, {len(recon_data) / 1e3:.0f} kB"
+    )
+    _xlsx_peer(version)
+
+
+class _Undo(Exception):
+    pass
+
+
+def _undone(fn) -> float:
+    """Seconds of ``fn()`` inside a savepoint that is then rolled back (so every run of the
+    subject and of its peer finds the same database)."""
+    from django.db import transaction
+
+    t0 = time.perf_counter()
+    try:
+        with transaction.atomic():
+            fn()
+            elapsed = time.perf_counter() - t0
+            raise _Undo
+    except _Undo:
+        pass
+    return elapsed
+
+
+def _compile_by_hand(drc, leaves: int, eligible: int) -> None:
+    """The peer of compile_plan: the same eligibility (R10.1 approved or O&M, R27.1, R10.3 a
+    complete 绩效目标表) computed in one hand-written INSERT … SELECT storing the same entries."""
+    from investment.actions.plan import open_draft
+
+    draft = open_draft(YEAR, drc)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO investment_planentry (version_id, project_id, amount, note)"
+            " SELECT %s, p.id, COALESCE(p.approved_total, p.total_investment), ''"
+            " FROM projects_project p WHERE p.year = %s"
+            " AND p.state NOT IN ('draft', 'rejected')"
+            " AND (p.kind = 'om' OR (p.state = 'approved' AND (SELECT count(*)"
+            "   FROM investment_indicator i JOIN investment_performancetable t"
+            "   ON t.id = i.table_id WHERE t.project_id = p.id AND t.year = %s) >= %s))",
+            [draft.pk, YEAR, YEAR, leaves],
+        )
+        assert cursor.rowcount == eligible, cursor.rowcount
+
+
+def _xlsx_by_hand(version) -> bytes:
+    """The peer of plan_xlsx: openpyxl's write-only mode writing the same rows' cells, no
+    styles, no evaluations, no 合计."""
+    import io
+
+    from openpyxl import Workbook
+
+    from investment.models import PlanEntry
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(f"{YEAR}年投资计划")
+    ws.append(["序号", "建设单位", "项目编号", "项目名称", "类型", "金额（万元）", "评价", "备注"])
+    rows = PlanEntry.objects.filter(version=version).order_by(
+        "project__unit__name", "project__code"
+    )
+    for n, (unit, code, name, kind, amount, note) in enumerate(
+        rows.values_list(
+            "project__unit__name",
+            "project__code",
+            "project__name",
+            "project__kind",
+            "amount",
+            "note",
+        ),
+        start=1,
+    ):
+        ws.append([n, unit, code, name, kind, amount / 10_000, "", note])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _compile_peer(drc, eligible: int) -> None:
+    """Before the plan exists: compile_plan and its peer alternately, each undone."""
+    from bench.results import time_vs_peer
+
+    leaves = IndicatorCategory.objects.filter(parent__isnull=False).count()
+    subject, peer = [], []
+    for _ in range(3):  # alternately, each undone
+        subject.append(_undone(lambda: actions.compile_plan(acting_user=drc, year=YEAR)))
+        peer.append(_undone(lambda: _compile_by_hand(drc, leaves, eligible)))
+    s, p = min(subject), min(peer)
+    time_vs_peer(
+        "investment",
+        f"plan compile of {eligible:,} entries vs hand-written SQL",
+        s,
+        p,
+        at_most=1.5,
+        detail=f"compile_plan {s:.2f} s (eligibility, findings, decision), INSERT … SELECT {p:.2f} s",
+    )
+
+
+def _xlsx_peer(version) -> None:
+    from bench.results import speed_vs_peer
+
+    xs, xp = [], []
+    for _ in range(3):
+        for fn, times in (
+            (lambda: exports.plan_xlsx(version), xs),
+            (lambda: _xlsx_by_hand(version), xp),
+        ):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+    speed_vs_peer(
+        "investment",
+        "plan xlsx vs openpyxl write-only",
+        min(xs),
+        min(xp),
+        at_least=0.5,
+        detail=f"plan_xlsx {min(xs):.2f} s, bare openpyxl {min(xp):.2f} s",
     )
 
 
