@@ -1,4 +1,4 @@
-"""Gate evaluation cost with 10,000 projects: median time of one transition's gate."""
+"""Gate evaluation cost at the city's scale (BENCH_SCALE projects): queries and median time of one transition's gate."""
 
 from __future__ import annotations
 
@@ -13,9 +13,15 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from bench import rolled_back
+from bench.results import (
+    SCALE,
+    at_most,
+)
 from core.dates import today
 
-PROJECTS = 10_000
+PROJECTS = SCALE
+GOAL_QUERIES = 5
+GOAL_MS = 2.0
 RUNS = 200
 STORED_RUNS = 50  # each stores a Decision: on SQLite a commit (fsync) per run
 BATCH = 2_000
@@ -187,6 +193,8 @@ def _run() -> None:
     for gate, (target, facts) in gate_cases("重庆市工程咨询院（示例）").items():
         median_s, queries = measure(gate, walked[target], facts, runs=RUNS)
         print(f"  {gate:32s} preview: median {median_s * 1000:6.2f} ms, {queries} queries")
+        at_most("gates", f"{gate} queries", queries, GOAL_QUERIES, "queries")
+        at_most("gates", f"{gate} median", median_s * 1000, GOAL_MS, "ms")
     for gate in ("projects.accept", "projects.approve_fsr"):
         target, facts = gate_cases("重庆市工程咨询院（示例）")[gate]
         median_s, queries = measure(gate, walked[target], facts, runs=STORED_RUNS, store=True)
