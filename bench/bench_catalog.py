@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation
+from bench.results import SCALE, at_most, time_vs_peer
 from catalog import eligibility
 from catalog.models import (
     DataResource,
@@ -48,7 +49,7 @@ from demo.portfolio import systems as catalog_mix
 from demo.portfolio.directory import bulk_units
 from projects.models import Project, ProjectState
 
-SYSTEMS = int(os.environ.get("BENCH_CATALOG_SYSTEMS", "100000"))  # smaller for a quick try
+SYSTEMS = int(os.environ.get("BENCH_CATALOG_SYSTEMS", str(SCALE)))  # the city's size by default
 UNITS = 400
 YEAR = 2027
 BATCH = 5_000
@@ -125,6 +126,39 @@ def _deliveries(user) -> int:
 
 def _sql(on: dt.date) -> list[tuple[int, int]]:
     """Every system with 1 (eligible) or 0, from the same conditions as the rules."""
+    with connection.cursor() as cursor:
+        cursor.execute(_query(), [on])
+        return cursor.fetchall()
+
+
+def _sql_stored(on: dt.date) -> tuple[float, int]:
+    """The peer of ``decide``: the same conditions computed and stored, one decision per
+    system, into the same table by one hand-written INSERT … SELECT in its own committed run
+    (without the failed conditions' facts that ``decide`` records). Seconds and eligible."""
+    table = OMDecision._meta.db_table
+    with transaction.atomic():
+        eligibility.tune_for_batch(connection)
+        run = OMRun.objects.create(
+            code="BENCH-SQL",
+            budget_year=YEAR,
+            policy=eligibility.policy_in_force(None, on),
+            decided_at=timezone.now(),
+        )
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (run_id, system_id, eligible, reasons, warnings) "
+                f"SELECT %s, q.id, q.flag = 1, '[]', '[]' FROM ({_query()}) q",
+                [run.pk, on],
+            )
+    elapsed = time.perf_counter() - t0
+    eligible = OMDecision.objects.filter(run=run, eligible=True).count()
+    _forget(run.code)
+    return elapsed, eligible
+
+
+def _query() -> str:
+    """The conditions of the rules as one SELECT of (system id, flag); one parameter: the day."""
     t = {
         m: m._meta.db_table
         for m in (InformationSystem, DataResource, InformationItem, SharingRequest, Delivery)
@@ -158,12 +192,10 @@ def _sql(on: dt.date) -> list[tuple[int, int]]:
                                              AND d.provider_id <> ad.provider_id
                              JOIN {links} l ON l.dataresource_id = d.id
                              WHERE ad.is_authoritative)
-          THEN 1 ELSE 0 END
+          THEN 1 ELSE 0 END AS flag
         FROM {sys_t} s
     """
-    with connection.cursor() as cursor:
-        cursor.execute(query, [on])
-        return cursor.fetchall()
+    return query
 
 
 def _rss_mb() -> float:
@@ -271,14 +303,17 @@ def _run() -> None:
         eligibility.decide(year, today=on)
     _settle()
     rss_before = _rss_mb()
-    decide_times, results = [], []
-    for _ in range(RUNS):
+    decide_times, results, stored_times = [], [], []
+    for _ in range(RUNS):  # decide and its peer alternately
         t0 = time.perf_counter()
         results.append(eligibility.decide(YEAR, today=on))
         decide_times.append(time.perf_counter() - t0)
         assert OMDecision.objects.filter(run__code=results[-1]["run"]).count() == SYSTEMS
         # each timed run finds the same history, not the runs timed before it
         _forget(results[-1]["run"])
+        stored_s, stored_eligible = _sql_stored(on)
+        stored_times.append(stored_s)
+        assert stored_eligible == results[-1]["eligible"], (stored_eligible, results[-1])
     rss_after = _rss_mb()
     result = results[-1]
     assert len({r["eligible"] for r in results}) == 1
@@ -320,6 +355,16 @@ def _run() -> None:
         f"  peak RSS: {rss_after:.0f} MB (before decide {rss_before:.0f} MB) — "
         f"target ≤ {TARGET_MB} MB: {'met' if rss_after <= TARGET_MB else 'MISSED'}"
     )
+    time_vs_peer(
+        "catalog",
+        f"O&M decisions of {SYSTEMS:,} systems vs hand-written SQL storing them",
+        decide_s,
+        min(stored_times),
+        at_most=1.5,
+        detail=f"decide {decide_s:.2f} s, INSERT … SELECT {min(stored_times):.2f} s "
+        f"({connection.vendor})",
+    )
+    at_most("catalog", f"O&M run peak memory ({SYSTEMS:,} systems)", rss_after, 250, "MB")
     agree = "agree" if sql_eligible == result["eligible"] else "DISAGREE"
     print(f"  eligible counts {agree}: decide {result['eligible']:,}, SQL {sql_eligible:,}")
     assert sql_eligible == result["eligible"], (sql_eligible, result["eligible"])
