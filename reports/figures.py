@@ -430,6 +430,12 @@ def store_health_levels(projects: QuerySet[Project]) -> None:
 
     from .models import ProjectHealth
 
-    ProjectFigures.objects.filter(pk__in=projects.values("pk")).update(
-        health_level=Subquery(ProjectHealth.objects.filter(pk=OuterRef("pk")).values("level")[:1])
+    level = Subquery(ProjectHealth.objects.filter(pk=OuterRef("pk")).values("level")[:1])
+    # only the rows whose level changed: the daily run rewrites no row it need not
+    changed = (
+        ProjectFigures.objects.filter(pk__in=projects.values("pk"))
+        .annotate(new_level=level)
+        .exclude(health_level=F("new_level"))
+        .values("pk")
     )
+    ProjectFigures.objects.filter(pk__in=changed).update(health_level=level)
