@@ -1,10 +1,12 @@
 """Enumerations shared by every app: ledger action codes live here so that the ledger has one
 closed vocabulary."""
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -199,3 +201,14 @@ def event_choices() -> list[tuple[str, str]]:
     """Every declared ledger code with its words (the ledger page's filter)."""
     declared = [*ActionCode.choices, *_EVENT_WORDS.items()]
     return [(code, str(words)) for code, words in declared]
+
+
+@functools.cache
+def _choice_labels(choices: type[models.Choices], language: str | None) -> dict[Any, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def choice_labels(choices: type[models.Choices]) -> dict[Any, str]:
+    """value → label as plain text in the active language, translated once per language (a
+    list of 100 rows asked ``get_FOO_display()`` three hundred times, a gettext each)."""
+    return _choice_labels(choices, get_language())

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from core.enums import choice_labels
 from core.xlsx import Column, Sheet, workbook
 from projects.models import Project, ProjectKind
 
@@ -33,10 +34,8 @@ from .models import (
 )
 from .services import reconcile
 
-
-def _labels(choices: Any) -> dict[str, str]:
-    """value -> label as plain str (openpyxl cannot write lazy translation proxies)."""
-    return {k: str(v) for k, v in choices.choices}
+# value -> label as plain str (openpyxl cannot write lazy translation proxies)
+_labels = choice_labels
 
 
 # -- annual plan with evaluation results (Art. 10, 37; R37.1) --------------------------------

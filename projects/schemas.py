@@ -13,10 +13,12 @@ from typing import Any
 from ninja import Field, Schema
 
 from core.api import FindingOut
+from core.enums import choice_labels
 from core.money import wan_str, yuan_str
+from policy.paths import ApprovalPath
 
 from .machines import PROJECT, RESUBMIT_CODE, RESUBMIT_TARGET, UNIT
-from .models import ProjectState
+from .models import ProjectKind, ProjectState
 from .visibility import is_unit_staff
 
 
@@ -76,11 +78,11 @@ class ProjectSummaryOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
-        return str(obj.get_kind_display())
+        return choice_labels(ProjectKind).get(obj.kind, obj.kind)
 
     @staticmethod
     def resolve_state_label(obj) -> str:
-        return str(obj.get_state_display())
+        return choice_labels(ProjectState).get(obj.state, obj.state)
 
     @staticmethod
     def resolve_total_investment(obj) -> str:
@@ -92,7 +94,14 @@ class ProjectSummaryOut(Schema):
 
     @staticmethod
     def resolve_approval_path_label(obj) -> str:
-        return str(obj.get_approval_path_display()) if obj.approval_path else ""
+        return choice_labels(ApprovalPath).get(obj.approval_path, "") if obj.approval_path else ""
+
+
+#: the columns a summary reads: a list loads these, not the long texts of each project
+SUMMARY_FIELDS = (
+    *(n for n in ProjectSummaryOut.model_fields if not n.endswith(("_label", "_wan", "_name"))),
+    "unit__name",
+)
 
 
 class ReviewOut(Schema):

@@ -28,6 +28,7 @@ from ..filters import ProjectFilter
 from ..machines import PROJECT
 from ..models import Project, ProjectState
 from ..schemas import (
+    SUMMARY_FIELDS,
     ChapterOut,
     GatePreviewOut,
     ProjectOut,
@@ -56,7 +57,7 @@ def project_list(request, filters: Query[ProjectFilter.schema()]):  # type: igno
     可按状态 ``state``、类型 ``kind``、审批路径 ``path``、年度 ``year``、建设单位 ``unit``
     （组织编号）筛选，``q`` 按项目编号、名称或建设单位模糊查找；筛选值无效时返回 422。
     金额为元的十进制字符串，另附万元。"""
-    visible = for_user(Project, request.auth).select_related("unit")
+    visible = for_user(Project, request.auth).select_related("unit").only(*SUMMARY_FIELDS)
     return apply(ProjectFilter, request.GET, visible).qs.order_by("-created_at", "-pk")
 
 

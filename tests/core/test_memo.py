@@ -22,3 +22,16 @@ def test_a_read_is_made_once_per_scope_and_each_time_outside():
     assert memoised("k", read) == 4  # the scope's reads end with it
     remember("known", "ignored outside a scope")
     assert memoised("known", read) == 5
+
+
+def test_choice_labels_follow_the_language():
+    """choice_labels translates once per language, and in the language active at the call."""
+    from django.utils import translation
+
+    from core.enums import choice_labels
+    from projects.models import ProjectState
+
+    assert choice_labels(ProjectState)[ProjectState.DRAFT] == "草稿"
+    with translation.override("en"):
+        assert choice_labels(ProjectState)[ProjectState.DRAFT] != "草稿"
+    assert choice_labels(ProjectState)[ProjectState.DRAFT] == "草稿"
