@@ -35,13 +35,20 @@ def documents_panel_context(
     next_url: str = "",
     title: str = "",
     chapters: Iterable[str] | None = None,
+    documents: list[Any] | None = None,
 ) -> dict[str, Any]:
     """What ``documents/_panel.html`` needs. ``doc_types`` restricts both the list and the
-    upload select (default: every type); ``chapters`` restricts the chapter select."""
+    upload select (default: every type); ``chapters`` restricts the chapter select.
+    ``documents``: the subject's visible documents when the caller read those of many
+    subjects at once (``visible_documents_of``); otherwise they are read here."""
     types = [DocType(t) for t in doc_types] if doc_types else list(DocType)
-    docs = visible_documents(subject, user)
-    if doc_types:
-        docs = docs.filter(doc_type__in=[t.value for t in types])
+    wanted = {t.value for t in types}
+    if documents is not None:
+        docs: Any = [d for d in documents if not doc_types or d.doc_type in wanted]
+    else:
+        docs = visible_documents(subject, user)
+        if doc_types:
+            docs = docs.filter(doc_type__in=wanted)
     can_attach = getattr(subject, "can_attach", None)
     if callable(can_attach):
         upload_types = [t for t in types if can_attach(user, t.value)]

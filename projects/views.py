@@ -31,7 +31,7 @@ from core.offers import next_steps, panels_for, prefix_of
 from core.xlsx import download, page_export
 from documents.models import DocType
 from documents.panel import documents_panel_context
-from documents.services import visibility_key
+from documents.services import visibility_key, visible_documents_of
 from policy.models import Decision
 
 from . import exports
@@ -124,6 +124,7 @@ def _reviews(request: HttpRequest, project: Project) -> list[Review]:
     )
     for review in reviews:  # read through for_user: each is visible to the user
         remember(visibility_key(review, request.user), True)
+    documents = visible_documents_of(reviews)  # every opinion's documents in one query
     criteria = dict(ListCriterion.choices)
     verdicts = dict(Verdict.choices)
     chapters = dict(Chapter.choices)
@@ -141,6 +142,7 @@ def _reviews(request: HttpRequest, project: Project) -> list[Review]:
             REVIEW_DOC_TYPES.get(review.kind, [DocType.OPINION_ATTACHMENT, DocType.OTHER]),
             next_url=request.path,
             title=_("审核意见附件"),
+            documents=documents[review.pk],
         )
         review.panel = panel if (panel["documents"] or panel["can_upload"]) else None
     return reviews

@@ -1,5 +1,5 @@
 """The project page reads what its card's actions share once (core.memo): its reads of the
-reviews and of the sanctions do not grow with the reviews it shows (issue 17; each review's
+reviews, of the sanctions and of the opinions' documents do not grow with the reviews it shows (issue 17; each review's
 visibility used to be asked again, and each action offered on the card read the open reviews
 and the sanctions anew)."""
 
@@ -36,4 +36,6 @@ def test_the_project_page_reads_each_shared_fact_once(walker, login, personas):
     # are read as often as before (give or take the joint status): once each for the page
     assert in_joint_review["projects_review"] <= listed["projects_review"] + 1
     assert in_joint_review["supervision_sanction"] <= listed["supervision_sanction"] + 1
+    # the opinions' documents are read for all reviews at once, not per review's panel
+    assert in_joint_review["documents_document"] <= listed["documents_document"] + 1
     assert in_joint_review["projects_review"] <= 4, in_joint_review
