@@ -234,9 +234,10 @@ def run() -> None:
 
 
 def cleanup() -> None:
+    from reports.figures import unwatched
     from reports.models import ProjectHealth
 
-    with transaction.atomic():
+    with transaction.atomic(), unwatched():  # no signal per deleted row
         projects = Project.objects.filter(code__startswith="BENCH-RPT-")
         ProjectHealth.objects.filter(project__in=projects).delete()
         Payment.objects.filter(voucher_number__startswith="PZ-").delete()

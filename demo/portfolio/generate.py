@@ -85,13 +85,15 @@ def remove() -> dict[str, int]:
     """Remove the generated projects, systems and what hangs on them, and the plan and list
     versions made for them; the organisations (the city's directory) and the ledger events
     (append-only) stay."""
+    from reports.figures import unwatched
     from reports.models import ProjectHealth
 
     made = Project.objects.filter(code__startswith=PROJECT_PREFIX)
     system_rows = InformationSystem.objects.filter(code__startswith=SYSTEM_PREFIX)
     resources = DataResource.objects.filter(resource_code__startswith=PREFIX)
     counts = {}
-    with transaction.atomic():
+    # no per-row signal of the dashboards' figures (every row is marked stale after)
+    with transaction.atomic(), unwatched():
         _delete(OMDecision.objects.filter(system__in=system_rows))
         _delete(SharingRequest.objects.filter(resource__in=resources))
         _delete(InformationItem.objects.filter(resource__in=resources))
