@@ -178,9 +178,27 @@ def _api(year: int) -> None:
                 f"     bare JSON view: the API runs at {rate['api'] / rate['bare']:.2f} of its speed"
             )
             at_most("api", f"errors under load ({who})", errors, 0, "requests")
+        peak = max(_peak_mb(pid) for pid in _children(server.pid))
+        at_most("api", "app server worker peak memory under load", peak, 150, "MB")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def _children(pid: int) -> list[int]:
+    """The gunicorn master's worker processes (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found or [pid]
+
+
+def _peak_mb(pid: int) -> float:
+    """A process's peak resident memory (VmHWM) in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _pages() -> None:
