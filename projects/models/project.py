@@ -235,6 +235,8 @@ class Project(StatefulModel):
             # instead of sorting every visible project
             models.Index(fields=["-created_at", "-id"], name="project_newest_first"),
             models.Index(fields=["unit", "-created_at", "-id"], name="project_unit_newest_first"),
+            # the lists' most used filter, the plan year, in the same order
+            models.Index(fields=["year", "-created_at", "-id"], name="project_year_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(
