@@ -135,23 +135,9 @@ def _sql_stored(on: dt.date) -> tuple[float, int]:
     """The peer of ``decide``: the same conditions computed and stored, one decision per
     system, into the same table by one hand-written INSERT … SELECT in its own committed run
     (without the failed conditions' facts that ``decide`` records). Seconds and eligible."""
-    table = OMDecision._meta.db_table
-    with transaction.atomic():
-        eligibility.tune_for_batch(connection)
-        run = OMRun.objects.create(
-            code="BENCH-SQL",
-            budget_year=YEAR,
-            policy=eligibility.policy_in_force(None, on),
-            decided_at=timezone.now(),
-        )
-        t0 = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (run_id, system_id, eligible, reasons, warnings) "
-                f"SELECT %s, q.id, q.flag = 1, '[]', '[]' FROM ({_query()}) q",
-                [run.pk, on],
-            )
-    elapsed = time.perf_counter() - t0
+    run, elapsed = _timed_insert(
+        "BENCH-SQL", on, f"SELECT %s, q.id, q.flag = 1, '[]', '[]' FROM ({_query()}) q", [on]
+    )
     eligible = OMDecision.objects.filter(run=run, eligible=True).count()
     _forget(run.code)
     return elapsed, eligible
@@ -230,14 +216,14 @@ def _forget(run_code: str) -> None:
     _settle()
 
 
-def _storage_alone(on: dt.date) -> float:
-    """One hand-written INSERT of a decision per system that decides nothing (all eligible, no
-    reasons) into the same table, committed: what storing the decisions costs by itself."""
+def _timed_insert(code: str, on: dt.date, select: str, params: list) -> tuple[OMRun, float]:
+    """Store one decision per row of ``select`` (its first parameter: the run) into a new,
+    committed run ``code`` by one INSERT … SELECT; the run and the seconds, commit included."""
     table = OMDecision._meta.db_table
-    system_table = InformationSystem._meta.db_table
     with transaction.atomic():
+        eligibility.tune_for_batch(connection)
         run = OMRun.objects.create(
-            code="BENCH-STORAGE",
+            code=code,
             budget_year=YEAR,
             policy=eligibility.policy_in_force(None, on),
             decided_at=timezone.now(),
@@ -245,11 +231,19 @@ def _storage_alone(on: dt.date) -> float:
         t0 = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (run_id, system_id, eligible, reasons, warnings) "
-                f"SELECT %s, s.id, %s, '[]', '[]' FROM {system_table} s",
-                [run.pk, True],
+                f"INSERT INTO {table} (run_id, system_id, eligible, reasons, warnings) {select}",
+                [run.pk, *params],
             )
-    elapsed = time.perf_counter() - t0
+    return run, time.perf_counter() - t0
+
+
+def _storage_alone(on: dt.date) -> float:
+    """One hand-written INSERT of a decision per system that decides nothing (all eligible, no
+    reasons) into the same table, committed: what storing the decisions costs by itself."""
+    system_table = InformationSystem._meta.db_table
+    run, elapsed = _timed_insert(
+        "BENCH-STORAGE", on, f"SELECT %s, s.id, TRUE, '[]', '[]' FROM {system_table} s", []
+    )
     _forget(run.code)
     return elapsed
 
