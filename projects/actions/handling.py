@@ -19,6 +19,7 @@ from core.enums import ActionCode
 from core.errors import ActionInvalid
 from core.findings import Finding
 from core.ledger import record_event
+from core.memo import memoised
 from core.notify import notify
 
 from ..contracts import ReviewCopyIn, ReviewOpinionIn, ReviewTransferIn
@@ -109,16 +110,21 @@ def copy_groups(user: Any, review: Review) -> list[tuple[str, list[User]]]:
     at this step, the project's unit (and partner units), then the other authorities (such as
     市公安局). Never officers of other units, consultants or supervisors not assigned to the
     project: they have no standing to read it (issue 18 pt 4). Each group by name."""
-    members = (
-        Membership.objects.filter(is_active=True, user__is_active=True)
-        .exclude(user_id=user.pk)
-        .select_related("organisation", "user")
-    )
     units = copy_units(review)
+    # the same people for every step of the project: read once per page (core.memo)
+    members = memoised(
+        ("copy_members", user.pk, frozenset(units)),
+        lambda: list(
+            Membership.objects.filter(is_active=True, user__is_active=True)
+            .exclude(user_id=user.pk)
+            .filter(Q(organisation_id__in=units) | Q(organisation__kind=OrgKind.AUTHORITY))
+            .select_related("organisation", "user")
+        ),
+    )
     step: dict[int, User] = {}
     own: dict[int, User] = {}
     others: dict[int, User] = {}
-    for m in members.filter(Q(organisation_id__in=units) | Q(organisation__kind=OrgKind.AUTHORITY)):
+    for m in members:
         org = m.organisation
         if org.kind == OrgKind.AUTHORITY and review.authority and org.authority == review.authority:
             bucket = step
@@ -148,8 +154,11 @@ def copy_candidates(user: Any, review: Review) -> list[User]:
 def organisations_of(users: list[User]) -> dict[int, str]:
     """user id -> the names of the user's organisations (one query for all)."""
     names: dict[int, list[str]] = {}
-    memberships = Membership.objects.filter(user__in=users, is_active=True).select_related(
-        "organisation"
+    memberships = memoised(  # the same people for every step of a page's card
+        ("organisations_of", frozenset(u.pk for u in users)),
+        lambda: list(
+            Membership.objects.filter(user__in=users, is_active=True).select_related("organisation")
+        ),
     )
     for m in memberships:
         names.setdefault(m.user_id, []).append(m.organisation.display_name)

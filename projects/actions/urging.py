@@ -21,6 +21,7 @@ from core.enums import register_event_words
 from core.errors import ActionConflict
 from core.findings import Finding
 from core.ledger import record_event
+from core.memo import memoised
 from core.notify import notify
 
 from ..contracts import ReviewUrgeIn
@@ -44,6 +45,20 @@ def holders(review: Review) -> list[User]:
     return list(reviewers_of(review.authority))
 
 
+def urged_today(project_id: Any) -> dict[Any, ReviewUrge]:
+    """Review pk -> today's urge of the project's steps, one read for all of them (the card
+    asks each open step; core.memo shares the read within a page)."""
+
+    def read() -> dict[Any, ReviewUrge]:
+        urges = ReviewUrge.objects.filter(review__project_id=project_id, urged_on=today())
+        found: dict[Any, ReviewUrge] = {}
+        for urge in urges.order_by("pk"):
+            found.setdefault(urge.review_id, urge)
+        return found
+
+    return memoised(("urged_today", project_id, today()), read)
+
+
 class UrgeReview(ReviewAction):
     """催办: ask the holder of an open step to act. Not the holder itself; once a day."""
 
@@ -61,7 +76,7 @@ class UrgeReview(ReviewAction):
         return is_unit_staff(user, obj.project.unit_id) or user.has_role(*OVERSEERS)
 
     def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
-        urged = ReviewUrge.objects.filter(review=obj, urged_on=today()).first()
+        urged = urged_today(obj.project_id).get(obj.pk)
         if urged is not None:
             yield self.refuse(
                 "R9.3.urge-daily",
