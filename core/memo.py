@@ -48,3 +48,10 @@ def remember(key: Hashable, value: Any) -> None:
     memo = _memo.get()
     if memo is not None:
         memo[key] = value
+
+
+def visibility_key(obj: Any, user: Any) -> tuple[str, str, Any, Any]:
+    """The memo key of "``user`` sees ``obj`` through its model's ``for_user``" (the same key as
+    ``documents.services.visibility_key``): a page that loaded ``obj`` through scoping
+    ``remember``s it, and every later check of that sight in the scope costs nothing."""
+    return ("visible", obj._meta.label_lower, obj.pk, getattr(user, "pk", None))
