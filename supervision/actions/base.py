@@ -25,6 +25,7 @@ from core.errors import ActionConflict, ActionInvalid
 from core.findings import Finding
 from core.ledger import record_event
 from core.machines import Machine
+from core.memo import memoised, visibility_key
 from core.notify import notify
 from policy.gates import GatedAction, refusal
 from policy.lookup import NoPolicyInForce, policy_in_force
@@ -50,7 +51,9 @@ def sees(obj: Any, user: Any) -> bool:
     if obj is None:
         return True
     qs = type(obj)._default_manager.all()
-    return bool(qs.for_user(user).filter(pk=obj.pk).exists())
+    return memoised(  # asked by each action of a page's card: once per page (core.memo)
+        visibility_key(obj, user), lambda: bool(qs.for_user(user).filter(pk=obj.pk).exists())
+    )
 
 
 class SupervisionAction(GatedAction):
