@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.recipients import unit_staff
+from core.memo import memoised
 from core.notify import notify
 
 from ..contracts import EvidenceFindingDecisionIn
@@ -42,7 +43,15 @@ class FindingDecision(EvidenceAction):
         )
         if field:
             sources = self.machine[self.transition].sources if self.machine else ()
-            yield from CollectionFinding.objects.filter(**{field: page_obj}, state__in=sources)
+            # the findings any decision may take, read once per page for all (core.memo)
+            decidable = {s for t in COLLECTION_FINDING.transitions if t.action for s in t.sources}
+            rows = memoised(
+                ("collection_findings", field, page_obj.pk),
+                lambda: list(
+                    CollectionFinding.objects.filter(**{field: page_obj}, state__in=decidable)
+                ),
+            )
+            yield from (f for f in rows if f.state in sources)
 
     def target_label(self, obj: CollectionFinding) -> str:
         return f"{obj.item_name} ← {obj.source_name}（{obj.source_code}）"
