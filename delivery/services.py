@@ -107,6 +107,12 @@ def extension_until(project: Project) -> dt.date | None:
 
 
 def clock_facts(project: Project, delivery: Delivery | None = None) -> ClockFacts:
+    if delivery is None:  # the card's report and the unit's deadlines ask alike: once a page
+        return memoised(("clock_facts", project.pk), lambda: _clock_facts(project, None))
+    return _clock_facts(project, delivery)
+
+
+def _clock_facts(project: Project, delivery: Delivery | None) -> ClockFacts:
     delivery = (
         delivery or Delivery.objects.filter(project=project).first() or Delivery(project=project)
     )
