@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop as N_
 from accounts.recipients import reviewers_of, unit_staff
 from accounts.roles import Authority
 from core.enums import ActionCode
+from core.memo import memoised
 from core.money import format_wan, wan_to_yuan
 from core.notify import notify
 from policy.gates import refusal
@@ -37,6 +38,14 @@ from .base import InvestmentAction, UnitProjectAction, money_link
 
 def items_yuan(data: EstimateItemsIn) -> dict[str, Decimal]:
     return {name: wan_to_yuan(wan) for name, wan in data.items_wan().items()}
+
+
+def has_baseline(project: Project) -> bool:
+    """Whether the project's baseline is set; asked by several actions of a page's card, read
+    once per page (core.memo)."""
+    return memoised(
+        ("has_baseline", project.pk), lambda: Baseline.objects.filter(project=project).exists()
+    )
 
 
 def stored(items: dict[str, Decimal]) -> list[dict[str, str]]:
@@ -55,10 +64,7 @@ class SetBaseline(UnitProjectAction):
     success = L("已登记批复基线。此后的项目调整都将与之比较（第二十六条）。")
 
     def makes_sense(self, project: Project) -> bool:
-        return (
-            project.state == ProjectState.APPROVED
-            and not Baseline.objects.filter(project=project).exists()
-        )
+        return project.state == ProjectState.APPROVED and not has_baseline(project)
 
     def page_url(self, obj: Any) -> str:
         return reverse("investment:baseline", args=[obj.pk])
@@ -71,7 +77,7 @@ class SetBaseline(UnitProjectAction):
                 remedy=N_("请在项目批复后登记。"),
                 params={},
             )
-        elif Baseline.objects.filter(project=obj).exists():
+        elif has_baseline(obj):
             yield refusal(
                 "R26.1.baseline-once",
                 N_("批复基线已登记，不能修改（第二十六条）。"),
@@ -129,7 +135,7 @@ class SubmitChange(UnitProjectAction):
         return reverse("investment:change_add", args=[obj.pk])
 
     def refusals(self, obj: Any, user: Any, data: Any) -> Any:
-        if not Baseline.objects.filter(project=obj).exists():
+        if not has_baseline(obj):
             yield refusal(
                 "R26.1.baseline-first",
                 N_("请先登记批复基线（概算明细），变更将与基线比较（第二十六条）。"),
