@@ -19,6 +19,7 @@ from core.offers import Duty, duties
 
 from .actions.base import page_project
 from .deadlines import SupervisionDue, items_of
+from .effects import sanctions_against
 from .models import Sanction, SanctionKind
 
 SANCTION_TITLES = {
@@ -57,7 +58,11 @@ def sanction_duties(sanctions: Any) -> list[Duty]:
             detail=_("%(reasons)s（第三十五条）") % {"reasons": s.reasons},
             overdue=s.kind in (SanctionKind.SUSPENSION, SanctionKind.TERMINATION),
         )
-        for s in sanctions.select_related("authority")
+        for s in (
+            sanctions.select_related("authority")
+            if hasattr(sanctions, "select_related")
+            else sanctions
+        )
     ]
 
 
@@ -67,7 +72,9 @@ def project_duties(page_obj: Any, user: Any) -> list[Duty]:
     project = page_project(page_obj)
     if project is None:
         return []
-    rows = sanction_duties(Sanction.objects.against(project).exclude(kind=SanctionKind.CRITICISM))
+    rows = sanction_duties(
+        [s for s in sanctions_against(project) if s.kind != SanctionKind.CRITICISM]
+    )
     if is_unit_staff(user, project.unit_id):
         rows += deadline_duties(items_of({"project_id": project.pk}))
     return rows

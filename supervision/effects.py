@@ -141,17 +141,22 @@ def sanction_finding(sanction: Sanction, action: Action) -> Finding:
     )
 
 
+def sanctions_against(project: Any) -> list[Sanction]:
+    """The sanctions against ``project``, with their authorities: read once per page
+    (``core.memo``) for the card's guards and the unit's duties."""
+    return memoised(
+        ("sanctions_against", project.pk),
+        lambda: list(Sanction.objects.against(project).select_related("authority")),
+    )
+
+
 @guard
 def sanctions_in_force(action: Action, obj: Any, user: Any) -> Iterator[Finding]:
     """The sanctions in force on the action's project that stop it."""
     project = project_under(action, obj)
     if project is None:
         return
-    sanctions = memoised(
-        ("sanctions_against", project.pk),
-        lambda: list(Sanction.objects.against(project).select_related("authority")),
-    )
-    for sanction in sanctions:
+    for sanction in sanctions_against(project):
         if stopped_by(sanction.kind, action) and binds(sanction, project):
             yield sanction_finding(sanction, action)
 
