@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from catalog.models import DataResource, InformationItem, InformationSystem, SystemStatus
+from core.memo import memoised
 from projects.models import Chapter, ChapterDeclaration, Project, ProjectState
 
 from .models import DocKind, RequirementProfile
@@ -42,15 +43,23 @@ COMPARED_CHAPTERS = (Chapter.DATA_GOVERNANCE, Chapter.DATA_SHARING)
 
 
 def profile_of(project: Project) -> RequirementProfile | None:
-    return RequirementProfile.objects.filter(project=project).first()
+    """The project's requirement profile; read once per scope (``core.memo``: a gate's rules
+    and the features they compare all ask for it)."""
+    return memoised(
+        ("requirement_profile", project.pk),
+        lambda: RequirementProfile.objects.filter(project=project).first(),
+    )
 
 
 def project_features(project: Project) -> Features:
     """The features of a project (the query of a check, or a document of the index)."""
     profile = profile_of(project)
-    chapters = ChapterDeclaration.objects.filter(
-        project=project, chapter__in=COMPARED_CHAPTERS
-    ).values_list("text", flat=True)
+    chapters = (
+        ChapterDeclaration.objects.filter(project=project, chapter__in=COMPARED_CHAPTERS)
+        # the model's order for one project, without joining the project table for it
+        .order_by("stage", "chapter")
+        .values_list("text", flat=True)
+    )
     systems = list(profile.systems.values_list("name", flat=True)) if profile else []
     return build(
         name=project.name,
@@ -120,6 +129,8 @@ def own_targets(project: Project) -> set[tuple[str, int]]:
         own.add((DocKind.PROJECT.value, project.predecessor_id))
     profile = profile_of(project)
     changed: list[Any] = list(profile.systems.values_list("pk", flat=True)) if profile else []
-    changed += list(InformationSystem.objects.filter(projects=project).values_list("pk", flat=True))
+    changed += list(
+        InformationSystem.objects.filter(projects=project).order_by().values_list("pk", flat=True)
+    )
     own.update((DocKind.SYSTEM.value, pk) for pk in changed)
     return own

@@ -279,10 +279,20 @@ gate(
 # -- gate used by the projects chapter -------------------------------------------------------
 
 
+def _plan_item_key(subject) -> str:
+    """The key of the master plan item a project (the subject) comes from ('' when none)."""
+    item = getattr(subject, "plan_item", None)
+    return str(item.key) if item is not None else ""
+
+
 @rule(id="R6.3", article="第六条", title=_("只有现行报备总体方案中的项目可以申报"))
 def project_in_filed_plan(ctx):
     unit_id = ctx.facts["unit_id"]
-    ref = ctx.facts.get("plan_item") or ctx.facts.get("project_name") or ""
+    ref = (
+        ctx.fact("plan_item", lambda: _plan_item_key(ctx.subject))
+        or ctx.facts.get("project_name")
+        or ""
+    )
     label = ctx.facts.get("project_name") or ref or "（未指定）"
     revision = ctx.fact("filed_revision", lambda: current_filed_revision(unit_id))
     if revision is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from core.memo import memoised
 from policy.engine import GateContext
 from policy.lookup import policy_in_force
 
@@ -25,11 +26,16 @@ def _unit_id(unit) -> int | None:
 
 
 def current_filed_revision(unit) -> MasterPlanRevision | None:
-    """The unit's master-plan revision that is filed and not superseded (at most one)."""
-    return (
-        MasterPlanRevision.objects.filter(unit_id=_unit_id(unit), is_current_filed=True)
-        .select_related("plan")
-        .first()
+    """The unit's master-plan revision that is filed and not superseded (at most one); read
+    once per scope (``core.memo``: the R6.3 rule and the item it looks up both ask)."""
+    unit_id = _unit_id(unit)
+    return memoised(
+        ("filed_revision", unit_id),
+        lambda: (
+            MasterPlanRevision.objects.filter(unit_id=unit_id, is_current_filed=True)
+            .select_related("plan")
+            .first()
+        ),
     )
 
 

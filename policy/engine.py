@@ -16,6 +16,7 @@ from django.utils import translation
 from core.dates import today
 from core.enums import Severity
 from core.errors import ActionBlocked
+from core.memo import memo_scope
 
 from .models import Decision, Outcome, PolicyVersion
 from .parameters import ParamValue
@@ -65,7 +66,8 @@ def preview_gate(code: str, ctx: GateContext) -> list[Finding]:
     the language of record: a finding's stored words are the Chinese of the measures, and a
     page translates them for its reader."""
     findings: list[Finding] = []
-    with translation.override(settings.LANGUAGE_CODE):
+    # the rules share their reads (``core.memo``): one gate, one read of each fact
+    with translation.override(settings.LANGUAGE_CODE), memo_scope():
         for rule_ in registry.rules_of_gate(code):
             findings.extend(rule_.evaluate(ctx))
     return findings

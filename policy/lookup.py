@@ -1,12 +1,14 @@
 """Which policy version is in force for a unit on a date (Art. 39: districts may have their own)."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
+
+from django.db.models import QuerySet, Subquery
 
 from core.dates import today
 from core.memo import memoised
 
-from .models import PolicyVersion
+from .models import PolicyParameter, PolicyVersion
 
 MUNICIPAL = ""
 
@@ -37,16 +39,54 @@ def policy_in_force(organisation: Any = None, on: dt.date | None = None) -> Poli
 
 
 def _version_on(division: str, on: dt.date) -> PolicyVersion | None:
+    """The version in force with its parameters, in one query: the parameters of the latest
+    version effective on ``on`` for ``division`` (else the municipal one), each joined to it."""
     for code in dict.fromkeys([division, MUNICIPAL]):
-        version = (
+        latest = (
             PolicyVersion.objects.filter(division_code=code, effective_from__lte=on)
-            .prefetch_related("parameters")
             .order_by("-effective_from")
-            .first()
+            .values("pk")[:1]
         )
+        version = _with_parameters(PolicyParameter.objects.filter(policy=Subquery(latest)))
+        if version is None:  # no version, or one without parameters: read it alone
+            version = (
+                PolicyVersion.objects.filter(division_code=code, effective_from__lte=on)
+                .prefetch_related("parameters")
+                .order_by("-effective_from")
+                .first()
+            )
         if version is not None:
             return version
     return None
+
+
+def policy_version(pk: int) -> PolicyVersion:
+    """The version ``pk`` (a project's pinned policy) with its parameters, in one query; read
+    once per scope (``core.memo``)."""
+
+    def read() -> PolicyVersion:
+        version = _with_parameters(PolicyParameter.objects.filter(policy_id=pk))
+        if version is None:
+            version = PolicyVersion.objects.prefetch_related("parameters").get(pk=pk)
+        return version
+
+    return memoised(("policy_version", pk), read)
+
+
+def _with_parameters(parameters: QuerySet[PolicyParameter]) -> PolicyVersion | None:
+    """The one version of ``parameters`` (read with it), its ``parameters`` prefetched as
+    ``prefetch_related`` would leave them; None when there are no parameters."""
+    rows = list(parameters.select_related("policy").order_by("key"))
+    if not rows:
+        return None
+    version = rows[0].policy
+    for row in rows:
+        row.policy = version
+    # what ``prefetch_related("parameters")`` stores on the version
+    cached: Any = version.parameters.all()
+    cached._result_cache, cached._prefetch_done = rows, True
+    cast(Any, version)._prefetched_objects_cache = {"parameters": cached}
+    return version
 
 
 def code_in_force(organisation: Any = None, on: dt.date | None = None) -> str:

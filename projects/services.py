@@ -7,15 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
 
 from core.dates import today
 from policy.engine import GateContext
-from policy.lookup import policy_in_force
+from policy.lookup import policy_in_force, policy_version
 
 from .models import (
     JOINT_REVIEW_AUTHORITIES,
     ChapterDeclaration,
     Project,
+    ProjectListEntry,
     ProjectListState,
     ProjectListVersion,
     Review,
@@ -112,23 +114,32 @@ def current_project_list(year: int | None = None) -> ProjectListVersion | None:
 
 
 def is_on_published_list(project: Project) -> ProjectListVersion | None:
-    version = current_project_list(project.year)
-    if version is not None and version.entries.filter(project=project).exists():
-        return version
-    return None
+    """The current published list of the project's year when it holds the project (one
+    query: the version with whether it holds it)."""
+    version = (
+        ProjectListVersion.objects.filter(state=ProjectListState.PUBLISHED, year=project.year)
+        .order_by("-year", "-number")
+        .annotate(
+            holds=Exists(ProjectListEntry.objects.filter(version=OuterRef("pk"), project=project))
+        )
+        .first()
+    )
+    return version if version is not None and version.holds else None
 
 
 def project_context(project: Project, actor=None, **facts) -> GateContext:
-    """The gate context of a project: the policy in force for its unit today."""
+    """The gate context of a project: the policy in force for its unit today. Its master
+    plan item is read by the rule that needs it (``planning.rules``: R6.3), not here."""
     on = today()
-    policy = project.policy or policy_in_force(project.unit, on)
+    # a pinned version with its parameters in one query (``policy.lookup``)
+    policy = policy_version(project.policy_id) if project.policy_id else None
+    policy = policy or policy_in_force(project.unit, on)
     base = {
         "unit_id": project.unit_id,
         "project_id": project.pk,
         "project_code": project.code,
         "project_name": project.name,
         "project_kind": project.kind,
-        "plan_item": str(project.plan_item.key) if project.plan_item is not None else "",
         "total_investment": project.total_investment,
         "state": project.state,
         "today": on.isoformat(),
