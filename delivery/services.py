@@ -69,6 +69,14 @@ def incidents_of(project: Project) -> list[Incident]:
     )
 
 
+def acceptances_of(project: Project) -> list[Acceptance]:
+    """The project's acceptances (Art. 28): read once per card (``core.memo``), where the
+    acceptance actions, the clocks and the duties each ask about them."""
+    return memoised(
+        ("acceptances", project.pk), lambda: list(Acceptance.objects.filter(project=project))
+    )
+
+
 def delivery_of(project: Project) -> Delivery:
     """The project's delivery record, created (in 开工准备) when it has none yet."""
     delivery, _created = Delivery.objects.get_or_create(project=project)
@@ -127,7 +135,7 @@ def _clock_facts(project: Project, delivery: Delivery | None) -> ClockFacts:
             AnnualReport.objects.filter(project=project).values_list("year", flat=True)
         ),
         # Applying to BDB (or filing a unit-organised acceptance) in time meets the clock.
-        acceptance_done=Acceptance.objects.filter(project=project).exists(),
+        acceptance_done=bool(acceptances_of(project)),
         extension_until=extension,
         self_evaluated_on=list(
             EvaluationResult.objects.filter(project=project, kind=EvaluationKind.SELF).values_list(

@@ -41,7 +41,7 @@ from ..models import (
     Phase,
 )
 from ..rules import acceptance_checks
-from ..services import acceptance_path_for, delivery_for, extension_until
+from ..services import acceptance_path_for, acceptances_of, delivery_for, extension_until
 from .base import DeliveryAction, ProjectAction, RowAction, desks
 
 COMPLETED = (Phase.COMPLETED,)
@@ -143,11 +143,8 @@ class AcceptanceApplication(ProjectAction):
 
     def relevant(self, project: Project) -> bool:
         # the card offers the path of the project's threshold; the gate refuses the other
-        return (
-            acceptance_path_for(project) == self.path
-            and not Acceptance.objects.filter(
-                project=project, state=AcceptanceState.APPLIED
-            ).exists()
+        return acceptance_path_for(project) == self.path and not any(
+            a.state == AcceptanceState.APPLIED for a in acceptances_of(project)
         )
 
     def facts(self, obj: Any, data: Any) -> dict[str, Any]:
@@ -257,9 +254,11 @@ class DecideAcceptance(RowAction, AcceptanceStep):
     confirm = _("登记后验收结果不能更改；验收不通过的项目不得安排运行维护经费（第二十八条）。")
 
     def rows(self, project: Project) -> Iterable[Any]:
-        return Acceptance.objects.filter(
-            project=project, path=AcceptancePath.BDB, state=AcceptanceState.APPLIED
-        )
+        return [
+            a
+            for a in acceptances_of(project)
+            if a.path == AcceptancePath.BDB and a.state == AcceptanceState.APPLIED
+        ]
 
     def refusals(self, obj: Any, user: Any, data: Any) -> Iterator[Finding]:
         finding = DELIVERY.state_finding(delivery_for(obj.project), "accept")
@@ -303,7 +302,7 @@ class RequestExtension(ProjectAction):
     success = _("已向市大数据发展局申请延期验收。")
 
     def relevant(self, project: Project) -> bool:
-        return not Acceptance.objects.filter(project=project).exists()
+        return not acceptances_of(project)
 
     def conditions(self, obj: Any, user: Any, data: Any) -> Iterator[Finding]:
         pending = ExtensionRequest.objects.filter(project=obj, state=ExtensionState.PENDING).first()
