@@ -6,13 +6,13 @@ from collections import defaultdict
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import transaction
 
 from core import actions as registry
 from core.errors import ActionBlocked, ActionForbidden, ActionInvalid
 from core.machines import machine_of_model
 from core.offers import next_steps
+from tests.conftest import demo_city as seed_demo_city
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -52,13 +52,11 @@ def _forced(act, target, user):
         return exc
 
 
-@pytest.fixture
-def demo_city(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", verbosity=0)
-    from accounts.models import User
-
-    return {u.username: u for u in User.objects.filter(is_active=True)}
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup, django_db_blocker, tmp_path_factory, _key_dir):
+    """The demo city, seeded once for both walks (``tests.conftest.demo_city``); each test's
+    own transaction rolls back what the forced actions do."""
+    yield from seed_demo_city(django_db_blocker, tmp_path_factory, _key_dir)
 
 
 def test_every_card_offers_exactly_what_its_checks_pass(demo_city):
