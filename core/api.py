@@ -31,6 +31,7 @@ from ninja.parser import Parser
 from .contracts import error_field, error_message
 from .enums import ActionCode
 from .errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
+from .listing import bounded_count
 from .models import LedgerEvent
 from .scoping import for_user
 
@@ -203,6 +204,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
     a page beyond 64 bits made an OFFSET the database refuses (a 500); now it is a 422 with the
     usual Chinese message. Every list of the API paginates with this class."""
 
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description="匹配的条数；超过精确计数上限时为该上限")
+        count_exact: bool = Field(
+            True, description="count 是否为精确总数；为 false 时实际条数多于 count，请逐页读取"
+        )
+
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1)
@@ -225,9 +233,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
         offset = (
             pagination.offset if pagination.offset is not None else (pagination.page - 1) * size
         )
+        count, exact = (
+            bounded_count(queryset)
+            if isinstance(queryset, QuerySet)
+            else (self._items_count(queryset), True)
+        )
         return {
             self.items_attribute: queryset[offset : offset + size],
-            "count": self._items_count(queryset),
+            "count": count,
+            "count_exact": exact,
         }
 
 

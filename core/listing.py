@@ -1,10 +1,40 @@
 """Paginated, sortable, searchable lists: one helper for every table page."""
 
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+
+
+def bounded_count(queryset: QuerySet[Any]) -> tuple[int, bool]:
+    """How many rows ``queryset`` holds, counted exactly up to ``GOVIT_EXACT_COUNT_LIMIT``:
+    ``(n, True)``; beyond it ``(limit, False)``. Counting every match of a reader who sees the
+    whole city costs more than the page itself (100,000 projects, each asked its visibility),
+    while a person pages through the first few hundred; the database stops at limit + 1."""
+    limit = settings.GOVIT_EXACT_COUNT_LIMIT
+    n = queryset.order_by()[: limit + 1].count()
+    return (n, True) if n <= limit else (limit, False)
+
+
+class BoundedPaginator(Paginator[Any]):
+    """A paginator whose total is ``bounded_count``: pages reach as far as the exact count
+    does, and ``count_exact`` tells the page to say "more than" instead of a total."""
+
+    @cached_property
+    def _bounded(self) -> tuple[int, bool]:
+        if isinstance(self.object_list, QuerySet):
+            return bounded_count(self.object_list)
+        return len(self.object_list), True
+
+    @cached_property
+    def count(self) -> int:
+        return self._bounded[0]
+
+    @property
+    def count_exact(self) -> bool:
+        return self._bounded[1]
 
 
 def paginate_sorted(
@@ -23,7 +53,7 @@ def paginate_sorted(
             cond |= Q(**{f"{field}__icontains": q})
         queryset = queryset.filter(cond)
     queryset, sort = sort_by(request, queryset, sortable=sortable, default_sort=default_sort)
-    paginator = Paginator(queryset, settings.GOVIT_PAGE_SIZE)
+    paginator = BoundedPaginator(queryset, settings.GOVIT_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return page, {"page_obj": page, "q": q, "sort": sort, "total": paginator.count}
 

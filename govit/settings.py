@@ -268,6 +268,9 @@ GOVIT_PERIODIC_TASKS = [
 ]
 
 GOVIT_PAGE_SIZE = 20
+# lists count their matches exactly up to this many; beyond, pages and the API say "more than"
+# (core.listing.bounded_count): an exact total of a whole city costs more than the page
+GOVIT_EXACT_COUNT_LIMIT = int(os.environ.get("GOVIT_EXACT_COUNT_LIMIT", "10000"))
 
 # Logs: one JSON object per line (time, level, logger, message, request id) unless
 # GOVIT_LOG_JSON=0; every line of a request carries its X-Request-ID.
