@@ -183,7 +183,11 @@ def test_decision_of_another_unit_is_404_like_a_missing_one(personas, login, jw_
 
 
 def test_decision_list_is_scoped_and_filtered(personas, login, jw_decision):
-    assert login(personas.wj_officer).get("/api/decisions").json() == {"items": [], "count": 0, "count_exact": True}
+    assert login(personas.wj_officer).get("/api/decisions").json() == {
+        "items": [],
+        "count": 0,
+        "count_exact": True,
+    }
     client = login(personas.jw_officer)
     body = client.get("/api/decisions").json()
     assert [d["id"] for d in body["items"]] == [str(jw_decision.pk)]
