@@ -63,10 +63,14 @@ def visible_projects(user: Any) -> QuerySet[Project]:
 def incidents_of(project: Project) -> list[Incident]:
     """The project's incidents (Art. 24) in their usual order; read once per card (``core.memo``),
     where several actions offer to handle them."""
-    return memoised(
-        ("incidents", project.pk),
-        lambda: list(Incident.objects.filter(project=project)),
-    )
+
+    def read() -> list[Incident]:
+        rows = list(Incident.objects.filter(project=project))
+        for row in rows:
+            row.project = project  # the page's project, not one read per incident
+        return rows
+
+    return memoised(("incidents", project.pk), read)
 
 
 def acceptances_of(project: Project) -> list[Acceptance]:

@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
+from accounts.scoping import for_user
 from catalog.models import OMDecision
 from core.findings import Finding
+from core.memo import memoised, remember, visibility_key
 from delivery.models import Incident
 from delivery.services import incidents_of
 from investment.models import EvaluationResult
@@ -92,7 +95,10 @@ class IssueOrder(SupervisionAction):
         source = self.source_record(obj)
         if source is None:
             return
-        open_order = orders_from(source).filter(state__in=OPEN_ORDER_STATES).first()
+        open_order = memoised(
+            open_order_key(source),
+            lambda: orders_from(source).filter(state__in=OPEN_ORDER_STATES).first(),
+        )
         if open_order is not None:
             yield refusal(
                 "R35.2.raised",
@@ -102,7 +108,7 @@ class IssueOrder(SupervisionAction):
                 params={"number": open_order.number},
             )
 
-    def input_problems(self, obj: Any, data: Any) -> dict[str, str]:
+    def input_problems(self, obj: Any, user: Any, data: Any) -> dict[str, str]:
         return number_problems(RectificationOrder, data)
 
     def context(self, obj: Any, user: Any, data: Any) -> GateContext:
@@ -185,9 +191,19 @@ class FromProjectRows(IssueOrder):
     def targets(self, page_obj: Any, user: Any) -> Iterator[Any]:
         project = page_project(page_obj)
         if project is not None:
-            for row in self.rows(project):
-                if not orders_from(row).exists():
-                    yield row
+            rows = list(self.rows(project))
+            raised = sources_with_orders(rows)  # one read for all rows, not one per row
+            fresh = [row for row in rows if row.pk not in raised]
+            if fresh:  # what each row's check asks, known for all of them at once (core.memo)
+                seen = set(
+                    for_user(self.model, user)
+                    .filter(pk__in=[r.pk for r in fresh])
+                    .values_list("pk", flat=True)
+                )
+                for row in fresh:
+                    remember(open_order_key(row), None)  # no order at all raised from it
+                    remember(visibility_key(row, user), row.pk in seen)
+            yield from fresh
 
     def rows(self, project: Any) -> Any:
         return ()
@@ -197,6 +213,23 @@ class FromProjectRows(IssueOrder):
 
     def subject_of(self, obj: Any, data: Any) -> tuple[Any, Any, Any]:
         return obj.project.unit, obj.project, None
+
+
+def open_order_key(source: Any) -> tuple[str, str, Any]:
+    """The memo key of the open order raised from ``source``."""
+    return ("open_order", source._meta.label_lower, source.pk)
+
+
+def sources_with_orders(rows: list[Any]) -> set[Any]:
+    """The pks of ``rows`` (of one model) some rectification order was raised from."""
+    if not rows:
+        return set()
+    ct = ContentType.objects.get_for_model(rows[0], for_concrete_model=False)
+    return set(
+        RectificationOrder.objects.filter(
+            source_type=ct, source_id__in=[r.pk for r in rows]
+        ).values_list("source_id", flat=True)
+    )
 
 
 class OrderFromIncident(FromProjectRows):
@@ -239,7 +272,10 @@ class OrderFromEvaluation(FromProjectRows):
     extra_article = "第三十七条"
 
     def rows(self, project: Any) -> Any:
-        return EvaluationResult.objects.filter(project=project)
+        rows = list(EvaluationResult.objects.filter(project=project))
+        for row in rows:
+            row.project = project  # the page's project, not one read per row
+        return rows
 
     def target_label(self, obj: Any) -> str:
         return f"{obj.get_kind_display()} {obj.completed_on:%Y-%m-%d}（{obj.grade or '—'}）"
