@@ -51,6 +51,17 @@ def profile_of(project: Project) -> RequirementProfile | None:
     )
 
 
+def _changed_systems(profile: RequirementProfile | None) -> list[tuple[int, str]]:
+    """(pk, name) of the systems the profile declares it changes, in the catalog's order; read
+    once per scope (the compared features and the project's own targets both need them)."""
+    if profile is None:
+        return []
+    return memoised(
+        ("profile_systems", profile.pk),
+        lambda: list(profile.systems.values_list("pk", "name")),
+    )
+
+
 def project_features(project: Project) -> Features:
     """The features of a project (the query of a check, or a document of the index)."""
     profile = profile_of(project)
@@ -60,7 +71,7 @@ def project_features(project: Project) -> Features:
         .order_by("stage", "chapter")
         .values_list("text", flat=True)
     )
-    systems = list(profile.systems.values_list("name", flat=True)) if profile else []
+    systems = [name for _pk, name in _changed_systems(profile)]
     return build(
         name=project.name,
         body=[project.requirement, profile.goals if profile else "", *chapters],
@@ -128,7 +139,7 @@ def own_targets(project: Project) -> set[tuple[str, int]]:
     if project.predecessor_id:
         own.add((DocKind.PROJECT.value, project.predecessor_id))
     profile = profile_of(project)
-    changed: list[Any] = list(profile.systems.values_list("pk", flat=True)) if profile else []
+    changed: list[Any] = [pk for pk, _name in _changed_systems(profile)]
     changed += list(
         InformationSystem.objects.filter(projects=project).order_by().values_list("pk", flat=True)
     )
