@@ -39,7 +39,7 @@ from django.utils.translation import gettext
 
 from .contracts import Contract
 from .enums import ActionCode, Severity
-from .errors import ActionBlocked, ActionForbidden
+from .errors import ActionBlocked, ActionForbidden, ActionInvalid
 from .findings import Finding, any_blocks, render
 from .ledger import record_event
 from .machines import Machine
@@ -280,9 +280,33 @@ class Action:
             return None
         return self.Input.parse(data)
 
+    #: ``input_problems`` is asked of the raw mapping too when the contract itself found
+    #: problems, so that all are shown at once (its checks then read a mapping, not a contract)
+    problems_of_invalid_input: ClassVar[bool] = False
+
+    def input_problems(self, obj: Any, user: Any, data: Any) -> dict[str, str]:
+        """Problems of a valid input that depend on the object (a date before the start, a
+        number already used, a budget line of another project), by field."""
+        return {}
+
     def parse_for(self, obj: Any, user: Any, data: Any) -> Contract | None:
-        """The validated input for ``obj``. An edit (``partial``) lays the fields given over
-        the object's current values (``initial``), so fields not named keep what they hold."""
+        """The validated input for ``obj``: the contract's checks, then ``input_problems``."""
+        try:
+            clean = self.parse_contract_for(obj, user, data)
+        except ActionInvalid as exc:
+            if not self.problems_of_invalid_input:
+                raise
+            raw = data.model_dump() if isinstance(data, Contract) else dict(data or {})
+            extra = self.input_problems(obj, user, raw)
+            raise ActionInvalid(exc.message, {**extra, **exc.errors}) from None
+        problems = self.input_problems(obj, user, clean) if clean is not None else {}
+        if problems:
+            raise ActionInvalid(gettext(Contract.INVALID), problems)
+        return clean
+
+    def parse_contract_for(self, obj: Any, user: Any, data: Any) -> Contract | None:
+        """The input as the contract validates it. An edit (``partial``) lays the fields given
+        over the object's current values (``initial``), so fields not named keep what they hold."""
         if not self.partial or self.Input is None:
             return self.parse(data)
         given = data.model_dump(exclude_unset=True) if isinstance(data, Contract) else data

@@ -209,7 +209,9 @@ class FileUnitAcceptance(AcceptanceApplication, AcceptanceStep):
         "（第二十八条）。"
     )
 
-    def input_problems(self, obj: Any, data: DeliveryAcceptanceResultIn) -> dict[str, str]:
+    def input_problems(
+        self, obj: Any, user: Any, data: DeliveryAcceptanceResultIn
+    ) -> dict[str, str]:
         return held_on_problems(data.held_on, self.delivery(obj))
 
     def success_message(self, obj: Any, result: Any) -> str:
@@ -265,7 +267,9 @@ class DecideAcceptance(RowAction, AcceptanceStep):
         if finding is not None:
             yield finding
 
-    def input_problems(self, obj: Any, data: DeliveryAcceptanceResultIn) -> dict[str, str]:
+    def input_problems(
+        self, obj: Any, user: Any, data: DeliveryAcceptanceResultIn
+    ) -> dict[str, str]:
         return held_on_problems(data.held_on, delivery_for(obj.project))
 
     def facts(self, obj: Any, data: Any) -> dict[str, Any]:

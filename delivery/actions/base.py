@@ -21,7 +21,6 @@ from django.utils.translation import gettext_noop as N_
 
 from accounts.recipients import is_unit_staff, reviewers_of
 from core.contracts import Contract
-from core.errors import ActionInvalid
 from core.findings import Finding
 from core.ledger import record_event
 from core.machines import Machine
@@ -85,20 +84,6 @@ class DeliveryAction(GatedAction):
 
     def context(self, obj: Any, user: Any, data: Any) -> GateContext:
         return delivery_context(self.project_of(obj), user, **self.facts(obj, data))
-
-    # -- conditions on the input that depend on the object -----------------------------------
-
-    def input_problems(self, obj: Any, data: Any) -> dict[str, str]:
-        """Field errors of a valid input against the object (a date before the start …)."""
-        return {}
-
-    def parse_for(self, obj: Any, user: Any, data: Any) -> Contract | None:
-        clean = super().parse_for(obj, user, data)
-        if clean is not None:
-            errors = self.input_problems(obj, clean)
-            if errors:
-                raise ActionInvalid(str(clean.INVALID), errors)
-        return clean
 
     # -- recording -----------------------------------------------------------------------------
 

@@ -85,7 +85,7 @@ class CompleteConstruction(ProjectAction):
     success = _("已登记建成，竣工验收期限开始计算（第二十八条）。")
     confirm = _("登记建成后竣工验收期限开始计算（第二十八条），不能再开始试运行。")
 
-    def input_problems(self, obj: Any, data: DeliveryCompletionIn) -> dict[str, str]:
+    def input_problems(self, obj: Any, user: Any, data: DeliveryCompletionIn) -> dict[str, str]:
         started = self.delivery(obj).started_on
         if data.completed_on and started and data.completed_on < started:
             return {"completed_on": gettext("建成日期不能早于开工日期。")}
@@ -159,7 +159,7 @@ class AcceptArchives(ProjectAction):
     def choices(self, obj: Any, user: Any) -> dict[str, list[tuple[Any, Any]]]:
         return {"checklist": [(key, gettext(label)) for key, label in ARCHIVE_ITEMS.items()]}
 
-    def input_problems(self, obj: Any, data: DeliveryArchivesIn) -> dict[str, str]:
+    def input_problems(self, obj: Any, user: Any, data: DeliveryArchivesIn) -> dict[str, str]:
         return after_last_failure(obj, data.accepted_on, "accepted_on")
 
     def perform(self, obj: Project, data: DeliveryArchivesIn, user: Any, decision: Any) -> Delivery:
@@ -216,7 +216,7 @@ class RejectArchives(ProjectAction):
     def relevant(self, project: Project) -> bool:
         return self.delivery(project).archive_accepted_on is None
 
-    def input_problems(self, obj: Any, data: DeliveryArchivesFailedIn) -> dict[str, str]:
+    def input_problems(self, obj: Any, user: Any, data: DeliveryArchivesFailedIn) -> dict[str, str]:
         return after_last_failure(obj, data.failed_on, "failed_on")
 
     def perform(

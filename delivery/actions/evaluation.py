@@ -99,7 +99,7 @@ class CommissionPostEvaluation(ProjectAction):
     def choices(self, obj: Any, user: Any) -> dict[str, list[tuple[Any, Any]]]:
         return {"consultant": organisation_choices(user, OrgKind.CONSULTANT)}
 
-    def input_problems(self, obj: Any, data: DeliveryCommissionIn) -> dict[str, str]:
+    def input_problems(self, obj: Any, user: Any, data: DeliveryCommissionIn) -> dict[str, str]:
         if not Organisation.objects.filter(
             pk=data.consultant, kind=OrgKind.CONSULTANT, is_active=True
         ).exists():

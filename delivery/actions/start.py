@@ -81,7 +81,7 @@ class AssignSupervisor(ProjectAction):
     def choices(self, obj: Any, user: Any) -> dict[str, list[tuple[Any, Any]]]:
         return {"supervisor": organisation_choices(user, OrgKind.SUPERVISOR)}
 
-    def input_problems(self, obj: Any, data: DeliverySupervisorIn) -> dict[str, str]:
+    def input_problems(self, obj: Any, user: Any, data: DeliverySupervisorIn) -> dict[str, str]:
         if not Organisation.objects.filter(
             pk=data.supervisor, kind=OrgKind.SUPERVISOR, is_active=True
         ).exists():

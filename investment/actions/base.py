@@ -8,14 +8,12 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from accounts.recipients import is_unit_staff
 from accounts.roles import Role
 from core.actions import pk_of
 from core.contracts import Contract
 from core.enums import ActionCode
-from core.errors import ActionInvalid
 from core.ledger import record_event
 from core.money import YUAN_PER_WAN
 from policy.engine import GateContext
@@ -83,25 +81,8 @@ class InvestmentAction(GatedAction):
                 values[new] = pk_of(values.pop(old))
         return super().__call__(*args, acting_user=acting_user, **values)
 
-    def input_problems(
-        self, obj: Any, user: Any, data: Contract | Mapping[str, Any]
-    ) -> dict[str, str]:
-        """Problems of the input that depend on the object (a number already used, a budget
-        line of another project), by field. ``data`` is the validated contract, or the raw
-        mapping when the contract itself found problems (so that all are shown at once)."""
-        return {}
-
-    def parse_for(self, obj: Any, user: Any, data: Any) -> Any:
-        try:
-            clean = super().parse_for(obj, user, data)
-        except ActionInvalid as exc:
-            raw = data.model_dump() if isinstance(data, Contract) else dict(data or {})
-            extra = self.input_problems(obj, user, raw)
-            raise ActionInvalid(exc.message, {**extra, **exc.errors}) from None
-        problems = self.input_problems(obj, user, clean) if clean is not None else {}
-        if problems:
-            raise ActionInvalid(_(Contract.INVALID), problems)
-        return clean
+    # the contract's problems and the object's are shown at once
+    problems_of_invalid_input = True
 
     def facts(self, obj: Any, user: Any, data: Any) -> dict[str, Any]:
         """The facts of the gate's rules (besides the project's own)."""

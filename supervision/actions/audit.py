@@ -61,7 +61,7 @@ class NewAuditFinding(SupervisionAction):
     def allowed(self, obj: Any, user: Any) -> bool:
         return self.desk(user) is not None
 
-    def input_problems(self, obj: Any, data: Any) -> dict[str, str]:
+    def input_problems(self, obj: Any, user: Any, data: Any) -> dict[str, str]:
         return number_problems(AuditFinding, data)
 
     def gate_code(self, obj: Any, data: Any) -> str:

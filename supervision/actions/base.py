@@ -21,7 +21,7 @@ from accounts.roles import OrgKind
 from catalog.models import InformationSystem
 from core.contracts import Contract
 from core.dates import today
-from core.errors import ActionConflict, ActionInvalid
+from core.errors import ActionConflict
 from core.findings import Finding
 from core.ledger import record_event
 from core.machines import Machine
@@ -84,20 +84,6 @@ class SupervisionAction(GatedAction):
         (an order's sanctions, a request raised on) is never offered to someone who could not
         open it (missing and forbidden look the same)."""
         return super().permitted(obj, user) and sees(obj, user)
-
-    # -- conditions on the input that depend on the object -----------------------------------
-
-    def input_problems(self, obj: Any, data: Contract) -> dict[str, str]:
-        """Field errors of a valid input against the object (a reference of another unit …)."""
-        return {}
-
-    def parse_for(self, obj: Any, user: Any, data: Any) -> Contract | None:
-        clean = super().parse_for(obj, user, data)
-        if clean is not None:
-            errors = self.input_problems(obj, clean)
-            if errors:
-                raise ActionInvalid(str(clean.INVALID), errors)
-        return clean
 
     # -- recording ---------------------------------------------------------------------------
 
@@ -336,9 +322,9 @@ class OnUnit(RaisedOn):
         system = InformationSystem.objects.get(pk=data.system) if data.system else None
         return obj, project, system
 
-    def input_problems(self, obj: Any, data: Contract) -> dict[str, str]:
+    def input_problems(self, obj: Any, user: Any, data: Contract) -> dict[str, str]:
         options = self.choices(obj, None)
-        errors = dict(super().input_problems(obj, data))  # type: ignore[misc]
+        errors = dict(super().input_problems(obj, user, data))  # type: ignore[misc]
         for name in ("project", "system"):
             value = getattr(data, name, None)
             if value and value not in {pk for pk, _label in options[name]}:

@@ -66,7 +66,7 @@ class IssueRequest(SupervisionAction):
     def allowed(self, obj: Any, user: Any) -> bool:
         return self.desk(user) is not None
 
-    def input_problems(self, obj: Any, data: Any) -> dict[str, str]:
+    def input_problems(self, obj: Any, user: Any, data: Any) -> dict[str, str]:
         return number_problems(SupervisionRequest, data)
 
     def perform(self, obj: Any, data: Any, user: Any, decision: Any) -> SupervisionRequest:
