@@ -44,7 +44,7 @@ from .base import (
     open_review,
     project_link,
 )
-from .reviews import leaving, reject_at, return_at, sign_if_pending
+from .reviews import reject_at, return_at, sign_if_pending
 
 S = ProjectState
 
@@ -96,11 +96,11 @@ class DecideListReview(ReviewAction):
             "confirm_remedy": data.confirm_remedy,
         }
 
+    def project_transition_for(self, obj: Any, data: Any) -> str:
+        return "list" if data is None or data.decision == "list" else str(data.decision)
+
     def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
-        code = "list" if data is None or data.decision == "list" else data.decision
-        finding = leaving(obj, code)
-        if finding is not None:
-            yield finding
+        yield from super().refusals(obj, user, data)
         if data is not None and data.confirm_remedy and not obj.project.remedy_purpose:
             yield self.refuse(
                 "R31.2",
@@ -261,10 +261,7 @@ class SubmitEvaluationReport(ReviewAction):
         has_report = bool(data.opinion) or has_document(obj, "evaluation_report")
         return {"chapter_opinions": data.chapter_opinions, "has_report": has_report}
 
-    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
-        finding = leaving(obj, "report_evaluation")
-        if finding is not None:
-            yield finding
+    project_transition = "report_evaluation"
 
     def perform(self, obj: Review, data: ReviewEvaluationReportIn, user: Any, decision: Any) -> Any:
         project = obj.project
@@ -300,10 +297,7 @@ class GiveJointOpinion(ReviewAction):
     def success_message(self, obj: Any, result: Any) -> str:
         return str(RETURNED if result.state == S.RETURNED else _("已提交同意意见。"))
 
-    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
-        finding = leaving(obj, "complete_joint_review")
-        if finding is not None:
-            yield finding
+    project_transition = "complete_joint_review"
 
     def perform(self, obj: Review, data: ReviewAgreeIn, user: Any, decision: Any) -> Any:
         project = obj.project
@@ -356,10 +350,7 @@ class ReviewDesignContent(ReviewAction):
     def facts(self, obj: Any, data: Any) -> dict:
         return {"stage": Stage.DESIGN}
 
-    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
-        finding = leaving(obj, "review_design_content")
-        if finding is not None:
-            yield finding
+    project_transition = "review_design_content"
 
     def perform(self, obj: Review, data: ReviewAgreeIn, user: Any, decision: Any) -> Any:
         project = obj.project
@@ -458,10 +449,8 @@ class ApproveProject(ReviewAction):
             "over_request_reason": data.over_request_reason,
         }
 
-    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
-        finding = leaving(obj, approval_code(obj.project))
-        if finding is not None:
-            yield finding
+    def project_transition_for(self, obj: Any, data: Any) -> str:
+        return approval_code(obj.project)
 
     def perform(self, obj: Review, data: ReviewApproveIn, user: Any, decision: Any) -> Any:
         project = obj.project

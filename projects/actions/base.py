@@ -8,7 +8,7 @@ machine's state check reports as a finding citing the transition's article.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
@@ -154,11 +154,24 @@ class ReviewAction(ProjectAction):
             review.project = project
         return review
 
+    #: the project's transition the review's decision takes: the project must stand in one
+    #: of its sources (``leaving``); ``project_transition_for`` may choose it by the input
+    project_transition: ClassVar[str] = ""
+
     def project_of(self, obj: Any) -> Project:
         return obj.project
 
     def allowed(self, obj: Any, user: Any) -> bool:
         return (not self.kinds or obj.kind in self.kinds) and holds_review(user, obj)
+
+    def project_transition_for(self, obj: Any, data: Any) -> str:
+        return self.project_transition
+
+    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
+        code = self.project_transition_for(obj, data)
+        finding = leaving(obj, code) if code else None
+        if finding is not None:
+            yield finding
 
     def targets(self, page_obj: Any, user: Any) -> Iterator[Any]:
         kinds = self.kinds if self.card_kinds is None else self.card_kinds
@@ -314,3 +327,13 @@ def unit_of(user: Any, unit: Any, field: str = "unit") -> Organisation:
     if found is None:
         raise ActionForbidden()
     return found
+
+
+def leaving(review: Review, code: str) -> Finding | None:
+    """Why the project cannot take ``code`` now. A pending list review may still be decided
+    while the project is submitted (the decision implies 签收)."""
+    project = review.project
+    if review.kind == ReviewKind.LIST and project.state == S.SUBMITTED:
+        return None
+    t = PROJECT[code]
+    return PROJECT.states_finding(project, t.sources, t.label, t.article, t.requirement, code)

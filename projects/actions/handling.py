@@ -4,7 +4,7 @@ return through their own decision's form)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q
@@ -17,7 +17,6 @@ from accounts.roles import OrgKind, Role
 from accounts.scoping import for_user
 from core.enums import ActionCode
 from core.errors import ActionInvalid
-from core.findings import Finding
 from core.ledger import record_event
 from core.memo import memoised
 from core.notify import notify
@@ -27,7 +26,7 @@ from ..machines import BDB, DRC, PROJECT, REVIEWERS
 from ..models import Project, Review, ReviewCopy, ReviewKind
 from ..visibility import holds_review
 from .base import ReviewAction, project_link
-from .reviews import leaving, reject_at, return_at
+from .reviews import reject_at, return_at
 
 
 def colleagues(review: Review, user: Any) -> list[User]:
@@ -253,10 +252,7 @@ class ReturnProject(ReviewAction):
     style = "outline-warning"
     success = L("已退回项目建设单位修改。")
 
-    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
-        finding = leaving(obj, "return")
-        if finding is not None:
-            yield finding
+    project_transition = "return"
 
     def perform(self, obj: Review, data: ReviewOpinionIn, user: Any, decision: Any) -> Project:
         return return_at(obj.project, obj, user, data.opinion)
@@ -276,10 +272,7 @@ class RejectProject(ReviewAction):
     success = L("已作出不予通过的决定。")
     confirm = L("不予通过是最终决定，项目审批终止（第八条、第九条）。")
 
-    def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
-        finding = leaving(obj, "reject")
-        if finding is not None:
-            yield finding
+    project_transition = "reject"
 
     def perform(self, obj: Review, data: ReviewOpinionIn, user: Any, decision: Any) -> Project:
         return reject_at(obj.project, obj, user, data.opinion)

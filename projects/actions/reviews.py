@@ -99,16 +99,6 @@ def reject_at(project: Project, review: Review, user: Any, opinion: str) -> Proj
     return project
 
 
-def leaving(review: Review, code: str) -> Finding | None:
-    """Why the project cannot take ``code`` now. A pending list review may still be decided
-    while the project is submitted (the decision implies 签收)."""
-    project = review.project
-    if review.kind == ReviewKind.LIST and project.state == S.SUBMITTED:
-        return None
-    t = PROJECT[code]
-    return PROJECT.states_finding(project, t.sources, t.label, t.article, t.requirement, code)
-
-
 class StartReview(ReviewAction):
     """签收: the reviewer takes the review; for BDB's list review the project leaves the
     submitter's hands (withdrawal is no longer possible)."""
