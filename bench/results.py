@@ -101,7 +101,8 @@ def alternate(
 ) -> tuple[float, float]:
     """Time ``subject`` and ``peer`` alternately ``runs`` times each (so a burst of load from
     elsewhere falls on both) and return the median time of each, in seconds."""
-    subject_times, peer_times = [], []
+    subject_times: list[float] = []
+    peer_times: list[float] = []
     for _ in range(runs):
         for fn, times in ((subject, subject_times), (peer, peer_times)):
             t0 = time.perf_counter()
