@@ -84,6 +84,26 @@ def test_an_edit_marks_its_project_stale_and_the_page_counts_it_again(city, db):
     )
 
 
+def test_a_plan_version_saved_marks_all_its_projects_stale(city, db):
+    """A plan's publication marks its projects in two statements (reports.figures
+    .mark_plan_stale): rows there are turn stale, and one missing is made stale."""
+    from django.db.models import Count
+
+    from investment.models import PlanEntry, PlanVersion
+
+    version = PlanVersion.objects.annotate(n=Count("entries")).order_by("-n").first()
+    ids = set(PlanEntry.objects.filter(version=version).values_list("project_id", flat=True))
+    dashboards.scope_for(city["szf_shenpi"], {})  # all current
+    missing = sorted(ids)[0]
+    ProjectFigures.objects.filter(pk=missing).delete()
+    version.save()
+    stale = set(ProjectFigures.objects.filter(stale=True).values_list("pk", flat=True))
+    assert ids <= stale and len(ids) > 1
+    assert stale <= ids  # nothing else was touched
+    stored, counted = _both(city["szf_shenpi"], "leadership")
+    assert stored == counted
+
+
 def test_a_new_project_and_a_deleted_one(city, db):
     project = Project.objects.exclude(state="draft").first()
     project.pk = None
