@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -152,20 +152,16 @@ def _timeline(project: Project, reviews: list[Review], user: Any) -> list[Ledger
     """The project's ledger events and those of its reviews, oldest first. The user sees the
     project (loaded through scoping), so they see its history; the link to an event's page is
     shown only where the ledger's own scoping lets them open it."""
-    events: list[Any] = list(  # each event gains openable, from_label, to_label below
+    events: list[Any] = list(  # each event gains openable (in the same query), from_label, to_label
         LedgerEvent.objects.filter(
             Q(object_type="projects.project", object_id=str(project.pk))
             | Q(object_type="projects.review", object_id__in=[str(r.pk) for r in reviews])
-        ).order_by("seq")
-    )
-    openable = set(
-        for_user(LedgerEvent, user)
-        .filter(seq__in=[e.seq for e in events])
-        .values_list("seq", flat=True)
+        )
+        .annotate(openable=Exists(for_user(LedgerEvent, user).filter(seq=OuterRef("seq"))))
+        .order_by("seq")
     )
     labels = dict(ProjectState.choices) | dict(ReviewState.choices)
     for event in events:
-        event.openable = event.seq in openable
         event.from_label = labels.get(event.from_state, event.from_state)
         event.to_label = labels.get(event.to_state, event.to_state)
     return events
@@ -244,6 +240,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         user,
         pk=pk,
     )
+    remember(visibility_key(project, user), True)  # read through scoping: the user sees it
     reviews = _reviews(request, project)
     decisions = (
         for_user(Decision, user)
