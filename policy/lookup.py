@@ -1,7 +1,9 @@
 """Which policy version is in force for a unit on a date (Art. 39: districts may have their own)."""
 
 import datetime as dt
-from typing import Any, cast
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.db.models import QuerySet, Subquery
 
@@ -11,6 +13,7 @@ from core.memo import memoised
 from .models import PolicyParameter, PolicyVersion
 
 MUNICIPAL = ""
+T = TypeVar("T")
 
 
 class NoPolicyInForce(LookupError):
@@ -32,10 +35,42 @@ def policy_in_force(organisation: Any = None, on: dt.date | None = None) -> Poli
     the municipal policy when the district has none. Read once per page (``core.memo``)."""
     on = on or today()
     division = division_of(organisation)
-    version = memoised(("policy_in_force", division, on), lambda: _version_on(division, on))
+    version = memoised(("policy_in_force", division, on), lambda: _kept_version_on(division, on))
     if version is not None:
         return version
     raise NoPolicyInForce(f"{on} 没有生效的政策版本，请系统管理员配置。")
+
+
+# -- kept for the process ------------------------------------------------------------------
+# A version and its parameters never change once loaded: versions come with a release's
+# migrations (there is no page or action that edits one), and a new version is a new row.
+# So the process keeps what it read, and every gate, page and Art. 26 decision is spared the
+# policy query. Saving or deleting a version or a parameter in this process forgets it all
+# (tests, a migration run by this process); other processes are restarted by the release that
+# brings the migration, as the README's upgrade steps say.
+_KEPT: dict[tuple[Any, ...], Any] = {}
+_KEPT_MAX = 256  # (division, day) pairs: a day's worth of districts many times over
+
+
+def forget_policies(*args: Any, **kwargs: Any) -> None:
+    """Forget every kept version (a version or a parameter was saved or deleted)."""
+    _KEPT.clear()
+
+
+def _kept(key: tuple[Any, ...], read: Callable[[], T]) -> T:
+    try:
+        return cast(T, _KEPT[key])
+    except KeyError:
+        pass
+    value = read()
+    if len(_KEPT) >= _KEPT_MAX:
+        _KEPT.clear()
+    _KEPT[key] = value
+    return value
+
+
+def _kept_version_on(division: str, on: dt.date) -> PolicyVersion | None:
+    return _kept(("on", division, on), lambda: _version_on(division, on))
 
 
 def _version_on(division: str, on: dt.date) -> PolicyVersion | None:
@@ -70,7 +105,7 @@ def policy_version(pk: int) -> PolicyVersion:
             version = PolicyVersion.objects.prefetch_related("parameters").get(pk=pk)
         return version
 
-    return memoised(("policy_version", pk), read)
+    return memoised(("policy_version", pk), lambda: _kept(("pk", pk), read))
 
 
 def _with_parameters(parameters: QuerySet[PolicyParameter]) -> PolicyVersion | None:
@@ -98,12 +133,16 @@ def code_in_force(organisation: Any = None, on: dt.date | None = None) -> str:
         organisation = Organisation.objects.filter(pk=organisation).first()
     on = on or today()
     for division in dict.fromkeys([division_of(organisation), MUNICIPAL]):
-        code = (
-            PolicyVersion.objects.filter(division_code=division, effective_from__lte=on)
-            .order_by("-effective_from")
-            .values_list("code", flat=True)
-            .first()
-        )
+        code = _kept(("code", division, on), functools.partial(_code_on, division, on))
         if code is not None:
             return str(code)
     return ""
+
+
+def _code_on(division: str, on: dt.date) -> Any:
+    return (
+        PolicyVersion.objects.filter(division_code=division, effective_from__lte=on)
+        .order_by("-effective_from")
+        .values_list("code", flat=True)
+        .first()
+    )

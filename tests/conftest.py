@@ -137,6 +137,17 @@ def wj_walker(planned):
 
 
 @pytest.fixture(autouse=True)
+def _policies_read_afresh():
+    """The process keeps the policy versions it read (policy.lookup); a test's rolled-back
+    transaction or a flush takes versions away without a signal, so each test starts afresh."""
+    from policy.lookup import forget_policies
+
+    forget_policies()
+    yield
+    forget_policies()
+
+
+@pytest.fixture(autouse=True)
 def _chinese_by_default():
     """Each test starts in the default language: a request that switched to English must not
     leak into the next test run by the same worker thread."""

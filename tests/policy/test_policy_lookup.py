@@ -93,3 +93,29 @@ def test_missing_parameter_is_a_configuration_error(db):
 def test_bad_parameter_values_are_refused(key, raw):
     with pytest.raises(ValueError, match="无效"):
         SPECS[key].parse(raw)
+
+
+def test_the_process_keeps_the_versions_it_read_until_one_changes(db):
+    """Versions come with migrations and never change once loaded: a second page or gate
+    reads the policy in force without a query; saving a version or a parameter forgets."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.memo import memo_scope
+    from policy.lookup import code_in_force, policy_in_force
+
+    with memo_scope():
+        first = policy_in_force(None, dt.date(2026, 6, 1))
+        code_in_force(None, dt.date(2026, 6, 1))
+    with CaptureQueriesContext(connection) as captured, memo_scope():
+        again = policy_in_force(None, dt.date(2026, 6, 1))
+        code = code_in_force(None, dt.date(2026, 6, 1))
+    assert again.pk == first.pk and code == first.code
+    assert len(captured) == 0
+    newer = PolicyVersion.objects.create(
+        code="cq-kept-2026", name="新版本", effective_from=dt.date(2026, 5, 1)
+    )
+    with CaptureQueriesContext(connection) as captured, memo_scope():
+        assert policy_in_force(None, dt.date(2026, 6, 1)).pk == newer.pk
+        assert code_in_force(None, dt.date(2026, 6, 1)) == "cq-kept-2026"
+    assert len(captured) >= 1
