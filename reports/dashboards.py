@@ -11,7 +11,7 @@ and Audit see everything; BDB, DRC and Finance what they decide; a unit its own 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -197,22 +197,49 @@ def scope_for(
 # -- the charts -----------------------------------------------------------------------------------
 
 
+def _projects_chart(
+    scope: Scope,
+    rows: Iterable[tuple[Any, Any, int]],
+    *,
+    drill: str,
+    key: str,
+    title: Any,
+    kind: str,
+    unit: Any,
+    note: Any,
+    series: tuple[str, Any] = ("projects", L("项目数")),
+) -> ChartData:
+    """A chart of one series over ``(key, label, count)`` rows, each bar (or slice) opening
+    the project list filtered by ``drill=<key>``."""
+    rows = list(rows)
+    return ChartData(
+        key=key,
+        title=str(title),
+        kind=kind,
+        unit=str(unit),
+        note=str(note),
+        categories=[str(label) for _k, label, _n in rows],
+        category_keys=[str(k) for k, _l, _n in rows],
+        links=[scope.drill("reports:projects", **{drill: k}) for k, _l, _n in rows],
+        series=[Series(series[0], str(series[1]), [n for _k, _l, n in rows])],
+    )
+
+
 def stage_chart(scope: Scope) -> ChartData:
     if scope.figures is not None:
         totals = scope.totals()
         rows = [(k, label, totals[f"stage_{k}"]) for k, label, _rank in stages.STAGES]
     else:
         rows = stages.funnel(scope.projects.exclude(state="draft"))
-    return ChartData(
+    return _projects_chart(
+        scope,
+        rows,
+        drill="stage",
         key="stages",
-        title=str(L("项目生命周期漏斗")),
+        title=L("项目生命周期漏斗"),
         kind="funnel",
-        unit=str(L("个")),
-        note=str(L("到达各阶段的项目数（第八条至第二十八条）。")),
-        categories=[str(label) for _k, label, _n in rows],
-        category_keys=[k for k, _l, _n in rows],
-        links=[scope.drill("reports:projects", stage=k) for k, _l, _n in rows],
-        series=[Series("projects", str(L("项目数")), [n for _k, _l, n in rows])],
+        unit=L("个"),
+        note=L("到达各阶段的项目数（第八条至第二十八条）。"),
     )
 
 
@@ -339,18 +366,18 @@ def overdue_chart(scope: Scope) -> ChartData:
         counts["rectification"] = figures.rectifications_late(scope.figures, scope.on)
     else:
         counts = clocks.overdue_by_kind(scope.projects, scope.on, scope.ctx.p)
-    return ChartData(
+    return _projects_chart(
+        scope,
+        [(k, label, counts[k]) for k, label in OVERDUE_CHOICES],
+        drill="overdue",
         key="overdue",
-        title=str(L("逾期的法定期限")),
+        title=L("逾期的法定期限"),
         kind="bar",
-        unit=str(L("项")),
-        note=str(
-            L("年度绩效评价报告、竣工验收、自评价和限期整改（第二十三、二十四、二十八、三十条）。")
+        unit=L("项"),
+        note=L(
+            "年度绩效评价报告、竣工验收、自评价和限期整改（第二十三、二十四、二十八、三十条）。"
         ),
-        categories=[str(label) for _k, label in OVERDUE_CHOICES],
-        category_keys=[k for k, _l in OVERDUE_CHOICES],
-        links=[scope.drill("reports:projects", overdue=k) for k, _l in OVERDUE_CHOICES],
-        series=[Series("overdue", str(L("逾期事项")), [counts[k] for k, _l in OVERDUE_CHOICES])],
+        series=("overdue", L("逾期事项")),
     )
 
 
@@ -365,22 +392,15 @@ def supervision_chart(scope: Scope) -> ChartData:
         counts = {k: scope.totals()[f"flag_{k}"] for k, _l in flags()}
     else:
         counts = supervision_counts(scope.projects)
-    keys = [k for k, _l in flags()]
-    labels = [str(label) for _k, label in flags()]
-    values = [counts[k] for k in keys]
-    links = [scope.drill("reports:projects", flag=k) for k in keys]
-    return ChartData(
+    return _projects_chart(
+        scope,
+        [(k, label, counts[k]) for k, label in flags()],
+        drill="flag",
         key="supervision",
-        title=str(L("监督事项与处理")),
+        title=L("监督事项与处理"),
         kind="bar",
-        unit=str(L("个项目")),
-        note=str(
-            L("重大事项、限期整改、暂停和终止，整改通知和处理措施（第二十四条、第三十五条）。")
-        ),
-        categories=labels,
-        category_keys=keys,
-        links=links,
-        series=[Series("projects", str(L("项目数")), values)],
+        unit=L("个项目"),
+        note=L("重大事项、限期整改、暂停和终止，整改通知和处理措施（第二十四条、第三十五条）。"),
     )
 
 
@@ -446,17 +466,15 @@ def health_chart(scope: Scope) -> ChartData:
         counts = {level: scope.totals()[f"health_{level}"] for level in HealthLevel.values}
     else:
         counts = distribution(scope.projects)
-    levels = list(HealthLevel)
-    return ChartData(
+    return _projects_chart(
+        scope,
+        [(level.value, level.label, counts[level.value]) for level in HealthLevel],
+        drill="health",
         key="health",
-        title=str(L("项目健康度分布")),
+        title=L("项目健康度分布"),
         kind="pie",
-        unit=str(L("个")),
-        note=str(L("已批复项目按成本、进度、报告、合规计算的健康度，阈值为现行政策参数。")),
-        categories=[str(level.label) for level in levels],
-        category_keys=[str(level.value) for level in levels],
-        links=[scope.drill("reports:projects", health=level.value) for level in levels],
-        series=[Series("projects", str(L("项目数")), [counts[level.value] for level in levels])],
+        unit=L("个"),
+        note=L("已批复项目按成本、进度、报告、合规计算的健康度，阈值为现行政策参数。"),
     )
 
 

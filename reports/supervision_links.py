@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as L
 
@@ -21,30 +20,20 @@ from supervision.models.orders import OPEN_ORDER_STATES, SANCTIONABLE
 from supervision.models.requests import AWAITING_ANSWER, RequestState
 from supervision.models.sanctions import SanctionKind, SanctionState
 
+from .factors import count_of
 from .health import GREEN, RED, YELLOW, Context, Factor, Facts, factor
 from .models import Dimension
 
 
-def _count(model: Any, **filters: Any) -> Any:
-    rows = (
-        model.objects.filter(project=OuterRef("pk"), **filters)
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
-
-
 def request_annotations(qs: QuerySet[Project], ctx: Context) -> QuerySet[Project]:
     return qs.annotate(
-        s_awaiting=_count(SupervisionRequest, state__in=AWAITING_ANSWER),
-        s_late=_count(
+        s_awaiting=count_of(SupervisionRequest, state__in=AWAITING_ANSWER),
+        s_late=count_of(
             SupervisionRequest,
             state__in=AWAITING_ANSWER,
             deadline__lt=ctx.on,
         ),
-        s_refused=_count(SupervisionRequest, state=RequestState.REFUSED),
+        s_refused=count_of(SupervisionRequest, state=RequestState.REFUSED),
     )
 
 
@@ -75,10 +64,10 @@ factor(
 
 def finding_annotations(qs: QuerySet[Project], ctx: Context) -> QuerySet[Project]:
     return qs.annotate(
-        s_orders=_count(RectificationOrder, state__in=OPEN_ORDER_STATES),
-        s_sanctionable=_count(RectificationOrder, state__in=SANCTIONABLE),
-        s_sanctions=_count(Sanction, state=SanctionState.IN_FORCE),
-        s_findings=_count(AuditFinding, state__in=OPEN_AUDIT_STATES),
+        s_orders=count_of(RectificationOrder, state__in=OPEN_ORDER_STATES),
+        s_sanctionable=count_of(RectificationOrder, state__in=SANCTIONABLE),
+        s_sanctions=count_of(Sanction, state=SanctionState.IN_FORCE),
+        s_findings=count_of(AuditFinding, state__in=OPEN_AUDIT_STATES),
     )
 
 
