@@ -42,6 +42,18 @@ def _municipal_code() -> str:
     return policy_in_force(None).code
 
 
+def _notify(obj: Any, role: Role, title: str, body: str) -> None:
+    """Tell the holders of ``role`` about a version of the plan, linking to the plan's page."""
+    notify(users_with_roles(role), title=title, body=body, link=_link(obj.plan_id))
+
+
+def _record_decision(obj: Any, user: Any, opinion: str) -> None:
+    """The city government's decision on a submitted version: who, when, with what opinion."""
+    obj.decided_at = timezone.now()
+    obj.decided_by = user
+    obj.decision_opinion = opinion
+
+
 class CityPlanAction(PlanningAction):
     """An action on a version of the city plan, offered on the plan's page."""
 
@@ -164,11 +176,11 @@ class SubmitCityPlan(CityPlanAction):
             reason="报市政府批准（第六条）",
             update_fields=["submitted_at"],
         )
-        notify(
-            users_with_roles(Role.GOV_APPROVER),
-            title=f"待审批：{obj}",
-            body="市大数据发展局报请批准市级政务信息化建设规划（第六条）。",
-            link=_link(obj.plan_id),
+        _notify(
+            obj,
+            Role.GOV_APPROVER,
+            f"待审批：{obj}",
+            "市大数据发展局报请批准市级政务信息化建设规划（第六条）。",
         )
         return obj
 
@@ -202,9 +214,7 @@ class ApproveCityPlan(CityPlanAction):
                 update_fields=["is_current"],
             )
         obj.is_current = True
-        obj.decided_at = timezone.now()
-        obj.decided_by = user
-        obj.decision_opinion = data.opinion
+        _record_decision(obj, user, data.opinion)
         self.move(
             obj,
             actor=user,
@@ -214,12 +224,7 @@ class ApproveCityPlan(CityPlanAction):
             data={"superseded_version": previous.number if previous else None},
             update_fields=["is_current", "decided_at", "decided_by", "decision_opinion"],
         )
-        notify(
-            users_with_roles(Role.BDB_REVIEWER),
-            title=f"已批准：{obj}",
-            body=obj.decision_opinion,
-            link=_link(obj.plan_id),
-        )
+        _notify(obj, Role.BDB_REVIEWER, f"已批准：{obj}", obj.decision_opinion)
         return obj
 
 
@@ -233,9 +238,7 @@ class ReturnCityPlan(CityPlanAction):
     style = "outline-warning"
 
     def perform(self, obj: Any, data: CityPlanReturnIn, user: Any, decision: Any) -> Any:
-        obj.decided_at = timezone.now()
-        obj.decided_by = user
-        obj.decision_opinion = data.opinion
+        _record_decision(obj, user, data.opinion)
         self.move(
             obj,
             actor=user,
@@ -244,12 +247,7 @@ class ReturnCityPlan(CityPlanAction):
             policy_version=_municipal_code(),
             update_fields=["decided_at", "decided_by", "decision_opinion"],
         )
-        notify(
-            users_with_roles(Role.BDB_REVIEWER),
-            title=f"已退回：{obj}",
-            body=data.opinion,
-            link=_link(obj.plan_id),
-        )
+        _notify(obj, Role.BDB_REVIEWER, f"已退回：{obj}", data.opinion)
         return obj
 
 
