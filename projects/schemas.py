@@ -345,7 +345,20 @@ class GatePreviewOut(Schema):
     findings: list[FindingOut]
 
 
-class ListEntryOut(Schema):
+class _AmountInYuanAndWan(Schema):
+    """Resolves the ``amount`` and ``amount_wan`` fields a subclass declares from its object's
+    ``amount`` (in yuan): as text in yuan and in 万元."""
+
+    @staticmethod
+    def resolve_amount(obj) -> str:
+        return yuan_str(obj.amount) or ""
+
+    @staticmethod
+    def resolve_amount_wan(obj) -> str:
+        return wan_str(obj.amount) or ""
+
+
+class ListEntryOut(_AmountInYuanAndWan):
     project_id: int
     project_code: str
     unit_name: str
@@ -358,14 +371,6 @@ class ListEntryOut(Schema):
     @staticmethod
     def resolve_project_code(obj) -> str:
         return obj.project.code
-
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return yuan_str(obj.amount) or ""
-
-    @staticmethod
-    def resolve_amount_wan(obj) -> str:
-        return wan_str(obj.amount) or ""
 
 
 class ProjectListOut(Schema):
@@ -450,7 +455,7 @@ class FrameworkOut(Schema):
         return obj.districts.select_related("district")
 
 
-class ClassifiedStubOut(Schema):
+class ClassifiedStubOut(_AmountInYuanAndWan):
     id: int
     code: str
     unit_id: int
@@ -463,11 +468,3 @@ class ClassifiedStubOut(Schema):
     @staticmethod
     def resolve_unit_name(obj) -> str:
         return obj.unit.name
-
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return yuan_str(obj.amount) or ""
-
-    @staticmethod
-    def resolve_amount_wan(obj) -> str:
-        return wan_str(obj.amount) or ""
