@@ -1,6 +1,8 @@
 """Planning to-dos: unit staff file their draft revisions; the city government decides on
 submitted city plans; BDB revises returned ones; the three authorities confirm filings."""
 
+from collections.abc import Callable
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,23 @@ FILING_ROLE_OF = {
     Authority.DRC: Role.DRC_OFFICER,
     Authority.CAC: Role.CAC_REVIEWER,
 }
+
+
+def _city_plan_todos(
+    state: CityPlanState, category: str, title: str, detail: Callable[[CityPlanVersion], str]
+) -> list[Todo]:
+    """A to-do for each version of the city plan in ``state`` (``title`` names it as ``%(v)s``),
+    opening the plan's page."""
+    versions = CityPlanVersion.objects.filter(state=state).select_related("plan")[:LIMIT]
+    return [
+        Todo(
+            title=title % {"v": v},
+            url=reverse("planning:city_plan_detail", args=[v.plan_id]),
+            category=category,
+            detail=detail(v),
+        )
+        for v in versions
+    ]
 
 
 @provider
@@ -51,29 +70,17 @@ def planning_todos(user) -> list:
                 )
             )
     if user.has_role(Role.GOV_APPROVER):
-        for version in CityPlanVersion.objects.filter(state=CityPlanState.SUBMITTED).select_related(
-            "plan"
-        )[:LIMIT]:
-            items.append(
-                Todo(
-                    title=_("审批市级规划：%(v)s") % {"v": version},
-                    url=reverse("planning:city_plan_detail", args=[version.plan_id]),
-                    category=category,
-                    detail=_("市大数据发展局报请批准（第六条）。"),
-                )
-            )
+        submitted = _("市大数据发展局报请批准（第六条）。")
+        items += _city_plan_todos(
+            CityPlanState.SUBMITTED, category, _("审批市级规划：%(v)s"), lambda v: submitted
+        )
     if user.has_role(Role.BDB_REVIEWER):
-        for version in CityPlanVersion.objects.filter(state=CityPlanState.RETURNED).select_related(
-            "plan"
-        )[:LIMIT]:
-            items.append(
-                Todo(
-                    title=_("修改后重新报批：%(v)s") % {"v": version},
-                    url=reverse("planning:city_plan_detail", args=[version.plan_id]),
-                    category=category,
-                    detail=version.decision_opinion,
-                )
-            )
+        items += _city_plan_todos(
+            CityPlanState.RETURNED,
+            category,
+            _("修改后重新报批：%(v)s"),
+            lambda v: v.decision_opinion,
+        )
     authority_ids = [
         m.organisation_id
         for m in memberships

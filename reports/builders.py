@@ -107,16 +107,29 @@ def approval_spec(review: Review, number: str) -> DocumentSpec:
     )
 
 
-def issue_approval(review: Review) -> OfficialDocument:
+def _issue_for_review(
+    review: Review,
+    spec: Callable[[Review, str], DocumentSpec],
+    kind: DocumentKind,
+    number: str = "",
+) -> OfficialDocument:
+    """The document a review's decision issues: filed with its project, signed by the one who
+    decided, numbered in the kind's series (unless ``number`` is given)."""
     return issue_document(
-        lambda number: approval_spec(review, number),
-        kind=DocumentKind.APPROVAL,
+        lambda number: spec(review, number),
+        kind=kind,
         subject=review.project,
         project=review.project,
         source=review,
         actor=review.decided_by,
-        prefix=PREFIX[DocumentKind.APPROVAL],
-        number=review.document_number.strip(),
+        prefix=PREFIX[kind],
+        number=number,
+    )
+
+
+def issue_approval(review: Review) -> OfficialDocument:
+    return _issue_for_review(
+        review, approval_spec, DocumentKind.APPROVAL, number=review.document_number.strip()
     )
 
 
@@ -167,15 +180,7 @@ def list_review_spec(review: Review, number: str) -> DocumentSpec:
 
 
 def issue_list_review(review: Review) -> OfficialDocument:
-    return issue_document(
-        lambda number: list_review_spec(review, number),
-        kind=DocumentKind.LIST_REVIEW,
-        subject=review.project,
-        project=review.project,
-        source=review,
-        actor=review.decided_by,
-        prefix=PREFIX[DocumentKind.LIST_REVIEW],
-    )
+    return _issue_for_review(review, list_review_spec, DocumentKind.LIST_REVIEW)
 
 
 @on_action("projects.decide_list_review")
