@@ -10,6 +10,7 @@ Views load through scoping, filter lists with the chapter's filter sets and show
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -85,6 +86,25 @@ def _listing(
     return ctx
 
 
+def _export(
+    request: HttpRequest,
+    filterset: type[ListFilter],
+    queryset: QuerySet,
+    page: str,
+    workbook: Callable[[QuerySet], Any],
+    title: str,
+) -> HttpResponse:
+    """A list page's rows as filtered on it, as ``<title>-<today>.xlsx`` (a bad filter value
+    goes back to the page named ``page``)."""
+    return page_export(
+        request,
+        filterset,
+        queryset,
+        reverse(page),
+        lambda qs: download(workbook(qs), f"{title}-{today():%Y%m%d}.xlsx"),
+    )
+
+
 def _import_page(request: HttpRequest, template: str, what: str) -> HttpResponse:
     """Upload a spreadsheet: a file that cannot be read is refused at once; a readable one is
     imported in the background (``catalog.jobs``), on a page that shows its progress and then
@@ -133,12 +153,13 @@ def system_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def system_export(request: HttpRequest) -> HttpResponse:
     """The master catalog as filtered on its page (a bad filter value goes back to the page)."""
-    return page_export(
+    return _export(
         request,
         SystemFilter,
         _systems(request),
-        reverse("catalog:systems"),
-        lambda qs: download(xlsx.export_systems(qs), f"政务信息系统总目录-{today():%Y%m%d}.xlsx"),
+        "catalog:systems",
+        xlsx.export_systems,
+        "政务信息系统总目录",
     )
 
 
@@ -199,12 +220,13 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def resource_export(request: HttpRequest) -> HttpResponse:
     """The data resource catalog as filtered on its page."""
-    return page_export(
+    return _export(
         request,
         ResourceFilter,
         _resources(request),
-        reverse("catalog:resources"),
-        lambda qs: download(xlsx.export_resources(qs), f"数据资源目录-{today():%Y%m%d}.xlsx"),
+        "catalog:resources",
+        xlsx.export_resources,
+        "数据资源目录",
     )
 
 
@@ -363,12 +385,11 @@ def om_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def om_export(request: HttpRequest) -> HttpResponse:
     _om_reader(request.user)
-    return page_export(
+    return _export(
         request,
         OMDecisionFilter,
         _om_decisions(request),
-        reverse("catalog:om_list"),
-        lambda qs: download(
-            om_workbook(qs.order_by(*OM_ORDER)), f"运维经费决定-{today():%Y%m%d}.xlsx"
-        ),
+        "catalog:om_list",
+        lambda qs: om_workbook(qs.order_by(*OM_ORDER)),
+        "运维经费决定",
     )
