@@ -14,7 +14,7 @@ from django.db.models import Sum
 from core.money import CENT, format_wan
 from policy.engine import GateContext
 from policy.lookup import policy_in_force
-from projects.models import Project, ProjectKind, ProjectState
+from projects.models import Project, ProjectKind
 
 from .eligibility import id_chunks
 from .models import (
@@ -32,16 +32,6 @@ from .models import (
 
 ZERO = Decimal("0.00")
 ARTICLE = "第二十六条"
-LISTED_OR_LATER = (
-    ProjectState.LISTED,
-    ProjectState.EVALUATION,
-    ProjectState.JOINT_REVIEW,
-    ProjectState.DRC_REVIEW,
-    ProjectState.FSR_APPROVED,
-    ProjectState.DESIGN_REVIEW,
-    ProjectState.DESIGN_DRC_REVIEW,
-    ProjectState.APPROVED,
-)
 
 
 # -- plan ------------------------------------------------------------------------------------
