@@ -182,6 +182,21 @@ class Action:
         """The relation an actor needs besides the role (its own unit, its review)."""
         return True
 
+    #: ``permitted`` starts from the role check above (it is ``Action.permitted``, or calls it
+    #: first); an action whose permission is not a role (one's own account) says False
+    role_first: ClassVar[bool] = True
+
+    def may_be_offered_to(self, user: Any) -> bool:
+        """Could ``user`` be offered this action on some object? The card asks this before
+        reading the action's targets, so a page does not read rows for actions of roles the
+        person does not hold (a unit's contracts for BDB)."""
+        if not self.role_first:
+            return True
+        if not getattr(user, "is_authenticated", False):
+            return False
+        roles = self.allowed_roles()
+        return not roles or bool(user.has_role(*roles))
+
     def available(self, obj: Any) -> bool:
         """Does the object's state allow the action at all? (The card offers only these.)"""
         return self.state_refusal(obj) is None

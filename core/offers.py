@@ -174,6 +174,8 @@ def next_steps(page_obj: Any, user: Any, *, bound: dict[str, Any] | None = None)
     steps = NextSteps()
     with memo_scope():  # the actions asked here share their reads (a card writes nothing)
         for act in registry.offered_on(label):
+            if not act.may_be_offered_to(user):
+                continue
             for target in act.targets(page_obj, user):
                 if act.available(target) and act.permitted(target, user):
                     steps.offers.append(offer(act, target, user, bound=bound))

@@ -32,6 +32,9 @@ class AccountAction(GatedAction):
 
     roles: ClassVar[tuple[str, ...]] = (Role.PLATFORM_ADMIN,)
 
+    #: permission is a duty (or one's own account), not a role (``Action.may_be_offered_to``)
+    role_first = False
+
     def permitted(self, obj: Any, user: Any) -> bool:
         return holds_duty(user, duty_of(self.name)) and self.allowed(obj, user)
 

@@ -18,8 +18,10 @@ PERSONAS = ("bdb", "jw_officer", "drc", "auditor")
 #: the statements of one project page at most, per state, for each of PERSONAS (the session,
 #: the sign-in checks and the menu included). Issue 17 asks for 20: each chapter's actions on
 #: the card and each panel still read their own facts, one statement each (62-84 before the
-#: shared reads of core.memo, 43-65 after); these ceilings keep what was won.
-CEILING = {"listed": 55, "joint_review": 56, "approved": 67, "delivery": 67}
+#: shared reads of core.memo, 43-65 after; 30-52 once the card stopped reading the targets of
+#: actions whose roles the person does not hold, the session was written at most once a
+#: minute and the policy kept by the process); these ceilings keep what was won.
+CEILING = {"listed": 46, "joint_review": 47, "approved": 55, "delivery": 54}
 
 
 def captured(client, project) -> list[str]:
