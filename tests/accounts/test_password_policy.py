@@ -16,6 +16,7 @@ from accounts.models import User
 from core.enums import ActionCode
 from core.errors import ActionInvalid
 from core.models import LedgerEvent, Notification
+from policy.lookup import forget_policies
 from policy.models import PolicyParameter
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,7 @@ NEW = "Chongqing#2027x"
 def _set_policy(key: str, value: str) -> None:
     """The municipal policy (the platform's rules are read from it) with ``key`` = ``value``."""
     assert PolicyParameter.objects.filter(policy__division_code="", key=key).update(value=value)
+    forget_policies()  # an update() sends no signal: the process's kept versions are stale
 
 
 def _bearer(raw: str) -> dict[str, str]:

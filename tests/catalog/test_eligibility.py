@@ -177,7 +177,7 @@ def test_R31_3_a_run_costs_the_same_queries_for_two_systems_as_for_twelve(person
     with CaptureQueriesContext(connection) as many:
         result = eligibility.decide(2027)
     assert result["systems"] == 12 and result["eligible"] == 11
-    assert len(many) == len(few)
+    assert len(many) <= len(few)  # the first may read the policy, which the process then keeps
 
 
 def test_R31_3_registered_rules_explain_one_system_as_the_run_does(personas, two):

@@ -13,6 +13,7 @@ from catalog.demo import publish_resource, register, sound
 from catalog.models import InformationSystem
 from core.errors import ActionBlocked
 from delivery import actions as delivery
+from policy.lookup import forget_policies
 from policy.models import Decision, Outcome, PolicyParameter
 from policy.registry import registry
 from projects.models import ProjectState
@@ -144,6 +145,7 @@ def scope(value):
     PolicyParameter.objects.filter(
         policy__code="cq-municipal-2021", key="art31_block_scope"
     ).update(value=value)
+    forget_policies()  # an update() sends no signal: the process's kept versions are stale
 
 
 def not_sharing(personas, system):

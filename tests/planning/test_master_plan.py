@@ -20,6 +20,7 @@ from planning.models import (
     RevisionState,
 )
 from planning.services import current_filed_revision
+from policy.lookup import forget_policies
 from policy.models import Decision, Outcome, PolicyParameter
 
 from .conftest import START
@@ -74,6 +75,7 @@ def test_R6_2_period_limits_come_from_the_policy_in_force(personas, draft_plan):
     PolicyParameter.objects.filter(
         policy__code="cq-municipal-2021", key="master_plan_min_years"
     ).update(value="2")
+    forget_policies()  # an update() sends no signal: the process's kept versions are stale
     plan = draft_plan(start=START, end=START + 1)
     revision = actions.file_master_plan(plan.pk, acting_user=personas.jw_head)
     assert revision.state == RevisionState.FILED
