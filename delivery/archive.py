@@ -52,7 +52,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from core.crypto import sha256_hex, sm3_hex
-from core.ledger import event_hash
+from core.ledger import CANONICAL_FIELDS, event_hash
 from core.models import LedgerEvent
 from core.storage import TamperedFile
 from documents.models import Document, DocumentVersion
@@ -62,25 +62,8 @@ from projects.models import Project
 FORMAT = "govit-archive/1"
 MANIFEST = "manifest.json"
 MANIFEST_SM3 = "manifest.sm3"
-LEDGER_FIELDS = (
-    "seq",
-    "occurred_at",
-    "actor_id",
-    "actor_name",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "organisation_id",
-    "from_state",
-    "to_state",
-    "reason",
-    "policy_version",
-    "decision_id",
-    "data",
-    "prev_hash",
-    "hash",
-)
+# The ledger fields an archive carries: the canonical ones its hash covers, and the hash.
+LEDGER_FIELDS = (*CANONICAL_FIELDS, "hash")
 
 
 def _json(value) -> bytes:
