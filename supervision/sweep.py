@@ -12,7 +12,9 @@ deadline and stage, and a proposal key is proposed once."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -41,24 +43,22 @@ class SweepResult:
 
 def lapse(on: dt.date) -> tuple[int, int]:
     """Move every request and order whose deadline passed to overdue."""
-    requests = orders = 0
-    for req_id in SupervisionRequest.objects.filter(
-        state=RequestState.ISSUED, deadline__lt=on
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            req = SupervisionRequest.objects.select_for_update().get(pk=req_id)
-            if req.state == RequestState.ISSUED and req.deadline < on:
-                lapse_request(req)
-                requests += 1
-    for order_id in RectificationOrder.objects.filter(
-        state=OrderState.ISSUED, deadline__lt=on
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            order = RectificationOrder.objects.select_for_update().get(pk=order_id)
-            if order.state == OrderState.ISSUED and order.deadline < on:
-                lapse_order(order)
-                orders += 1
+    requests = _lapse_each(SupervisionRequest, RequestState.ISSUED, lapse_request, on)
+    orders = _lapse_each(RectificationOrder, OrderState.ISSUED, lapse_order, on)
     return requests, orders
+
+
+def _lapse_each(model: Any, issued: str, lapse_one: Callable[[Any], Any], on: dt.date) -> int:
+    """Lapse each record of ``model`` still ``issued`` past its deadline, one transaction and
+    row lock each, re-checked under the lock; the number lapsed."""
+    lapsed = 0
+    for pk in model.objects.filter(state=issued, deadline__lt=on).values_list("pk", flat=True):
+        with transaction.atomic():
+            record = model.objects.select_for_update().get(pk=pk)
+            if record.state == issued and record.deadline < on:
+                lapse_one(record)
+                lapsed += 1
+    return lapsed
 
 
 def remind(items: list[SupervisionDue], on: dt.date) -> int:

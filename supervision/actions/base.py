@@ -219,6 +219,23 @@ class RecordOverdue(ByIssuer):
         return obj
 
 
+def lapse_record(machine: Machine, record: Any, user: Any, *, event: str, reason: str) -> None:
+    """A request's or order's deadline passed with nothing from the unit: it is marked overdue
+    for good and moved by ``lapse`` under the unit's policy in force (the sweep, or the
+    authority; ``user`` is None for the sweep)."""
+    record.was_overdue = True
+    machine.move(
+        record,
+        "lapse",
+        actor=user,
+        event=event,
+        reason=reason,
+        organisation=record.unit_id,
+        policy_version=policy_code(record.unit),
+        update_fields=("was_overdue",),
+    )
+
+
 class ByUnit(SupervisionAction):
     """An act of the unit the record concerns."""
 

@@ -24,7 +24,7 @@ from ..contracts import (
 )
 from ..machines import ORDER
 from ..models import OrderState, RectificationOrder, SupervisionEvent
-from .base import ByIssuer, ByUnit, RecordOverdue, SupervisionAction, Withdraw, policy_code
+from .base import ByIssuer, ByUnit, RecordOverdue, SupervisionAction, Withdraw, lapse_record
 
 E = SupervisionEvent
 
@@ -84,16 +84,12 @@ class ReportRectification(OnOrder, ByUnit):
 
 def lapse_order(order: RectificationOrder, user: Any = None) -> None:
     """The deadline passed without a report: record it (the sweep, or the authority)."""
-    order.was_overdue = True
-    ORDER.move(
+    lapse_record(
+        ORDER,
         order,
-        "lapse",
-        actor=user,
+        user,
         event=E.ORDER_OVERDUE,
         reason=f"{order.number}逾期未整改，期限 {order.deadline:%Y-%m-%d}（第三十五条）",
-        organisation=order.unit_id,
-        policy_version=policy_code(order.unit),
-        update_fields=("was_overdue",),
     )
     sanctions_available(order, "逾期未整改")
 

@@ -39,9 +39,9 @@ from .base import (
     RecordOverdue,
     SupervisionAction,
     Withdraw,
+    lapse_record,
     number_problems,
     numbered,
-    policy_code,
     save_notice,
 )
 
@@ -198,16 +198,12 @@ class DeclineRequest(OnRequest, ByUnit):
 
 def lapse_request(req: SupervisionRequest, user: Any = None) -> None:
     """The deadline passed without an answer: record it (the sweep, or the authority)."""
-    req.was_overdue = True
-    REQUEST.move(
+    lapse_record(
+        REQUEST,
         req,
-        "lapse",
-        actor=user,
+        user,
         event=E.REQUEST_OVERDUE,
         reason=f"{req.number}逾期未答复，期限 {req.deadline:%Y-%m-%d}（第三十四条）",
-        organisation=req.unit_id,
-        policy_version=policy_code(req.unit),
-        update_fields=("was_overdue",),
     )
     notify(
         unit_staff(req.unit_id),
