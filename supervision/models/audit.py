@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
 
-from .base import Notice, SupervisionQuerySet
+from .base import Notice
 
 
 class AuditAspect(models.TextChoices):
@@ -70,10 +70,7 @@ class AuditFinding(Notice):
     followup = models.TextField(_("跟踪落实情况"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
-    objects = SupervisionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-issued_on", "-id"]
+    class Meta(Notice.Meta):
         verbose_name = _("审计发现")
         verbose_name_plural = _("审计发现")
         indexes = [models.Index(fields=["unit", "state"])]

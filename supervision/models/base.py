@@ -84,6 +84,8 @@ class Subject(StatefulModel):
         related_name="+",
     )
 
+    objects = SupervisionQuerySet.as_manager()
+
     class Meta:
         abstract = True
 
@@ -126,3 +128,4 @@ class Notice(Subject):
 
     class Meta:
         abstract = True
+        ordering = ["-issued_on", "-id"]  # the newest first; each notice's Meta extends this one

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..authorities import SupervisionDuty
-from .base import Notice, SupervisionQuerySet
+from .base import Notice
 
 
 class OrderState(models.TextChoices):
@@ -86,10 +86,7 @@ class RectificationOrder(Notice):
     # each extension: {"deadline": …, "previous": …, "reason": …, "by": …}
     extensions = models.JSONField(_("再次限期记录"), default=list, blank=True)
 
-    objects = SupervisionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-issued_on", "-id"]
+    class Meta(Notice.Meta):
         verbose_name = _("整改通知")
         verbose_name_plural = _("整改通知")
         indexes = [

@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import Notice, SupervisionQuerySet
+from .base import Notice
 
 
 class RequestState(models.TextChoices):
@@ -64,10 +64,7 @@ class SupervisionRequest(Notice):
     review_opinion = models.TextField(_("审核意见"), blank=True)
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
-    objects = SupervisionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-issued_on", "-id"]
+    class Meta(Notice.Meta):
         verbose_name = _("资料和情况提供要求")
         verbose_name_plural = _("资料和情况提供要求")
         indexes = [

@@ -5,7 +5,7 @@ decision with its reasons, and each changes what may happen next (``supervision.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -59,6 +59,9 @@ class SanctionQuerySet(SupervisionQuerySet):
         )
 
 
+SanctionManager = models.Manager.from_queryset(SanctionQuerySet)
+
+
 class Sanction(Notice):
     """A sanction decided by DRC or Finance on the ground of an overdue or failed
     rectification order (or, for a criticism, a confirmed violation of Art. 38). Lifting, where
@@ -102,10 +105,9 @@ class Sanction(Notice):
     )
     lifted_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
 
-    objects = SanctionQuerySet.as_manager()
+    objects: ClassVar[SanctionManager] = SanctionManager()  # the notices' manager, with public()
 
-    class Meta:
-        ordering = ["-issued_on", "-id"]
+    class Meta(Notice.Meta):
         verbose_name = _("处理决定")
         verbose_name_plural = _("处理决定")
         indexes = [

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import Subject, SupervisionQuerySet
+from .base import Subject
 
 
 class ViolationKind(models.TextChoices):
@@ -90,8 +90,6 @@ class ViolationEntry(Subject):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-
-    objects = SupervisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
