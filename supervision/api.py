@@ -263,6 +263,11 @@ def _related(model: Any) -> tuple[str, ...]:
     return tuple(r for r in RELATED if hasattr(model, r))
 
 
+def _notice(model: Any, request: Any, pk: int) -> Any:
+    """One notice the user sees, with its unit, project, system and authority, or 404."""
+    return get_visible_or_404(model.objects.select_related(*RELATED), request.auth, pk=pk)
+
+
 @router.get(
     "/requests",
     summary="资料和情况提供要求",
@@ -281,9 +286,7 @@ def requests(request: Any, filters: Query[SupervisionRequestFilter.schema()]):  
     response={200: SupervisionRequestOut, **READ_ERRORS},
 )
 def request_detail(request: Any, pk: int):
-    return get_visible_or_404(
-        SupervisionRequest.objects.select_related(*RELATED), request.auth, pk=pk
-    )
+    return _notice(SupervisionRequest, request, pk)
 
 
 @router.get(
@@ -300,9 +303,7 @@ def orders(request: Any, filters: Query[RectificationOrderFilter.schema()]):  # 
     "/orders/{int:pk}", summary="整改通知详情", response={200: RectificationOrderOut, **READ_ERRORS}
 )
 def order_detail(request: Any, pk: int):
-    return get_visible_or_404(
-        RectificationOrder.objects.select_related(*RELATED), request.auth, pk=pk
-    )
+    return _notice(RectificationOrder, request, pk)
 
 
 @router.get("/sanctions", summary="处理决定", response={200: list[SanctionOut], **READ_ERRORS})
@@ -316,7 +317,7 @@ def sanctions(request: Any, filters: Query[SanctionFilter.schema()]):  # type: i
     "/sanctions/{int:pk}", summary="处理决定详情", response={200: SanctionOut, **READ_ERRORS}
 )
 def sanction_detail(request: Any, pk: int):
-    return get_visible_or_404(Sanction.objects.select_related(*RELATED), request.auth, pk=pk)
+    return _notice(Sanction, request, pk)
 
 
 @router.get(
@@ -343,7 +344,7 @@ def audit_findings(request: Any, filters: Query[AuditFindingFilter.schema()]):  
     response={200: AuditFindingOut, **READ_ERRORS},
 )
 def audit_detail(request: Any, pk: int):
-    return get_visible_or_404(AuditFinding.objects.select_related(*RELATED), request.auth, pk=pk)
+    return _notice(AuditFinding, request, pk)
 
 
 @router.get(

@@ -72,28 +72,25 @@ class SupervisionDue:
         return "open"
 
 
-def request_due(req: SupervisionRequest) -> SupervisionDue:
+def _due(record: Any, kind: str, article: str, awaiting: tuple[str, ...]) -> SupervisionDue:
+    """The deadline of a request or an order; its label is the Chinese of ``TEXTS``."""
     return SupervisionDue(
-        key=f"supervision_request:{req.pk}",
-        kind="supervision_request",
-        label=f"提供资料和情况（{req.number}）",
-        article="第三十四条",
-        due_on=req.deadline,
-        record=req,
-        done=req.state not in AWAITING_ANSWER,
+        key=f"{kind}:{record.pk}",
+        kind=kind,
+        label=TEXTS[kind] % {"number": record.number},
+        article=article,
+        due_on=record.deadline,
+        record=record,
+        done=record.state not in awaiting,
     )
+
+
+def request_due(req: SupervisionRequest) -> SupervisionDue:
+    return _due(req, "supervision_request", "第三十四条", AWAITING_ANSWER)
 
 
 def order_due(order: RectificationOrder) -> SupervisionDue:
-    return SupervisionDue(
-        key=f"rectification:{order.pk}",
-        kind="rectification",
-        label=f"整改并报告（{order.number}）",
-        article="第三十五条",
-        due_on=order.deadline,
-        record=order,
-        done=order.state not in AWAITING_REPORT,
-    )
+    return _due(order, "rectification", "第三十五条", AWAITING_REPORT)
 
 
 def open_items(

@@ -70,22 +70,23 @@ def unit_todos(unit_ids: set[int]) -> Iterable[Todo]:
         yield _todo(finding, _("回应审计发现：%(n)s") % {"n": finding.number})
 
 
+def _awaiting_desks(model: Any, desks: set[int], state: str, since: str) -> Any:
+    """The records ``desks`` issued that wait in ``state`` for them, the longest waiting
+    (by ``since``) first."""
+    waiting = model.objects.filter(authority_id__in=desks, state=state).select_related("unit")
+    return waiting.order_by(since)[:LIMIT]
+
+
+def _of_unit(text: str, record: Any) -> str:
+    """``text`` with the record's 文号 (``n``) and its unit (``u``)."""
+    return text % {"n": record.number, "u": record.unit.display_name}
+
+
 def issuer_todos(desks: set[int]) -> Iterable[Todo]:
-    answered = SupervisionRequest.objects.filter(
-        authority_id__in=desks, state=RequestState.ANSWERED
-    ).select_related("unit")
-    for req in answered.order_by("answered_at")[:LIMIT]:
-        yield _todo(
-            req, _("审核答复：%(n)s（%(u)s）") % {"n": req.number, "u": req.unit.display_name}
-        )
-    reported = RectificationOrder.objects.filter(
-        authority_id__in=desks, state=OrderState.REPORTED
-    ).select_related("unit")
-    for order in reported.order_by("reported_at")[:LIMIT]:
-        yield _todo(
-            order,
-            _("核查整改情况：%(n)s（%(u)s）") % {"n": order.number, "u": order.unit.display_name},
-        )
+    for req in _awaiting_desks(SupervisionRequest, desks, RequestState.ANSWERED, "answered_at"):
+        yield _todo(req, _of_unit(_("审核答复：%(n)s（%(u)s）"), req))
+    for order in _awaiting_desks(RectificationOrder, desks, OrderState.REPORTED, "reported_at"):
+        yield _todo(order, _of_unit(_("核查整改情况：%(n)s（%(u)s）"), order))
 
 
 def sanctioner_todos(desks: set[int]) -> Iterable[Todo]:
@@ -111,7 +112,7 @@ def sanctioner_todos(desks: set[int]) -> Iterable[Todo]:
     for finding in referred.select_related("unit")[:LIMIT]:
         yield _todo(
             finding,
-            _("审计移送：%(n)s（%(u)s）") % {"n": finding.number, "u": finding.unit.display_name},
+            _of_unit(_("审计移送：%(n)s（%(u)s）"), finding),
             _("可据此下达整改通知（第三十六条）。"),
         )
 
@@ -149,15 +150,8 @@ def evaluation_todos() -> Iterable[Todo]:
 
 
 def audit_todos(desks: set[int]) -> Iterable[Todo]:
-    responded = AuditFinding.objects.filter(
-        authority_id__in=desks, state=AuditState.RESPONDED
-    ).select_related("unit")
-    for finding in responded.order_by("responded_at")[:LIMIT]:
-        yield _todo(
-            finding,
-            _("跟踪审计发现落实：%(n)s（%(u)s）")
-            % {"n": finding.number, "u": finding.unit.display_name},
-        )
+    for finding in _awaiting_desks(AuditFinding, desks, AuditState.RESPONDED, "responded_at"):
+        yield _todo(finding, _of_unit(_("跟踪审计发现落实：%(n)s（%(u)s）"), finding))
 
 
 @provider
