@@ -178,6 +178,33 @@ class ProjectAction(DeliveryAction):
     def delivery(self, project: Project) -> Delivery:
         return delivery_for(project)
 
+    def take_dated(
+        self,
+        project: Project,
+        field: str,
+        data: Any,
+        *,
+        user: Any,
+        event: str,
+        what: str,
+        decision: Any,
+    ) -> Delivery:
+        """Set the delivery record's date ``field`` from the same field of ``data`` and move the
+        record by the action's transition; the ledger reads "<date> <what>"."""
+        delivery = self.delivery(project)
+        day = getattr(data, field)
+        setattr(delivery, field, day)
+        self.take(
+            DELIVERY,
+            delivery,
+            self.transition,
+            user=user,
+            event=event,
+            reason=f"{day:%Y-%m-%d} {what}",
+            decision=decision,
+        )
+        return delivery
+
     def state_refusal(self, obj: Any) -> Finding | None:
         # the states are the delivery record's: an approved project starts in 开工准备
         return super().state_refusal(delivery_for(obj) if obj is not None else None)
@@ -206,6 +233,14 @@ class ProjectAction(DeliveryAction):
     def targets_of(self, project: Project, user: Any) -> Iterable[Any]:
         if self.relevant(project):
             yield project
+
+
+class AuthorityProjectAction(ProjectAction):
+    """An action of an authority (BDB, DRC …) on a project: its role is enough, on any project
+    it sees."""
+
+    def allowed(self, obj: Any, user: Any) -> bool:
+        return True
 
 
 class RowAction(DeliveryAction):

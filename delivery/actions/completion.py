@@ -31,7 +31,7 @@ from ..contracts import (
 from ..machines import DELIVERY
 from ..models import ArchiveFailure, Delivery, Milestone, Phase
 from ..services import acceptance_path_for
-from .base import ProjectAction
+from .base import AuthorityProjectAction, ProjectAction
 
 
 class StartTrial(ProjectAction):
@@ -45,18 +45,15 @@ class StartTrial(ProjectAction):
     success = _("已登记试运行。")
 
     def perform(self, obj: Project, data: DeliveryTrialIn, user: Any, decision: Any) -> Delivery:
-        delivery = self.delivery(obj)
-        delivery.trial_started_on = data.trial_started_on
-        self.take(
-            DELIVERY,
-            delivery,
-            "trial",
+        return self.take_dated(
+            obj,
+            "trial_started_on",
+            data,
             user=user,
             event=ActionCode.TRIAL_STARTED,
-            reason=f"{data.trial_started_on:%Y-%m-%d} 开始试运行",
+            what="开始试运行",
             decision=decision,
         )
-        return delivery
 
 
 def open_milestones(project: Project) -> list[str]:
@@ -136,7 +133,7 @@ class CompleteConstruction(ProjectAction):
         return delivery
 
 
-class AcceptArchives(ProjectAction):
+class AcceptArchives(AuthorityProjectAction):
     """BDB records the archive acceptance (档案验收) on the archive checklist (Art. 29); the
     completion acceptance needs it first (R29.1)."""
 
@@ -149,9 +146,6 @@ class AcceptArchives(ProjectAction):
     anchor = "acceptance"
     success = _("已登记档案验收通过（第二十九条）。")
     confirm = _("确认档案清单各项齐全、档案验收合格（第二十九条）。")
-
-    def allowed(self, obj: Any, user: Any) -> bool:
-        return True
 
     def relevant(self, project: Project) -> bool:
         return self.delivery(project).archive_accepted_on is None
@@ -192,7 +186,7 @@ def after_last_failure(project: Project, day: Any, field: str) -> dict[str, str]
     return {}
 
 
-class RejectArchives(ProjectAction):
+class RejectArchives(AuthorityProjectAction):
     """BDB records that the archive acceptance failed (档案验收不合格, Art. 29 ¶2) with its
     reasons. The failure stays on record; the unit rectifies the archives and BDB accepts them
     later (``accept_archives``) — until then the completion acceptance is blocked (R29.1)."""
@@ -209,9 +203,6 @@ class RejectArchives(ProjectAction):
     confirm = _(
         "档案验收不合格的，不得通过竣工验收；建设单位整改后可重新进行档案验收（第二十九条）。"
     )
-
-    def allowed(self, obj: Any, user: Any) -> bool:
-        return True
 
     def relevant(self, project: Project) -> bool:
         return self.delivery(project).archive_accepted_on is None

@@ -22,7 +22,7 @@ from projects.models import Project
 from ..contracts import DeliveryCommissionIn, DeliveryEvaluationIn
 from ..machines import POST_EVALUATION
 from ..models import Phase, PostEvaluation, PostEvaluationState
-from .base import ProjectAction, RowAction, desks
+from .base import AuthorityProjectAction, ProjectAction, RowAction, desks
 from .start import organisation_choices
 
 
@@ -78,7 +78,7 @@ class SubmitSelfEvaluation(ProjectAction):
         return result
 
 
-class CommissionPostEvaluation(ProjectAction):
+class CommissionPostEvaluation(AuthorityProjectAction):
     """DRC or BDB commissions a third-party consultant to post-evaluate an accepted project
     (Art. 30)."""
 
@@ -92,9 +92,6 @@ class CommissionPostEvaluation(ProjectAction):
     style = "outline-primary"
     success = _("已委托第三方开展后评价（第三十条）。")
     confirm = _("受托机构将收到委托，并在平台上提交后评价结果（第三十条）。")
-
-    def allowed(self, obj: Any, user: Any) -> bool:
-        return True
 
     def choices(self, obj: Any, user: Any) -> dict[str, list[tuple[Any, Any]]]:
         return {"consultant": organisation_choices(user, OrgKind.CONSULTANT)}

@@ -15,7 +15,6 @@ from core.enums import ActionCode
 from projects.models import Project
 
 from ..contracts import DeliveryImplementationIn, DeliveryStartIn, DeliverySupervisorIn
-from ..machines import DELIVERY
 from ..models import Delivery, Phase, SupervisorAssignment
 from .base import ProjectAction
 
@@ -124,18 +123,15 @@ class StartConstruction(ProjectAction):
     confirm = _("登记开工后项目进入建设阶段，年度绩效评价报告等法定期限开始计算（第二十三条）。")
 
     def perform(self, obj: Project, data: DeliveryStartIn, user: Any, decision: Any) -> Delivery:
-        delivery = self.delivery(obj)
-        delivery.started_on = data.started_on
-        self.take(
-            DELIVERY,
-            delivery,
-            "start",
+        return self.take_dated(
+            obj,
+            "started_on",
+            data,
             user=user,
             event=ActionCode.CONSTRUCTION_STARTED,
-            reason=f"{data.started_on:%Y-%m-%d} 开工建设",
+            what="开工建设",
             decision=decision,
         )
-        return delivery
 
 
 set_implementation = SetImplementation()
