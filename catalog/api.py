@@ -10,7 +10,6 @@ the actions row by row. Missing and forbidden answer the same 404.
 
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
@@ -18,7 +17,13 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination
+from core.api import (
+    ACT_ERRORS,
+    PAGINATION,
+    READ_ERRORS,
+    ErrorOut,
+    PageNumberPagination,
+)
 from core.dates import today
 from core.filters import apply
 from core.xlsx import XLSX_OPENAPI, download, strict_filter
@@ -52,9 +57,6 @@ from .services import OM_ORDER, latest_decisions, om_workbook, sharing_box
 
 router = Router(tags=["目录、共享与运维经费"])
 
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
 SystemQuery = SystemFilter.schema()
 ResourceQuery = ResourceFilter.schema()
 SharingQuery = SharingFilter.schema()

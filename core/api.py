@@ -54,6 +54,13 @@ class ErrorOut(Schema):
     findings: list[dict[str, Any]] = Field(default_factory=list)
 
 
+#: the error answers every chapter's API declares: reading, and acting
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+#: every list's page size (``PageNumberPagination``)
+PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
+
+
 class FindingOut(Schema):
     """One finding of a rule (``Finding.as_dict()``): what blocks or warns, under which article,
     and how to put it right. One class for every operation, so the document has one component."""

@@ -16,11 +16,9 @@ from ninja import Field, Router, Schema
 
 from . import actions as registry
 from .actions import Action
-from .api import ErrorOut, FindingOut, finding_dict
+from .api import ACT_ERRORS, ErrorOut, FindingOut, finding_dict
 from .errors import ActionForbidden
 from .offers import next_steps
-
-ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class OfferOut(Schema):

@@ -15,7 +15,6 @@ field.
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Query, Router
@@ -23,7 +22,12 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from core.actions import Action
-from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination
+from core.api import (
+    ACT_ERRORS,
+    PAGINATION,
+    READ_ERRORS,
+    PageNumberPagination,
+)
 from core.dates import today
 from core.filters import ListFilter, apply
 from core.money import wan_str, yuan_str
@@ -77,10 +81,6 @@ REPORTS = ["建设进度与年度报告"]
 INCIDENTS = ["重大事项"]
 ACCEPT = ["建成与竣工验收"]
 EVALUATE = ["自评价与后评价"]
-
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -6,12 +6,11 @@ the chapter's actions (``/api/actions/evidence.…``)."""
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination
+from core.api import PAGINATION, READ_ERRORS, PageNumberPagination
 from core.filters import apply
 from projects.models import Project, ProjectListVersion
 
@@ -21,8 +20,6 @@ from .models import CollectionFinding
 from .panels import project_evidence
 
 router = Router(tags=["重复建设与重复采集"])
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
 
 
 class MatchOut(Schema):

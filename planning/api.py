@@ -9,13 +9,17 @@ answer the same 404.
 from datetime import date, datetime
 from uuid import UUID
 
-from django.conf import settings
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination
+from core.api import (
+    ACT_ERRORS,
+    PAGINATION,
+    READ_ERRORS,
+    PageNumberPagination,
+)
 from core.filters import apply
 
 from . import actions
@@ -31,10 +35,6 @@ from .models import (
 )
 
 router = Router(tags=["规划"])
-
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
 
 
 def _name(user) -> str:

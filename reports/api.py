@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from accounts.scoping import get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination
+from core.api import MAX_PAGE_SIZE, READ_ERRORS, ErrorOut, PageNumberPagination
 from core.filters import apply
 from core.money import yuan_str
 from projects.models import Project
@@ -22,7 +22,6 @@ from .filters import PortfolioFilter, ScopeFilter
 from .models import OfficialDocument
 
 router = Router(tags=["报表"])
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class SeriesOut(Schema):

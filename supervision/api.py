@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -20,7 +19,13 @@ from ninja.pagination import paginate
 from accounts.models import Organisation
 from accounts.roles import OrgKind
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination, finding_dict
+from core.api import (
+    ACT_ERRORS,
+    PAGINATION,
+    READ_ERRORS,
+    PageNumberPagination,
+    finding_dict,
+)
 from core.filters import ListFilter, apply
 from core.money import yuan_str
 from projects.models import Project
@@ -48,9 +53,6 @@ from .models import AuditFinding, RectificationOrder, Sanction, SupervisionReque
 
 router = Router(tags=["监督管理"])
 
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
 RELATED = ("unit", "project", "system", "authority")
 
 

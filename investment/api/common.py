@@ -4,18 +4,12 @@ sent as a JSON number with a fraction, and loading a project through the user's 
 import json
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.scoping import get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.contracts import Contract
 from core.errors import ActionInvalid
 from projects.models import Project
-
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
 
 PLAN = ["年度投资计划"]
 PERFORMANCE = ["绩效目标表"]

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import PageNumberPagination
+from core.api import ACT_ERRORS, PAGINATION, READ_ERRORS, PageNumberPagination
 from core.filters import apply
 from core.money import wan_str, yuan_str
 from projects.models import Project
@@ -18,7 +18,7 @@ from ..contracts import Art11BudgetIn, Art11CreateIn, Art11OpinionIn, BudgetLine
 from ..filters import Art11Filter, BudgetLineFilter
 from ..models import Art11Request, BudgetLine
 from ..schemas import Art11Out, BudgetLineCreatedOut, BudgetLineOut, ReconciliationOut
-from .common import ACT_ERRORS, ART11, BUDGET, PAGINATION, READ_ERRORS, refuse_fractions
+from .common import ART11, BUDGET, refuse_fractions
 
 router = Router()
 

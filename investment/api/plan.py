@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import ErrorOut, PageNumberPagination
+from core.api import ACT_ERRORS, PAGINATION, READ_ERRORS, ErrorOut, PageNumberPagination
 from core.filters import apply
 from core.money import wan_str, yuan_str
 
@@ -43,16 +43,7 @@ from ..schemas import (
     PlanSummaryOut,
     PlanVersionOut,
 )
-from .common import (
-    ACT_ERRORS,
-    PAGINATION,
-    PERFORMANCE,
-    PLAN,
-    READ_ERRORS,
-    project_of,
-    refuse_fractions,
-    with_year,
-)
+from .common import PERFORMANCE, PLAN, project_of, refuse_fractions, with_year
 
 router = Router()
 

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import PageNumberPagination
+from core.api import ACT_ERRORS, PAGINATION, READ_ERRORS, PageNumberPagination
 from core.contracts import Contract as InputContract
 from core.errors import ActionInvalid
 from core.filters import apply
@@ -36,15 +36,7 @@ from ..schemas import (
     PaymentOut,
     amounts,
 )
-from .common import (
-    ACT_ERRORS,
-    CHANGE,
-    PAGINATION,
-    PAYMENT,
-    READ_ERRORS,
-    project_of,
-    refuse_fractions,
-)
+from .common import CHANGE, PAYMENT, project_of, refuse_fractions
 
 router = Router()
 

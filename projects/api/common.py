@@ -5,17 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from ninja import Schema
 
-from core.api import MAX_PAGE_SIZE, ErrorOut
 from core.contracts import Contract
 
 from ..models import Framework, Project, Review
-
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
 
 
 def projects() -> Any:

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import ErrorOut, PageNumberPagination
+from core.api import ACT_ERRORS, PAGINATION, READ_ERRORS, ErrorOut, PageNumberPagination
 from core.dates import today
 from core.errors import ActionInvalid
 from core.filters import apply
@@ -36,7 +36,7 @@ from ..schemas import (
     TransitionOut,
 )
 from ..services import project_context
-from .common import ACT_ERRORS, PAGINATION, READ_ERRORS, partial, project_out, projects
+from .common import partial, project_out, projects
 from .router import router
 
 ProjectPatch = partial(ProjectUpdateIn)

@@ -8,7 +8,7 @@ from ninja.responses import Status
 
 from accounts.api import ApiTokenAuth
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import PageNumberPagination
+from core.api import ACT_ERRORS, PAGINATION, READ_ERRORS, PageNumberPagination
 from core.filters import apply
 
 from .. import actions
@@ -24,7 +24,7 @@ from ..contracts import (
 from ..filters import FrameworkFilter, ProjectListFilter, StubFilter
 from ..models import ClassifiedStub, Framework, ProjectListVersion
 from ..schemas import ClassifiedStubOut, FrameworkOut, ProjectListOut, ProjectOut
-from .common import ACT_ERRORS, PAGINATION, READ_ERRORS, framework_out, project_out
+from .common import framework_out, project_out
 from .router import router
 
 # -- the published project list (Art. 8 ¶2) -----------------------------------------------------

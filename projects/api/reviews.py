@@ -2,6 +2,7 @@
 转办 and 抄送. Each endpoint is an action on the review; the body is its contract."""
 
 from accounts.scoping import get_visible_or_404
+from core.api import ACT_ERRORS, READ_ERRORS
 
 from .. import actions
 from ..contracts import (
@@ -15,7 +16,7 @@ from ..contracts import (
 )
 from ..models import Review
 from ..schemas import ProjectOut, ReviewOut
-from .common import ACT_ERRORS, READ_ERRORS, project_out, review_out
+from .common import project_out, review_out
 from .router import router
 
 
