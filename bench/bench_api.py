@@ -39,6 +39,9 @@ ROUND_SECONDS = int(os.environ.get("BENCH_API_SECONDS", "5"))
 ROUNDS = 3
 PAGE_RUNS = 3
 PAGE_GOAL_MS = 150
+#: a page whose first load takes longer is reported with that time and not loaded again (the
+#: deadline calendar of a reader of the whole city took minutes a load at 100,000 projects)
+GIVE_UP_SECONDS = float(os.environ.get("BENCH_PAGE_GIVE_UP", "5"))
 DETAIL_QUERIES = 20
 PEOPLE = ("dsj_shenhe", "fgw_jingban", "czj_jingban", "szf_shenpi", "sjj_shenji", "jw_tianbao")
 
@@ -232,8 +235,18 @@ def _pages() -> None:
         if project:
             urls.append(f"/projects/{project.pk}/")
         for url in dict.fromkeys(urls):
+            t0 = time.perf_counter()
             response = client.get(url)  # warm-up (templates, caches)
+            warm = time.perf_counter() - t0
             if response.status_code != 200:
+                continue
+            key = (
+                "/projects/<id>/" if url.startswith("/projects/") and url[10:-1].isdigit() else url
+            )
+            if warm > GIVE_UP_SECONDS:  # far off the goal: reported once, not timed again
+                if warm * 1000 > slowest.get(key, (0, ""))[0]:
+                    slowest[key] = (warm * 1000, who)
+                queries.setdefault(key, 0)
                 continue
             counted = _Counter()
             with connection.execute_wrapper(counted):
@@ -244,9 +257,6 @@ def _pages() -> None:
                 client.get(url)
                 times.append(time.perf_counter() - t0)
             ms = statistics.median(times) * 1000
-            key = (
-                "/projects/<id>/" if url.startswith("/projects/") and url[10:-1].isdigit() else url
-            )
             if ms > slowest.get(key, (0, ""))[0]:
                 slowest[key] = (ms, who)
             queries[key] = max(queries.get(key, 0), counted.n)
