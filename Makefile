@@ -56,9 +56,8 @@ run: install assets
 	$(BIN)/python manage.py serve $(ADDR)
 
 ## test: install what the tests need (incl. Debian's Chromium when root) and run the whole suite
-## (a test file stays on one worker, so a module's demo city is seeded once, not on each worker)
 test: install-dev browser assets
-	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=25 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --durations=25 $(PYTEST_ARGS)
 
 browser:
 	@sh scripts/ensure-browser.sh
