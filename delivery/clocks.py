@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
@@ -106,6 +107,15 @@ def calendar_projects(user: Any) -> QuerySet[Project]:
             pk__in=PostEvaluation.objects.filter(consultant_id__in=consultants).values("project_id")
         )
     return qs.filter(condition)
+
+
+def too_many_to_list(projects: QuerySet[Project]) -> bool:
+    """Are there more projects than the calendar computes on one page? Each project's clocks
+    are computed from its records (a few queries each), so a reader of the whole city
+    (100,000 projects) waited minutes for a page nobody could read; the page and the API ask
+    for a narrower choice (a unit, a name) instead. Counted up to the limit only."""
+    limit = settings.GOVIT_CALENDAR_MAX_PROJECTS
+    return projects.order_by()[: limit + 1].count() > limit
 
 
 def keeps(row: DueRow, status: str, kind: str, month: str) -> bool:

@@ -13,6 +13,7 @@ import zipfile
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -35,7 +36,7 @@ from policy.lookup import NoPolicyInForce
 from projects.models import Project, ProjectState
 
 from .archive import export_archive
-from .clocks import DueRow, calendar_projects, calendar_rows, due_rows
+from .clocks import DueRow, calendar_projects, calendar_rows, due_rows, too_many_to_list
 from .deadlines import STATUS_LABELS
 from .filters import CALENDAR_STATUSES, KIND_LABELS, CalendarFilter, DeliveryFilter
 from .models import (
@@ -260,7 +261,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
     filters, projects = for_page(CalendarFilter, request, calendar_projects(user))
     status = filters.option("status", "pending")
     kind, month = filters.option("kind"), filters.option("month")
-    rows = calendar_rows(user, status=status, kind=kind, month=month, projects=projects)
+    narrow = too_many_to_list(projects)
+    rows = (
+        []
+        if narrow
+        else calendar_rows(user, status=status, kind=kind, month=month, projects=projects)
+    )
     others = _other_deadlines(user, status=status, kind=kind)
     posts = []
     mine = consultant_org_ids(user)
@@ -285,6 +291,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "statuses": CALENDAR_STATUSES,
             "kinds": list(KIND_LABELS.items()),
             "counts": {s: sum(1 for r in rows if r.status == s) for s in STATUS_LABELS},
+            "narrow": narrow,
+            "max_projects": settings.GOVIT_CALENDAR_MAX_PROJECTS,
+            "q": request.GET.get("q", ""),
             "post_evaluations": posts,
             "today": today(),
         },

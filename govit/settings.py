@@ -271,6 +271,9 @@ GOVIT_PAGE_SIZE = 20
 # lists count their matches exactly up to this many; beyond, pages and the API say "more than"
 # (core.listing.bounded_count): an exact total of a whole city costs more than the page
 GOVIT_EXACT_COUNT_LIMIT = int(os.environ.get("GOVIT_EXACT_COUNT_LIMIT", "10000"))
+# the deadline calendar computes each project's clocks; beyond this many projects it asks the
+# person to narrow it down first (delivery.clocks.too_many_to_list)
+GOVIT_CALENDAR_MAX_PROJECTS = int(os.environ.get("GOVIT_CALENDAR_MAX_PROJECTS", "2000"))
 
 # Logs: one JSON object per line (time, level, logger, message, request id) unless
 # GOVIT_LOG_JSON=0; every line of a request carries its X-Request-ID.

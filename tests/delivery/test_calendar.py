@@ -82,6 +82,25 @@ def test_authorities_see_every_project(built, personas):
         assert any(r.project.pk == project.pk for r in calendar_rows(who))
 
 
+def test_more_projects_than_the_calendar_computes_asks_to_narrow(built, personas, login, settings):
+    """A reader of the whole city is asked to narrow the calendar down instead of waiting for
+    every project's clocks (issue 17); a search by code, name or unit brings them back."""
+    first = built(target="construction")
+    second = built(target="construction")
+    settings.GOVIT_CALENDAR_MAX_PROJECTS = 1
+    client = login(personas.drc)
+    html = client.get(CALENDAR).content.decode()
+    assert 'data-testid="calendar-narrow"' in html and "超过 1 个" in html
+    assert rows_of(html, first) == 0 and rows_of(html, second) == 0
+    narrowed = client.get(CALENDAR, {"q": first.code}).content.decode()
+    assert 'data-testid="calendar-narrow"' not in narrowed and rows_of(narrowed, first) >= 1
+    api = client.get("/api/delivery/calendar")
+    assert api.status_code == 422 and "超过 1 个" in api.json()["message"]
+    assert client.get("/api/delivery/calendar", {"q": first.code}).status_code == 200
+    settings.GOVIT_CALENDAR_MAX_PROJECTS = 2
+    assert 'data-testid="calendar-narrow"' not in client.get(CALENDAR).content.decode()
+
+
 def test_serve_enqueues_the_sweep_once(db, monkeypatch, settings):
     settings.DEBUG = True  # serve is the development server (make run)
     started = []
