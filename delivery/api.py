@@ -15,10 +15,8 @@ field.
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils.translation import gettext
 from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -31,14 +29,13 @@ from core.api import (
     PageNumberPagination,
 )
 from core.dates import today
-from core.errors import ActionInvalid
 from core.filters import ListFilter, apply
 from core.money import wan_str, yuan_str
 from investment.models import EvaluationResult
 from projects.models import Project, ProjectState
 
 from . import actions, contracts
-from .clocks import calendar_projects, calendar_rows, too_many_to_list
+from .clocks import calendar_projects, calendar_rows, refuse_too_many
 from .deadlines import due_items
 from .filters import (
     AcceptanceFilter,
@@ -227,15 +224,7 @@ def calendar(
     day = on or today()
     fs = apply(CalendarFilter, request.GET, calendar_projects(request.auth))
     status = fs.option("status") or ("all" if include_done else "pending")
-    if too_many_to_list(fs.qs):
-        limit = settings.GOVIT_CALENDAR_MAX_PROJECTS
-        raise ActionInvalid(
-            gettext(
-                "关注的项目超过 %(n)s 个，请按项目编号、名称或建设单位名称（q）或建设单位编号（unit）缩小范围。"
-            )
-            % {"n": limit},
-            {"q": gettext("请缩小范围")},
-        )
+    refuse_too_many(fs.qs)
     found = calendar_rows(
         request.auth,
         on=day,

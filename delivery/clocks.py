@@ -15,6 +15,7 @@ from accounts.recipients import consultant_org_ids, supervisor_org_ids, unit_ids
 from accounts.roles import Role
 from accounts.scoping import sees_everything
 from core.dates import today
+from core.errors import ActionInvalid
 from policy.lookup import NoPolicyInForce
 from projects.models import Project, ProjectState
 
@@ -116,6 +117,18 @@ def too_many_to_list(projects: QuerySet[Project]) -> bool:
     for a narrower choice (a unit, a name) instead. Counted up to the limit only."""
     limit = settings.GOVIT_CALENDAR_MAX_PROJECTS
     return projects.order_by()[: limit + 1].count() > limit
+
+
+def refuse_too_many(projects: QuerySet[Project]) -> None:
+    """The API's answer beyond the bound: an input error saying how to narrow it down."""
+    if too_many_to_list(projects):
+        raise ActionInvalid(
+            gettext(
+                "关注的项目超过 %(n)s 个，请按项目编号、名称或建设单位名称（q）或建设单位编号（unit）缩小范围。"
+            )
+            % {"n": settings.GOVIT_CALENDAR_MAX_PROJECTS},
+            {"q": gettext("请缩小范围")},
+        )
 
 
 def keeps(row: DueRow, status: str, kind: str, month: str) -> bool:
