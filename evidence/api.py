@@ -113,7 +113,7 @@ def findings(request, filters: Query[CollectionFindingFilter.schema()]):  # type
 def rolling_list(request, version_id: int):
     """一个清单版本的当年及以后两年，按建设单位列出各年度金额（元）及合计（第八条）。"""
     version = get_visible_or_404(ProjectListVersion, request.auth, pk=version_id)
-    table = rolling.three_year_table(version)
+    table = rolling.unit_table(version)
     return {
         "version_id": version.pk,
         "year": version.year,

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from core.money import format_wan
-from projects.models import ProjectListState, ProjectListVersion
+from projects.models import ProjectListEntry, ProjectListState, ProjectListVersion
 from projects.models.registry import ROLLING_YEARS
 
 YEARS = ROLLING_YEARS
@@ -67,45 +69,83 @@ class RollingTable:
 
 
 def three_year_table(version: Any, entries: Iterable[Any] | None = None) -> RollingTable:
-    """Year N of the version and the two following, per unit; an entry beyond N+2 is left
-    out (it belongs to a later list)."""
+    """Year N of the version and the two following, per unit, with every entry (the
+    spreadsheet's rows); an entry beyond N+2 is left out (it belongs to a later list)."""
     years = [version.year + i for i in range(YEARS)]
     rows: dict[str, UnitRow] = {}
     if entries is None:
-        entries = window_entries(version)
+        entries = window(version).select_related("project")
     for entry in entries:
-        year = max(planned_year(entry), version.year)
+        year = getattr(entry, "rolling_year", None) or max(planned_year(entry), version.year)
         if year not in years:
             continue
         entry.rolling_year, entry.amount_wan = year, format_wan(entry.amount)
         row = rows.setdefault(entry.unit_name, UnitRow(entry.unit_name))
         row.entries.append(entry)
         row.by_year[year] = row.by_year.get(year, Decimal(0)) + entry.amount
+    return _table(version, years, rows)
+
+
+def unit_table(version: Any) -> RollingTable:
+    """The same totals as ``three_year_table`` without the entries, summed by the database:
+    the page and the API show the units, and a city's list holds tens of thousands of entries
+    (listing them all took seconds)."""
+    years = [version.year + i for i in range(YEARS)]
+    rows: dict[str, UnitRow] = {}
+    sums = window(version).values("unit_name", "rolling_year").annotate(total=Sum("amount"))
+    for s in sums.order_by():
+        row = rows.setdefault(s["unit_name"], UnitRow(s["unit_name"]))
+        row.by_year[s["rolling_year"]] = s["total"]
+    return _table(version, years, rows)
+
+
+def _table(version: Any, years: list[int], rows: dict[str, UnitRow]) -> RollingTable:
     for row in rows.values():
         row.cells = [format_wan(row.by_year.get(y, Decimal(0))) for y in years]
     return RollingTable(version, years, sorted(rows.values(), key=lambda r: r.unit))
 
 
-def window_entries(version: Any) -> list[Any]:
-    """The version's entries, and those of the latest published lists of the two following
-    years for projects the version does not carry yet (while a version holds one year only,
-    the rolling view joins the three years' lists)."""
-    entries = list(version.entries.select_related("project").order_by("unit_name", "priority"))
-    seen = {e.project_id for e in entries}
-    for year in range(version.year + 1, version.year + YEARS):
-        later = (
-            ProjectListVersion.objects.filter(year=year, state=ProjectListState.PUBLISHED)
-            .order_by("-number")
-            .first()
+def window(version: Any) -> QuerySet[ProjectListEntry]:
+    """The rolling window as one query: the version's entries, and those of the latest
+    published lists of the two following years for projects the version (or an earlier of
+    those lists) does not carry yet; each annotated with ``rolling_year`` (the year it counts
+    in: its planned year, at least its list's year) and ``source`` (0 for the version itself),
+    and kept only within N..N+2. While a version holds one year only, the rolling view joins
+    the three years' lists."""
+    sources = [version, *_later_versions(version)]
+    chosen, floors, order = Q(), [], []
+    for i, source in enumerate(sources):
+        own = Q(version_id=source.pk)
+        earlier = [s.pk for s in sources[:i]]
+        if earlier:
+            carried = ProjectListEntry.objects.filter(version_id__in=earlier)
+            own &= ~Q(project_id__in=carried.values("project_id"))
+        chosen |= own
+        floors.append(When(version_id=source.pk, then=Value(source.year)))
+        order.append(When(version_id=source.pk, then=Value(i)))
+    planned = Coalesce("planned_year", "project__year")
+    years = [version.year + i for i in range(YEARS)]
+    return (
+        ProjectListEntry.objects.filter(chosen)
+        .annotate(
+            rolling_year=Greatest(planned, Case(*floors, output_field=IntegerField())),
+            source=Case(*order, output_field=IntegerField()),
         )
-        if later is None:
-            continue
-        for entry in later.entries.select_related("project").order_by("unit_name", "priority"):
-            if entry.project_id not in seen:
-                entry.planned_year = max(planned_year(entry), year)
-                seen.add(entry.project_id)
-                entries.append(entry)
-    return entries
+        .filter(rolling_year__in=years)
+        .order_by("unit_name", "source", "priority", "project_id")
+    )
+
+
+def _later_versions(version: Any) -> list[Any]:
+    """The latest published list of each of the two years after ``version``'s."""
+    later = ProjectListVersion.objects.filter(
+        year__in=range(version.year + 1, version.year + YEARS),
+        state=ProjectListState.PUBLISHED,
+    ).order_by("year", "-number")
+    latest: dict[int, Any] = {}
+    for v in later:
+        latest.setdefault(v.year, v)
+    return list(latest.values())
 
 
 def carry_forward(year: int) -> list[Any]:

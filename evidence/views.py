@@ -11,6 +11,7 @@ from django.shortcuts import render
 from accounts.scoping import for_user, get_visible_or_404
 from core.filters import for_page
 from core.listing import paginate_sorted
+from core.money import format_wan
 from core.offers import next_steps
 from core.xlsx import download
 from projects.models import ProjectListVersion
@@ -54,9 +55,28 @@ def _version(request, pk: int | None):
 
 @login_required
 def rolling_list(request, pk: int | None = None):
+    """The units' totals by year, and the entries a page at a time (by unit, or searched)."""
     version = _version(request, pk)
-    table = rolling.three_year_table(version) if version is not None else None
-    return render(request, "evidence/rolling_list.html", {"version": version, "table": table})
+    if version is None:
+        return render(request, "evidence/rolling_list.html", {"version": None, "table": None})
+    entries = rolling.window(version).select_related("project")
+    unit = request.GET.get("unit", "").strip()
+    if unit:
+        entries = entries.filter(unit_name=unit)
+    page, ctx = paginate_sorted(
+        request, entries, sortable=ROLLING_SORTS, default_sort="unit",
+        search_fields=("project_name", "project__code", "unit_name"),
+    )  # fmt: skip
+    for entry in page:
+        entry.amount_wan = format_wan(entry.amount)
+    table = rolling.unit_table(version)
+    ctx.update(version=version, table=table, unit=unit)
+    return render(request, "evidence/rolling_list.html", ctx)
+
+
+ROLLING_SORTS = {
+    "unit": "unit_name", "priority": "priority", "year": "rolling_year", "amount": "amount"
+}  # fmt: skip
 
 
 @login_required

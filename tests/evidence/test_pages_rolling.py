@@ -146,3 +146,33 @@ def test_carry_forward_reads_planned_years(city, walker):
     entry.planned_year = year + 1  # as the projects chapter will store it
     table = rolling.three_year_table(version, [entry])
     assert table.rows[0].by_year == {year + 1: entry.amount}
+
+
+def test_rolling_page_sums_by_unit_in_the_database_and_pages_the_entries(
+    city, walker, login, settings, django_assert_max_num_queries
+):
+    """The page shows each unit's totals (summed by the database, equal to the spreadsheet's)
+    and the entries a page at a time, by unit or searched; a project listed for N+1 after the
+    list of N was published joins the rolling view of N."""
+    year = today().year
+    _listed(walker, "教育统计分析系统", year, "100")
+    _listed(walker, "教育装备资产管理系统", year + 1, "200")
+    version = ProjectListVersion.objects.get(year=year, state="published")
+    _listed(walker, "智慧校园一卡通系统", year + 1, "50")  # listed in N+1's list only
+    full, summed = rolling.three_year_table(version), rolling.unit_table(version)
+    assert [(r.unit, r.by_year) for r in summed.rows] == [(r.unit, r.by_year) for r in full.rows]
+    assert summed.total_cells == full.total_cells == ["100.00", "250.00", "0.00"]
+    assert {e.project_name for e in rolling.window(version)} == {
+        "教育统计分析系统", "教育装备资产管理系统", "智慧校园一卡通系统"}  # fmt: skip
+    settings.GOVIT_PAGE_SIZE = 2
+    client = login(city["p"].bdb)
+    url = reverse("evidence:rolling_version", args=[version.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="rolling-unit-total"' in page and "250.00" in page
+    assert "共 3 条，第 1/2 页" in page
+    searched = client.get(url + "?q=一卡通").content.decode()
+    assert "智慧校园一卡通系统" in searched and "教育统计分析系统" not in searched
+    other = client.get(url + "?unit=重庆市卫生健康委员会").content.decode()
+    assert "没有符合条件的项目" in other
+    with django_assert_max_num_queries(15):
+        client.get(url + "?unit=重庆市教育委员会")
