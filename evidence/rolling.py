@@ -73,9 +73,10 @@ def three_year_table(version: Any, entries: Iterable[Any] | None = None) -> Roll
     spreadsheet's rows); an entry beyond N+2 is left out (it belongs to a later list)."""
     years = [version.year + i for i in range(YEARS)]
     rows: dict[str, UnitRow] = {}
-    if entries is None:
-        entries = window(version).select_related("project")
-    for entry in entries:
+    chosen: Iterable[Any] = (
+        window(version).select_related("project") if entries is None else entries
+    )
+    for entry in chosen:
         year = getattr(entry, "rolling_year", None) or max(planned_year(entry), version.year)
         if year not in years:
             continue
@@ -105,7 +106,7 @@ def _table(version: Any, years: list[int], rows: dict[str, UnitRow]) -> RollingT
     return RollingTable(version, years, sorted(rows.values(), key=lambda r: r.unit))
 
 
-def window(version: Any) -> QuerySet[ProjectListEntry]:
+def window(version: Any) -> QuerySet[Any]:
     """The rolling window as one query: the version's entries, and those of the latest
     published lists of the two following years for projects the version (or an earlier of
     those lists) does not carry yet; each annotated with ``rolling_year`` (the year it counts
