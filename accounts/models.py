@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.encrypted import EncryptedCharField
+from core.model_parts import creation_time, kept_fk, optional_fk, optional_time
 
 from .roles import Authority, OrgKind, Role, UnitCategory
 from .visibility import sees_all_accounts, sees_everything, visible_organisation_ids
@@ -47,12 +48,9 @@ class Organisation(models.Model):
     authority = models.CharField(
         _("主管部门代码"), max_length=20, choices=Authority.choices, blank=True
     )
-    district = models.ForeignKey(
+    district = optional_fk(
         "self",
         verbose_name=_("所属区县"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="district_units",
         limit_choices_to={"kind": OrgKind.DISTRICT},
     )
@@ -62,14 +60,13 @@ class Organisation(models.Model):
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     contact_phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = creation_time(_("创建时间"))
 
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "name"]
-        verbose_name = _("组织")
-        verbose_name_plural = _("组织")
+        verbose_name = verbose_name_plural = _("组织")
         constraints = [
             models.UniqueConstraint(
                 fields=["authority"],
@@ -119,11 +116,11 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = EncryptedCharField(_("手机"), max_length=20, blank=True)
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
-    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    locked_until = optional_time(_("锁定至"))
     # MLPS level 3 identity authentication (GB/T 22239-2019 8.1.4.1): a password set by the
     # admin is changed by its owner at the next sign-in, and every password is changed when
     # older than the policy's ``password_max_age_days`` (``accounts.password_policy``)
-    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    password_changed_at = optional_time(_("密码修改时间"))
     password_must_change = models.BooleanField(
         _("须修改密码"), default=False, help_text=_("管理员重置密码后，本人登录时须先修改密码。")
     )
@@ -133,8 +130,7 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -204,23 +200,20 @@ class Membership(models.Model):
     """A role held by a user in an organisation. Revoking deactivates; history stays."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("组织")
-    )
+    organisation = kept_fk(Organisation, related_name="memberships", verbose_name=_("组织"))
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
     is_active = models.BooleanField(_("有效"), default=True)
-    granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+    granted_at = creation_time(_("授予时间"))
     granted_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_at = optional_time(_("撤销时间"))
 
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name", "role"]
-        verbose_name = _("角色授权")
-        verbose_name_plural = _("角色授权")
+        verbose_name = verbose_name_plural = _("角色授权")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation", "role"],
@@ -282,21 +275,20 @@ class ApiToken(models.Model):
     name = models.CharField(_("用途"), max_length=100)
     key_prefix = models.CharField(_("前缀"), max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = creation_time(_("创建时间"))
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # every token expires, within the policy's ``api_token_max_days`` (MLPS level 3)
     expires_at = models.DateTimeField(_("过期时间"))
-    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
-    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = optional_time(_("吊销时间"))
+    last_used_at = optional_time(_("最近使用"))
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("接口令牌")
-        verbose_name_plural = _("接口令牌")
+        verbose_name = verbose_name_plural = _("接口令牌")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"
@@ -320,12 +312,11 @@ class SignInAddress(models.Model):
     window_start = models.DateTimeField(_("计数起点"))
     failures = models.PositiveIntegerField(_("失败次数"), default=0)
     unknown_names = models.PositiveIntegerField(_("不存在的登录名次数"), default=0)
-    blocked_until = models.DateTimeField(_("限制至"), null=True, blank=True)
-    last_failure_at = models.DateTimeField(_("最近失败"), null=True, blank=True)
+    blocked_until = optional_time(_("限制至"))
+    last_failure_at = optional_time(_("最近失败"))
 
     class Meta:
-        verbose_name = _("登录来源地址")
-        verbose_name_plural = _("登录来源地址")
+        verbose_name = verbose_name_plural = _("登录来源地址")
 
     def __str__(self) -> str:
         return self.ip

@@ -16,13 +16,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.machines import StatefulModel, StatefulQuerySet
+from core.model_parts import (
+    DetailPage,
+    PublicToSignedIn,
+    by_user,
+    creation_time,
+    kept_fk,
+    maybe_by_user,
+    optional_date,
+    optional_time,
+    state_field,
+    update_time,
+)
 
 from .om_words import explain
 
@@ -44,11 +55,9 @@ class UnitScopedQuerySet(StatefulQuerySet):
         return self.filter(**{f"{self.unit_field}__in": unit_ids_of(user)})
 
 
-class SharedCatalogQuerySet(models.QuerySet):
-    def for_user(self, user: Any) -> SharedCatalogQuerySet:
-        """The data resource catalog is published to every government user so that units can
-        find and request resources (Art. 14)."""
-        return self if user.is_authenticated else self.none()
+class SharedCatalogQuerySet(PublicToSignedIn, models.QuerySet):
+    """The data resource catalog is published to every government user so that units can find
+    and request resources (Art. 14)."""
 
 
 class SystemCategory(models.TextChoices):
@@ -110,7 +119,7 @@ class IntegrationStatus(models.TextChoices):
     NOT_NEEDED = "not_needed", _("无需整合")
 
 
-class InformationSystem(StatefulModel):
+class InformationSystem(DetailPage, StatefulModel):
     """An entry of the master catalog (R15.1). Created from projects as they are accepted or
     changed, edited by the owning unit, curated (纳入总目录) by BDB.
 
@@ -119,14 +128,12 @@ class InformationSystem(StatefulModel):
     reports (or acceptance sets, Art. 15), not a lifecycle the measures regulate."""
 
     MACHINE = "system_isolation"
+    detail_url_name = "catalog:system_detail"
 
     code = models.CharField(_("系统编码"), max_length=40, unique=True)
     name = models.CharField(_("系统名称"), max_length=200)
-    unit = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("所属单位"),
-        on_delete=models.PROTECT,
-        related_name="information_systems",
+    unit = kept_fk(
+        "accounts.Organisation", verbose_name=_("所属单位"), related_name="information_systems"
     )
     projects = models.ManyToManyField(
         "projects.Project", verbose_name=_("建设或改造项目"), blank=True, related_name="systems"
@@ -139,10 +146,8 @@ class InformationSystem(StatefulModel):
         _("运行状态"), max_length=12, choices=SystemStatus.choices, default=SystemStatus.RUNNING
     )
     catalogued = models.BooleanField(_("已纳入总目录"), default=False)
-    curated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    curated_at = models.DateTimeField(_("纳入总目录时间"), null=True, blank=True)
+    curated_by = maybe_by_user()
+    curated_at = optional_time(_("纳入总目录时间"))
     network = models.CharField(
         _("部署网络"), max_length=10, choices=Network.choices, default=Network.EXTRANET
     )
@@ -153,8 +158,8 @@ class InformationSystem(StatefulModel):
         choices=IsolationState.choices,
         default=IsolationState.NOT_NEEDED,
     )
-    isolation_bdb_reviewed_on = models.DateField(_("大数据局初审日期"), null=True, blank=True)
-    isolation_gov_approved_on = models.DateField(_("市政府批准日期"), null=True, blank=True)
+    isolation_bdb_reviewed_on = optional_date(_("大数据局初审日期"))
+    isolation_gov_approved_on = optional_date(_("市政府批准日期"))
     hosting = models.CharField(
         _("部署方式"),
         max_length=10,
@@ -164,12 +169,12 @@ class InformationSystem(StatefulModel):
     hosting_justification = models.TextField(_("未部署在数字重庆云的理由"), blank=True)
     mlps_level = models.PositiveSmallIntegerField(_("等保级别"), null=True, blank=True)
     mlps_filing_number = models.CharField(_("等保备案编号"), max_length=60, blank=True)
-    mlps_filing_date = models.DateField(_("等保备案日期"), null=True, blank=True)
-    mlps_evaluated_on = models.DateField(_("最近等保测评日期"), null=True, blank=True)
+    mlps_filing_date = optional_date(_("等保备案日期"))
+    mlps_evaluated_on = optional_date(_("最近等保测评日期"))
     mlps_result = models.CharField(
         _("等保测评结论"), max_length=6, choices=AssessmentResult.choices, blank=True
     )
-    crypto_assessed_on = models.DateField(_("最近密评日期"), null=True, blank=True)
+    crypto_assessed_on = optional_date(_("最近密评日期"))
     crypto_result = models.CharField(
         _("密评结论"), max_length=6, choices=AssessmentResult.choices, blank=True
     )
@@ -183,11 +188,11 @@ class InformationSystem(StatefulModel):
     )
     users_count = models.PositiveIntegerField(_("用户数"), null=True, blank=True)
     monthly_visits = models.PositiveIntegerField(_("月访问量"), null=True, blank=True)
-    last_maintained_on = models.DateField(_("最近运维日期"), null=True, blank=True)
+    last_maintained_on = optional_date(_("最近运维日期"))
     detached_from_business = models.BooleanField(_("与业务脱节"), default=False)
     replaceable_by = models.CharField(_("可被替代的系统"), max_length=200, blank=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = update_time(_("更新时间"))
+    created_at = creation_time(_("登记时间"))
 
     objects = UnitScopedQuerySet.as_manager()
 
@@ -199,11 +204,6 @@ class InformationSystem(StatefulModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("catalog:system_detail", args=[self.pk])
 
 
 class ResourceAttribute(models.TextChoices):
@@ -258,7 +258,7 @@ class OpenScope(models.TextChoices):
     NAMED = "named", _("仅向特定企业或组织")
 
 
-class DataResource(models.Model):
+class DataResource(DetailPage, models.Model):
     """A data resource catalog entry (数据资源目录) after 政务信息资源目录编制指南(试行)."""
 
     classification = models.CharField(
@@ -267,11 +267,8 @@ class DataResource(models.Model):
     class_code = models.CharField(_("分类代码"), max_length=30)
     resource_code = models.CharField(_("资源代码"), max_length=60, unique=True)
     name = models.CharField(_("资源名称"), max_length=200)
-    provider = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("资源提供方"),
-        on_delete=models.PROTECT,
-        related_name="data_resources",
+    provider = kept_fk(
+        "accounts.Organisation", verbose_name=_("资源提供方"), related_name="data_resources"
     )
     summary = models.TextField(_("资源摘要"))
     format = models.CharField(_("资源格式"), max_length=10, choices=ResourceFormat.choices)
@@ -287,7 +284,7 @@ class DataResource(models.Model):
     )
     named_recipients = models.TextField(_("特定开放对象"), blank=True)
     update_cycle = models.CharField(_("更新周期"), max_length=12, choices=UpdateCycle.choices)
-    release_date = models.DateField(_("发布日期"), null=True, blank=True)
+    release_date = optional_date(_("发布日期"))
     related_codes = models.CharField(_("关联资源代码"), max_length=500, blank=True)
     is_authoritative = models.BooleanField(
         _("权威数据源"), default=False, help_text=_("该资源是其信息项的权威来源（第三十一条）。")
@@ -295,7 +292,9 @@ class DataResource(models.Model):
     systems = models.ManyToManyField(
         InformationSystem, verbose_name=_("提供系统"), blank=True, related_name="resources"
     )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_at = update_time(_("更新时间"))
+
+    detail_url_name = "catalog:resource_detail"
 
     objects = SharedCatalogQuerySet.as_manager()
 
@@ -314,11 +313,6 @@ class DataResource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_code} {self.name}"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("catalog:resource_detail", args=[self.pk])
 
 
 class DataType(models.TextChoices):
@@ -352,8 +346,7 @@ class InformationItem(models.Model):
 
     class Meta:
         ordering = ["resource", "id"]
-        verbose_name = _("信息项")
-        verbose_name_plural = _("信息项")
+        verbose_name = verbose_name_plural = _("信息项")
 
     def __str__(self):
         return self.name
@@ -377,49 +370,35 @@ class SharingRequestQuerySet(StatefulQuerySet):
         return self.filter(Q(requester_id__in=units) | Q(resource__provider_id__in=units))
 
 
-class SharingRequest(StatefulModel):
+class SharingRequest(DetailPage, StatefulModel):
     """A unit's request for another unit's resource; the provider answers within the policy's
     ``sharing_response_days`` (Art. 14). Its state is machine ``sharing_request``."""
 
     MACHINE = "sharing_request"
+    detail_url_name = "catalog:sharing_detail"
 
-    resource = models.ForeignKey(DataResource, on_delete=models.PROTECT, related_name="requests")
-    requester = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("申请单位"),
-        on_delete=models.PROTECT,
-        related_name="sharing_requests",
+    resource = kept_fk(DataResource, related_name="requests")
+    requester = kept_fk(
+        "accounts.Organisation", verbose_name=_("申请单位"), related_name="sharing_requests"
     )
     purpose = models.TextField(_("用途"))
-    state = models.CharField(
-        _("状态"), max_length=8, choices=SharingState.choices, default=SharingState.PENDING
-    )
+    state = state_field(SharingState, 8, default=SharingState.PENDING)
     requested_on = models.DateField(_("申请日期"))
     due_on = models.DateField(_("答复期限"))
-    answered_on = models.DateField(_("答复日期"), null=True, blank=True)
+    answered_on = optional_date(_("答复日期"))
     answer = models.TextField(_("答复意见"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = by_user()
+    answered_by = maybe_by_user()
 
     objects = SharingRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_on", "-id"]
-        verbose_name = _("共享申请")
-        verbose_name_plural = _("共享申请")
+        verbose_name = verbose_name_plural = _("共享申请")
         indexes = [models.Index(fields=["state", "due_on"])]
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.resource}"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("catalog:sharing_detail", args=[self.pk])
 
     @property
     def is_overdue(self) -> bool:
@@ -435,15 +414,12 @@ class SharingFeedback(models.Model):
     request = models.ForeignKey(SharingRequest, on_delete=models.CASCADE, related_name="feedback")
     usage = models.TextField(_("使用情况"))
     satisfied = models.BooleanField(_("满足需要"), default=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    reported_by = by_user()
     reported_on = models.DateField(_("反馈日期"))
 
     class Meta:
         ordering = ["request", "-reported_on"]
-        verbose_name = _("共享使用反馈")
-        verbose_name_plural = _("共享使用反馈")
+        verbose_name = verbose_name_plural = _("共享使用反馈")
 
     def __str__(self):
         return f"{self.request} 反馈"
@@ -475,33 +451,18 @@ class OMRun(StatefulModel):
 
     code = models.CharField(_("批次"), max_length=40, unique=True)
     budget_year = models.PositiveSmallIntegerField(_("预算年度"))
-    policy = models.ForeignKey(
-        "policy.PolicyVersion",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("政策版本"),
-    )
+    policy = kept_fk("policy.PolicyVersion", related_name="+", verbose_name=_("政策版本"))
     decided_at = models.DateTimeField(_("决定时间"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("决定人"),
-    )
+    decided_by = maybe_by_user(verbose_name=_("决定人"))
     systems = models.PositiveIntegerField(_("系统数"), default=0)
     eligible = models.PositiveIntegerField(_("可安排数"), default=0)
-    state = models.CharField(
-        _("状态"), max_length=8, choices=OMRunState.choices, default=OMRunState.RUNNING
-    )
+    state = state_field(OMRunState, 8, default=OMRunState.RUNNING)
 
     objects = OMRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_at", "-id"]
-        verbose_name = _("运维经费决定批次")
-        verbose_name_plural = _("运维经费决定批次")
+        verbose_name = verbose_name_plural = _("运维经费决定批次")
         indexes = [models.Index(fields=["budget_year", "decided_at"])]
 
     def __str__(self) -> str:
@@ -512,29 +473,26 @@ class OMDecisionQuerySet(UnitScopedQuerySet):
     unit_field = "system__unit_id"
 
 
-class OMDecision(models.Model):
+class OMDecision(DetailPage, models.Model):
     """O&M funding decision for one system in one run (hence one budget year): eligible or not,
     with every failed condition (rule id, article, kind, facts) and the warnings; the budget
     year, policy version and time are the run's (R28.4, R31-R33)."""
 
     # a yearly run writes 100,000 rows: the row keeps only what differs per system, and the
     # two composite indexes serve the pages (a system's history; a run's list and counts)
-    system = models.ForeignKey(
-        InformationSystem, on_delete=models.PROTECT, related_name="om_decisions", db_index=False
-    )
-    run = models.ForeignKey(
-        OMRun, on_delete=models.PROTECT, related_name="decisions", db_index=False
-    )
+    system = kept_fk(InformationSystem, related_name="om_decisions", db_index=False)
+    run = kept_fk(OMRun, related_name="decisions", db_index=False)
     eligible = models.BooleanField(_("可安排运维经费"))
     reasons = models.JSONField(_("不符合的条件"), default=list)
     warnings = models.JSONField(_("提示"), default=list)
+
+    detail_url_name = "catalog:om_detail"
 
     objects = OMDecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-run_id", "system_id"]
-        verbose_name = _("运维经费决定")
-        verbose_name_plural = _("运维经费决定")
+        verbose_name = verbose_name_plural = _("运维经费决定")
         indexes = [
             models.Index(fields=["system", "run"]),
             models.Index(fields=["run", "eligible"]),
@@ -542,11 +500,6 @@ class OMDecision(models.Model):
 
     def __str__(self):
         return f"{self.system.code} {self.budget_year} {'可安排' if self.eligible else '不予安排'}"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("catalog:om_detail", args=[self.pk])
 
     @property
     def budget_year(self) -> int:

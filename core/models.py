@@ -7,6 +7,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .enums import ActionCode, JobState, NotificationCategory, event_label
+from .model_parts import (
+    creation_time,
+    kept_fk,
+    maybe_by_user,
+    optional_fk,
+    optional_time,
+    state_field,
+)
 
 
 class LedgerImmutableError(Exception):
@@ -43,28 +51,14 @@ class LedgerEvent(models.Model):
 
     seq = models.PositiveBigIntegerField(_("序号"), unique=True)
     occurred_at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-    )
+    actor = maybe_by_user(verbose_name=_("操作人"), db_constraint=False)
     actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
     action = models.CharField(_("事件"), max_length=64, choices=ActionCode.choices)
     object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=255, blank=True)
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("所属组织"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
+    organisation = optional_fk(
+        "accounts.Organisation", verbose_name=_("所属组织"), related_name="+", db_constraint=False
     )
     from_state = models.CharField(_("原状态"), max_length=64, blank=True)
     to_state = models.CharField(_("新状态"), max_length=64, blank=True)
@@ -121,8 +115,8 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     link = models.CharField(_("链接"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    created_at = creation_time(_("时间"))
+    read_at = optional_time(_("已读时间"))
     dedupe_key = models.CharField(max_length=200, blank=True)
     category = models.CharField(
         _("类别"),
@@ -138,8 +132,7 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
+        verbose_name = verbose_name_plural = _("通知")
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
             # one person's notifications, newest first (the page's and the bell's order)
@@ -168,12 +161,11 @@ class NotificationSettings(models.Model):
     )
     #: categories the user does not want (never ``todo``)
     muted = models.JSONField(_("不接收的类别"), default=list, blank=True)
-    first_sign_in_at = models.DateTimeField(_("首次登录时间"), null=True, blank=True)
+    first_sign_in_at = optional_time(_("首次登录时间"))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("通知设置")
-        verbose_name_plural = _("通知设置")
+        verbose_name = verbose_name_plural = _("通知设置")
 
     def __str__(self) -> str:
         return str(self.user)
@@ -187,12 +179,8 @@ class BackgroundJob(models.Model):
 
     kind = models.CharField(_("类别"), max_length=64)
     title = models.CharField(_("任务"), max_length=200)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="background_jobs"
-    )
-    state = models.CharField(
-        _("状态"), max_length=8, choices=JobState.choices, default=JobState.QUEUED
-    )
+    owner = kept_fk(settings.AUTH_USER_MODEL, related_name="background_jobs")
+    state = state_field(JobState, 8, default=JobState.QUEUED)
     done = models.PositiveIntegerField(_("已处理"), default=0)
     total = models.PositiveIntegerField(_("总数"), default=0)
     params = models.JSONField(_("参数"), default=dict, blank=True)
@@ -203,13 +191,12 @@ class BackgroundJob(models.Model):
     result_url = models.CharField(_("结果页面"), max_length=300, blank=True)
     result_file = models.FileField(_("结果文件"), upload_to="jobs/out/%Y/%m/", blank=True)
     result_name = models.CharField(_("结果文件名"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    created_at = creation_time(_("提交时间"))
+    started_at = optional_time(_("开始时间"))
+    finished_at = optional_time(_("结束时间"))
 
     class Meta:
-        verbose_name = _("后台任务")
-        verbose_name_plural = _("后台任务")
+        verbose_name = verbose_name_plural = _("后台任务")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_recent")]
 

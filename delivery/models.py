@@ -13,13 +13,23 @@ machines (``machines.py``).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.encrypted import EncryptedCharField
 from core.machines import StatefulModel, StatefulQuerySet
+from core.model_parts import (
+    Recorded,
+    by_user,
+    creation_time,
+    kept_fk,
+    maybe_by_user,
+    optional_date,
+    optional_time,
+    state_field,
+    update_time,
+)
 from investment.models import ByProjectQuerySet
 
 
@@ -60,9 +70,9 @@ class Delivery(StatefulModel):
     implementing_agency = models.CharField(_("项目实施机构"), max_length=200, blank=True)
     responsible_person = models.CharField(_("项目负责人"), max_length=50, blank=True)
     responsible_phone = EncryptedCharField(_("负责人电话"), max_length=30, blank=True)
-    started_on = models.DateField(_("开工日期"), null=True, blank=True)
-    trial_started_on = models.DateField(_("试运行开始日期"), null=True, blank=True)
-    completed_on = models.DateField(_("建成日期"), null=True, blank=True)
+    started_on = optional_date(_("开工日期"))
+    trial_started_on = optional_date(_("试运行开始日期"))
+    completed_on = optional_date(_("建成日期"))
     incomplete_reason = models.TextField(
         _("里程碑未全部完成的原因"),
         blank=True,
@@ -71,20 +81,19 @@ class Delivery(StatefulModel):
     acceptance_path = models.CharField(
         _("验收方式"), max_length=6, choices=AcceptancePath.choices, blank=True
     )
-    accepted_on = models.DateField(_("竣工验收日期"), null=True, blank=True)
-    golive_on = models.DateField(_("正式上线运行日期"), null=True, blank=True)
+    accepted_on = optional_date(_("竣工验收日期"))
+    golive_on = optional_date(_("正式上线运行日期"))
     om_ineligible = models.BooleanField(
         _("不得安排运维经费"), default=False, help_text=_("竣工验收未通过（第二十八条）。")
     )
-    archive_accepted_on = models.DateField(_("档案验收日期"), null=True, blank=True)
+    archive_accepted_on = optional_date(_("档案验收日期"))
     archive_checklist = models.JSONField(_("档案清单"), default=dict, blank=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_at = update_time(_("更新时间"))
 
     objects = RowQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("项目建设与验收")
-        verbose_name_plural = _("项目建设与验收")
+        verbose_name = verbose_name_plural = _("项目建设与验收")
         indexes = [models.Index(fields=["phase"])]
 
     def __str__(self):
@@ -94,25 +103,18 @@ class Delivery(StatefulModel):
 class SupervisorAssignment(models.Model):
     """An engineering supervisor (工程监理单位) assigned to a construction project (Art. 22)."""
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="supervisor_assignments"
-    )
-    supervisor = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("监理单位"), on_delete=models.PROTECT
-    )
+    project = kept_fk("projects.Project", related_name="supervisor_assignments")
+    supervisor = kept_fk("accounts.Organisation", verbose_name=_("监理单位"))
     contract_number = models.CharField(_("监理合同编号"), max_length=60, blank=True)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    assigned_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    assigned_by = by_user()
+    assigned_at = creation_time(_("登记时间"))
     is_active = models.BooleanField(_("有效"), default=True)
 
     objects = ByProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-assigned_at"]
-        verbose_name = _("工程监理")
-        verbose_name_plural = _("工程监理")
+        verbose_name = verbose_name_plural = _("工程监理")
         constraints = [
             models.UniqueConstraint(
                 fields=["project"], condition=Q(is_active=True), name="one_active_supervisor"
@@ -126,23 +128,18 @@ class SupervisorAssignment(models.Model):
 class SupervisionReport(models.Model):
     """A periodic supervision report with the supervisor's opinion (Art. 22)."""
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="supervision_reports"
-    )
+    project = kept_fk("projects.Project", related_name="supervision_reports")
     period = models.CharField(_("报告期"), max_length=40)
     content = models.TextField(_("监理情况"))
     opinion = models.TextField(_("监理意见"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    submitted_by = by_user()
+    submitted_at = creation_time(_("提交时间"))
 
     objects = ByProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-submitted_at"]
-        verbose_name = _("监理报告")
-        verbose_name_plural = _("监理报告")
+        verbose_name = verbose_name_plural = _("监理报告")
 
     def __str__(self):
         return f"{self.project.code} {self.period}"
@@ -156,42 +153,34 @@ class Milestone(models.Model):
     )
     name = models.CharField(_("里程碑"), max_length=100)
     planned_on = models.DateField(_("计划完成日期"))
-    done_on = models.DateField(_("实际完成日期"), null=True, blank=True)
+    done_on = optional_date(_("实际完成日期"))
     weight = models.PositiveSmallIntegerField(_("权重"), default=1)
 
     objects = ByProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "planned_on", "id"]
-        verbose_name = _("里程碑")
-        verbose_name_plural = _("里程碑")
+        verbose_name = verbose_name_plural = _("里程碑")
 
     def __str__(self):
         return self.name
 
 
-class ArchiveFailure(models.Model):
+class ArchiveFailure(Recorded):
     """A failed archive acceptance (档案验收不合格, Art. 29 ¶2) recorded by BDB with its reasons.
 
     It stays on record after the unit rectifies: the completion acceptance remains blocked until
     an archive acceptance passes (R29.1), and a later pass does not erase the failure."""
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="archive_failures"
-    )
+    project = kept_fk("projects.Project", related_name="archive_failures")
     failed_on = models.DateField(_("档案验收日期"))
     reasons = models.TextField(_("不合格原因及整改要求"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ByProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-failed_on", "-id"]
-        verbose_name = _("档案验收不合格记录")
-        verbose_name_plural = _("档案验收不合格记录")
+        verbose_name = verbose_name_plural = _("档案验收不合格记录")
 
     def __str__(self):
         return f"{self.project.code} {self.failed_on:%Y-%m-%d}"
@@ -202,9 +191,7 @@ class AnnualReport(models.Model):
     with the opinions of the user units and the supervisor; progress and investment execution
     are computed from milestones and payments at submission."""
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="annual_reports"
-    )
+    project = kept_fk("projects.Project", related_name="annual_reports")
     year = models.PositiveSmallIntegerField(_("年度"))
     summary = models.TextField(_("建设进展与绩效情况"))
     user_opinions = models.TextField(_("使用单位意见"))
@@ -213,17 +200,14 @@ class AnnualReport(models.Model):
     progress_percent = models.DecimalField(_("建设进度（%）"), max_digits=5, decimal_places=1)
     plan_amount = models.DecimalField(_("年度计划金额（元）"), max_digits=16, decimal_places=2)
     paid_amount = models.DecimalField(_("年度已支付（元）"), max_digits=16, decimal_places=2)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    submitted_by = by_user()
+    submitted_at = creation_time(_("提交时间"))
 
     objects = ByProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-year"]
-        verbose_name = _("年度绩效评价报告")
-        verbose_name_plural = _("年度绩效评价报告")
+        verbose_name = verbose_name_plural = _("年度绩效评价报告")
         constraints = [
             models.UniqueConstraint(fields=["project", "year"], name="annualreport_once")
         ]
@@ -250,31 +234,22 @@ class Incident(StatefulModel):
 
     MACHINE = "incident"
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="incidents"
-    )
+    project = kept_fk("projects.Project", related_name="incidents")
     kind = models.CharField(_("类型"), max_length=6, choices=IncidentKind.choices)
     description = models.TextField(_("情况说明"))
-    state = models.CharField(
-        _("状态"), max_length=12, choices=IncidentState.choices, default=IncidentState.REPORTED
-    )
-    rectification_deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    state = state_field(IncidentState, 12, default=IncidentState.REPORTED)
+    rectification_deadline = optional_date(_("整改期限"))
     order_text = models.TextField(_("处理意见"), blank=True)
-    ordered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    reported_at = models.DateTimeField(_("报告时间"), auto_now_add=True)
-    closed_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    ordered_by = maybe_by_user()
+    reported_by = by_user()
+    reported_at = creation_time(_("报告时间"))
+    closed_at = optional_time(_("解除时间"))
 
     objects = RowQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reported_at", "-id"]
-        verbose_name = _("重大事项")
-        verbose_name_plural = _("重大事项")
+        verbose_name = verbose_name_plural = _("重大事项")
 
     def __str__(self):
         return f"{self.project.code} {self.get_kind_display()}"
@@ -291,30 +266,21 @@ class ExtensionRequest(StatefulModel):
 
     MACHINE = "extension_request"
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="extension_requests"
-    )
+    project = kept_fk("projects.Project", related_name="extension_requests")
     requested_until = models.DateField(_("申请延期至"))
     reason = models.TextField(_("延期理由"))
-    state = models.CharField(
-        _("状态"), max_length=8, choices=ExtensionState.choices, default=ExtensionState.PENDING
-    )
+    state = state_field(ExtensionState, 8, default=ExtensionState.PENDING)
     opinion = models.TextField(_("审核意见"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    requested_by = by_user()
+    requested_at = creation_time(_("申请时间"))
+    decided_by = maybe_by_user()
+    decided_at = optional_time(_("审核时间"))
 
     objects = RowQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-requested_at"]
-        verbose_name = _("验收延期申请")
-        verbose_name_plural = _("验收延期申请")
+        verbose_name = verbose_name_plural = _("验收延期申请")
 
     def __str__(self):
         return f"{self.project.code} 延期至 {self.requested_until}"
@@ -362,21 +328,15 @@ class Acceptance(StatefulModel):
 
     MACHINE = "acceptance"
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="acceptances"
-    )
+    project = kept_fk("projects.Project", related_name="acceptances")
     path = models.CharField(_("验收方式"), max_length=6, choices=AcceptancePath.choices)
-    state = models.CharField(_("状态"), max_length=8, choices=AcceptanceState.choices)
-    held_on = models.DateField(_("验收日期"), null=True, blank=True)
+    state = state_field(AcceptanceState, 8)
+    held_on = optional_date(_("验收日期"))
     conclusion = models.TextField(_("验收结论"), blank=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    applied_at = models.DateTimeField(_("申请或报备时间"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    filed_with_bdb_at = models.DateTimeField(_("报大数据局备案时间"), null=True, blank=True)
+    applied_by = by_user()
+    applied_at = creation_time(_("申请或报备时间"))
+    decided_by = maybe_by_user()
+    filed_with_bdb_at = optional_time(_("报大数据局备案时间"))
     # Art. 19 (R19.2): blank on acceptances recorded before it was asked, and on applications
     products_reliability = models.CharField(
         _("软硬件产品安全可靠情况"), max_length=8, choices=ProductReliability.choices, blank=True
@@ -398,8 +358,7 @@ class Acceptance(StatefulModel):
 
     class Meta:
         ordering = ["project", "-applied_at"]
-        verbose_name = _("竣工验收")
-        verbose_name_plural = _("竣工验收")
+        verbose_name = verbose_name_plural = _("竣工验收")
         constraints = [
             # PUE is total energy over IT energy: never below 1
             models.CheckConstraint(
@@ -422,22 +381,11 @@ class PostEvaluation(StatefulModel):
 
     MACHINE = "post_evaluation"
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="post_evaluations"
-    )
-    consultant = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("评价机构"), on_delete=models.PROTECT
-    )
-    state = models.CharField(
-        _("状态"),
-        max_length=12,
-        choices=PostEvaluationState.choices,
-        default=PostEvaluationState.COMMISSIONED,
-    )
-    commissioned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    commissioned_at = models.DateTimeField(_("委托时间"), auto_now_add=True)
+    project = kept_fk("projects.Project", related_name="post_evaluations")
+    consultant = kept_fk("accounts.Organisation", verbose_name=_("评价机构"))
+    state = state_field(PostEvaluationState, 12, default=PostEvaluationState.COMMISSIONED)
+    commissioned_by = by_user()
+    commissioned_at = creation_time(_("委托时间"))
     result = models.OneToOneField(
         "investment.EvaluationResult", null=True, blank=True, on_delete=models.PROTECT
     )
@@ -446,8 +394,7 @@ class PostEvaluation(StatefulModel):
 
     class Meta:
         ordering = ["project", "-commissioned_at"]
-        verbose_name = _("第三方后评价")
-        verbose_name_plural = _("第三方后评价")
+        verbose_name = verbose_name_plural = _("第三方后评价")
 
     def __str__(self):
         return f"{self.project.code} 后评价（{self.consultant}）"

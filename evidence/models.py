@@ -16,12 +16,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.machines import StatefulModel, StatefulQuerySet
+from core.model_parts import (
+    DetailPage,
+    by_user,
+    creation_time,
+    kept_fk,
+    maybe_by_user,
+    optional_time,
+    state_field,
+    update_time,
+)
 
 from .search.features import lines
 
@@ -53,16 +62,13 @@ class RequirementProfile(models.Model):
         blank=True,
         related_name="+",
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = by_user()
+    updated_at = update_time(_("更新时间"))
 
     objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("需求要素")
-        verbose_name_plural = _("需求要素")
+        verbose_name = verbose_name_plural = _("需求要素")
 
     def __str__(self) -> str:
         return f"{self.project} 需求要素"
@@ -100,8 +106,7 @@ class IndexDoc(models.Model):
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("索引文档")
-        verbose_name_plural = _("索引文档")
+        verbose_name = verbose_name_plural = _("索引文档")
         constraints = [models.UniqueConstraint(fields=["kind", "ref_id"], name="indexdoc_once")]
 
     def __str__(self) -> str:
@@ -118,8 +123,7 @@ class IndexTerm(models.Model):
     project_df = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("索引词")
-        verbose_name_plural = _("索引词")
+        verbose_name = verbose_name_plural = _("索引词")
 
     def __str__(self) -> str:
         return self.text
@@ -140,8 +144,7 @@ class Posting(models.Model):
     weight = models.FloatField()
 
     class Meta:
-        verbose_name = _("倒排项")
-        verbose_name_plural = _("倒排项")
+        verbose_name = verbose_name_plural = _("倒排项")
         indexes = [models.Index(fields=["doc_id", "term_id", "weight"], name="posting_by_doc")]
 
     def __str__(self) -> str:
@@ -156,8 +159,7 @@ class IndexStats(models.Model):
     total_length = models.PositiveBigIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("索引统计")
-        verbose_name_plural = _("索引统计")
+        verbose_name = verbose_name_plural = _("索引统计")
 
     def __str__(self) -> str:
         return f"{self.docs}"
@@ -185,10 +187,8 @@ class MatchSet(models.Model):
     review = models.ForeignKey(
         "projects.Review", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    taken_at = models.DateTimeField(_("比对时间"), auto_now_add=True)
-    taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    taken_at = creation_time(_("比对时间"))
+    taken_by = maybe_by_user()
     trigger = models.CharField(_("比对起因"), max_length=40, blank=True)
     flag_at = models.DecimalField(_("疑似重复阈值"), max_digits=4, decimal_places=3)
 
@@ -196,8 +196,7 @@ class MatchSet(models.Model):
 
     class Meta:
         ordering = ["-taken_at", "-id"]
-        verbose_name = _("重复建设比对")
-        verbose_name_plural = _("重复建设比对")
+        verbose_name = verbose_name_plural = _("重复建设比对")
 
     def __str__(self) -> str:
         return f"{self.project} 比对 {self.taken_at:%Y-%m-%d %H:%M}"
@@ -226,17 +225,14 @@ class Match(models.Model):
     review = models.ForeignKey(
         "projects.Review", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    concluded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    concluded_at = models.DateTimeField(_("结论时间"), null=True, blank=True)
+    concluded_by = maybe_by_user()
+    concluded_at = optional_time(_("结论时间"))
 
     objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["match_set", "rank"]
-        verbose_name = _("比对结果")
-        verbose_name_plural = _("比对结果")
+        verbose_name = verbose_name_plural = _("比对结果")
         constraints = [
             models.UniqueConstraint(
                 fields=["match_set", "target_kind", "target_id"], name="match_once_per_set"
@@ -282,13 +278,14 @@ class CollectionFindingQuerySet(StatefulQuerySet):
         return self.exclude(state=FindingState.RESOLVED)
 
 
-class CollectionFinding(StatefulModel):
+class CollectionFinding(DetailPage, StatefulModel):
     """A data item a project plans to collect, or a catalogued system collects, that an
     authoritative source (权威数据源, Art. 31) already provides. BDB confirms it (then it blocks
     the project and, read by the catalog, fails R31.2) or dismisses it with a reason; a
     finding whose item is no longer collected is resolved. Machine ``collection_finding``."""
 
     MACHINE = "collection_finding"
+    detail_url_name = "evidence:finding_detail"
 
     project = models.ForeignKey(
         "projects.Project",
@@ -324,30 +321,20 @@ class CollectionFinding(StatefulModel):
     source_code = models.CharField(_("资源代码"), max_length=60)
     source_name = models.CharField(_("资源名称"), max_length=200)
     source_item = models.CharField(_("权威信息项"), max_length=100)
-    source_unit = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("资源提供方"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    source_unit = kept_fk("accounts.Organisation", verbose_name=_("资源提供方"), related_name="+")
     source_systems = models.CharField(_("提供系统"), max_length=300, blank=True)
     share_method = models.CharField(_("共享方式"), max_length=40, blank=True)
-    state = models.CharField(
-        _("状态"), max_length=10, choices=FindingState.choices, default=FindingState.OPEN
-    )
+    state = state_field(FindingState, 10, default=FindingState.OPEN)
     reason = models.TextField(_("认定或排除理由"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
-    found_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+    decided_by = maybe_by_user()
+    decided_at = optional_time(_("认定时间"))
+    found_at = creation_time(_("发现时间"))
 
     objects = CollectionFindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-found_at", "-id"]
-        verbose_name = _("重复采集核查")
-        verbose_name_plural = _("重复采集核查")
+        verbose_name = verbose_name_plural = _("重复采集核查")
         indexes = [models.Index(fields=["system", "state"])]
         constraints = [
             models.CheckConstraint(
@@ -397,8 +384,3 @@ class CollectionFinding(StatefulModel):
                 "method": method,
             }
         )
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("evidence:finding_detail", args=[self.pk])

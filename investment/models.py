@@ -11,13 +11,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.machines import StatefulModel, StatefulQuerySet
+from core.model_parts import (
+    Created,
+    DetailPage,
+    PublicToSignedIn,
+    Recorded,
+    by_user,
+    creation_time,
+    kept_fk,
+    maybe_by_user,
+    numbered_versions,
+    optional_date,
+    optional_fk,
+    optional_time,
+    positive,
+    state_field,
+    update_time,
+)
 from core.money import MoneyField
 
 # -- who sees what ---------------------------------------------------------------------------
@@ -34,27 +50,31 @@ class _ByProject:
         return self.filter(**{f"{self.project_field}__in": Project.objects.for_user(user)})
 
 
-class _PublicToSignedIn:
-    def for_user(self: Any, user: Any) -> Any:
-        """The annual plan is an official document; units see all of it (amounts of other
-        units are public budget information), entries link only to visible projects."""
-        return self if user.is_authenticated else self.none()
-
-
 class ByProjectQuerySet(_ByProject, models.QuerySet):
     """Rows of a project (budgets, contracts, …), visible with the project."""
 
 
-class PublicToSignedInQuerySet(_PublicToSignedIn, models.QuerySet):
-    """The rows of the annual plan, public to the signed-in."""
+class PublicToSignedInQuerySet(PublicToSignedIn, models.QuerySet):
+    """The rows of the annual plan, public to the signed-in: the plan is an official document;
+    units see all of it (amounts of other units are public budget information), entries link
+    only to visible projects."""
 
 
-class PlanVersionQuerySet(_PublicToSignedIn, StatefulQuerySet):
+class PlanVersionQuerySet(PublicToSignedIn, StatefulQuerySet):
     """Plan versions: public to the signed-in; the state changes through its machine."""
 
 
 class ByProjectStatefulQuerySet(_ByProject, StatefulQuerySet):
     """Rows of a project that have states (Art. 11 requests, change requests)."""
+
+
+class _OnInvestmentPage:
+    """Budget lines, contracts and the baseline are shown on the project's investment page."""
+
+    project_id: int
+
+    def get_absolute_url(self) -> str:
+        return reverse("investment:project", args=[self.project_id])
 
 
 # -- annual investment plan (Art. 10, 27) ------------------------------------------------------
@@ -71,22 +91,17 @@ class PlanVersionKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("计划调整")
 
 
-class AnnualPlan(models.Model):
+class AnnualPlan(Created):
     """年度投资计划 of one year, compiled by DRC with Finance (Art. 10); its content is in
     versions: one original and any number of adjustments, one of them current."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = PublicToSignedInQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
-        verbose_name = _("年度投资计划")
-        verbose_name_plural = _("年度投资计划")
+        verbose_name = verbose_name_plural = _("年度投资计划")
 
     def __str__(self):
         return f"{self.year}年度市级政务信息化投资计划"
@@ -107,38 +122,31 @@ class AnnualPlan(models.Model):
         return self.versions.filter(state=state).first()
 
 
-class PlanVersion(StatefulModel):
+class PlanVersion(DetailPage, StatefulModel):
     """One version of a year's plan: the original or an adjustment (Art. 10, 11). A draft is
     compiled by DRC and published once; publishing supersedes the version in force."""
 
     MACHINE = "annual_plan_version"
+    detail_url_name = "investment:version"
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("版本号"))
     kind = models.CharField(
         _("类型"), max_length=12, choices=PlanVersionKind.choices, default="original"
     )
-    state = models.CharField(
-        _("状态"), max_length=12, choices=PlanState.choices, default=PlanState.DRAFT
-    )
+    state = state_field(PlanState, 12, default=PlanState.DRAFT)
     basis = models.TextField(_("编制或调整依据"), blank=True)
-    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    published_at = optional_time(_("发布时间"))
+    published_by = maybe_by_user()
+    created_at = creation_time(_("创建时间"))
 
     objects = PlanVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "-number"]
-        verbose_name = _("投资计划版本")
-        verbose_name_plural = _("投资计划版本")
+        verbose_name = verbose_name_plural = _("投资计划版本")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="planversion_number"),
-            models.UniqueConstraint(
-                fields=["plan"], condition=Q(state="draft"), name="planversion_one_draft"
-            ),
+            *numbered_versions("planversion"),
             models.UniqueConstraint(
                 fields=["plan"], condition=Q(state="published"), name="planversion_one_current"
             ),
@@ -146,9 +154,6 @@ class PlanVersion(StatefulModel):
 
     def __str__(self):
         return f"{self.plan.year}年投资计划第{self.number}版（{self.get_kind_display()}）"
-
-    def get_absolute_url(self) -> str:
-        return reverse("investment:version", args=[self.pk])
 
     @property
     def is_draft(self) -> bool:
@@ -159,24 +164,19 @@ class PlanEntry(models.Model):
     """One project in one plan version with its amount for the year."""
 
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="entries")
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="plan_entries"
-    )
+    project = kept_fk("projects.Project", related_name="plan_entries")
     amount = MoneyField(_("计划金额（元）"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    decision = models.ForeignKey(
-        "policy.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decision = optional_fk("policy.Decision", related_name="+")
 
     objects = PublicToSignedInQuerySet.as_manager()
 
     class Meta:
         ordering = ["version", "project__unit__name", "project__code"]
-        verbose_name = _("投资计划项目")
-        verbose_name_plural = _("投资计划项目")
+        verbose_name = verbose_name_plural = _("投资计划项目")
         constraints = [
             models.UniqueConstraint(fields=["version", "project"], name="planentry_once"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="planentry_positive"),
+            positive("amount", "planentry_positive"),
         ]
 
     def __str__(self):
@@ -193,9 +193,7 @@ class IndicatorCategory(models.Model):
     """The configurable indicator tree of 绩效目标表: first level (产出/效益/满意度) and second
     level (数量/质量/时效/成本 …). Seeded by migration; editable by the platform admin."""
 
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = optional_fk("self", related_name="children")
     name = models.CharField(_("指标类别"), max_length=50)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -204,8 +202,7 @@ class IndicatorCategory(models.Model):
 
     class Meta:
         ordering = ["parent_id", "order", "id"]
-        verbose_name = _("绩效指标类别")
-        verbose_name_plural = _("绩效指标类别")
+        verbose_name = verbose_name_plural = _("绩效指标类别")
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="indicatorcategory_unique")
         ]
@@ -222,17 +219,14 @@ class PerformanceTable(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     overall_goal = models.TextField(_("总体目标"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = by_user()
+    updated_at = update_time(_("更新时间"))
 
     objects = ByProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-year"]
-        verbose_name = _("绩效目标表")
-        verbose_name_plural = _("绩效目标表")
+        verbose_name = verbose_name_plural = _("绩效目标表")
         constraints = [
             models.UniqueConstraint(fields=["project", "year"], name="performancetable_once")
         ]
@@ -249,9 +243,7 @@ class Indicator(models.Model):
     """A third-level indicator: target value, unit and, where quantitative, a formula."""
 
     table = models.ForeignKey(PerformanceTable, on_delete=models.CASCADE, related_name="indicators")
-    category = models.ForeignKey(
-        IndicatorCategory, verbose_name=_("二级指标"), on_delete=models.PROTECT
-    )
+    category = kept_fk(IndicatorCategory, verbose_name=_("二级指标"))
     name = models.CharField(_("三级指标"), max_length=100)
     target_value = models.CharField(_("指标值"), max_length=50)
     unit = models.CharField(_("计量单位"), max_length=20, blank=True)
@@ -260,8 +252,7 @@ class Indicator(models.Model):
 
     class Meta:
         ordering = ["table", "category__parent__order", "category__order", "id"]
-        verbose_name = _("绩效指标")
-        verbose_name_plural = _("绩效指标")
+        verbose_name = verbose_name_plural = _("绩效指标")
 
     def __str__(self):
         return self.name
@@ -270,46 +261,31 @@ class Indicator(models.Model):
 # -- budgets (Art. 10 ¶2, Art. 11) ---------------------------------------------------------------
 
 
-class BudgetLine(models.Model):
+class BudgetLine(_OnInvestmentPage, models.Model):
     """A budget line arranged by Finance for a project and year (R10.2)."""
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="budget_lines"
-    )
+    project = kept_fk("projects.Project", related_name="budget_lines")
     year = models.PositiveSmallIntegerField(_("预算年度"))
     amount = MoneyField(_("预算金额（元）"))
     subject = models.CharField(_("预算科目"), max_length=100, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    via_art11 = models.ForeignKey(
-        "investment.Art11Request",
-        verbose_name=_("第十一条事项"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="budget_lines",
+    via_art11 = optional_fk(
+        "investment.Art11Request", verbose_name=_("第十一条事项"), related_name="budget_lines"
     )
-    decision = models.ForeignKey(
-        "policy.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    decision = optional_fk("policy.Decision", related_name="+")
+    created_by = by_user()
+    created_at = creation_time(_("录入时间"))
 
     objects = ByProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "project__code", "id"]
-        verbose_name = _("预算")
-        verbose_name_plural = _("预算")
+        verbose_name = verbose_name_plural = _("预算")
         indexes = [models.Index(fields=["year", "project"])]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="budget_positive")]
+        constraints = [positive("amount", "budget_positive")]
 
     def __str__(self):
         return f"{self.year} {self.project.code} {self.subject or '预算'}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("investment:project", args=[self.project_id])
 
 
 class Art11State(models.TextChoices):
@@ -320,48 +296,33 @@ class Art11State(models.TextChoices):
     REJECTED = "rejected", _("不予办理")
 
 
-class Art11Request(StatefulModel):
+class Art11Request(DetailPage, StatefulModel):
     """The exceptional path of Art. 11: a project required by the state or the city but not in
     the year's budget. Finance initiates with its basis and budget source → BDB lists → DRC
     approves and adjusts the plan → Finance arranges the budget (or BDB or DRC refuses)."""
 
     MACHINE = "art11_request"
+    detail_url_name = "investment:art11_detail"
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="art11_requests"
-    )
+    project = kept_fk("projects.Project", related_name="art11_requests")
     year = models.PositiveSmallIntegerField(_("年度"))
     amount = MoneyField(_("金额（元）"))
     basis = models.TextField(_("依据（国家或市委、市政府明确要求）"))
     budget_source = models.CharField(_("预算来源"), max_length=200)
-    state = models.CharField(
-        _("状态"), max_length=12, choices=Art11State.choices, default=Art11State.INITIATED
-    )
-    change_request = models.ForeignKey(
-        "investment.ChangeRequest",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="art11_requests",
-    )
+    state = state_field(Art11State, 12, default=Art11State.INITIATED)
+    change_request = optional_fk("investment.ChangeRequest", related_name="art11_requests")
     history = models.JSONField(_("办理记录"), default=list, blank=True)
-    initiated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    initiated_by = by_user()
+    created_at = creation_time(_("发起时间"))
 
     objects = ByProjectStatefulQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("第十一条事项")
-        verbose_name_plural = _("第十一条事项")
+        verbose_name = verbose_name_plural = _("第十一条事项")
 
     def __str__(self):
         return f"{self.project.code} {self.year}年第十一条事项"
-
-    def get_absolute_url(self) -> str:
-        return reverse("investment:art11_detail", args=[self.pk])
 
 
 # -- contracts and payments (Art. 25) ------------------------------------------------------------
@@ -377,66 +338,53 @@ class ProcurementMethod(models.TextChoices):
     FRAMEWORK = "framework", _("框架协议采购")
 
 
-class Contract(models.Model):
+class Contract(_OnInvestmentPage, models.Model):
     """A contract of the project (procurement result): the basis of payments."""
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="contracts"
-    )
+    project = kept_fk("projects.Project", related_name="contracts")
     number = models.CharField(_("合同编号"), max_length=60)
     title = models.CharField(_("合同名称"), max_length=200)
     supplier = models.CharField(_("供应商"), max_length=200)
     method = models.CharField(_("采购方式"), max_length=14, choices=ProcurementMethod.choices)
     amount = MoneyField(_("合同金额（元）"))
     signed_on = models.DateField(_("签订日期"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    created_by = by_user()
+    created_at = creation_time(_("登记时间"))
 
     objects = ByProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "signed_on", "id"]
-        verbose_name = _("合同")
-        verbose_name_plural = _("合同")
+        verbose_name = verbose_name_plural = _("合同")
         constraints = [
             models.UniqueConstraint(fields=["project", "number"], name="contract_number"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_positive"),
+            positive("amount", "contract_positive"),
         ]
 
     def __str__(self):
         return f"{self.number} {self.title}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("investment:project", args=[self.project_id])
 
 
 class PaymentQuerySet(ByProjectQuerySet):
     project_field = "contract__project"
 
 
-class Payment(models.Model):
+class Payment(Recorded):
     """A treasury payment (国库集中支付) against a contract and a budget line (R25.1)."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
-    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="payments")
+    contract = kept_fk(Contract, related_name="payments")
+    budget_line = kept_fk(BudgetLine, related_name="payments")
     paid_on = models.DateField(_("支付日期"))
     amount = MoneyField(_("支付金额（元）"))
     payee = models.CharField(_("收款人"), max_length=200)
     voucher_number = models.CharField(_("国库支付凭证号"), max_length=60, unique=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = PaymentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-paid_on", "-id"]
-        verbose_name = _("支付")
-        verbose_name_plural = _("支付")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
+        verbose_name = verbose_name_plural = _("支付")
+        constraints = [positive("amount", "payment_positive")]
 
     def __str__(self):
         return self.voucher_number
@@ -448,7 +396,7 @@ class Payment(models.Model):
 # -- baseline and change requests (Art. 26) ------------------------------------------------------
 
 
-class Baseline(models.Model):
+class Baseline(_OnInvestmentPage, models.Model):
     """The approved baseline of a project: total and estimate items (概算明细) as approved,
     goals and planned completion. Immutable; every change request is diffed against it."""
 
@@ -458,23 +406,17 @@ class Baseline(models.Model):
     approved_total = MoneyField(_("批复总投资（元）"))
     items = models.JSONField(_("概算明细"), default=list)  # [{"name":…, "amount": "…"}]
     goals = models.TextField(_("建设目标"))
-    planned_completion = models.DateField(_("计划建成日期"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    planned_completion = optional_date(_("计划建成日期"))
+    created_by = by_user()
+    created_at = creation_time(_("登记时间"))
 
     objects = ByProjectQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("批复基线")
-        verbose_name_plural = _("批复基线")
+        verbose_name = verbose_name_plural = _("批复基线")
 
     def __str__(self):
         return f"{self.project.code} 批复基线"
-
-    def get_absolute_url(self) -> str:
-        return reverse("investment:project", args=[self.project_id])
 
 
 class Circumstance(models.TextChoices):
@@ -504,17 +446,16 @@ class ChangeState(models.TextChoices):
 EFFECTIVE_CHANGE_STATES = (ChangeState.FILED, ChangeState.APPROVED)
 
 
-class ChangeRequest(StatefulModel):
+class ChangeRequest(DetailPage, StatefulModel):
     """A change of a project after approval (R26.1): what changes, the amounts moved between
     estimate items, the circumstance, whether goals change; classified automatically. It is
     submitted pending and filed at once when the four conditions of Art. 26 hold; otherwise DRC
     approves or rejects it."""
 
     MACHINE = "change_request"
+    detail_url_name = "investment:change_detail"
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="change_requests"
-    )
+    project = kept_fk("projects.Project", related_name="change_requests")
     number = models.PositiveSmallIntegerField(_("序号"))
     content_change = models.TextField(_("建设内容调整"), blank=True)
     schedule_change = models.TextField(_("进度调整"), blank=True)
@@ -531,35 +472,25 @@ class ChangeRequest(StatefulModel):
     reason = models.TextField(_("调整理由"))
     classification = models.CharField(_("分类"), max_length=10, choices=ChangeClass.choices)
     conditions = models.JSONField(_("条件判定"), default=list)
-    state = models.CharField(_("状态"), max_length=10, choices=ChangeState.choices)
-    decision = models.ForeignKey(
-        "policy.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    state = state_field(ChangeState, 10)
+    decision = optional_fk("policy.Decision", related_name="+")
+    decided_by = maybe_by_user()
+    decided_at = optional_time(_("审批时间"))
     decision_opinion = models.TextField(_("审批意见"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    created_by = by_user()
+    created_at = creation_time(_("提交时间"))
 
     objects = ByProjectStatefulQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "number"]
-        verbose_name = _("变更申请")
-        verbose_name_plural = _("变更申请")
+        verbose_name = verbose_name_plural = _("变更申请")
         constraints = [
             models.UniqueConstraint(fields=["project", "number"], name="changerequest_number")
         ]
 
     def __str__(self):
         return f"{self.project.code} 第{self.number}次调整"
-
-    def get_absolute_url(self) -> str:
-        return reverse("investment:change_detail", args=[self.pk])
 
 
 # -- evaluation results (Art. 37) ----------------------------------------------------------------
@@ -570,30 +501,23 @@ class EvaluationKind(models.TextChoices):
     POST = "post", _("第三方后评价")
 
 
-class EvaluationResult(models.Model):
+class EvaluationResult(Recorded):
     """The outcome of a self-evaluation or a third-party post-evaluation (Art. 30), shown
     beside the project when DRC compiles the next plan (Art. 37, R37.1). Written by the
     evaluation actions of the delivery chapter."""
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="evaluation_results"
-    )
+    project = kept_fk("projects.Project", related_name="evaluation_results")
     kind = models.CharField(_("评价类型"), max_length=6, choices=EvaluationKind.choices)
     completed_on = models.DateField(_("完成日期"))
     score = models.DecimalField(_("评分"), max_digits=5, decimal_places=2, null=True, blank=True)
     grade = models.CharField(_("等级"), max_length=10, blank=True)
     conclusion = models.TextField(_("主要结论与整改意见"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ByProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-completed_on", "-id"]
-        verbose_name = _("评价结果")
-        verbose_name_plural = _("评价结果")
+        verbose_name = verbose_name_plural = _("评价结果")
 
     def __str__(self):
         return f"{self.project.code} {self.get_kind_display()} {self.grade}"

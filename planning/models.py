@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,20 @@ from core.enums import Severity
 from core.errors import ActionBlocked
 from core.findings import Finding
 from core.machines import StatefulModel, StatefulQuerySet
+from core.model_parts import (
+    Created,
+    PublicToSignedIn,
+    Recorded,
+    by_user,
+    creation_time,
+    kept_fk,
+    maybe_by_user,
+    numbered_versions,
+    optional_date,
+    optional_time,
+    period_order,
+    state_field,
+)
 
 # Authorities that read every unit's plans: BDB guides and assesses master plans (Art. 6 ¶2),
 # DRC and 市委网信办 receive the filings; Audit and the platform admin read everything.
@@ -48,6 +61,21 @@ def _unit_ids(user) -> set[int]:
     return {m.organisation_id for m in user.active_memberships() if m.role in UNIT_STAFF_ROLES}
 
 
+class _YearPeriod:
+    """The city plan and a master plan each cover years ``start_year`` to ``end_year``."""
+
+    start_year: int
+    end_year: int
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.start_year}—{self.end_year}年"
+
+    @property
+    def period_years(self) -> int:
+        return self.end_year - self.start_year + 1
+
+
 # -- city plan (R6.1) ------------------------------------------------------------------------
 
 
@@ -67,44 +95,29 @@ class CityPlanVersionKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("评估调整")
 
 
-class CityPlanQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The city plan is a public planning document: every signed-in user may see it (units
-        must align their own plans with it, Art. 6 ¶1); unapproved versions are filtered on
-        CityPlanVersion."""
-        return self if user.is_authenticated else self.none()
+class CityPlanQuerySet(PublicToSignedIn, models.QuerySet):
+    """The city plan is a public planning document: every signed-in user may see it (units
+    must align their own plans with it, Art. 6 ¶1); unapproved versions are filtered on
+    CityPlanVersion."""
 
 
-class CityPlan(models.Model):
+class CityPlan(_YearPeriod, Created):
     """市级政务信息化建设规划 (Art. 6 ¶1): drafted by BDB, approved by the city government;
     its content lives in versions, exactly one approved version is current."""
 
     title = models.CharField(_("规划名称"), max_length=200)
     start_year = models.PositiveSmallIntegerField(_("起始年度"))
     end_year = models.PositiveSmallIntegerField(_("终止年度"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = CityPlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_year", "-id"]
-        verbose_name = _("市级政务信息化建设规划")
-        verbose_name_plural = _("市级政务信息化建设规划")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_year__gte=models.F("start_year")), name="cityplan_period_order"
-            )
-        ]
+        verbose_name = verbose_name_plural = _("市级政务信息化建设规划")
+        constraints = [period_order("cityplan_period_order")]
 
     def __str__(self):
         return self.title
-
-    @property
-    def period_label(self) -> str:
-        return f"{self.start_year}—{self.end_year}年"
 
     def current_version(self):
         return self.versions.filter(is_current=True).first()
@@ -136,9 +149,7 @@ class CityPlanVersion(StatefulModel):
     kind = models.CharField(
         _("类型"), max_length=12, choices=CityPlanVersionKind.choices, default="original"
     )
-    state = models.CharField(
-        _("状态"), max_length=12, choices=CityPlanState.choices, default=CityPlanState.DRAFT
-    )
+    state = state_field(CityPlanState, 12, default=CityPlanState.DRAFT)
     summary = models.TextField(_("规划要点"), blank=True)
     data_orientation = models.TextField(
         _("数据导向与数据治理要点"),
@@ -151,23 +162,18 @@ class CityPlanVersion(StatefulModel):
         help_text=_("因国家部署或内（外）部发展环境发生重大变化影响规划实施时填写（第六条）。"),
     )
     is_current = models.BooleanField(_("现行版本"), default=False)
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    submitted_at = models.DateTimeField(_("报批时间"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    drafted_by = by_user()
+    submitted_at = optional_time(_("报批时间"))
+    decided_at = optional_time(_("审批时间"))
+    decided_by = maybe_by_user()
     decision_opinion = models.TextField(_("审批意见"), blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = creation_time(_("创建时间"))
 
     objects = CityPlanVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "-number"]
-        verbose_name = _("市级规划版本")
-        verbose_name_plural = _("市级规划版本")
+        verbose_name = verbose_name_plural = _("市级规划版本")
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="cityplanversion_number"),
             models.UniqueConstraint(
@@ -234,28 +240,18 @@ class MasterPlanQuerySet(UnitScopedQuerySet):
     pass
 
 
-class MasterPlan(models.Model):
+class MasterPlan(Created):
     """整合建设总体方案 of one unit (Art. 6 ¶2-3). Its content is in revisions; a revision is
     filed (报备) with BDB, DRC and 市委网信办 after the unit's collective review."""
 
-    unit = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("建设单位"),
-        on_delete=models.PROTECT,
-        related_name="master_plans",
-    )
+    unit = kept_fk("accounts.Organisation", verbose_name=_("建设单位"), related_name="master_plans")
     title = models.CharField(_("方案名称"), max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = MasterPlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit__name", "-id"]
-        verbose_name = _("整合建设总体方案")
-        verbose_name_plural = _("整合建设总体方案")
+        verbose_name = verbose_name_plural = _("整合建设总体方案")
 
     def __str__(self):
         return f"{self.unit.display_name} · {self.title}"
@@ -303,7 +299,7 @@ REVISION_MUTABLE_AFTER_FILING = frozenset(
 )
 
 
-class MasterPlanRevision(StatefulModel):
+class MasterPlanRevision(_YearPeriod, StatefulModel, Created):
     """One revision of a master plan. A draft may be edited; filing freezes it. Adding,
     removing or changing an item of a filed revision creates the next draft revision, and the
     filed one stays current until the new one is filed (R6.3)."""
@@ -311,13 +307,9 @@ class MasterPlanRevision(StatefulModel):
     MACHINE = "master_plan_revision"
 
     plan = models.ForeignKey(MasterPlan, on_delete=models.CASCADE, related_name="revisions")
-    unit = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    unit = kept_fk("accounts.Organisation", related_name="+", editable=False)
     number = models.PositiveSmallIntegerField(_("修订版次"))
-    state = models.CharField(
-        _("状态"), max_length=12, choices=RevisionState.choices, default=RevisionState.DRAFT
-    )
+    state = state_field(RevisionState, 12, default=RevisionState.DRAFT)
     start_year = models.PositiveSmallIntegerField(_("起始年度"))
     end_year = models.PositiveSmallIntegerField(_("终止年度"))
     data_plan = models.TextField(
@@ -325,7 +317,7 @@ class MasterPlanRevision(StatefulModel):
         blank=True,
         help_text=_("第六条：总体方案应坚持数据导向，重点包含数据规划及数据治理等内容。"),
     )
-    collective_review_date = models.DateField(_("集体审议日期"), null=True, blank=True)
+    collective_review_date = optional_date(_("集体审议日期"))
     collective_review_ref = models.CharField(
         _("集体审议纪要文号"),
         max_length=100,
@@ -334,27 +326,17 @@ class MasterPlanRevision(StatefulModel):
     )
     change_note = models.TextField(_("修订说明"), blank=True)
     is_current_filed = models.BooleanField(_("现行报备版本"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    filed_at = models.DateTimeField(_("报备时间"), null=True, blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    superseded_at = models.DateTimeField(_("被取代时间"), null=True, blank=True)
+    filed_at = optional_time(_("报备时间"))
+    filed_by = maybe_by_user()
+    superseded_at = optional_time(_("被取代时间"))
 
     objects = MasterPlanRevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "-number"]
-        verbose_name = _("总体方案修订版")
-        verbose_name_plural = _("总体方案修订版")
+        verbose_name = verbose_name_plural = _("总体方案修订版")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="masterplanrevision_number"),
-            models.UniqueConstraint(
-                fields=["plan"], condition=Q(state="draft"), name="masterplanrevision_one_draft"
-            ),
+            *numbered_versions("masterplanrevision"),
             models.UniqueConstraint(
                 fields=["unit"],
                 condition=Q(is_current_filed=True),
@@ -364,10 +346,7 @@ class MasterPlanRevision(StatefulModel):
                 condition=Q(is_current_filed=False) | Q(state="filed"),
                 name="masterplanrevision_current_is_filed",
             ),
-            models.CheckConstraint(
-                condition=Q(end_year__gte=models.F("start_year")),
-                name="masterplanrevision_period_order",
-            ),
+            period_order("masterplanrevision_period_order"),
         ]
 
     def __str__(self):
@@ -389,14 +368,6 @@ class MasterPlanRevision(StatefulModel):
         if self.state != RevisionState.DRAFT:
             raise RevisionImmutable(f"{self} 已报备，不能删除（第六条）。")
         return super().delete(*args, **kwargs)
-
-    @property
-    def period_label(self) -> str:
-        return f"{self.start_year}—{self.end_year}年"
-
-    @property
-    def period_years(self) -> int:
-        return self.end_year - self.start_year + 1
 
     @property
     def is_draft(self) -> bool:
@@ -437,8 +408,7 @@ class MasterPlanItem(models.Model):
 
     class Meta:
         ordering = ["revision", "seq"]
-        verbose_name = _("总体方案项目")
-        verbose_name_plural = _("总体方案项目")
+        verbose_name = verbose_name_plural = _("总体方案项目")
         constraints = [
             models.UniqueConstraint(fields=["revision", "seq"], name="masterplanitem_seq"),
             models.UniqueConstraint(fields=["revision", "key"], name="masterplanitem_key"),
@@ -481,24 +451,16 @@ class MasterPlanFiling(models.Model):
     revision = models.ForeignKey(
         MasterPlanRevision, on_delete=models.CASCADE, related_name="filings"
     )
-    authority = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("报备机关"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    authority = kept_fk("accounts.Organisation", verbose_name=_("报备机关"), related_name="+")
     filed_at = models.DateTimeField(_("报备时间"))
-    received_at = models.DateTimeField(_("确认收到时间"), null=True, blank=True)
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    received_at = optional_time(_("确认收到时间"))
+    received_by = maybe_by_user()
 
     objects = FilingQuerySet.as_manager()
 
     class Meta:
         ordering = ["revision", "authority__name"]
-        verbose_name = _("总体方案报备")
-        verbose_name_plural = _("总体方案报备")
+        verbose_name = verbose_name_plural = _("总体方案报备")
         constraints = [
             models.UniqueConstraint(fields=["revision", "authority"], name="filing_once")
         ]
@@ -514,30 +476,22 @@ class DataGovernanceQuerySet(UnitScopedQuerySet):
     pass
 
 
-class DataGovernanceRecord(models.Model):
+class DataGovernanceRecord(Recorded):
     """A unit's statement that its data standards are set and its existing data aggregated and
     governed (Art. 7). Each recording adds a row; the latest is in force."""
 
-    unit = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("建设单位"),
-        on_delete=models.PROTECT,
-        related_name="data_governance_records",
+    unit = kept_fk(
+        "accounts.Organisation", verbose_name=_("建设单位"), related_name="data_governance_records"
     )
-    standards_set_on = models.DateField(_("数据标准制定完成日期"), null=True, blank=True)
+    standards_set_on = optional_date(_("数据标准制定完成日期"))
     data_aggregated = models.BooleanField(_("已对已有数据完成汇聚治理"), default=False)
     governance_summary = models.TextField(_("数据汇聚治理情况"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = DataGovernanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit", "-recorded_at", "-id"]
-        verbose_name = _("数据治理登记")
-        verbose_name_plural = _("数据治理登记")
+        verbose_name = verbose_name_plural = _("数据治理登记")
 
     def __str__(self):
         return f"{self.unit.display_name} · {self.recorded_at:%Y-%m-%d}"

@@ -5,20 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Any, Self
 
-from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import Severity
+from core.model_parts import PublicToSignedIn, creation_time, kept_fk, maybe_by_user, optional_fk
 
 from .parameters import SPECS, ParamSpec, ParamValue, PolicyParams
 
 
-class PolicyVersionQuerySet(models.QuerySet["PolicyVersion"]):
-    def for_user(self, user: Any) -> Self:
-        # Policies are public rules; every signed-in user may read them.
-        return self if user.is_authenticated else self.none()
+class PolicyVersionQuerySet(PublicToSignedIn, models.QuerySet["PolicyVersion"]):
+    """Policies are public rules; every signed-in user may read them."""
 
 
 class PolicyVersion(models.Model):
@@ -36,14 +34,13 @@ class PolicyVersion(models.Model):
         _("适用区县行政区划代码"), max_length=12, blank=True, help_text=_("留空表示市级政策。")
     )
     effective_from = models.DateField(_("生效日期"))
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = creation_time(_("创建时间"))
 
     objects = PolicyVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["division_code", "-effective_from"]
-        verbose_name = _("政策版本")
-        verbose_name_plural = _("政策版本")
+        verbose_name = verbose_name_plural = _("政策版本")
         constraints = [
             models.UniqueConstraint(
                 fields=["division_code", "effective_from"], name="policy_one_version_per_day"
@@ -84,8 +81,7 @@ class PolicyParameter(models.Model):
 
     class Meta:
         ordering = ["key"]
-        verbose_name = _("政策参数")
-        verbose_name_plural = _("政策参数")
+        verbose_name = verbose_name_plural = _("政策参数")
         constraints = [
             models.UniqueConstraint(fields=["policy", "key"], name="policy_parameter_unique")
         ]
@@ -124,10 +120,8 @@ class Decision(models.Model):
     subject_type = models.CharField(_("对象类型"), max_length=64)
     subject_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     subject_repr = models.CharField(_("对象"), max_length=255, blank=True)
-    organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="decisions")
+    organisation = optional_fk("accounts.Organisation", related_name="+")
+    policy = kept_fk(PolicyVersion, related_name="decisions")
     inputs = models.JSONField(_("输入事实"), default=dict)
     rule_ids = models.JSONField(_("评估的规则"), default=list)
     # what the rules saw, typed (policy.snapshot), and the digest of each rule's source: the
@@ -136,17 +130,14 @@ class Decision(models.Model):
     rule_versions = models.JSONField(_("规则版本"), default=dict, blank=True)
     outcome = models.CharField(_("结果"), max_length=8, choices=Outcome.choices)
     findings = models.JSONField(_("发现"), default=list)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = maybe_by_user()
+    created_at = creation_time(_("时间"))
 
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("规则决定")
-        verbose_name_plural = _("规则决定")
+        verbose_name = verbose_name_plural = _("规则决定")
         indexes = [models.Index(fields=["subject_type", "subject_id", "-created_at"])]
 
     def __str__(self) -> str:

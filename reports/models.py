@@ -8,11 +8,11 @@ that decided it (``reports.documents``) and stored immutably with its subject's 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.model_parts import DetailPage, by_user, creation_time, optional_fk
 from investment.models import ByProjectQuerySet
 
 
@@ -66,8 +66,7 @@ class ProjectHealth(HealthFields):
     objects = ByProjectQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("项目健康度")
-        verbose_name_plural = _("项目健康度")
+        verbose_name = verbose_name_plural = _("项目健康度")
         indexes = [models.Index(fields=["level"], name="reports_health_level")]
 
     def __str__(self) -> str:
@@ -87,8 +86,7 @@ class HealthSnapshot(HealthFields):
 
     class Meta:
         ordering = ["project", "month"]
-        verbose_name = _("健康度月度快照")
-        verbose_name_plural = _("健康度月度快照")
+        verbose_name = verbose_name_plural = _("健康度月度快照")
         constraints = [
             models.UniqueConstraint(fields=["project", "month"], name="reports_snapshot_once"),
             models.CheckConstraint(condition=Q(month__day=1), name="reports_snapshot_first_day"),
@@ -117,7 +115,7 @@ class OfficialDocumentQuerySet(models.QuerySet):
         return self.filter(document__in=for_user(Document, user).values("pk"))
 
 
-class OfficialDocument(models.Model):
+class OfficialDocument(DetailPage, models.Model):
     """An official act the platform issued as PDF: its 文号, date, issuing authority and
     recipient, the content it was typeset from (``spec``), the SM3 digest of that content (the
     one printed on the page) and of the file, and the platform's SM2 signature of the file's
@@ -133,13 +131,8 @@ class OfficialDocument(models.Model):
     authority = models.CharField(_("发文机关"), max_length=200)
     recipient = models.CharField(_("主送"), max_length=200)
     issued_on = models.DateField(_("成文日期"))
-    project = models.ForeignKey(
-        "projects.Project",
-        verbose_name=_("项目"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="official_documents",
+    project = optional_fk(
+        "projects.Project", verbose_name=_("项目"), related_name="official_documents"
     )
     source_type = models.CharField(_("依据记录类型"), max_length=64)
     source_id = models.CharField(_("依据记录编号"), max_length=64)
@@ -154,17 +147,16 @@ class OfficialDocument(models.Model):
     file_sm3 = models.CharField(_("文件摘要（SM3）"), max_length=64, db_index=True)
     signature = models.TextField(_("平台 SM2 签名"))
     key_id = models.CharField(_("签名密钥编号"), max_length=40)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    issued_by = by_user()
+    created_at = creation_time(_("生成时间"))
+
+    detail_url_name = "reports:document_pdf"
 
     objects = OfficialDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_on", "-id"]
-        verbose_name = _("正式文书")
-        verbose_name_plural = _("正式文书")
+        verbose_name = verbose_name_plural = _("正式文书")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "source_type", "source_id"], name="reports_document_once"
@@ -178,11 +170,6 @@ class OfficialDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("reports:document_pdf", args=[self.pk])
 
 
 REVIEW_KINDS = ("list", "evaluation", "joint", "drc_approval", "design_content", "isolation")
@@ -240,8 +227,7 @@ class ProjectFigures(models.Model):
     health_level = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
-        verbose_name = _("项目统计数")
-        verbose_name_plural = _("项目统计数")
+        verbose_name = verbose_name_plural = _("项目统计数")
         indexes = [
             models.Index(fields=["year"], name="reports_figures_year"),
             models.Index(fields=["unit_id"], name="reports_figures_unit"),

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.machines import StatefulModel, StatefulQuerySet
+from core.model_parts import (
+    Created,
+    DetailPage,
+    kept_fk,
+    maybe_by_user,
+    optional_time,
+    state_field,
+)
 
 
 class FrameworkState(models.TextChoices):
@@ -37,51 +44,35 @@ class FrameworkQuerySet(StatefulQuerySet):
         ).distinct()
 
 
-class Framework(StatefulModel):
+class Framework(DetailPage, StatefulModel, Created):
     """跨部门项目框架方案 (Art. 13 ¶1): lead unit, participants, goals, main content and an
     initial data catalog, reviewed by BDB. BDB's opinion is a required attachment of every
     participant's own project (R13.1). Its state changes only through the machine
     ``framework``."""
 
     MACHINE = "framework"
+    detail_url_name = "projects:framework_detail"
 
     title = models.CharField(_("跨部门项目名称"), max_length=200)
-    lead_unit = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("牵头单位"),
-        on_delete=models.PROTECT,
-        related_name="led_frameworks",
+    lead_unit = kept_fk(
+        "accounts.Organisation", verbose_name=_("牵头单位"), related_name="led_frameworks"
     )
     goals = models.TextField(_("建设目标"), blank=True)
     main_content = models.TextField(_("主要建设内容"), blank=True)
     data_catalog = models.TextField(_("初步数据资源目录"), blank=True)
-    state = models.CharField(
-        _("状态"), max_length=12, choices=FrameworkState.choices, default=FrameworkState.DRAFT
-    )
+    state = state_field(FrameworkState, 12, default=FrameworkState.DRAFT)
     bdb_opinion = models.TextField(_("大数据局审核意见"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    reviewed_by = maybe_by_user()
+    reviewed_at = optional_time(_("审核时间"))
 
     objects = FrameworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("跨部门项目框架方案")
-        verbose_name_plural = _("跨部门项目框架方案")
+        verbose_name = verbose_name_plural = _("跨部门项目框架方案")
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("projects:framework_detail", args=[self.pk])
 
     @property
     def has_bdb_opinion(self) -> bool:
@@ -99,9 +90,7 @@ class FrameworkParticipant(models.Model):
     content items it claims (no item may be claimed by two units, Art. 13 ¶1)."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="participants")
-    unit = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("参与单位"), on_delete=models.PROTECT
-    )
+    unit = kept_fk("accounts.Organisation", verbose_name=_("参与单位"))
     business_flow = models.TextField(_("业务流"), blank=True)
     data_flow = models.TextField(_("数据流"), blank=True)
     interfaces = models.TextField(_("与整体项目的接口"), blank=True)
@@ -123,9 +112,7 @@ class FrameworkDistrict(models.Model):
     """A district cooperating in a municipal project and its linked project (Art. 13 ¶2)."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="districts")
-    district = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("区县"), on_delete=models.PROTECT
-    )
+    district = kept_fk("accounts.Organisation", verbose_name=_("区县"))
     linked_project = models.CharField(_("区县配套项目"), max_length=200)
     note = models.TextField(_("配合内容"), blank=True)
 

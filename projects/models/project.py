@@ -8,12 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.machines import StatefulModel, StatefulQuerySet
+from core.model_parts import (
+    DetailPage,
+    by_user,
+    creation_time,
+    kept_fk,
+    maybe_by_user,
+    optional_fk,
+    optional_time,
+    positive,
+    state_field,
+    update_time,
+)
 from core.money import MoneyField, format_wan
 from documents.models import Chapter
 from planning.models import ItemKind
@@ -89,7 +100,7 @@ class ProjectQuerySet(StatefulQuerySet):
         return visible_projects(self, user)
 
 
-class Project(StatefulModel):
+class Project(DetailPage, StatefulModel):
     """A municipal e-government IT project (Art. 8): from the requirement a unit submits to its
     approval. Money is Decimal yuan, shown in 万元. ``policy`` is fixed when DRC accepts the
     project; ``approval_path`` is decided then by that policy's threshold and follows the total
@@ -97,14 +108,10 @@ class Project(StatefulModel):
     only through the machine ``project``."""
 
     MACHINE = "project"
+    detail_url_name = "projects:detail"
 
     code = models.CharField(_("项目编号"), max_length=30, unique=True, editable=False)
-    unit = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("建设单位"),
-        on_delete=models.PROTECT,
-        related_name="projects",
-    )
+    unit = kept_fk("accounts.Organisation", verbose_name=_("建设单位"), related_name="projects")
     name = models.CharField(_("项目名称"), max_length=200)
     kind = models.CharField(_("项目类型"), max_length=12, choices=ProjectKind.choices)
     year = models.PositiveSmallIntegerField(_("申报年度"))
@@ -115,13 +122,8 @@ class Project(StatefulModel):
     funding_source = models.CharField(
         _("资金来源"), max_length=10, choices=FundingSource.choices, default=FundingSource.FISCAL
     )
-    plan_item = models.ForeignKey(
-        "planning.MasterPlanItem",
-        verbose_name=_("总体方案项目"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="projects",
+    plan_item = optional_fk(
+        "planning.MasterPlanItem", verbose_name=_("总体方案项目"), related_name="projects"
     )
     requirement = models.TextField(_("项目需求说明"), blank=True)
     basis = models.TextField(_("建设依据"), blank=True)
@@ -138,17 +140,8 @@ class Project(StatefulModel):
     remedy_purpose = models.CharField(
         _("整改项目"), max_length=10, choices=RemedyPurpose.choices, blank=True, default=""
     )
-    remedy_confirmed_at = models.DateTimeField(
-        _("大数据局确认为整改项目的时间"), null=True, blank=True
-    )
-    remedy_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    remedy_confirmed_at = optional_time(_("大数据局确认为整改项目的时间"))
+    remedy_confirmed_by = maybe_by_user(verbose_name=_("确认人"))
     # Art. 31: a project that cannot share (an isolated network) needs BDB's initial review and
     # the city government's approval before it may be approved.
     isolated_network = models.BooleanField(_("拟建设孤网（不能与其他系统联网共享）"), default=False)
@@ -168,39 +161,18 @@ class Project(StatefulModel):
     share_conditions = models.TextField(_("共享条件或不予共享依据"), blank=True)
     mlps_level = models.PositiveSmallIntegerField(_("拟定等级保护级别"), null=True, blank=True)
     crypto_status = models.TextField(_("密码应用情况"), blank=True)
-    predecessor = models.ForeignKey(
-        "self",
-        verbose_name=_("原项目（改扩建）"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="successors",
+    predecessor = optional_fk("self", verbose_name=_("原项目（改扩建）"), related_name="successors")
+    framework = optional_fk(
+        "projects.Framework", verbose_name=_("所属跨部门项目"), related_name="projects"
     )
-    framework = models.ForeignKey(
-        "projects.Framework",
-        verbose_name=_("所属跨部门项目"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="projects",
-    )
-    state = models.CharField(
-        _("状态"), max_length=20, choices=ProjectState.choices, default=ProjectState.DRAFT
-    )
+    state = state_field(ProjectState, 20, default=ProjectState.DRAFT)
     returned_from = models.CharField(
         _("退回环节"), max_length=20, choices=ProjectState.choices, blank=True
     )
     approval_path = models.CharField(
         _("审批路径"), max_length=8, choices=ApprovalPath.choices, blank=True
     )
-    policy = models.ForeignKey(
-        "policy.PolicyVersion",
-        verbose_name=_("适用政策"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    policy = optional_fk("policy.PolicyVersion", verbose_name=_("适用政策"), related_name="+")
     priority = models.PositiveSmallIntegerField(_("优先级"), null=True, blank=True)
     channel = models.CharField(
         _("来源渠道"), max_length=10, choices=Channel.choices, default=Channel.PLATFORM
@@ -210,24 +182,21 @@ class Project(StatefulModel):
     )
     # Art. 24: DRC and Finance may suspend a project; suspension blocks payments and
     # transitions until lifted. Termination is final. (Set by actions of the delivery chapter.)
-    suspended_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
-    terminated_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
-    fsr_approved_at = models.DateTimeField(_("可研批复时间"), null=True, blank=True)
-    approved_at = models.DateTimeField(_("批复时间"), null=True, blank=True)
+    suspended_at = optional_time(_("暂停时间"))
+    terminated_at = optional_time(_("终止时间"))
+    fsr_approved_at = optional_time(_("可研批复时间"))
+    approved_at = optional_time(_("批复时间"))
     approved_total = MoneyField(_("批复总投资（元）"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    submitted_at = models.DateTimeField(_("申报时间"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_by = by_user()
+    created_at = creation_time(_("创建时间"))
+    submitted_at = optional_time(_("申报时间"))
+    updated_at = update_time(_("更新时间"))
 
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("项目")
-        verbose_name_plural = _("项目")
+        verbose_name = verbose_name_plural = _("项目")
         indexes = [
             models.Index(fields=["state"]),
             models.Index(fields=["unit", "state"]),
@@ -239,9 +208,7 @@ class Project(StatefulModel):
             models.Index(fields=["year", "-created_at", "-id"], name="project_year_newest_first"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(total_investment__gt=0), name="project_positive_investment"
-            ),
+            positive("total_investment", "project_positive_investment"),
             models.CheckConstraint(condition=Q(is_classified=False), name="project_not_classified"),
         ]
 
@@ -269,11 +236,6 @@ class Project(StatefulModel):
             ProjectState.DESIGN_REVIEW,
             ProjectState.DESIGN_DRC_REVIEW,
         ) or (self.approval_path == ApprovalPath.TWO and self.state == ProjectState.APPROVED)
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("projects:detail", args=[self.pk])
 
     def can_edit_chapters(self, user: Any) -> bool:
         """The five chapters belong to the FSR and the design: frozen once approved."""
@@ -306,15 +268,12 @@ class ChapterDeclaration(models.Model):
     stage = models.CharField(_("阶段"), max_length=8, choices=Stage.choices)
     chapter = models.CharField(_("章节"), max_length=20, choices=Chapter.choices)
     text = models.TextField(_("章节内容"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = by_user()
+    updated_at = update_time(_("更新时间"))
 
     class Meta:
         ordering = ["project", "stage", "chapter"]
-        verbose_name = _("报告章节")
-        verbose_name_plural = _("报告章节")
+        verbose_name = verbose_name_plural = _("报告章节")
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "stage", "chapter"], name="chapter_once_per_stage"

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.machines import StatefulModel, StatefulQuerySet
+from core.model_parts import (
+    PublicToSignedIn,
+    Recorded,
+    by_user,
+    creation_time,
+    kept_fk,
+    positive,
+    state_field,
+)
 from core.money import MoneyField
 
 from .project import Project, ProjectKind
@@ -25,10 +32,8 @@ class ProjectListState(models.TextChoices):
     SUPERSEDED = "superseded", _("已被新版本取代")
 
 
-class ProjectListQuerySet(StatefulQuerySet):
-    def for_user(self, user: Any) -> ProjectListQuerySet:
-        """The published project list is an official document every signed-in user may read."""
-        return self if user.is_authenticated else self.none()
+class ProjectListQuerySet(PublicToSignedIn, StatefulQuerySet):
+    """The published project list is an official document every signed-in user may read."""
 
 
 class ProjectListVersion(StatefulModel):
@@ -40,24 +45,16 @@ class ProjectListVersion(StatefulModel):
 
     year = models.PositiveSmallIntegerField(_("年度"))
     number = models.PositiveSmallIntegerField(_("版本号"))
-    state = models.CharField(
-        _("状态"),
-        max_length=12,
-        choices=ProjectListState.choices,
-        default=ProjectListState.PUBLISHED,
-    )
+    state = state_field(ProjectListState, 12, default=ProjectListState.PUBLISHED)
     note = models.TextField(_("发布说明"), blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+    published_by = by_user()
+    published_at = creation_time(_("发布时间"))
 
     objects = ProjectListQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-number"]
-        verbose_name = _("项目清单")
-        verbose_name_plural = _("项目清单")
+        verbose_name = verbose_name_plural = _("项目清单")
         constraints = [
             models.UniqueConstraint(fields=["year", "number"], name="projectlist_number")
         ]
@@ -72,7 +69,7 @@ class ProjectListEntry(models.Model):
     version = models.ForeignKey(
         ProjectListVersion, on_delete=models.CASCADE, related_name="entries"
     )
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="list_entries")
+    project = kept_fk(Project, related_name="list_entries")
     unit_name = models.CharField(_("建设单位"), max_length=100)
     project_name = models.CharField(_("项目名称"), max_length=200)
     kind = models.CharField(_("项目类型"), max_length=12, choices=ProjectKind.choices)
@@ -101,30 +98,21 @@ class ClassifiedStubQuerySet(models.QuerySet):
         return self if reads_all_projects(user) else self.none()
 
 
-class ClassifiedStub(models.Model):
+class ClassifiedStub(Recorded):
     """A non-classified placeholder for a classified project handled offline (Art. 8 ¶3, R8.3):
     only a code, the unit and the amount, so that plan and budget totals stay complete."""
 
     code = models.CharField(_("存根编号"), max_length=40, unique=True)
-    unit = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("建设单位"), on_delete=models.PROTECT
-    )
+    unit = kept_fk("accounts.Organisation", verbose_name=_("建设单位"))
     year = models.PositiveSmallIntegerField(_("年度"))
     amount = MoneyField(_("金额（元）"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ClassifiedStubQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "code"]
-        verbose_name = _("涉密项目存根")
-        verbose_name_plural = _("涉密项目存根")
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="stub_positive_amount")
-        ]
+        verbose_name = verbose_name_plural = _("涉密项目存根")
+        constraints = [positive("amount", "stub_positive_amount")]
 
     def __str__(self) -> str:
         return self.code

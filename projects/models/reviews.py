@@ -17,6 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Authority, Role
 from core.machines import StatefulModel, StatefulQuerySet
+from core.model_parts import (
+    by_user,
+    creation_time,
+    maybe_by_user,
+    optional_fk,
+    optional_time,
+    state_field,
+)
 from core.money import MoneyField
 
 from .project import Project, Stage
@@ -111,25 +119,13 @@ class Review(StatefulModel):
     authority = models.CharField(
         _("主管部门"), max_length=20, choices=Authority.choices, blank=True
     )
-    consultant = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("第三方咨询评估机构"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    consultant = optional_fk(
+        "accounts.Organisation", verbose_name=_("第三方咨询评估机构"), related_name="+"
     )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("承办人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="assigned_reviews",
+    assignee = optional_fk(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), related_name="assigned_reviews"
     )
-    state = models.CharField(
-        _("状态"), max_length=12, choices=ReviewState.choices, default=ReviewState.PENDING
-    )
+    state = state_field(ReviewState, 12, default=ReviewState.PENDING)
     opinion = models.TextField(_("意见"), blank=True)
     criteria = models.JSONField(_("分项意见"), default=dict, blank=True)
     chapter_opinions = models.JSONField(_("五章节意见"), default=dict, blank=True)
@@ -138,19 +134,16 @@ class Review(StatefulModel):
     approved_amount = MoneyField(_("核定总投资（元）"), null=True, blank=True)
     # Art. 9: DRC approving more than the unit requested says why, on the record.
     over_request_reason = models.TextField(_("核定总投资超出申报的理由"), blank=True)
-    started_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = optional_time(_("签收时间"))
+    decided_at = optional_time(_("办结时间"))
+    decided_by = maybe_by_user()
+    created_at = creation_time(_("创建时间"))
 
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "created_at", "id"]
-        verbose_name = _("审核")
-        verbose_name_plural = _("审核")
+        verbose_name = verbose_name_plural = _("审核")
         indexes = [models.Index(fields=["state", "kind"])]
         constraints = [
             models.UniqueConstraint(
@@ -191,15 +184,12 @@ class ReviewCopy(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_copies"
     )
-    copied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    copied_by = by_user()
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("抄送时间"), auto_now_add=True)
+    created_at = creation_time(_("抄送时间"))
 
     class Meta:
-        verbose_name = _("抄送")
-        verbose_name_plural = _("抄送")
+        verbose_name = verbose_name_plural = _("抄送")
         constraints = [
             models.UniqueConstraint(fields=["review", "recipient"], name="reviewcopy_once")
         ]
@@ -213,20 +203,14 @@ class ReviewUrge(models.Model):
     of an open review step, at most once a day per step (one row per step and day)."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="urges")
-    urged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("催办人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    urged_by = by_user(verbose_name=_("催办人"))
     urged_on = models.DateField(_("催办日期"))
-    urged_at = models.DateTimeField(_("催办时间"), auto_now_add=True)
+    urged_at = creation_time(_("催办时间"))
     note = models.CharField(_("催办说明"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-urged_at"]
-        verbose_name = _("催办")
-        verbose_name_plural = _("催办")
+        verbose_name = verbose_name_plural = _("催办")
         constraints = [
             models.UniqueConstraint(fields=["review", "urged_on"], name="reviewurge_once_a_day")
         ]

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.model_parts import DetailPage, maybe_by_user, optional_fk, optional_time, state_field
 from core.money import MoneyField
 
 from .base import Notice
@@ -38,48 +37,34 @@ class AuditState(models.TextChoices):
 OPEN_AUDIT_STATES = (AuditState.OPEN, AuditState.RESPONDED)
 
 
-class AuditFinding(Notice):
+class AuditFinding(DetailPage, Notice):
     """一项审计发现 with the unit's response, Audit's follow-up and, where Audit passes it on,
     the authority it was referred to. Its state changes only through the machine
     ``audit_finding``."""
 
     MACHINE = "audit_finding"
+    detail_url_name = "supervision:audit_detail"
 
     aspect = models.CharField(_("审计事项"), max_length=14, choices=AuditAspect.choices)
     facts = models.TextField(_("审计发现的问题"))
     amount = MoneyField(_("涉及金额（元）"), null=True, blank=True)
     recommendation = models.TextField(_("审计建议"), blank=True)
-    state = models.CharField(
-        _("状态"), max_length=10, choices=AuditState.choices, default=AuditState.OPEN
-    )
+    state = state_field(AuditState, 10, default=AuditState.OPEN)
     response = models.TextField(_("被审计单位回应"), blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    responded_at = models.DateTimeField(_("回应时间"), null=True, blank=True)
-    referred_to = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("移送机关"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    responded_by = maybe_by_user()
+    responded_at = optional_time(_("回应时间"))
+    referred_to = optional_fk("accounts.Organisation", verbose_name=_("移送机关"), related_name="+")
     referral_note = models.TextField(_("移送说明"), blank=True)
-    referred_at = models.DateTimeField(_("移送时间"), null=True, blank=True)
+    referred_at = optional_time(_("移送时间"))
     followup = models.TextField(_("跟踪落实情况"), blank=True)
-    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = optional_time(_("办结时间"))
 
     class Meta(Notice.Meta):
-        verbose_name = _("审计发现")
-        verbose_name_plural = _("审计发现")
+        verbose_name = verbose_name_plural = _("审计发现")
         indexes = [models.Index(fields=["unit", "state"])]
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_aspect_display()} {self.subject_label}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("supervision:audit_detail", args=[self.pk])
 
     def can_attach(self, user: Any, doc_type: str) -> bool:
         """Audit attaches its working papers while the finding is open; the unit its

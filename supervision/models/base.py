@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any, Self
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import ActionCode
 from core.machines import StatefulModel, StatefulQuerySet
+from core.model_parts import by_user, creation_time, kept_fk, optional_fk
 
 
 class SupervisionEvent(models.TextChoices):
@@ -61,27 +61,10 @@ class Subject(StatefulModel):
     """A supervision record about a unit, and where it applies, one of its projects or one
     of its information systems."""
 
-    unit = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("项目建设单位"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    project = models.ForeignKey(
-        "projects.Project",
-        verbose_name=_("项目"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    system = models.ForeignKey(
-        "catalog.InformationSystem",
-        verbose_name=_("政务信息系统"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    unit = kept_fk("accounts.Organisation", verbose_name=_("项目建设单位"), related_name="+")
+    project = optional_fk("projects.Project", verbose_name=_("项目"), related_name="+")
+    system = optional_fk(
+        "catalog.InformationSystem", verbose_name=_("政务信息系统"), related_name="+"
     )
 
     objects = SupervisionQuerySet.as_manager()
@@ -109,22 +92,12 @@ class Notice(Subject):
 
     number = models.CharField(_("文号"), max_length=60, unique=True)
     issued_on = models.DateField(_("发文日期"))
-    authority = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("发文机关"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    authority = kept_fk("accounts.Organisation", verbose_name=_("发文机关"), related_name="+")
     notice_text = models.TextField(_("正文"))
     # [{"article": "第三十五条", "text": "…"}], in the order the notice cites them
     clauses = models.JSONField(_("依据条款"), default=list, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("经办人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    issued_by = by_user(verbose_name=_("经办人"))
+    created_at = creation_time(_("登记时间"))
 
     class Meta:
         abstract = True

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.model_parts import DetailPage, maybe_by_user, optional_fk, optional_time, state_field
 
 from ..authorities import SupervisionDuty
 from .base import Notice
@@ -46,13 +46,14 @@ class OrderSource(models.TextChoices):
     OM_DECISION = "om_decision", _("运维经费不予安排（第三十一至三十三条）")
 
 
-class RectificationOrder(Notice):
+class RectificationOrder(DetailPage, Notice):
     """整改通知书: the breach (the rule or approval requirement and its article), what to do,
     by when, the unit's report and the authority's verification. ``source`` names the record
     it was raised from (an incident, a request, an evaluation result, an audit finding, an O&M
     decision). Its state changes only through the machine ``rectification_order``."""
 
     MACHINE = "rectification_order"
+    detail_url_name = "supervision:order_detail"
 
     duty = models.CharField(_("监管事项"), max_length=20, choices=SupervisionDuty.choices)
     problem = models.TextField(_("发现的问题"))
@@ -60,35 +61,26 @@ class RectificationOrder(Notice):
     breached_article = models.CharField(_("违反条款"), max_length=100, blank=True)
     requirement = models.TextField(_("整改要求"))
     deadline = models.DateField(_("整改期限"))
-    state = models.CharField(
-        _("状态"), max_length=10, choices=OrderState.choices, default=OrderState.ISSUED
-    )
+    state = state_field(OrderState, 10, default=OrderState.ISSUED)
     origin = models.CharField(
         _("来源"), max_length=12, choices=OrderSource.choices, default=OrderSource.DIRECT
     )
-    source_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    source_type = optional_fk(ContentType, related_name="+")
     source_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     # kept after a late report: the deadline was missed (Art. 35 "逾期不整改")
     was_overdue = models.BooleanField(_("曾逾期"), default=False)
     report = models.TextField(_("整改情况报告"), blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reported_at = models.DateTimeField(_("报告时间"), null=True, blank=True)
+    reported_by = maybe_by_user()
+    reported_at = optional_time(_("报告时间"))
     verification = models.TextField(_("核查意见"), blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    verified_by = maybe_by_user()
+    verified_at = optional_time(_("核查时间"))
     # each extension: {"deadline": …, "previous": …, "reason": …, "by": …}
     extensions = models.JSONField(_("再次限期记录"), default=list, blank=True)
 
     class Meta(Notice.Meta):
-        verbose_name = _("整改通知")
-        verbose_name_plural = _("整改通知")
+        verbose_name = verbose_name_plural = _("整改通知")
         indexes = [
             models.Index(fields=["unit", "state"]),
             models.Index(fields=["state", "deadline"]),
@@ -97,9 +89,6 @@ class RectificationOrder(Notice):
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject_label}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("supervision:order_detail", args=[self.pk])
 
     @property
     def awaiting_report(self) -> bool:

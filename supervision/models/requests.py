@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.model_parts import DetailPage, maybe_by_user, optional_time, state_field
 
 from .base import Notice
 
@@ -38,35 +38,31 @@ class RequestPurpose(models.TextChoices):
     OTHER = "other", _("其他监督管理工作")
 
 
-class SupervisionRequest(Notice):
+class SupervisionRequest(DetailPage, Notice):
     """一份要求提供资料和情况的函 (Art. 34): what is asked, by when, and the unit's answer with
     its attestation. Its state changes only through the machine ``supervision_request``."""
 
     MACHINE = "supervision_request"
+    detail_url_name = "supervision:request_detail"
 
     purpose = models.CharField(
         _("用途"), max_length=12, choices=RequestPurpose.choices, default=RequestPurpose.INSPECTION
     )
     matter = models.TextField(_("需提供的资料和情况"))
     deadline = models.DateField(_("答复期限"))
-    state = models.CharField(
-        _("状态"), max_length=10, choices=RequestState.choices, default=RequestState.ISSUED
-    )
+    state = state_field(RequestState, 10, default=RequestState.ISSUED)
     # kept after a late answer: the finding of R34.1 stays on the unit's record
     was_overdue = models.BooleanField(_("曾逾期"), default=False)
     answer = models.TextField(_("答复内容"), blank=True)
     attestation = models.TextField(_("真实完整承诺"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = maybe_by_user()
+    answered_at = optional_time(_("答复时间"))
     refusal_reason = models.TextField(_("拒绝理由"), blank=True)
     review_opinion = models.TextField(_("审核意见"), blank=True)
-    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    decided_at = optional_time(_("办结时间"))
 
     class Meta(Notice.Meta):
-        verbose_name = _("资料和情况提供要求")
-        verbose_name_plural = _("资料和情况提供要求")
+        verbose_name = verbose_name_plural = _("资料和情况提供要求")
         indexes = [
             models.Index(fields=["unit", "state"]),
             models.Index(fields=["state", "deadline"]),
@@ -74,9 +70,6 @@ class SupervisionRequest(Notice):
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject_label}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("supervision:request_detail", args=[self.pk])
 
     @property
     def awaiting_answer(self) -> bool:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.model_parts import DetailPage, maybe_by_user, optional_fk, optional_time, state_field
 
 from .base import Notice, SupervisionQuerySet
 
@@ -62,54 +62,38 @@ class SanctionQuerySet(SupervisionQuerySet):
 SanctionManager = models.Manager.from_queryset(SanctionQuerySet)
 
 
-class Sanction(Notice):
+class Sanction(DetailPage, Notice):
     """A sanction decided by DRC or Finance on the ground of an overdue or failed
     rectification order (or, for a criticism, a confirmed violation of Art. 38). Lifting, where
     it applies, is an act of the deciding authority. Its state changes only through the machine
     ``sanction``."""
 
     MACHINE = "sanction"
+    detail_url_name = "supervision:sanction_detail"
 
     kind = models.CharField(_("处理措施"), max_length=12, choices=SanctionKind.choices)
     scope = models.CharField(
         _("范围"), max_length=8, choices=DeferralScope.choices, default=DeferralScope.PROJECT
     )
-    order = models.ForeignKey(
-        "supervision.RectificationOrder",
-        verbose_name=_("整改通知"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="sanctions",
+    order = optional_fk(
+        "supervision.RectificationOrder", verbose_name=_("整改通知"), related_name="sanctions"
     )
-    violation = models.ForeignKey(
-        "supervision.ViolationEntry",
-        verbose_name=_("违规行为"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="sanctions",
+    violation = optional_fk(
+        "supervision.ViolationEntry", verbose_name=_("违规行为"), related_name="sanctions"
     )
     reasons = models.TextField(_("理由"))
-    state = models.CharField(
-        _("状态"), max_length=10, choices=SanctionState.choices, default=SanctionState.IN_FORCE
-    )
-    decision = models.ForeignKey(
-        "policy.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    state = state_field(SanctionState, 10, default=SanctionState.IN_FORCE)
+    decision = optional_fk("policy.Decision", related_name="+")
     # a termination closes the project's open budget lines: [{"id", "year", "amount", "paid"}]
     closed_budget_lines = models.JSONField(_("关闭的预算"), default=list, blank=True)
     lift_reasons = models.TextField(_("解除理由"), blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    lifted_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    lifted_by = maybe_by_user()
+    lifted_at = optional_time(_("解除时间"))
 
     objects: ClassVar[SanctionManager] = SanctionManager()  # the notices' manager, with public()
 
     class Meta(Notice.Meta):
-        verbose_name = _("处理决定")
-        verbose_name_plural = _("处理决定")
+        verbose_name = verbose_name_plural = _("处理决定")
         indexes = [
             models.Index(fields=["project", "state"]),
             models.Index(fields=["unit", "kind", "state"]),
@@ -127,9 +111,6 @@ class Sanction(Notice):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()} {self.subject_label}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("supervision:sanction_detail", args=[self.pk])
 
     @property
     def in_force(self) -> bool:

@@ -7,11 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.model_parts import (
+    DetailPage,
+    by_user,
+    creation_time,
+    maybe_by_user,
+    optional_date,
+    optional_fk,
+    optional_time,
+    state_field,
+)
 
 from .base import Subject
 
@@ -44,16 +53,17 @@ class ViolationOrigin(models.TextChoices):
     PROPOSED = "proposed", _("平台根据已有数据提示")
 
 
-class ViolationEntry(Subject):
+class ViolationEntry(DetailPage, Subject):
     """一条违规行为登记. A proposal (``origin`` proposed, ``proposal_key`` naming the facts)
     becomes an entry when confirmed; the measure and the outcome conclude it. Its state changes
     only through the machine ``violation_entry``."""
 
     MACHINE = "violation_entry"
+    detail_url_name = "supervision:violation_detail"
 
     kind = models.CharField(_("违规类型"), max_length=16, choices=ViolationKind.choices)
     facts = models.TextField(_("违规事实"))
-    occurred_on = models.DateField(_("发生日期"), null=True, blank=True)
+    occurred_on = optional_date(_("发生日期"))
     origin = models.CharField(
         _("来源"), max_length=10, choices=ViolationOrigin.choices, default=ViolationOrigin.RECORDED
     )
@@ -62,22 +72,11 @@ class ViolationEntry(Subject):
         _("线索标识"), max_length=80, null=True, blank=True, unique=True
     )
     proposal_facts = models.JSONField(_("线索数据"), default=dict, blank=True)
-    state = models.CharField(
-        _("状态"), max_length=10, choices=ViolationState.choices, default=ViolationState.PROPOSED
-    )
-    authority = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("登记机关"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    state = state_field(ViolationState, 10, default=ViolationState.PROPOSED)
+    authority = optional_fk("accounts.Organisation", verbose_name=_("登记机关"), related_name="+")
     decision_reason = models.TextField(_("核实意见"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+    decided_by = maybe_by_user()
+    decided_at = optional_time(_("核实时间"))
     criticised = models.BooleanField(_("予以通报批评"), default=False)
     referred_for_discipline = models.BooleanField(_("移送依法依规给予处分"), default=False)
     referred_to = models.CharField(_("移送机关"), max_length=100, blank=True)
@@ -85,16 +84,13 @@ class ViolationEntry(Subject):
         _("依照《财政违法行为处罚处分条例》查处"), default=False
     )
     outcome = models.TextField(_("处理结果"), blank=True)
-    concluded_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    concluded_at = optional_time(_("处理时间"))
+    recorded_by = maybe_by_user()
+    created_at = creation_time(_("登记时间"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("违规行为登记")
-        verbose_name_plural = _("违规行为登记")
+        verbose_name = verbose_name_plural = _("违规行为登记")
         indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["state", "kind"])]
         constraints = [
             models.CheckConstraint(
@@ -105,9 +101,6 @@ class ViolationEntry(Subject):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.subject_label}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("supervision:violation_detail", args=[self.pk])
 
     @property
     def concerns_funds(self) -> bool:
@@ -137,15 +130,12 @@ class ResponsiblePerson(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     post = models.CharField(_("职务"), max_length=100)
     role = models.CharField(_("责任类型"), max_length=10, choices=PersonRole.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    recorded_by = by_user()
+    created_at = creation_time(_("登记时间"))
 
     class Meta:
         ordering = ["entry", "role", "id"]
-        verbose_name = _("责任人员")
-        verbose_name_plural = _("责任人员")
+        verbose_name = verbose_name_plural = _("责任人员")
 
     def __str__(self) -> str:
         return f"{self.name}（{self.post}）"
