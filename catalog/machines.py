@@ -10,7 +10,7 @@ a system is its isolation (Art. 31) and its integration, which only BDB determin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from core.machines import Machine, Transition, register
+from core.machines import Machine, register, transition
 
 from .models import IsolationState as I
 from .models import OMRunState as O
@@ -23,92 +23,32 @@ EDITORS = (*UNIT, Role.BDB_REVIEWER)  # who edit a catalog entry (its unit, or B
 DECIDERS = (Role.FINANCE_OFFICER, Role.BDB_REVIEWER)
 ISOLATED = (I.AWAITING_BDB, I.AWAITING_GOV, I.APPROVED, I.REFUSED)
 
-SYSTEM_ISOLATION = register(
-    Machine(
-        key="system_isolation",
-        label=_("孤网审批"),
-        model="catalog.InformationSystem",
-        field="isolation_state",
-        states=I,
-        initial=I.NOT_NEEDED,
-        article="第三十一条",
-        transitions=(
-            Transition(
-                "declare", _("登记为孤网"), (I.NOT_NEEDED,), I.AWAITING_BDB, EDITORS,
-                "", "catalog.register_system", "第三十一条", "R31.1",
-            ),
-            Transition(
-                "isolate", _("改为孤网"), (I.NOT_NEEDED,), I.AWAITING_BDB, EDITORS,
-                "", "catalog.update_system", "第三十一条", "R31.1",
-            ),
-            Transition(
-                "rejoin", _("接入网络"), ISOLATED, I.NOT_NEEDED, EDITORS,
-                "", "catalog.update_system", "第三十一条", "R31.1",
-            ),
-            Transition(
-                "bdb_agree", _("市大数据发展局初审同意"), (I.AWAITING_BDB,), I.AWAITING_GOV, BDB,
-                "", "catalog.review_isolation", "第三十一条", "R31.1",
-            ),
-            Transition(
-                "bdb_refuse", _("市大数据发展局初审不同意"), (I.AWAITING_BDB,), I.REFUSED, BDB,
-                "", "catalog.review_isolation", "第三十一条", "R31.1",
-            ),
-            Transition(
-                "gov_approve", _("市政府批准保留孤网"), (I.AWAITING_GOV,), I.APPROVED, GOV,
-                "", "catalog.review_isolation", "第三十一条", "R31.1",
-            ),
-            Transition(
-                "gov_refuse", _("市政府不予批准"), (I.AWAITING_GOV,), I.REFUSED, GOV,
-                "", "catalog.review_isolation", "第三十一条", "R31.1",
-            ),
-            Transition(
-                "resubmit", _("重新报请孤网审批"), (I.REFUSED,), I.AWAITING_BDB, UNIT,
-                "", "catalog.resubmit_isolation", "第三十一条", "R31.1",
-            ),
-        ),
-    )
-)  # fmt: skip
+SYSTEM_ISOLATION = register(Machine(
+    "system_isolation", _("孤网审批"), "catalog.InformationSystem", I,
+    field="isolation_state", initial=I.NOT_NEEDED, article="第三十一条", transitions=(
+        transition("declare", _("登记为孤网"), (I.NOT_NEEDED,), I.AWAITING_BDB, EDITORS, "R31.1", "catalog.register_system"),
+        transition("isolate", _("改为孤网"), (I.NOT_NEEDED,), I.AWAITING_BDB, EDITORS, "R31.1", "catalog.update_system"),
+        transition("rejoin", _("接入网络"), ISOLATED, I.NOT_NEEDED, EDITORS, "R31.1", "catalog.update_system"),
+        transition("bdb_agree", _("市大数据发展局初审同意"), (I.AWAITING_BDB,), I.AWAITING_GOV, BDB, "R31.1", "catalog.review_isolation"),
+        transition("bdb_refuse", _("市大数据发展局初审不同意"), (I.AWAITING_BDB,), I.REFUSED, BDB, "R31.1", "catalog.review_isolation"),
+        transition("gov_approve", _("市政府批准保留孤网"), (I.AWAITING_GOV,), I.APPROVED, GOV, "R31.1", "catalog.review_isolation"),
+        transition("gov_refuse", _("市政府不予批准"), (I.AWAITING_GOV,), I.REFUSED, GOV, "R31.1", "catalog.review_isolation"),
+        transition("resubmit", _("重新报请孤网审批"), (I.REFUSED,), I.AWAITING_BDB, UNIT, "R31.1", "catalog.resubmit_isolation"),
+    ),
+))  # fmt: skip
 
-SHARING_REQUEST = register(
-    Machine(
-        key="sharing_request",
-        label=_("共享申请"),
-        model="catalog.SharingRequest",
-        states=S,
-        initial=S.PENDING,
-        article="第十四条",
-        terminal=(S.GRANTED, S.REFUSED),
-        transitions=(
-            Transition(
-                "grant", _("同意共享"), (S.PENDING,), S.GRANTED, UNIT,
-                "", "catalog.answer_sharing", "第十四条", "R14.4",
-            ),
-            Transition(
-                "refuse", _("不予共享"), (S.PENDING,), S.REFUSED, UNIT,
-                "", "catalog.answer_sharing", "第十四条", "R14.4",
-            ),
-        ),
-    )
-)  # fmt: skip
+SHARING_REQUEST = register(Machine(
+    "sharing_request", _("共享申请"), "catalog.SharingRequest", S,
+    initial=S.PENDING, article="第十四条", terminal=(S.GRANTED, S.REFUSED), transitions=(
+        transition("grant", _("同意共享"), (S.PENDING,), S.GRANTED, UNIT, "R14.4", "catalog.answer_sharing"),
+        transition("refuse", _("不予共享"), (S.PENDING,), S.REFUSED, UNIT, "R14.4", "catalog.answer_sharing"),
+    ),
+))  # fmt: skip
 
-OM_RUN = register(
-    Machine(
-        key="om_run",
-        label=_("运维经费决定批次"),
-        model="catalog.OMRun",
-        states=O,
-        initial=O.RUNNING,
-        article="第三十一条",
-        terminal=(O.DECIDED, O.FAILED),
-        transitions=(
-            Transition(
-                "decide", _("逐系统判定完成"), (O.RUNNING,), O.DECIDED, DECIDERS,
-                "", "catalog.decide_om_funding", "第三十一条", "R31.3",
-            ),
-            Transition(
-                "fail", _("判定失败"), (O.RUNNING,), O.FAILED, DECIDERS,
-                "", "catalog.decide_om_funding", "第三十一条", "R31.3",
-            ),
-        ),
-    )
-)  # fmt: skip
+OM_RUN = register(Machine(
+    "om_run", _("运维经费决定批次"), "catalog.OMRun", O,
+    initial=O.RUNNING, article="第三十一条", terminal=(O.DECIDED, O.FAILED), transitions=(
+        transition("decide", _("逐系统判定完成"), (O.RUNNING,), O.DECIDED, DECIDERS, "R31.3", "catalog.decide_om_funding"),
+        transition("fail", _("判定失败"), (O.RUNNING,), O.FAILED, DECIDERS, "R31.3", "catalog.decide_om_funding"),
+    ),
+))  # fmt: skip

@@ -27,9 +27,32 @@ from .findings import Finding
 _local = threading.local()
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """1-99 in Chinese numerals as the Measures number their articles: 八, 十, 十一, 二十八."""
+    if not 0 < number < 100:
+        raise ValueError(f"no article is numbered {number}")
+    tens, units = divmod(number, 10)
+    return (
+        (_DIGITS[tens] if tens > 1 else "")
+        + ("十" if tens else "")
+        + (_DIGITS[units] if units else "")
+    )
+
+
+def article_of_requirement(requirement: str) -> str:
+    """The article a requirement id belongs to: ``R28.1`` → ``第二十八条`` (ids are
+    R<article>.<n>, policy/requirements.py)."""
+    number = requirement.removeprefix("R").split(".")[0]
+    return f"第{chinese_numeral(int(number))}条"
+
+
 @dataclass(frozen=True)
 class Transition:
-    """One arrow of a lifecycle."""
+    """One arrow of a lifecycle. Its article is its requirement's unless it cites others
+    (第八条、第九条)."""
 
     code: str
     label: Any  # a lazy translation
@@ -41,8 +64,30 @@ class Transition:
     article: str = ""
     requirement: str = ""  # the R-id of REQUIREMENTS.md it implements
 
+    def __post_init__(self) -> None:
+        if not self.article and self.requirement:
+            object.__setattr__(self, "article", article_of_requirement(self.requirement))
+
     def leaves(self, state: str) -> bool:
         return state in self.sources
+
+
+def transition(
+    code: str,
+    label: Any,
+    sources: tuple[str, ...],
+    target: str,
+    roles: tuple[str, ...],
+    requirement: str,
+    action: str = "",
+    *,
+    gate: str = "",
+    article: str = "",
+) -> Transition:
+    """A ``Transition`` as one row of a machine's table: what it does and who takes it, then
+    the requirement it implements (its article follows), the action that performs it and the
+    gate evaluated before it."""
+    return Transition(code, label, sources, target, roles, gate, action, article, requirement)
 
 
 @dataclass
@@ -205,23 +250,23 @@ class UndeclaredStateChange(RuntimeError):
 
 
 @contextlib.contextmanager
-def moving(obj: Any) -> Iterator[None]:
-    ids: set[int] = getattr(_local, "moving", set())
-    _local.moving = ids | {id(obj)}
+def _marking(marks: str, mark: object) -> Iterator[None]:
+    """``mark`` in this thread's set ``marks`` for the duration (nested uses restore the outer
+    set), which ``StatefulModel.save`` and ``StatefulQuerySet.update`` read."""
+    outer: set[object] = getattr(_local, marks, set())
+    setattr(_local, marks, outer | {mark})
     try:
         yield
     finally:
-        _local.moving = ids
+        setattr(_local, marks, outer)
 
 
-@contextlib.contextmanager
-def moving_bulk(machine: Machine) -> Iterator[None]:
-    keys: set[str] = getattr(_local, "bulk", set())
-    _local.bulk = keys | {machine.key}
-    try:
-        yield
-    finally:
-        _local.bulk = keys
+def moving(obj: Any) -> contextlib.AbstractContextManager[None]:
+    return _marking("moving", id(obj))
+
+
+def moving_bulk(machine: Machine) -> contextlib.AbstractContextManager[None]:
+    return _marking("bulk", machine.key)
 
 
 @contextlib.contextmanager
