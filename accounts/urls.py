@@ -2,7 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from core import navigation
-from core.views import action_page
+from core.urlpaths import action_path
 
 from . import (
     manage_views,
@@ -29,50 +29,34 @@ urlpatterns = [
     path("second-factor/codes/", second_factor_views.codes, name="second_factor_codes"),
     # organisation and user management (platform admin only; 404 for everyone else)
     path("manage/organisations/", manage_views.org_list, name="org_list"),
-    path(
-        "manage/organisations/new/",
-        action_page("accounts.create_organisation"),
-        name="org_create",
-    ),
+    action_path("manage/organisations/new/", "accounts.create_organisation", name="org_create"),
     path("manage/organisations/<int:pk>/", manage_views.org_detail, name="org_detail"),
-    path(
-        "manage/organisations/<int:pk>/edit/",
-        action_page("accounts.update_organisation"),
-        name="org_edit",
+    action_path(
+        "manage/organisations/<int:pk>/edit/", "accounts.update_organisation", name="org_edit"
     ),
     path("manage/users/", manage_views.user_list, name="user_list"),
     path("manage/users/new/", manage_views.user_create, name="user_create"),
     path("manage/users/<int:pk>/", manage_views.user_detail, name="user_detail"),
-    path("manage/users/<int:pk>/edit/", action_page("accounts.update_user"), name="user_edit"),
-    path(
-        "manage/users/<int:pk>/roles/grant/",
-        action_page("accounts.grant_role"),
-        name="user_grant_role",
+    action_path("manage/users/<int:pk>/edit/", "accounts.update_user", name="user_edit"),
+    action_path(
+        "manage/users/<int:pk>/roles/grant/", "accounts.grant_role", name="user_grant_role"
     ),
     path(
         "manage/users/<int:pk>/roles/<int:membership_pk>/revoke/",
         manage_views.user_revoke_role,
         name="user_revoke_role",
     ),
-    path(
-        "manage/users/<int:pk>/deactivate/",
-        action_page("accounts.deactivate_user"),
-        name="user_deactivate",
+    action_path(
+        "manage/users/<int:pk>/deactivate/", "accounts.deactivate_user", name="user_deactivate"
     ),
-    path(
-        "manage/users/<int:pk>/activate/",
-        action_page("accounts.activate_user"),
-        name="user_activate",
+    action_path("manage/users/<int:pk>/activate/", "accounts.activate_user", name="user_activate"),
+    action_path("manage/users/<int:pk>/unlock/", "accounts.unlock_user", name="user_unlock"),
+    action_path(
+        "manage/users/<int:pk>/password/", "accounts.reset_password", name="user_reset_password"
     ),
-    path("manage/users/<int:pk>/unlock/", action_page("accounts.unlock_user"), name="user_unlock"),
-    path(
-        "manage/users/<int:pk>/password/",
-        action_page("accounts.reset_password"),
-        name="user_reset_password",
-    ),
-    path(
+    action_path(
         "manage/users/<int:pk>/second-factor/reset/",
-        action_page("accounts.reset_second_factor"),
+        "accounts.reset_second_factor",
         name="user_reset_second_factor",
     ),
     path(

@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 
 from accounts.roles import Role
 from core import navigation
-from core.views import action_page
+from core.urlpaths import action_path
 
 from . import views
 
@@ -13,40 +13,30 @@ urlpatterns = [
     # the README and people type /catalog/: the master catalog is the chapter's first page
     path("", RedirectView.as_view(pattern_name="catalog:systems"), name="home"),
     path("systems/", views.system_list, name="systems"),
-    path("systems/new/", action_page("catalog.register_system"), name="system_create"),
+    action_path("systems/new/", "catalog.register_system", name="system_create"),
     path("systems/import/", views.system_import, name="system_import"),
     path("systems/export/", views.system_export, name="system_export"),
     path("systems/<int:pk>/", views.system_detail, name="system_detail"),
-    path("systems/<int:pk>/edit/", action_page("catalog.update_system"), name="system_edit"),
-    path("systems/<int:pk>/curate/", action_page("catalog.curate_system"), name="system_curate"),
-    path(
-        "systems/<int:pk>/isolation/",
-        action_page("catalog.review_isolation"),
-        name="system_isolation",
-    ),
+    action_path("systems/<int:pk>/edit/", "catalog.update_system", name="system_edit"),
+    action_path("systems/<int:pk>/curate/", "catalog.curate_system", name="system_curate"),
+    action_path("systems/<int:pk>/isolation/", "catalog.review_isolation", name="system_isolation"),
     path("resources/", views.resource_list, name="resources"),
-    path("resources/new/", action_page("catalog.create_resource"), name="resource_create"),
+    action_path("resources/new/", "catalog.create_resource", name="resource_create"),
     path("resources/import/", views.resource_import, name="resource_import"),
     path("resources/export/", views.resource_export, name="resource_export"),
     path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
-    path("resources/<int:pk>/edit/", action_page("catalog.update_resource"), name="resource_edit"),
-    path(
-        "resources/<int:pk>/request/",
-        action_page("catalog.request_sharing"),
-        name="resource_request",
-    ),
+    action_path("resources/<int:pk>/edit/", "catalog.update_resource", name="resource_edit"),
+    action_path("resources/<int:pk>/request/", "catalog.request_sharing", name="resource_request"),
     path("sharing/mine/", views.sharing_mine, name="sharing_mine"),
     path("sharing/incoming/", views.sharing_incoming, name="sharing_incoming"),
     path("sharing/all/", views.sharing_all, name="sharing_all"),
     path("sharing/<int:pk>/", views.sharing_detail, name="sharing_detail"),
-    path("sharing/<int:pk>/answer/", action_page("catalog.answer_sharing"), name="sharing_answer"),
-    path(
-        "sharing/<int:pk>/feedback/",
-        action_page("catalog.report_sharing_usage"),
-        name="sharing_feedback",
+    action_path("sharing/<int:pk>/answer/", "catalog.answer_sharing", name="sharing_answer"),
+    action_path(
+        "sharing/<int:pk>/feedback/", "catalog.report_sharing_usage", name="sharing_feedback"
     ),
     path("om-decisions/", views.om_list, name="om_list"),
-    path("om-decisions/run/", action_page("catalog.decide_om_funding"), name="om_run"),
+    action_path("om-decisions/run/", "catalog.decide_om_funding", name="om_run"),
     path("om-decisions/export/", views.om_export, name="om_export"),
     path("om-decisions/<int:pk>/", views.om_detail, name="om_detail"),
 ]

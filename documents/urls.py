@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core.views import action_page
+from core.urlpaths import action_path
 
 from . import views
 
@@ -17,10 +17,6 @@ urlpatterns = [
         views.download,
         name="download",
     ),
-    path(
-        "<int:pk>/new-version/",
-        action_page("documents.add_document_version"),
-        name="new_version",
-    ),
-    path("<int:pk>/withdraw/", action_page("documents.withdraw_document"), name="withdraw"),
+    action_path("<int:pk>/new-version/", "documents.add_document_version", name="new_version"),
+    action_path("<int:pk>/withdraw/", "documents.withdraw_document", name="withdraw"),
 ]

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core import navigation
-from core.views import action_page
+from core.urlpaths import action_path
 
 from .views import money, plan, project
 
@@ -12,7 +12,7 @@ app_name = "investment"
 urlpatterns = [
     # annual plan (Art. 10, 27, 37)
     path("plans/", plan.plan_index, name="plans"),
-    path("plans/open/", action_page("investment.open_plan_version"), name="plan_open"),
+    action_path("plans/open/", "investment.open_plan_version", name="plan_open"),
     path("plans/<int:year>/", plan.plan_detail, name="plan"),
     path("versions/<int:pk>/", plan.version_detail, name="version"),
     path("versions/<int:pk>/export/", plan.version_export, name="version_export"),
@@ -33,10 +33,8 @@ urlpatterns = [
     path("projects/<int:pk>/", project.project_money, name="project"),
     path("projects/<int:pk>/performance/", project.performance_table, name="performance"),
     path("projects/<int:pk>/baseline/", project.baseline_form, name="baseline"),
-    path(
-        "projects/<int:pk>/contracts/new/",
-        action_page("investment.record_contract"),
-        name="contract_add",
+    action_path(
+        "projects/<int:pk>/contracts/new/", "investment.record_contract", name="contract_add"
     ),
     path("projects/<int:pk>/changes/new/", project.change_form, name="change_add"),
     # change requests (R26.1)

@@ -3,51 +3,33 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core import navigation
-from core.views import action_page
+from core.urlpaths import action_path
 
 from . import views
 
 app_name = "planning"
 urlpatterns = [
     path("city-plans/", views.city_plan_list, name="city_plans"),
-    path(
-        "city-plans/new/",
-        action_page("planning.create_city_plan"),
-        name="city_plan_create",
-    ),
+    action_path("city-plans/new/", "planning.create_city_plan", name="city_plan_create"),
     path("city-plans/<int:pk>/", views.city_plan_detail, name="city_plan_detail"),
-    path(
+    action_path(
         "city-plan-versions/<int:pk>/edit/",
-        action_page("planning.update_city_plan"),
+        "planning.update_city_plan",
         name="city_plan_version_edit",
     ),
     path("master-plans/", views.master_plan_list, name="master_plans"),
-    path(
-        "master-plans/new/",
-        action_page("planning.create_master_plan"),
-        name="master_plan_create",
-    ),
+    action_path("master-plans/new/", "planning.create_master_plan", name="master_plan_create"),
     path("master-plans/<int:pk>/", views.master_plan_detail, name="master_plan_detail"),
-    path(
-        "master-plans/<int:pk>/edit/",
-        action_page("planning.update_master_plan"),
-        name="master_plan_edit",
+    action_path(
+        "master-plans/<int:pk>/edit/", "planning.update_master_plan", name="master_plan_edit"
     ),
-    path(
-        "master-plans/<int:pk>/items/new/",
-        action_page("planning.add_master_plan_item"),
-        name="item_add",
+    action_path(
+        "master-plans/<int:pk>/items/new/", "planning.add_master_plan_item", name="item_add"
     ),
-    path(
-        "items/<int:pk>/edit/",
-        action_page("planning.change_master_plan_item"),
-        name="item_edit",
-    ),
+    action_path("items/<int:pk>/edit/", "planning.change_master_plan_item", name="item_edit"),
     path("data-governance/", views.data_governance, name="data_governance"),
-    path(
-        "data-governance/new/",
-        action_page("planning.record_data_governance"),
-        name="data_governance_record",
+    action_path(
+        "data-governance/new/", "planning.record_data_governance", name="data_governance_record"
     ),
 ]
 
