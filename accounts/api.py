@@ -7,13 +7,14 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Schema
 from ninja.errors import AuthenticationError
-from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from core.api import MAX_PAGE_SIZE, ErrorOut, PageNumberPagination
+from core.api import LIST_ERRORS, ErrorOut
+from core.api_routes import Routes
+from core.api_schemas import choice_label
 from core.filters import apply
 
 from .filters import OrganisationFilter
@@ -99,14 +100,12 @@ class OrganisationOut(Schema):
     division_code: str
     is_active: bool
 
-    @staticmethod
-    def resolve_kind_label(obj: Organisation) -> str:
-        return str(obj.get_kind_display())
+    resolve_kind_label = choice_label("kind")
 
 
 # -- routes -----------------------------------------------------------------------------------
 
-router = Router(tags=["账户与组织"])
+router = Routes(tags=["账户与组织"])
 
 
 @router.get("/me", summary="当前用户", response={200: MeOut, 401: ErrorOut})
@@ -125,12 +124,7 @@ def me(request: Any) -> dict[str, Any]:
     return {"username": user.username, "full_name": user.get_full_name(), "roles": roles}
 
 
-@router.get(
-    "/organisations",
-    summary="组织名录",
-    response={200: list[OrganisationOut], 401: ErrorOut, 422: ErrorOut},
-)
-@paginate(PageNumberPagination, page_size=settings.GOVIT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@router.list("/organisations", OrganisationOut, "组织名录", errors=LIST_ERRORS)
 def organisations(
     request: Any,
     filters: Query[OrganisationFilter.schema()],  # type: ignore[valid-type]

@@ -7,10 +7,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-
-def _label(obj, field) -> str:
-    return str(getattr(obj, f"get_{field}_display")())
-
+from core.api_schemas import choice_label, related
 
 # -- master catalog ---------------------------------------------------------------------------
 
@@ -60,29 +57,12 @@ class SystemOut(Schema):
     project_codes: list[str] = Field(default_factory=list, description="建设或改造项目编号")
     updated_at: datetime
 
-    @staticmethod
-    def resolve_unit_name(obj) -> str:
-        return obj.unit.name
-
-    @staticmethod
-    def resolve_category_label(obj) -> str:
-        return _label(obj, "category")
-
-    @staticmethod
-    def resolve_status_label(obj) -> str:
-        return _label(obj, "status")
-
-    @staticmethod
-    def resolve_network_label(obj) -> str:
-        return _label(obj, "network")
-
-    @staticmethod
-    def resolve_isolation_state_label(obj) -> str:
-        return _label(obj, "isolation_state")
-
-    @staticmethod
-    def resolve_integration_status_label(obj) -> str:
-        return _label(obj, "integration_status")
+    resolve_unit_name = related("unit.name")
+    resolve_category_label = choice_label("category")
+    resolve_status_label = choice_label("status")
+    resolve_network_label = choice_label("network")
+    resolve_isolation_state_label = choice_label("isolation_state")
+    resolve_integration_status_label = choice_label("integration_status")
 
     @staticmethod
     def resolve_project_codes(obj) -> list[str]:
@@ -137,29 +117,12 @@ class ResourceOut(Schema):
     system_ids: list[int] = Field(..., description="提供系统 id")
     updated_at: datetime
 
-    @staticmethod
-    def resolve_provider_name(obj) -> str:
-        return obj.provider.name
-
-    @staticmethod
-    def resolve_provider_credit_code(obj) -> str:
-        return obj.provider.credit_code
-
-    @staticmethod
-    def resolve_classification_label(obj) -> str:
-        return _label(obj, "classification")
-
-    @staticmethod
-    def resolve_format_label(obj) -> str:
-        return _label(obj, "format")
-
-    @staticmethod
-    def resolve_share_type_label(obj) -> str:
-        return _label(obj, "share_type")
-
-    @staticmethod
-    def resolve_open_type_label(obj) -> str:
-        return _label(obj, "open_type")
+    resolve_provider_name = related("provider.name")
+    resolve_provider_credit_code = related("provider.credit_code")
+    resolve_classification_label = choice_label("classification")
+    resolve_format_label = choice_label("format")
+    resolve_share_type_label = choice_label("share_type")
+    resolve_open_type_label = choice_label("open_type")
 
     @staticmethod
     def resolve_items(obj):
@@ -197,25 +160,15 @@ class SharingOut(Schema):
     answer: str
     feedback: list[FeedbackOut]
 
-    @staticmethod
-    def resolve_resource_code(obj) -> str:
-        return obj.resource.resource_code
-
-    @staticmethod
-    def resolve_resource_name(obj) -> str:
-        return obj.resource.name
+    resolve_resource_code = related("resource.resource_code")
+    resolve_resource_name = related("resource.name")
 
     @staticmethod
     def resolve_provider_id(obj) -> int:
         return obj.resource.provider_id
 
-    @staticmethod
-    def resolve_requester_name(obj) -> str:
-        return obj.requester.name
-
-    @staticmethod
-    def resolve_state_label(obj) -> str:
-        return _label(obj, "state")
+    resolve_requester_name = related("requester.name")
+    resolve_state_label = choice_label("state")
 
     @staticmethod
     def resolve_overdue(obj) -> bool:
@@ -247,9 +200,7 @@ class OMRunRecordOut(Schema):
     systems: int = Field(..., description="判定的系统数")
     eligible: int = Field(..., description="可安排运维经费的系统数")
 
-    @staticmethod
-    def resolve_policy(obj) -> str:
-        return obj.policy.code
+    resolve_policy = related("policy.code")
 
     @staticmethod
     def resolve_decided_by(obj) -> str:
@@ -280,29 +231,16 @@ class OMDecisionOut(Schema):
     run: str
     decided_at: datetime
 
-    @staticmethod
-    def resolve_system_code(obj) -> str:
-        return obj.system.code
-
-    @staticmethod
-    def resolve_system_name(obj) -> str:
-        return obj.system.name
+    resolve_system_code = related("system.code")
+    resolve_system_name = related("system.name")
 
     @staticmethod
     def resolve_unit_id(obj) -> int:
         return obj.system.unit_id
 
-    @staticmethod
-    def resolve_unit_name(obj) -> str:
-        return obj.system.unit.name
-
-    @staticmethod
-    def resolve_policy_code(obj) -> str:
-        return obj.run.policy.code
-
-    @staticmethod
-    def resolve_run(obj) -> str:
-        return obj.run.code
+    resolve_unit_name = related("system.unit.name")
+    resolve_policy_code = related("run.policy.code")
+    resolve_run = related("run.code")
 
     @staticmethod
     def resolve_reasons(obj) -> list[dict]:

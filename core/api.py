@@ -28,6 +28,7 @@ from ninja.openapi.docs import DocsBase
 from ninja.pagination import paginate
 from ninja.parser import Parser
 
+from .api_schemas import choice_label
 from .contracts import error_field, error_message
 from .enums import ActionCode
 from .errors import ActionBlocked, ActionError, ActionForbidden, ActionInvalid
@@ -57,6 +58,8 @@ class ErrorOut(Schema):
 #: the error answers every chapter's API declares: reading, and acting
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 ACT_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+#: a list that hangs from no object (nothing to be missing): no 404
+LIST_ERRORS = {401: ErrorOut, 422: ErrorOut}
 #: every list's page size (``PageNumberPagination``)
 PAGINATION = {"page_size": settings.GOVIT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
 
@@ -350,17 +353,15 @@ class LedgerEventOut(Schema):
     hash: str
     prev_hash: str
 
-    @staticmethod
-    def resolve_action_label(obj: LedgerEvent) -> str:
-        return str(obj.get_action_display())
+    resolve_action_label = choice_label("action")
 
 
 @router.get(
     "/ledger",
     summary="审计日志",
-    response={200: list[LedgerEventOut], 401: ErrorOut, 422: ErrorOut},
+    response={200: list[LedgerEventOut], **LIST_ERRORS},
 )
-@paginate(PageNumberPagination, page_size=settings.GOVIT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(PageNumberPagination, **PAGINATION)
 def ledger(request: Any, action: ActionCode | None = None) -> QuerySet[LedgerEvent]:
     """审计日志（SM3 哈希链），最新在前；只含当前用户可见的事件（本单位事件与本人操作，
     审计人员和系统管理员可见全部）。可按 ``action`` 事件代码筛选。"""

@@ -17,17 +17,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from ninja import Query, Router
-from ninja.pagination import paginate
+from ninja import Query
 from ninja.responses import Status
 
 from core.actions import Action
-from core.api import (
-    ACT_ERRORS,
-    PAGINATION,
-    READ_ERRORS,
-    PageNumberPagination,
-)
+from core.api_routes import Routes, perform
 from core.dates import today
 from core.filters import ListFilter, apply
 from core.money import wan_str, yuan_str
@@ -74,13 +68,18 @@ from .schemas import (
 )
 from .services import acceptance_path_for, clock_facts, policy_params, progress_percent
 
-router = Router(tags=["建设实施与验收"])
+router = Routes(tags=["建设实施与验收"])
 
 START = ["开工与监理"]
 REPORTS = ["建设进度与年度报告"]
 INCIDENTS = ["重大事项"]
 ACCEPT = ["建成与竣工验收"]
 EVALUATE = ["自评价与后评价"]
+start_routes = router.tagged(START)
+reports_routes = router.tagged(REPORTS)
+incidents_routes = router.tagged(INCIDENTS)
+accept_routes = router.tagged(ACCEPT)
+evaluate_routes = router.tagged(EVALUATE)
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -163,26 +162,16 @@ def _overview(project: Project) -> dict[str, Any]:
     }
 
 
-def _act(request: Any, action: Action, obj_id: int, payload: Any = None) -> Any:
-    return action.execute(obj_id, payload, acting_user=request.auth)
-
-
 def _act_on_project(request: Any, action: Action, project_id: int, payload: Any = None) -> dict:
     """Do ``action`` on the project and answer its delivery record as it now is."""
-    _act(request, action, project_id, payload)
+    perform(request, action, project_id, payload)
     return _overview(_project(request, project_id))
 
 
 # -- reading ------------------------------------------------------------------------------------
 
 
-@router.get(
-    "/projects",
-    summary="建设项目列表",
-    tags=START,
-    response={200: list[DeliveryProjectOut], **READ_ERRORS},
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@start_routes.list("/projects", DeliveryProjectOut, "建设项目列表")
 def projects(request, filters: Query[DeliveryFilter.schema()]):  # type: ignore[valid-type]
     """当前用户可见的已批复项目及其建设阶段。可按阶段 ``phase``（未开工的项目为 preparing）、
     是否暂停 ``suspended``、建设单位 ``unit`` 筛选，``q`` 搜索项目编号、名称或单位。"""
@@ -190,12 +179,7 @@ def projects(request, filters: Query[DeliveryFilter.schema()]):  # type: ignore[
     return apply(DeliveryFilter, request.GET, qs).qs.order_by("-code")
 
 
-@router.get(
-    "/projects/{int:project_id}",
-    summary="项目建设实施情况",
-    tags=START,
-    response={200: ProjectDeliveryOut, **READ_ERRORS},
-)
+@start_routes.read("/projects/{int:project_id}", ProjectDeliveryOut, "项目建设实施情况")
 def project_delivery(request, project_id: int):
     """一个已批复项目的建设实施情况：阶段、实施机构和负责人、工程监理、里程碑与建设进度、
     监理报告、年度绩效评价报告、重大事项、验收延期申请、竣工验收、自评价和后评价，以及
@@ -204,13 +188,7 @@ def project_delivery(request, project_id: int):
     return _overview(_project(request, project_id))
 
 
-@router.get(
-    "/calendar",
-    summary="法定期限日历",
-    tags=START,
-    response={200: list[CalendarItemOut], **READ_ERRORS},
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@start_routes.list("/calendar", CalendarItemOut, "法定期限日历")
 def calendar(
     request,
     filters: Query[CalendarFilter.schema()],  # type: ignore[valid-type]
@@ -248,39 +226,21 @@ def calendar(
     return rows
 
 
-@router.get(
-    "/incidents",
-    summary="重大事项列表",
-    tags=INCIDENTS,
-    response={200: list[IncidentOut], **READ_ERRORS},
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@incidents_routes.list("/incidents", IncidentOut, "重大事项列表")
 def incidents(request, filters: Query[IncidentFilter.schema()]):  # type: ignore[valid-type]
     """当前用户可见项目的重大事项（第二十四条）。可按状态 ``state``、类型 ``kind``、项目
     ``project``、是否未关闭 ``open`` 筛选。"""
     return _rows(Incident, request, IncidentFilter).order_by("-reported_at", "-id")
 
 
-@router.get(
-    "/acceptances",
-    summary="竣工验收列表",
-    tags=ACCEPT,
-    response={200: list[AcceptanceOut], **READ_ERRORS},
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@accept_routes.list("/acceptances", AcceptanceOut, "竣工验收列表")
 def acceptances(request, filters: Query[AcceptanceFilter.schema()]):  # type: ignore[valid-type]
     """当前用户可见项目的竣工验收（第二十八条）。可按状态 ``state``（applied 待组织验收、
     passed、failed）、验收方式 ``path``、项目 ``project`` 筛选。"""
     return _rows(Acceptance, request, AcceptanceFilter).order_by("-applied_at", "-id")
 
 
-@router.get(
-    "/extensions",
-    summary="验收延期申请列表",
-    tags=ACCEPT,
-    response={200: list[ExtensionOut], **READ_ERRORS},
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@accept_routes.list("/extensions", ExtensionOut, "验收延期申请列表")
 def extensions(request, filters: Query[ExtensionFilter.schema()]):  # type: ignore[valid-type]
     """当前用户可见项目的验收延期申请（第二十八条）。可按状态 ``state``（pending 待审核）、
     项目 ``project`` 筛选。"""
@@ -290,35 +250,22 @@ def extensions(request, filters: Query[ExtensionFilter.schema()]):  # type: igno
 # -- start of construction (Art. 16, 22) --------------------------------------------------------
 
 
-@router.post(
-    "/projects/{int:project_id}/implementation",
-    summary="登记实施机构和负责人",
-    tags=START,
-    response={200: ProjectDeliveryOut, **ACT_ERRORS},
+@start_routes.act(
+    "/projects/{int:project_id}/implementation", ProjectDeliveryOut, "登记实施机构和负责人"
 )
 def set_implementation(request, project_id: int, payload: contracts.DeliveryImplementationIn):
     """建设单位登记项目实施机构、项目负责人及电话（第十六条）。"""
     return _act_on_project(request, actions.set_implementation, project_id, payload)
 
 
-@router.post(
-    "/projects/{int:project_id}/supervisor",
-    summary="登记工程监理单位",
-    tags=START,
-    response={201: SupervisorOut, **ACT_ERRORS},
-)
+@start_routes.create("/projects/{int:project_id}/supervisor", SupervisorOut, "登记工程监理单位")
 def assign_supervisor(request, project_id: int, payload: contracts.DeliverySupervisorIn):
     """建设单位登记通过采购确定的工程监理单位 ``supervisor``（组织编号；旧名
     ``supervisor_id`` 仍可用）（第二十二条）；再次登记时取代原监理单位。"""
-    return Status(201, _act(request, actions.assign_supervisor, project_id, payload))
+    return Status(201, perform(request, actions.assign_supervisor, project_id, payload))
 
 
-@router.post(
-    "/projects/{int:project_id}/start",
-    summary="开工建设",
-    tags=START,
-    response={200: ProjectDeliveryOut, **ACT_ERRORS},
-)
+@start_routes.act("/projects/{int:project_id}/start", ProjectDeliveryOut, "开工建设")
 def start_construction(request, project_id: int, payload: contracts.DeliveryStartIn):
     """登记开工。规则关口：未明确实施机构、负责人或未登记采购合同（第十六条）、未登记工程
     监理（第二十二条）、项目被暂停（第二十四条）时返回 409 及依据条款。"""
@@ -328,156 +275,97 @@ def start_construction(request, project_id: int, payload: contracts.DeliveryStar
 # -- milestones, supervision and annual reports (Art. 22, 23) -----------------------------------
 
 
-@router.post(
-    "/projects/{int:project_id}/milestones",
-    summary="新增里程碑",
-    tags=REPORTS,
-    response={201: MilestoneOut, **ACT_ERRORS},
-)
+@reports_routes.create("/projects/{int:project_id}/milestones", MilestoneOut, "新增里程碑")
 def add_milestone(request, project_id: int, payload: contracts.DeliveryMilestoneIn):
     """新增建设进度里程碑；建设进度按已完成里程碑的权重占比计算。"""
-    return Status(201, _act(request, actions.add_milestone, project_id, payload))
+    return Status(201, perform(request, actions.add_milestone, project_id, payload))
 
 
-@router.post(
-    "/milestones/{int:milestone_id}/complete",
-    summary="登记里程碑完成",
-    tags=REPORTS,
-    response={200: MilestoneOut, **ACT_ERRORS},
-)
+@reports_routes.act("/milestones/{int:milestone_id}/complete", MilestoneOut, "登记里程碑完成")
 def complete_milestone(request, milestone_id: int, payload: contracts.DeliveryMilestoneDoneIn):
     """登记里程碑的实际完成日期（不晚于今天）。"""
-    return _act(request, actions.complete_milestone, milestone_id, payload)
+    return perform(request, actions.complete_milestone, milestone_id, payload)
 
 
-@router.post(
-    "/projects/{int:project_id}/supervision-reports",
-    summary="提交监理报告",
-    tags=REPORTS,
-    response={201: SupervisionReportOut, **ACT_ERRORS},
+@reports_routes.create(
+    "/projects/{int:project_id}/supervision-reports", SupervisionReportOut, "提交监理报告"
 )
 def submit_supervision_report(
     request, project_id: int, payload: contracts.DeliverySupervisionReportIn
 ):
     """本项目的工程监理单位提交监理报告和监理意见（第二十二条）。"""
-    return Status(201, _act(request, actions.submit_supervision_report, project_id, payload))
+    return Status(201, perform(request, actions.submit_supervision_report, project_id, payload))
 
 
-@router.post(
-    "/projects/{int:project_id}/annual-reports",
-    summary="提交年度绩效评价报告",
-    tags=REPORTS,
-    response={201: AnnualReportOut, **ACT_ERRORS},
+@reports_routes.create(
+    "/projects/{int:project_id}/annual-reports", AnnualReportOut, "提交年度绩效评价报告"
 )
 def submit_annual_report(request, project_id: int, payload: contracts.DeliveryAnnualReportIn):
     """建设期内每年年底前提交年度绩效评价报告（第二十三条），须附使用单位和监理单位意见，
     试运行期间须写明试运行效果，否则返回 409。建设进度由里程碑、年度计划金额和已支付金额
     由年度投资计划和支付记录自动计算。"""
-    return Status(201, _act(request, actions.submit_annual_report, project_id, payload))
+    return Status(201, perform(request, actions.submit_annual_report, project_id, payload))
 
 
 # -- incidents (Art. 24) ------------------------------------------------------------------------
 
 
-@router.post(
-    "/projects/{int:project_id}/incidents",
-    summary="报告重大事项",
-    tags=INCIDENTS,
-    response={201: IncidentOut, **ACT_ERRORS},
-)
+@incidents_routes.create("/projects/{int:project_id}/incidents", IncidentOut, "报告重大事项")
 def report_incident(request, project_id: int, payload: contracts.DeliveryIncidentIn):
     """建设单位向市发展改革委、市财政局报告建设进度严重滞后（delay）或重大损失（loss）
     （第二十四条）。"""
-    return Status(201, _act(request, actions.report_incident, project_id, payload))
+    return Status(201, perform(request, actions.report_incident, project_id, payload))
 
 
-@router.post(
-    "/incidents/{int:incident_id}/rectification",
-    summary="责令限期整改",
-    tags=INCIDENTS,
-    response={200: IncidentOut, **ACT_ERRORS},
-)
+@incidents_routes.act("/incidents/{int:incident_id}/rectification", IncidentOut, "责令限期整改")
 def order_rectification(request, incident_id: int, payload: contracts.DeliveryRectificationIn):
     """市发展改革委或市财政局责令限期整改（第二十四条）；整改期限列入项目的法定期限。"""
-    return _act(request, actions.order_rectification, incident_id, payload)
+    return perform(request, actions.order_rectification, incident_id, payload)
 
 
-@router.post(
-    "/incidents/{int:incident_id}/suspend",
-    summary="暂停项目",
-    tags=INCIDENTS,
-    response={200: IncidentOut, **ACT_ERRORS},
-)
+@incidents_routes.act("/incidents/{int:incident_id}/suspend", IncidentOut, "暂停项目")
 def suspend_project(request, incident_id: int, payload: contracts.DeliverySuspensionIn):
     """市发展改革委或市财政局暂停项目（第二十四条）：解除前不能开始试运行、登记建成、
     申请验收，也不能支付。"""
-    return _act(request, actions.suspend_project, incident_id, payload)
+    return perform(request, actions.suspend_project, incident_id, payload)
 
 
-@router.post(
-    "/incidents/{int:incident_id}/lift",
-    summary="解除暂停",
-    tags=INCIDENTS,
-    response={200: IncidentOut, **ACT_ERRORS},
-)
+@incidents_routes.act("/incidents/{int:incident_id}/lift", IncidentOut, "解除暂停")
 def lift_suspension(request, incident_id: int, payload: contracts.DeliveryIncidentOpinionIn):
     """市发展改革委或市财政局解除暂停；项目恢复办理和支付。"""
-    return _act(request, actions.lift_suspension, incident_id, payload)
+    return perform(request, actions.lift_suspension, incident_id, payload)
 
 
-@router.post(
-    "/incidents/{int:incident_id}/close",
-    summary="整改完成，关闭重大事项",
-    tags=INCIDENTS,
-    response={200: IncidentOut, **ACT_ERRORS},
-)
+@incidents_routes.act("/incidents/{int:incident_id}/close", IncidentOut, "整改完成，关闭重大事项")
 def close_incident(request, incident_id: int, payload: contracts.DeliveryIncidentOpinionIn):
     """市发展改革委或市财政局确认整改完成，关闭事项（暂停中的事项请用“解除暂停”）。"""
-    return _act(request, actions.close_incident, incident_id, payload)
+    return perform(request, actions.close_incident, incident_id, payload)
 
 
 # -- trial, completion, archives, acceptance (Art. 28, 29) --------------------------------------
 
 
-@router.post(
-    "/projects/{int:project_id}/trial",
-    summary="开始试运行",
-    tags=ACCEPT,
-    response={200: ProjectDeliveryOut, **ACT_ERRORS},
-)
+@accept_routes.act("/projects/{int:project_id}/trial", ProjectDeliveryOut, "开始试运行")
 def start_trial(request, project_id: int, payload: contracts.DeliveryTrialIn):
     """登记试运行开始日期；项目被暂停时返回 409（第二十四条）。"""
     return _act_on_project(request, actions.start_trial, project_id, payload)
 
 
-@router.post(
-    "/projects/{int:project_id}/complete",
-    summary="登记建成",
-    tags=ACCEPT,
-    response={200: ProjectDeliveryOut, **ACT_ERRORS},
-)
+@accept_routes.act("/projects/{int:project_id}/complete", ProjectDeliveryOut, "登记建成")
 def complete_construction(request, project_id: int, payload: contracts.DeliveryCompletionIn):
     """登记建成日期：竣工验收期限（政策规定的月数，默认 6 个月）自此起算，验收方式按
     政策门槛确定（第二十八条）。"""
     return _act_on_project(request, actions.complete_construction, project_id, payload)
 
 
-@router.post(
-    "/projects/{int:project_id}/archives",
-    summary="登记档案验收",
-    tags=ACCEPT,
-    response={200: ProjectDeliveryOut, **ACT_ERRORS},
-)
+@accept_routes.act("/projects/{int:project_id}/archives", ProjectDeliveryOut, "登记档案验收")
 def accept_archives(request, project_id: int, payload: contracts.DeliveryArchivesIn):
     """市大数据发展局按档案清单登记档案验收（第二十九条）；档案验收通过后才能竣工验收。"""
     return _act_on_project(request, actions.accept_archives, project_id, payload)
 
 
-@router.post(
-    "/projects/{int:project_id}/archives/failed",
-    summary="登记档案验收不合格",
-    tags=ACCEPT,
-    response={200: ProjectDeliveryOut, **ACT_ERRORS},
+@accept_routes.act(
+    "/projects/{int:project_id}/archives/failed", ProjectDeliveryOut, "登记档案验收不合格"
 )
 def reject_archives(request, project_id: int, payload: contracts.DeliveryArchivesFailedIn):
     """市大数据发展局登记档案验收不合格及原因（第二十九条）：记录保留，建设单位整改后重新
@@ -485,70 +373,44 @@ def reject_archives(request, project_id: int, payload: contracts.DeliveryArchive
     return _act_on_project(request, actions.reject_archives, project_id, payload)
 
 
-@router.post(
-    "/projects/{int:project_id}/acceptance/apply",
-    summary="申请市大数据发展局组织竣工验收",
-    tags=ACCEPT,
-    response={201: AcceptanceOut, **ACT_ERRORS},
+@accept_routes.create(
+    "/projects/{int:project_id}/acceptance/apply", AcceptanceOut, "申请市大数据发展局组织竣工验收"
 )
 def apply_acceptance(request, project_id: int):
     """总投资达到政策门槛（含本数）的项目向市大数据发展局申请竣工验收（第二十八条）。
     规则关口：验收方式不符（门槛以下应自行组织并报备）、尚未建成、未通过档案验收（第二十九
     条）、材料不全时返回 409；超过验收期限且未获延期时记为警示。"""
-    return Status(201, _act(request, actions.apply_acceptance, project_id))
+    return Status(201, perform(request, actions.apply_acceptance, project_id))
 
 
-@router.post(
-    "/acceptances/{int:acceptance_id}/decide",
-    summary="登记竣工验收结果",
-    tags=ACCEPT,
-    response={200: AcceptanceOut, **ACT_ERRORS},
-)
+@accept_routes.act("/acceptances/{int:acceptance_id}/decide", AcceptanceOut, "登记竣工验收结果")
 def decide_acceptance(request, acceptance_id: int, payload: contracts.DeliveryAcceptanceResultIn):
     """市大数据发展局登记其组织的竣工验收结果；不通过的项目不得安排运维经费（第二十八条）。"""
-    return _act(request, actions.decide_acceptance, acceptance_id, payload)
+    return perform(request, actions.decide_acceptance, acceptance_id, payload)
 
 
-@router.post(
-    "/projects/{int:project_id}/acceptance/file",
-    summary="建设单位组织验收并报备",
-    tags=ACCEPT,
-    response={201: AcceptanceOut, **ACT_ERRORS},
+@accept_routes.create(
+    "/projects/{int:project_id}/acceptance/file", AcceptanceOut, "建设单位组织验收并报备"
 )
 def file_unit_acceptance(request, project_id: int, payload: contracts.DeliveryAcceptanceResultIn):
     """总投资低于政策门槛的项目由建设单位组织竣工验收，并将结果报市大数据发展局备案
     （第二十八条）。规则关口同申请验收；不通过的项目不得安排运维经费。"""
-    return Status(201, _act(request, actions.file_unit_acceptance, project_id, payload))
+    return Status(201, perform(request, actions.file_unit_acceptance, project_id, payload))
 
 
-@router.post(
-    "/projects/{int:project_id}/extensions",
-    summary="申请延期验收",
-    tags=ACCEPT,
-    response={201: ExtensionOut, **ACT_ERRORS},
-)
+@accept_routes.create("/projects/{int:project_id}/extensions", ExtensionOut, "申请延期验收")
 def request_extension(request, project_id: int, payload: contracts.DeliveryExtensionIn):
     """不能按期申请竣工验收的，向市大数据发展局申请延期（第二十八条）。"""
-    return Status(201, _act(request, actions.request_extension, project_id, payload))
+    return Status(201, perform(request, actions.request_extension, project_id, payload))
 
 
-@router.post(
-    "/extensions/{int:extension_id}/decide",
-    summary="审核延期申请",
-    tags=ACCEPT,
-    response={200: ExtensionOut, **ACT_ERRORS},
-)
+@accept_routes.act("/extensions/{int:extension_id}/decide", ExtensionOut, "审核延期申请")
 def decide_extension(request, extension_id: int, payload: contracts.DeliveryExtensionDecisionIn):
     """市大数据发展局同意或不同意延期；同意后验收期限顺延至申请日期。"""
-    return _act(request, actions.decide_extension, extension_id, payload)
+    return perform(request, actions.decide_extension, extension_id, payload)
 
 
-@router.post(
-    "/projects/{int:project_id}/golive",
-    summary="登记正式上线运行",
-    tags=ACCEPT,
-    response={200: ProjectDeliveryOut, **ACT_ERRORS},
-)
+@accept_routes.act("/projects/{int:project_id}/golive", ProjectDeliveryOut, "登记正式上线运行")
 def go_live(request, project_id: int, payload: contracts.DeliveryGoLiveIn):
     """竣工验收通过后登记正式上线运行日期；自评价期间自验收和上线中较晚者起算（第三十条）。"""
     return _act_on_project(request, actions.go_live, project_id, payload)
@@ -557,40 +419,31 @@ def go_live(request, project_id: int, payload: contracts.DeliveryGoLiveIn):
 # -- evaluation (Art. 30) -----------------------------------------------------------------------
 
 
-@router.post(
-    "/projects/{int:project_id}/self-evaluation",
-    summary="提交自评价",
-    tags=EVALUATE,
-    response={201: DeliveryEvaluationOut, **ACT_ERRORS},
+@evaluate_routes.create(
+    "/projects/{int:project_id}/self-evaluation", DeliveryEvaluationOut, "提交自评价"
 )
 def submit_self_evaluation(request, project_id: int, payload: contracts.DeliveryEvaluationIn):
     """建设单位在验收运行后的规定期间（默认 12—24 个月）内提交自评价，报送市发展改革委、
     市财政局和市大数据发展局（第三十条）。期间开始前返回 409；期间结束后提交记为逾期警示。"""
-    result = _act(request, actions.submit_self_evaluation, project_id, payload)
+    result = perform(request, actions.submit_self_evaluation, project_id, payload)
     return Status(201, EvaluationResult.objects.get(pk=result.pk))
 
 
-@router.post(
-    "/projects/{int:project_id}/post-evaluations",
-    summary="委托第三方后评价",
-    tags=EVALUATE,
-    response={201: PostEvaluationOut, **ACT_ERRORS},
+@evaluate_routes.create(
+    "/projects/{int:project_id}/post-evaluations", PostEvaluationOut, "委托第三方后评价"
 )
 def commission_post_evaluation(request, project_id: int, payload: contracts.DeliveryCommissionIn):
     """市发展改革委或市大数据发展局委托第三方咨询评估机构 ``consultant``（组织编号；旧名
     ``consultant_id`` 仍可用）开展后评价（第三十条）。"""
-    post = _act(request, actions.commission_post_evaluation, project_id, payload)
+    post = perform(request, actions.commission_post_evaluation, project_id, payload)
     return Status(201, PostEvaluation.objects.select_related("consultant").get(pk=post.pk))
 
 
-@router.post(
-    "/post-evaluations/{int:post_id}/submit",
-    summary="提交后评价结果",
-    tags=EVALUATE,
-    response={201: DeliveryEvaluationOut, **ACT_ERRORS},
+@evaluate_routes.create(
+    "/post-evaluations/{int:post_id}/submit", DeliveryEvaluationOut, "提交后评价结果"
 )
 def submit_post_evaluation(request, post_id: int, payload: contracts.DeliveryEvaluationIn):
     """受托的第三方咨询评估机构提交后评价结果；结果作为评价结果记录，供编制下一年度投资计划
     时参考（第三十条、第三十七条）。"""
-    result = _act(request, actions.submit_post_evaluation, post_id, payload)
+    result = perform(request, actions.submit_post_evaluation, post_id, payload)
     return Status(201, EvaluationResult.objects.get(pk=result.pk))

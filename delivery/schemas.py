@@ -11,18 +11,10 @@ from typing import Any
 from django.utils.translation import gettext
 from ninja import Field, Schema
 
+from core.api_schemas import choice_label, person, related
 from core.money import wan_str, yuan_str
 
 from .deadlines import STATUS_LABELS, DueItem
-
-
-def _name(user: Any) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
-
-
-def _label(obj: Any, field: str) -> str:
-    return str(getattr(obj, f"get_{field}_display")()) if getattr(obj, field) else ""
-
 
 # -- responses ----------------------------------------------------------------------------------
 
@@ -67,9 +59,7 @@ class SupervisorOut(Schema):
     is_active: bool
     assigned_at: datetime
 
-    @staticmethod
-    def resolve_supervisor_name(obj: Any) -> str:
-        return obj.supervisor.name
+    resolve_supervisor_name = related("supervisor.name")
 
 
 class MilestoneOut(Schema):
@@ -88,9 +78,7 @@ class SupervisionReportOut(Schema):
     submitted_by_name: str
     submitted_at: datetime
 
-    @staticmethod
-    def resolve_submitted_by_name(obj: Any) -> str:
-        return _name(obj.submitted_by)
+    resolve_submitted_by_name = person("submitted_by")
 
 
 class AnnualReportOut(Schema):
@@ -107,9 +95,7 @@ class AnnualReportOut(Schema):
     paid_amount_wan: str
     submitted_at: datetime
 
-    @staticmethod
-    def resolve_progress_percent(obj: Any) -> str:
-        return str(obj.progress_percent)
+    resolve_progress_percent = related("progress_percent")
 
     @staticmethod
     def resolve_plan_amount(obj: Any) -> str:
@@ -142,17 +128,9 @@ class IncidentOut(Schema):
     reported_at: datetime
     closed_at: datetime | None
 
-    @staticmethod
-    def resolve_project_code(obj: Any) -> str:
-        return str(obj.project.code)
-
-    @staticmethod
-    def resolve_kind_label(obj: Any) -> str:
-        return _label(obj, "kind")
-
-    @staticmethod
-    def resolve_state_label(obj: Any) -> str:
-        return _label(obj, "state")
+    resolve_project_code = related("project.code")
+    resolve_kind_label = choice_label("kind")
+    resolve_state_label = choice_label("state")
 
 
 class ExtensionOut(Schema):
@@ -167,13 +145,8 @@ class ExtensionOut(Schema):
     requested_at: datetime
     decided_at: datetime | None
 
-    @staticmethod
-    def resolve_project_code(obj: Any) -> str:
-        return str(obj.project.code)
-
-    @staticmethod
-    def resolve_state_label(obj: Any) -> str:
-        return _label(obj, "state")
+    resolve_project_code = related("project.code")
+    resolve_state_label = choice_label("state")
 
 
 class AcceptanceOut(Schema):
@@ -200,33 +173,17 @@ class AcceptanceOut(Schema):
     new_data_centre: bool
     pue: str | None
 
-    @staticmethod
-    def resolve_project_code(obj: Any) -> str:
-        return str(obj.project.code)
-
-    @staticmethod
-    def resolve_path_label(obj: Any) -> str:
-        return _label(obj, "path")
-
-    @staticmethod
-    def resolve_products_reliability_label(obj: Any) -> str:
-        return _label(obj, "products_reliability")
-
-    @staticmethod
-    def resolve_crypto_evaluation_label(obj: Any) -> str:
-        return _label(obj, "crypto_evaluation")
-
-    @staticmethod
-    def resolve_security_review_label(obj: Any) -> str:
-        return _label(obj, "security_review")
+    resolve_project_code = related("project.code")
+    resolve_path_label = choice_label("path")
+    resolve_products_reliability_label = choice_label("products_reliability")
+    resolve_crypto_evaluation_label = choice_label("crypto_evaluation")
+    resolve_security_review_label = choice_label("security_review")
 
     @staticmethod
     def resolve_pue(obj: Any) -> str | None:
         return None if obj.pue is None else str(obj.pue)
 
-    @staticmethod
-    def resolve_state_label(obj: Any) -> str:
-        return _label(obj, "state")
+    resolve_state_label = choice_label("state")
 
 
 class DeliveryEvaluationOut(Schema):
@@ -238,9 +195,7 @@ class DeliveryEvaluationOut(Schema):
     score: str | None
     conclusion: str
 
-    @staticmethod
-    def resolve_kind_label(obj: Any) -> str:
-        return _label(obj, "kind")
+    resolve_kind_label = choice_label("kind")
 
     @staticmethod
     def resolve_score(obj: Any) -> str | None:
@@ -256,13 +211,8 @@ class PostEvaluationOut(Schema):
     commissioned_at: datetime
     result: DeliveryEvaluationOut | None
 
-    @staticmethod
-    def resolve_consultant_name(obj: Any) -> str:
-        return obj.consultant.name
-
-    @staticmethod
-    def resolve_state_label(obj: Any) -> str:
-        return _label(obj, "state")
+    resolve_consultant_name = related("consultant.name")
+    resolve_state_label = choice_label("state")
 
 
 class DeliveryProjectOut(Schema):
@@ -284,17 +234,9 @@ class DeliveryProjectOut(Schema):
     def resolve_project_id(obj: Any) -> int:
         return int(obj.pk)
 
-    @staticmethod
-    def resolve_project_code(obj: Any) -> str:
-        return str(obj.code)
-
-    @staticmethod
-    def resolve_project_name(obj: Any) -> str:
-        return str(obj.name)
-
-    @staticmethod
-    def resolve_unit_name(obj: Any) -> str:
-        return str(obj.unit.name)
+    resolve_project_code = related("code")
+    resolve_project_name = related("name")
+    resolve_unit_name = related("unit.name")
 
     @staticmethod
     def _delivery(obj: Any) -> Any:

@@ -9,17 +9,12 @@ answer the same 404.
 from datetime import date, datetime
 from uuid import UUID
 
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import (
-    ACT_ERRORS,
-    PAGINATION,
-    READ_ERRORS,
-    PageNumberPagination,
-)
+from core.api_routes import Routes, perform
+from core.api_schemas import choice_label, related
 from core.filters import apply
 
 from . import actions
@@ -34,7 +29,7 @@ from .models import (
     MasterPlanRevision,
 )
 
-router = Router(tags=["规划"])
+router = Routes(tags=["规划"])
 
 
 def _name(user) -> str:
@@ -57,13 +52,8 @@ class MasterPlanItemOut(Schema):
     is_data_governance: bool
     description: str
 
-    @staticmethod
-    def resolve_kind_label(obj) -> str:
-        return str(obj.get_kind_display())
-
-    @staticmethod
-    def resolve_status_label(obj) -> str:
-        return str(obj.get_status_display())
+    resolve_kind_label = choice_label("kind")
+    resolve_status_label = choice_label("status")
 
 
 class FilingOut(Schema):
@@ -72,9 +62,7 @@ class FilingOut(Schema):
     filed_at: datetime
     received_at: datetime | None
 
-    @staticmethod
-    def resolve_authority_name(obj) -> str:
-        return obj.authority.name
+    resolve_authority_name = related("authority.name")
 
 
 class RevisionOut(Schema):
@@ -96,9 +84,7 @@ class RevisionOut(Schema):
     items: list[MasterPlanItemOut]
     filings: list[FilingOut]
 
-    @staticmethod
-    def resolve_state_label(obj) -> str:
-        return str(obj.get_state_display())
+    resolve_state_label = choice_label("state")
 
     @staticmethod
     def resolve_filed_by_name(obj) -> str:
@@ -122,9 +108,7 @@ class MasterPlanSummaryOut(Schema):
     draft_revision: int | None = Field(None, description="待报备修订稿的版次")
     created_at: datetime
 
-    @staticmethod
-    def resolve_unit_name(obj) -> str:
-        return obj.unit.name
+    resolve_unit_name = related("unit.name")
 
     @staticmethod
     def resolve_filed_revision(obj) -> int | None:
@@ -160,13 +144,8 @@ class CityPlanVersionOut(Schema):
     decided_at: datetime | None
     decision_opinion: str
 
-    @staticmethod
-    def resolve_kind_label(obj) -> str:
-        return str(obj.get_kind_display())
-
-    @staticmethod
-    def resolve_state_label(obj) -> str:
-        return str(obj.get_state_display())
+    resolve_kind_label = choice_label("kind")
+    resolve_state_label = choice_label("state")
 
 
 class CityPlanOut(Schema):
@@ -195,12 +174,7 @@ def _plans():
     return MasterPlan.objects.select_related("unit")
 
 
-@router.get(
-    "/master-plans",
-    summary="整合建设总体方案列表",
-    response={200: list[MasterPlanSummaryOut], **READ_ERRORS},
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@router.list("/master-plans", MasterPlanSummaryOut, "整合建设总体方案列表")
 def master_plans(request, filters: Query[MasterPlanFilter.schema()]):  # type: ignore[valid-type]
     """当前用户可见的部门整合建设总体方案（第六条）：建设单位看到本单位的方案；市大数据
     发展局、市发展改革委、市委网信办、审计人员和系统管理员看到全部。可按建设单位 ``unit``
@@ -209,47 +183,30 @@ def master_plans(request, filters: Query[MasterPlanFilter.schema()]):  # type: i
     return qs.order_by("unit__name", "-pk")
 
 
-@router.get(
-    "/master-plans/{int:plan_id}",
-    summary="整合建设总体方案详情",
-    response={200: MasterPlanOut, **READ_ERRORS},
-)
+@router.read("/master-plans/{int:plan_id}", MasterPlanOut, "整合建设总体方案详情")
 def master_plan(request, plan_id: int):
     """一个总体方案的全部修订版及其项目和报备记录。已报备的修订版不可修改（第六条）；
     项目的 ``key`` 跨修订版不变。不存在或无权查看均返回 404。"""
     return get_visible_or_404(_plans(), request.auth, pk=plan_id)
 
 
-@router.post(
-    "/master-plans/{int:plan_id}/items",
-    summary="增加总体方案项目",
-    response={201: MasterPlanItemOut, **ACT_ERRORS},
-)
+@router.create("/master-plans/{int:plan_id}/items", MasterPlanItemOut, "增加总体方案项目")
 def master_plan_add_item(request, plan_id: int, payload: MasterPlanItemIn):
     """在修订稿中增加项目；方案已报备时自动新建修订稿，须重新集体审议并报备后才成为现行
     版本（第六条）。"""
-    item = actions.add_master_plan_item.execute(plan_id, payload, acting_user=request.auth)
+    item = perform(request, actions.add_master_plan_item, plan_id, payload)
     return Status(201, MasterPlanItem.objects.get(pk=item.pk))
 
 
-@router.post(
-    "/master-plans/{int:plan_id}/file",
-    summary="报备总体方案",
-    response={200: RevisionOut, **ACT_ERRORS},
-)
+@router.act("/master-plans/{int:plan_id}/file", RevisionOut, "报备总体方案")
 def master_plan_file(request, plan_id: int):
     """经集体审议后向市大数据发展局、市发展改革委、市委网信办报备修订稿（第六条），修订稿
     成为现行版本，原报备版本被取代。缺少集体审议等要件时返回 409 及依据条款。"""
-    revision = actions.file_master_plan.execute(plan_id, acting_user=request.auth)
+    revision = perform(request, actions.file_master_plan, plan_id)
     return MasterPlanRevision.objects.select_related("filed_by").get(pk=revision.pk)
 
 
-@router.get(
-    "/city-plans",
-    summary="市级政务信息化建设规划",
-    response={200: list[CityPlanOut], **READ_ERRORS},
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@router.list("/city-plans", CityPlanOut, "市级政务信息化建设规划")
 def city_plans(request, filters: Query[CityPlanFilter.schema()]):  # type: ignore[valid-type]
     """市级政务信息化建设规划及其版本（第六条）。市政府批准的版本人人可见；草稿和报批中的
     版本只有市大数据发展局、市发展改革委、市委网信办、市政府、审计人员和系统管理员可见。"""
@@ -257,9 +214,7 @@ def city_plans(request, filters: Query[CityPlanFilter.schema()]):  # type: ignor
     return qs.order_by("-start_year", "-pk")
 
 
-@router.get(
-    "/city-plans/{int:plan_id}", summary="市级规划详情", response={200: CityPlanOut, **READ_ERRORS}
-)
+@router.read("/city-plans/{int:plan_id}", CityPlanOut, "市级规划详情")
 def city_plan(request, plan_id: int):
     """一个市级规划及当前用户可见的全部版本；``current_version`` 为现行版本号。"""
     return get_visible_or_404(CityPlan, request.auth, pk=plan_id)

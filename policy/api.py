@@ -4,15 +4,15 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja import Schema
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import MAX_PAGE_SIZE, ErrorOut, FindingOut, PageNumberPagination
+from core.api import LIST_ERRORS, ErrorOut, FindingOut
+from core.api_routes import Routes, perform
+from core.api_schemas import choice_label, related
 
 from .actions import estimate_approval_path
 from .contracts import ApprovalPathEstimateIn
@@ -50,13 +50,8 @@ class DecisionOut(Schema):
     actor_name: str
     created_at: datetime
 
-    @staticmethod
-    def resolve_policy_code(obj: Decision) -> str:
-        return obj.policy.code
-
-    @staticmethod
-    def resolve_outcome_label(obj: Decision) -> str:
-        return str(obj.get_outcome_display())
+    resolve_policy_code = related("policy.code")
+    resolve_outcome_label = choice_label("outcome")
 
     @staticmethod
     def resolve_actor_name(obj: Decision) -> str:
@@ -91,7 +86,7 @@ def _decisions(user: Any) -> QuerySet[Decision]:
 
 # -- routes -----------------------------------------------------------------------------------
 
-router = Router(tags=["政策与规则"])
+router = Routes(tags=["政策与规则"])
 
 
 @router.get("/rules", summary="规则清单", response={200: list[RuleOut], 401: ErrorOut})
@@ -111,12 +106,7 @@ def rules(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get(
-    "/decisions",
-    summary="规则决定列表",
-    response={200: list[DecisionOut], 401: ErrorOut, 422: ErrorOut},
-)
-@paginate(PageNumberPagination, page_size=settings.GOVIT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@router.list("/decisions", DecisionOut, "规则决定列表", errors=LIST_ERRORS)
 def decisions(request: Any, outcome: Outcome | None = None) -> QuerySet[Decision]:
     """当前用户可见的规则决定，最新在前；可按结果 ``outcome``（pass/warn/block）筛选。"""
     qs = _decisions(request.auth).order_by("-created_at", "pk")
@@ -148,5 +138,5 @@ def approval_path(request: Any, payload: ApprovalPathEstimateIn) -> Status[Decis
     只能为本人所在的建设单位测算（市大数据发展局、市发展改革委、市财政局经办人和系统管理员
     可为任一建设单位测算），否则返回 404。金额格式无效时返回 422；金额不大于零时返回 409
     （``blocked``）及依据条款，被阻止的决定同样留存。"""
-    decision = estimate_approval_path.execute(None, payload, acting_user=request.auth)
+    decision = perform(request, estimate_approval_path, None, payload)
     return Status(201, decision)

@@ -13,6 +13,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from core.api import FindingOut
+from core.api_schemas import choice_label, person, related
 from core.enums import choice_labels
 from core.money import wan_str, yuan_str
 from policy.paths import ApprovalPath
@@ -38,10 +39,6 @@ def available_transitions(project: Any, user: Any) -> list[str]:
             continue
         codes.append(t.code)
     return codes
-
-
-def _name(user: Any) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -72,9 +69,7 @@ class ProjectSummaryOut(Schema):
     created_at: datetime
     submitted_at: datetime | None
 
-    @staticmethod
-    def resolve_unit_name(obj) -> str:
-        return obj.unit.name
+    resolve_unit_name = related("unit.name")
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
@@ -135,17 +130,9 @@ class ReviewOut(Schema):
     decided_by_name: str
     created_at: datetime
 
-    @staticmethod
-    def resolve_kind_label(obj) -> str:
-        return str(obj.get_kind_display())
-
-    @staticmethod
-    def resolve_stage_label(obj) -> str:
-        return str(obj.get_stage_display())
-
-    @staticmethod
-    def resolve_authority_label(obj) -> str:
-        return str(obj.get_authority_display()) if obj.authority else ""
+    resolve_kind_label = choice_label("kind")
+    resolve_stage_label = choice_label("stage")
+    resolve_authority_label = choice_label("authority")
 
     @staticmethod
     def resolve_consultant_name(obj) -> str:
@@ -155,13 +142,9 @@ class ReviewOut(Schema):
     def resolve_assignee(obj) -> str | None:
         return obj.assignee.username if obj.assignee_id else None
 
-    @staticmethod
-    def resolve_assignee_name(obj) -> str:
-        return _name(obj.assignee) if obj.assignee_id else ""
+    resolve_assignee_name = person("assignee")
 
-    @staticmethod
-    def resolve_state_label(obj) -> str:
-        return str(obj.get_state_display())
+    resolve_state_label = choice_label("state")
 
     @staticmethod
     def resolve_approved_amount(obj) -> str | None:
@@ -171,9 +154,7 @@ class ReviewOut(Schema):
     def resolve_approved_amount_wan(obj) -> str | None:
         return wan_str(obj.approved_amount)
 
-    @staticmethod
-    def resolve_decided_by_name(obj) -> str:
-        return _name(obj.decided_by) if obj.decided_by_id else ""
+    resolve_decided_by_name = person("decided_by")
 
 
 class ChapterOut(Schema):
@@ -184,13 +165,8 @@ class ChapterOut(Schema):
     text: str
     updated_at: datetime
 
-    @staticmethod
-    def resolve_stage_label(obj) -> str:
-        return str(obj.get_stage_display())
-
-    @staticmethod
-    def resolve_chapter_label(obj) -> str:
-        return str(obj.get_chapter_display())
+    resolve_stage_label = choice_label("stage")
+    resolve_chapter_label = choice_label("chapter")
 
 
 def _of_current_version(name: str, default: Any) -> Any:
@@ -221,9 +197,7 @@ class DocumentOut(Schema):
     sm3: str
     uploaded_at: datetime | None
 
-    @staticmethod
-    def resolve_doc_type_label(obj) -> str:
-        return str(obj.get_doc_type_display())
+    resolve_doc_type_label = choice_label("doc_type")
 
     resolve_version = _of_current_version("number", None)
     resolve_original_name = _of_current_version("original_name", "")
@@ -368,9 +342,7 @@ class ListEntryOut(_AmountInYuanAndWan):
     amount_wan: str
     priority: int | None
 
-    @staticmethod
-    def resolve_project_code(obj) -> str:
-        return obj.project.code
+    resolve_project_code = related("project.code")
 
 
 class ProjectListOut(Schema):
@@ -384,13 +356,9 @@ class ProjectListOut(Schema):
     published_at: datetime
     entries: list[ListEntryOut]
 
-    @staticmethod
-    def resolve_state_label(obj) -> str:
-        return str(obj.get_state_display())
+    resolve_state_label = choice_label("state")
 
-    @staticmethod
-    def resolve_published_by_name(obj) -> str:
-        return _name(obj.published_by)
+    resolve_published_by_name = person("published_by")
 
     @staticmethod
     def resolve_entries(obj):
@@ -405,9 +373,7 @@ class ParticipantOut(Schema):
     interfaces: str
     content_items: list[str]
 
-    @staticmethod
-    def resolve_unit_name(obj) -> str:
-        return obj.unit.name
+    resolve_unit_name = related("unit.name")
 
 
 class FrameworkDistrictOut(Schema):
@@ -417,9 +383,7 @@ class FrameworkDistrictOut(Schema):
     linked_project: str
     note: str
 
-    @staticmethod
-    def resolve_district_name(obj) -> str:
-        return obj.district.name
+    resolve_district_name = related("district.name")
 
 
 class FrameworkOut(Schema):
@@ -438,13 +402,8 @@ class FrameworkOut(Schema):
     participants: list[ParticipantOut]
     districts: list[FrameworkDistrictOut]
 
-    @staticmethod
-    def resolve_lead_unit_name(obj) -> str:
-        return obj.lead_unit.name
-
-    @staticmethod
-    def resolve_state_label(obj) -> str:
-        return str(obj.get_state_display())
+    resolve_lead_unit_name = related("lead_unit.name")
+    resolve_state_label = choice_label("state")
 
     @staticmethod
     def resolve_participants(obj):
@@ -465,6 +424,4 @@ class ClassifiedStubOut(_AmountInYuanAndWan):
     amount_wan: str
     recorded_at: datetime
 
-    @staticmethod
-    def resolve_unit_name(obj) -> str:
-        return obj.unit.name
+    resolve_unit_name = related("unit.name")

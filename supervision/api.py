@@ -13,19 +13,16 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema
 
 from accounts.models import Organisation
 from accounts.roles import OrgKind
 from accounts.scoping import for_user, get_visible_or_404
 from core.api import (
-    ACT_ERRORS,
-    PAGINATION,
-    READ_ERRORS,
-    PageNumberPagination,
     finding_dict,
 )
+from core.api_routes import Routes, perform
+from core.api_schemas import choice_label, related
 from core.filters import ListFilter, apply
 from core.money import yuan_str
 from projects.models import Project
@@ -51,7 +48,7 @@ from .filters import (
 )
 from .models import AuditFinding, RectificationOrder, Sanction, SupervisionRequest, ViolationEntry
 
-router = Router(tags=["监督管理"])
+router = Routes(tags=["监督管理"])
 
 RELATED = ("unit", "project", "system", "authority")
 
@@ -78,13 +75,8 @@ class NoticeOut(Schema):
     clauses: list[dict] = Field(..., description="依据条款：[{article, text}]")
     url: str
 
-    @staticmethod
-    def resolve_authority(obj: Any) -> str:
-        return str(obj.authority.name)
-
-    @staticmethod
-    def resolve_unit(obj: Any) -> str:
-        return str(obj.unit.name)
+    resolve_authority = related("authority.name")
+    resolve_unit = related("unit.name")
 
     @staticmethod
     def resolve_project(obj: Any) -> str:
@@ -94,9 +86,7 @@ class NoticeOut(Schema):
     def resolve_system(obj: Any) -> str:
         return str(obj.system) if obj.system_id else ""
 
-    @staticmethod
-    def resolve_state_label(obj: Any) -> str:
-        return str(obj.get_state_display())
+    resolve_state_label = choice_label("state")
 
     @staticmethod
     def resolve_url(obj: Any) -> str:
@@ -137,9 +127,7 @@ class RectificationOrderOut(NoticeOut):
     verified_at: datetime | None
     extensions: list[dict]
 
-    @staticmethod
-    def resolve_duty_label(obj: Any) -> str:
-        return str(obj.get_duty_display())
+    resolve_duty_label = choice_label("duty")
 
 
 class SanctionOut(NoticeOut):
@@ -158,9 +146,7 @@ class SanctionOut(NoticeOut):
     lift_reasons: str
     lifted_at: datetime | None
 
-    @staticmethod
-    def resolve_kind_label(obj: Any) -> str:
-        return str(obj.get_kind_display())
+    resolve_kind_label = choice_label("kind")
 
 
 class AuditFindingOut(NoticeOut):
@@ -210,9 +196,7 @@ class ViolationEntryOut(Schema):
     outcome: str
     url: str
 
-    @staticmethod
-    def resolve_kind_label(obj: Any) -> str:
-        return str(obj.get_kind_display())
+    resolve_kind_label = choice_label("kind")
 
     @staticmethod
     def resolve_persons(obj: Any) -> Any:
@@ -270,99 +254,65 @@ def _notice(model: Any, request: Any, pk: int) -> Any:
     return get_visible_or_404(model.objects.select_related(*RELATED), request.auth, pk=pk)
 
 
-@router.get(
-    "/requests",
-    summary="资料和情况提供要求",
-    response={200: list[SupervisionRequestOut], **READ_ERRORS},
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@router.list("/requests", SupervisionRequestOut, "资料和情况提供要求")
 def requests(request: Any, filters: Query[SupervisionRequestFilter.schema()]):  # type: ignore[valid-type]
     """监督管理部门要求建设单位提供的资料和情况（第三十四条）。建设单位看到本单位的；发文机关
     看到本机关发出的；市发展改革委、市财政局、市大数据发展局、审计人员看到全部。"""
     return _listed(SupervisionRequest, SupervisionRequestFilter, request)
 
 
-@router.get(
-    "/requests/{int:pk}",
-    summary="资料和情况提供要求详情",
-    response={200: SupervisionRequestOut, **READ_ERRORS},
-)
+@router.read("/requests/{int:pk}", SupervisionRequestOut, "资料和情况提供要求详情")
 def request_detail(request: Any, pk: int):
     return _notice(SupervisionRequest, request, pk)
 
 
-@router.get(
-    "/orders", summary="整改通知", response={200: list[RectificationOrderOut], **READ_ERRORS}
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@router.list("/orders", RectificationOrderOut, "整改通知")
 def orders(request: Any, filters: Query[RectificationOrderFilter.schema()]):  # type: ignore[valid-type]
     """七个监督管理部门按职责下达的整改通知（第三十五条）。``sanctionable`` 为 true 的可由市发展
     改革委、市财政局作出处理。"""
     return _listed(RectificationOrder, RectificationOrderFilter, request)
 
 
-@router.get(
-    "/orders/{int:pk}", summary="整改通知详情", response={200: RectificationOrderOut, **READ_ERRORS}
-)
+@router.read("/orders/{int:pk}", RectificationOrderOut, "整改通知详情")
 def order_detail(request: Any, pk: int):
     return _notice(RectificationOrder, request, pk)
 
 
-@router.get("/sanctions", summary="处理决定", response={200: list[SanctionOut], **READ_ERRORS})
-@paginate(PageNumberPagination, **PAGINATION)
+@router.list("/sanctions", SanctionOut, "处理决定")
 def sanctions(request: Any, filters: Query[SanctionFilter.schema()]):  # type: ignore[valid-type]
     """通报批评、暂缓安排投资计划、暂停项目建设、终止项目实施（第三十五条）。"""
     return _listed(Sanction, SanctionFilter, request)
 
 
-@router.get(
-    "/sanctions/{int:pk}", summary="处理决定详情", response={200: SanctionOut, **READ_ERRORS}
-)
+@router.read("/sanctions/{int:pk}", SanctionOut, "处理决定详情")
 def sanction_detail(request: Any, pk: int):
     return _notice(Sanction, request, pk)
 
 
-@router.get(
-    "/notices/public", summary="公开的通报批评", response={200: list[SanctionOut], **READ_ERRORS}
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@router.list("/notices/public", SanctionOut, "公开的通报批评")
 def public_notices(request: Any):
     """已发布且生效的通报批评（不含涉密项目），供信息公开页面列示。"""
     return Sanction.objects.public().select_related(*RELATED).order_by("-issued_on", "-pk")
 
 
-@router.get(
-    "/audit-findings", summary="审计发现", response={200: list[AuditFindingOut], **READ_ERRORS}
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@router.list("/audit-findings", AuditFindingOut, "审计发现")
 def audit_findings(request: Any, filters: Query[AuditFindingFilter.schema()]):  # type: ignore[valid-type]
     """市审计局关于资金使用真实性、合法性和效益的审计发现及被审计单位的回应（第三十六条）。"""
     return _listed(AuditFinding, AuditFindingFilter, request)
 
 
-@router.get(
-    "/audit-findings/{int:pk}",
-    summary="审计发现详情",
-    response={200: AuditFindingOut, **READ_ERRORS},
-)
+@router.read("/audit-findings/{int:pk}", AuditFindingOut, "审计发现详情")
 def audit_detail(request: Any, pk: int):
     return _notice(AuditFinding, request, pk)
 
 
-@router.get(
-    "/violations", summary="违规行为登记", response={200: list[ViolationEntryOut], **READ_ERRORS}
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@router.list("/violations", ViolationEntryOut, "违规行为登记")
 def violations(request: Any, filters: Query[ViolationEntryFilter.schema()]):  # type: ignore[valid-type]
     """违规行为登记及平台提示的违规线索（第三十八条）。建设单位只看到经确认的本单位登记。"""
     return _listed(ViolationEntry, ViolationEntryFilter, request)
 
 
-@router.get(
-    "/violations/{int:pk}",
-    summary="违规行为登记详情",
-    response={200: ViolationEntryOut, **READ_ERRORS},
-)
+@router.read("/violations/{int:pk}", ViolationEntryOut, "违规行为登记详情")
 def violation_detail(request: Any, pk: int):
     return get_visible_or_404(
         ViolationEntry.objects.select_related("unit", "project"), request.auth, pk=pk
@@ -384,9 +334,7 @@ def _records_out(subject: Any, user: Any) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/units/{int:pk}", summary="单位监督情况", response={200: OpenRecordsOut, **READ_ERRORS}
-)
+@router.read("/units/{int:pk}", OpenRecordsOut, "单位监督情况")
 def unit_records(request: Any, pk: int):
     """对一个建设单位尚未办结的要求、整改通知、生效的处理决定、审计发现和违规登记，以及对其的
     监督发现。建设单位本单位、监督管理部门可查看。"""
@@ -398,16 +346,14 @@ def unit_records(request: Any, pk: int):
     return _records_out(unit, request.auth)
 
 
-@router.get(
-    "/projects/{int:pk}", summary="项目监督情况", response={200: OpenRecordsOut, **READ_ERRORS}
-)
+@router.read("/projects/{int:pk}", OpenRecordsOut, "项目监督情况")
 def project_records(request: Any, pk: int):
     """对一个项目尚未办结的监督管理事项和生效的处理决定（暂停、终止、暂缓的原因）。"""
     project = get_visible_or_404(Project, request.auth, pk=pk)
     return _records_out(project, request.auth)
 
 
-@router.get("/deadlines", summary="监督管理期限", response={200: list[DueOut], **READ_ERRORS})
+@router.read("/deadlines", list[DueOut], "监督管理期限")
 def deadlines(request: Any):
     """当前用户关注的资料提供和限期整改期限，最近的在前；``status`` 为 open、due_soon、overdue。"""
     from core.dates import today
@@ -431,45 +377,29 @@ def deadlines(request: Any):
 # -- the chapter's main acts (every action is also at /api/actions/…) ---------------------------
 
 
-@router.post(
-    "/projects/{int:pk}/orders",
-    summary="下达整改通知",
-    response={200: RectificationOrderOut, **ACT_ERRORS},
-)
+@router.act("/projects/{int:pk}/orders", RectificationOrderOut, "下达整改通知")
 def order_on_project(request: Any, pk: int, payload: RectificationOrderIn):
     """七个监督管理部门在各自职责范围内就项目下达整改通知（第三十五条）；职责外的事项返回 409
     及依据条款（R35.2）。"""
-    return actions.order_rectification.execute(pk, payload, acting_user=request.auth)
+    return perform(request, actions.order_rectification, pk, payload)
 
 
-@router.post(
-    "/requests/{int:pk}/answer",
-    summary="如实提供资料和情况",
-    response={200: SupervisionRequestOut, **ACT_ERRORS},
-)
+@router.act("/requests/{int:pk}/answer", SupervisionRequestOut, "如实提供资料和情况")
 def answer(request: Any, pk: int, payload: SupervisionAnswerIn):
     """建设单位答复并承诺真实完整（第三十四条）；未承诺的返回 409（R34.1）。"""
-    return actions.answer_request.execute(pk, payload, acting_user=request.auth)
+    return perform(request, actions.answer_request, pk, payload)
 
 
-@router.post(
-    "/orders/{int:pk}/report",
-    summary="报告整改情况",
-    response={200: RectificationOrderOut, **ACT_ERRORS},
-)
+@router.act("/orders/{int:pk}/report", RectificationOrderOut, "报告整改情况")
 def report(request: Any, pk: int, payload: RectificationReportIn):
-    return actions.report_rectification.execute(pk, payload, acting_user=request.auth)
+    return perform(request, actions.report_rectification, pk, payload)
 
 
-@router.post(
-    "/orders/{int:pk}/verify",
-    summary="核查整改情况",
-    response={200: RectificationOrderOut, **ACT_ERRORS},
-)
+@router.act("/orders/{int:pk}/verify", RectificationOrderOut, "核查整改情况")
 def verify(request: Any, pk: int, payload: RectificationVerifyIn, done: bool = True):
     """发文机关核查：``done=true`` 整改到位；``done=false`` 整改不到位，此后可作出处理。"""
     act = actions.verify_rectified if done else actions.verify_not_rectified
-    return act.execute(pk, payload, acting_user=request.auth)
+    return perform(request, act, pk, payload)
 
 
 SANCTION_ACTS = {
@@ -479,11 +409,7 @@ SANCTION_ACTS = {
 }
 
 
-@router.post(
-    "/orders/{int:pk}/sanctions/{kind}",
-    summary="作出处理决定",
-    response={200: SanctionOut, **ACT_ERRORS},
-)
+@router.act("/orders/{int:pk}/sanctions/{kind}", SanctionOut, "作出处理决定")
 def sanction(request: Any, pk: int, kind: str, payload: SanctionIn):
     """市发展改革委、市财政局对逾期不整改或整改不到位的作出处理（第三十五条）：``kind`` 为
     criticism 通报批评、suspension 暂停项目建设、termination 终止项目实施（暂缓安排投资计划见
@@ -491,21 +417,15 @@ def sanction(request: Any, pk: int, kind: str, payload: SanctionIn):
     act = SANCTION_ACTS.get(kind)
     if act is None:
         raise Http404
-    return act.execute(pk, payload, acting_user=request.auth)
+    return perform(request, act, pk, payload)
 
 
-@router.post(
-    "/orders/{int:pk}/deferral",
-    summary="暂缓安排投资计划",
-    response={200: SanctionOut, **ACT_ERRORS},
-)
+@router.act("/orders/{int:pk}/deferral", SanctionOut, "暂缓安排投资计划")
 def deferral(request: Any, pk: int, payload: SanctionDeferralIn):
-    return actions.defer_investment.execute(pk, payload, acting_user=request.auth)
+    return perform(request, actions.defer_investment, pk, payload)
 
 
-@router.post(
-    "/sanctions/{int:pk}/lift", summary="解除处理决定", response={200: SanctionOut, **ACT_ERRORS}
-)
+@router.act("/sanctions/{int:pk}/lift", SanctionOut, "解除处理决定")
 def lift(request: Any, pk: int, payload: SanctionLiftIn):
     """作出决定的机关解除暂缓安排投资计划或暂停项目建设；通报批评和终止不能解除。"""
-    return actions.lift_sanction.execute(pk, payload, acting_user=request.auth)
+    return perform(request, actions.lift_sanction, pk, payload)

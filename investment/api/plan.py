@@ -6,12 +6,12 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
-from ninja import Query, Router
-from ninja.pagination import paginate
+from ninja import Query
 from ninja.responses import Status
 
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import ACT_ERRORS, PAGINATION, READ_ERRORS, ErrorOut, PageNumberPagination
+from core.api import ErrorOut
+from core.api_routes import Routes, perform
 from core.filters import apply
 from core.money import wan_str, yuan_str
 
@@ -45,7 +45,8 @@ from ..schemas import (
 )
 from .common import PERFORMANCE, PLAN, project_of, refuse_fractions, with_year
 
-router = Router()
+router = Routes()
+plan_routes = router.tagged(PLAN)
 
 
 def _plan(request: Any, year: int) -> AnnualPlan:
@@ -98,13 +99,7 @@ def _number(plan: AnnualPlan, state: str) -> int | None:
     return plan.versions.filter(state=state).values_list("number", flat=True).first()
 
 
-@router.get(
-    "/plans",
-    summary="年度投资计划列表",
-    tags=PLAN,
-    response={200: list[PlanSummaryOut], **READ_ERRORS},
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@plan_routes.list("/plans", PlanSummaryOut, "年度投资计划列表")
 def plan_list(request):
     """各年度的市级政务信息化年度投资计划（第十条），最新年度在前：现行版本号、编制中的
     版本号和版本数。年度投资计划是公开的预算信息，所有登录用户可见。"""
@@ -121,12 +116,7 @@ def plan_list(request):
     ]
 
 
-@router.get(
-    "/plans/{int:year}",
-    summary="年度投资计划详情",
-    tags=PLAN,
-    response={200: PlanOut, **READ_ERRORS},
-)
+@plan_routes.read("/plans/{int:year}", PlanOut, "年度投资计划详情")
 def plan_detail(
     request,
     year: int,
@@ -167,12 +157,7 @@ def plan_detail(
     }
 
 
-@router.get(
-    "/plans/{int:year}/versions/{int:number}/diff",
-    summary="计划版本差异",
-    tags=PLAN,
-    response={200: PlanDiffOut, **READ_ERRORS},
-)
+@plan_routes.read("/plans/{int:year}/versions/{int:number}/diff", PlanDiffOut, "计划版本差异")
 def plan_diff(request, year: int, number: int):
     """某一版本与上一已发布（或被取代）版本相比：新增、移出和金额变化的项目（第二十七条
     计划调整）。首版与空计划比较。"""
@@ -203,51 +188,32 @@ def plan_diff(request, year: int, number: int):
     }
 
 
-@router.post(
-    "/plans/{int:year}/open",
-    summary="开始编制计划或计划调整",
-    tags=PLAN,
-    response={201: PlanVersionOut, **ACT_ERRORS},
-)
+@plan_routes.create("/plans/{int:year}/open", PlanVersionOut, "开始编制计划或计划调整")
 def plan_open(request, year: int, payload: PlanBasisIn):
     """市发展改革委开始编制该年度投资计划（第十条）；已有现行计划时开始一次计划调整，
     复制现行版本的全部项目。已有编制中的版本时返回 409 及依据条款。"""
-    version = actions.open_plan_version.execute(
-        None, with_year(payload, year), acting_user=request.auth
-    )
+    version = perform(request, actions.open_plan_version, None, with_year(payload, year))
     return Status(201, _version_out(request.auth, version))
 
 
-@router.post(
-    "/plans/{int:year}/entries",
-    summary="纳入年度投资计划",
-    tags=PLAN,
-    response={201: PlanEntryOut, **ACT_ERRORS},
-)
+@plan_routes.create("/plans/{int:year}/entries", PlanEntryOut, "纳入年度投资计划")
 def plan_entry_add(request, year: int, payload: PlanEntryCreateIn):
     """市发展改革委将一个项目纳入编制中的计划版本（没有时自动开始编制）。规则关口：运行维护
     项目须已列入项目清单（第十条），建设项目须已完成审批（第二十七条）并有完整的绩效目标表
     （第十条）；不符合或已在本版计划中时返回 409 及依据条款。"""
     refuse_fractions(request)
-    entry = actions.add_plan_entry.execute(
-        payload.project_id, with_year(payload, year), acting_user=request.auth
-    )
+    entry = perform(request, actions.add_plan_entry, payload.project_id, with_year(payload, year))
     return Status(201, _entry_out(request.auth, entry))
 
 
-@router.post(
-    "/plans/{int:year}/compile",
-    summary="批量编制年度投资计划",
-    tags=PLAN,
-    response={200: CompileOut, **ACT_ERRORS},
-)
+@plan_routes.act("/plans/{int:year}/compile", CompileOut, "批量编制年度投资计划")
 def plan_compile(request, year: int, payload: PlanAmountsIn):
     """将该年度全部符合条件、尚未纳入的项目一次纳入编制中的版本；不符合条件的项目列在
     ``refused`` 中，附每条原因的依据条款和处理建议。整个编制记为一个规则决定。
     计划金额默认取批复总投资（未批复的运行维护项目取申报总投资），可用 ``amounts_wan``
     按项目指定（万元）。"""
     refuse_fractions(request)
-    result = actions.compile_plan.execute(None, with_year(payload, year), acting_user=request.auth)
+    result = perform(request, actions.compile_plan, None, with_year(payload, year))
     return {
         "version": result["version"].number,
         "added": result["added"],
@@ -256,40 +222,29 @@ def plan_compile(request, year: int, payload: PlanAmountsIn):
     }
 
 
-@router.patch(
-    "/plans/{int:year}/entries/{int:entry_id}",
-    summary="修改计划金额",
-    tags=PLAN,
-    response={200: PlanEntryOut, **ACT_ERRORS},
+@plan_routes.act(
+    "/plans/{int:year}/entries/{int:entry_id}", PlanEntryOut, "修改计划金额", method="PATCH"
 )
 def plan_entry_update(request, year: int, entry_id: int, payload: PlanEntryAmountIn):
     """修改编制中版本里一个项目的计划金额（万元）。已发布的版本不能修改（返回 409 及依据
     条款），请先开始计划调整。"""
     refuse_fractions(request)
     entry = _entry(request, year, entry_id)
-    actions.change_plan_entry.execute(entry.pk, payload, acting_user=request.auth)
+    perform(request, actions.change_plan_entry, entry.pk, payload)
     return _entry_out(request.auth, entry)
 
 
-@router.delete(
-    "/plans/{int:year}/entries/{int:entry_id}",
-    summary="移出计划",
-    tags=PLAN,
-    response={204: None, **ACT_ERRORS},
+@plan_routes.act(
+    "/plans/{int:year}/entries/{int:entry_id}", None, "移出计划", method="DELETE", status=204
 )
 def plan_entry_delete(request, year: int, entry_id: int):
     """将一个项目移出编制中的计划版本。已发布的版本不能修改（返回 409 及依据条款）。"""
     entry = _entry(request, year, entry_id)
-    actions.remove_plan_entry.execute(entry.pk, acting_user=request.auth)
+    perform(request, actions.remove_plan_entry, entry.pk)
     return Status(204, None)
 
 
-@router.post(
-    "/plans/{int:year}/publish",
-    summary="发布年度投资计划",
-    tags=PLAN,
-    response={200: PlanVersionOut, **ACT_ERRORS},
-)
+@plan_routes.act("/plans/{int:year}/publish", PlanVersionOut, "发布年度投资计划")
 def plan_publish(request, year: int, payload: PlanBasisIn):
     """市发展改革委发布编制中的版本：成为现行计划，上一现行版本被取代，并通知市财政局和
     市大数据发展局据此安排预算。计划调整须写明调整依据，空计划不能发布；没有编制中的版本时
@@ -298,11 +253,13 @@ def plan_publish(request, year: int, payload: PlanBasisIn):
     version = plan.draft_version() or plan.current_version()
     if version is None:
         raise Http404
-    version = actions.publish_plan.execute(version.pk, payload, acting_user=request.auth)
+    version = perform(request, actions.publish_plan, version.pk, payload)
     return _version_out(request.auth, version)
 
 
 # -- performance target tables (R10.3) ----------------------------------------------------------
+
+performance_routes = router.tagged(PERFORMANCE)
 
 
 def _table_out(table: PerformanceTable) -> dict[str, Any]:
@@ -319,11 +276,8 @@ def _table_out(table: PerformanceTable) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/projects/{int:project_id}/performance/{int:year}",
-    summary="绩效目标表",
-    tags=PERFORMANCE,
-    response={200: PerformanceTableOut, **READ_ERRORS},
+@performance_routes.read(
+    "/projects/{int:project_id}/performance/{int:year}", PerformanceTableOut, "绩效目标表"
 )
 def performance_get(request, project_id: int, year: int):
     """建设项目申报某年度投资计划的绩效目标表（第十条）：总体目标和按产出、效益、满意度
@@ -335,18 +289,16 @@ def performance_get(request, project_id: int, year: int):
     return _table_out(table)
 
 
-@router.put(
+@performance_routes.act(
     "/projects/{int:project_id}/performance/{int:year}",
-    summary="填报绩效目标表",
-    tags=PERFORMANCE,
-    response={200: PerformanceTableOut, **ACT_ERRORS},
+    PerformanceTableOut,
+    "填报绩效目标表",
+    method="PUT",
 )
 def performance_put(request, project_id: int, year: int, payload: PerformanceTableBodyIn):
     """项目建设单位填报或整体替换绩效目标表（第十条）。每项指标选择一个二级指标类别
     （见 ``/indicator-tree``）；定量指标须写明指标值、计量单位和计算公式。"""
-    table = actions.save_performance_table.execute(
-        project_id, with_year(payload, year), acting_user=request.auth
-    )
+    table = perform(request, actions.save_performance_table, project_id, with_year(payload, year))
     return _table_out(PerformanceTable.objects.select_related("updated_by").get(pk=table.pk))
 
 

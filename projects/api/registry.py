@@ -3,12 +3,12 @@ stubs (Art. 8 ¶3) and the 渝快办 intake (Art. 8) over JSON."""
 
 from django.db import IntegrityError
 from ninja import Query
-from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api import ApiTokenAuth
 from accounts.scoping import for_user, get_visible_or_404
-from core.api import ACT_ERRORS, PAGINATION, READ_ERRORS, PageNumberPagination
+from core.api import ACT_ERRORS
+from core.api_routes import perform
 from core.filters import apply
 
 from .. import actions
@@ -34,25 +34,22 @@ def _lists():
     return ProjectListVersion.objects.select_related("published_by")
 
 
-@router.post("/lists", summary="发布项目清单", response={201: ProjectListOut, **ACT_ERRORS})
+@router.create("/lists", ProjectListOut, "发布项目清单")
 def list_publish(request, payload: ProjectListPublishIn):
     """市大数据发展局发布某年度项目清单的新版本：列入清单的全部项目及其建设单位、金额和
     优先级的快照；上一版本被取代（第八条）。该年度尚无列入项目时返回 409。"""
-    version = actions.publish_project_list.execute(None, payload, acting_user=request.auth)
+    version = perform(request, actions.publish_project_list, None, payload)
     return Status(201, _lists().get(pk=version.pk))
 
 
-@router.get("/lists", summary="项目清单版本", response={200: list[ProjectListOut], **READ_ERRORS})
-@paginate(PageNumberPagination, **PAGINATION)
+@router.list("/lists", ProjectListOut, "项目清单版本")
 def list_versions(request, filters: Query[ProjectListFilter.schema()]):  # type: ignore[valid-type]
     """已发布的项目清单各版本，最新在前；可按年度 ``year`` 筛选。"""
     qs = apply(ProjectListFilter, request.GET, for_user(_lists(), request.auth)).qs
     return qs.order_by("-year", "-number")
 
 
-@router.get(
-    "/lists/{int:list_id}", summary="项目清单详情", response={200: ProjectListOut, **READ_ERRORS}
-)
+@router.read("/lists/{int:list_id}", ProjectListOut, "项目清单详情")
 def list_detail(request, list_id: int):
     """一个项目清单版本及其全部条目。"""
     return get_visible_or_404(_lists(), request.auth, pk=list_id)
@@ -61,23 +58,16 @@ def list_detail(request, list_id: int):
 # -- cross-department frameworks (Art. 13) ------------------------------------------------------
 
 
-@router.post(
-    "/frameworks", summary="新建跨部门项目框架方案", response={201: FrameworkOut, **ACT_ERRORS}
-)
+@router.create("/frameworks", FrameworkOut, "新建跨部门项目框架方案")
 def framework_create(request, payload: FrameworkIn):
     """牵头单位编制跨部门项目框架方案（第十三条）：目标、主要内容、初步数据资源目录；
     牵头单位自动成为参与单位。``lead_unit`` 省略时取本人所在的唯一建设单位（旧字段名
     ``lead_unit_id`` 仍可用）。"""
-    framework = actions.create_framework.execute(None, payload, acting_user=request.auth)
+    framework = perform(request, actions.create_framework, None, payload)
     return Status(201, framework_out(framework))
 
 
-@router.get(
-    "/frameworks",
-    summary="跨部门项目框架方案列表",
-    response={200: list[FrameworkOut], **READ_ERRORS},
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@router.list("/frameworks", FrameworkOut, "跨部门项目框架方案列表")
 def framework_list(request, filters: Query[FrameworkFilter.schema()]):  # type: ignore[valid-type]
     """当前用户可见的框架方案（牵头或参与单位，及市大数据发展局等）；可按状态 ``state``
     筛选，``q`` 搜索名称或牵头单位。"""
@@ -85,11 +75,7 @@ def framework_list(request, filters: Query[FrameworkFilter.schema()]):  # type: 
     return apply(FrameworkFilter, request.GET, visible).qs.order_by("-created_at", "-pk")
 
 
-@router.get(
-    "/frameworks/{int:framework_id}",
-    summary="框架方案详情",
-    response={200: FrameworkOut, **READ_ERRORS},
-)
+@router.read("/frameworks/{int:framework_id}", FrameworkOut, "框架方案详情")
 def framework_detail(request, framework_id: int):
     """一个框架方案及其参与单位分工和配合区县。"""
     return get_visible_or_404(
@@ -97,68 +83,42 @@ def framework_detail(request, framework_id: int):
     )
 
 
-@router.post(
-    "/frameworks/{int:framework_id}/participants",
-    summary="登记参与单位分工",
-    response={200: FrameworkOut, **ACT_ERRORS},
-)
+@router.act("/frameworks/{int:framework_id}/participants", FrameworkOut, "登记参与单位分工")
 def framework_participant(request, framework_id: int, payload: FrameworkParticipantIn):
     """登记或更新参与单位的业务流、数据流、接口和承担的建设内容（建设内容不得重复）。"""
-    act = actions.set_framework_participant
-    return framework_out(act.execute(framework_id, payload, acting_user=request.auth))
+    return framework_out(perform(request, actions.set_framework_participant, framework_id, payload))
 
 
-@router.post(
-    "/frameworks/{int:framework_id}/districts",
-    summary="登记配合区县",
-    response={200: FrameworkOut, **ACT_ERRORS},
-)
+@router.act("/frameworks/{int:framework_id}/districts", FrameworkOut, "登记配合区县")
 def framework_district(request, framework_id: int, payload: FrameworkDistrictIn):
     """登记需要配合的区县及其配套项目（第十三条）。"""
-    act = actions.add_framework_district
-    return framework_out(act.execute(framework_id, payload, acting_user=request.auth))
+    return framework_out(perform(request, actions.add_framework_district, framework_id, payload))
 
 
-@router.post(
-    "/frameworks/{int:framework_id}/submit",
-    summary="框架方案报审",
-    response={200: FrameworkOut, **ACT_ERRORS},
-)
+@router.act("/frameworks/{int:framework_id}/submit", FrameworkOut, "框架方案报审")
 def framework_submit(request, framework_id: int):
     """牵头单位将框架方案报市大数据发展局审核；内容不全时返回 409（第十三条）。"""
-    return framework_out(actions.submit_framework.execute(framework_id, acting_user=request.auth))
+    return framework_out(perform(request, actions.submit_framework, framework_id))
 
 
-@router.post(
-    "/frameworks/{int:framework_id}/review",
-    summary="框架方案审核意见",
-    response={200: FrameworkOut, **ACT_ERRORS},
-)
+@router.act("/frameworks/{int:framework_id}/review", FrameworkOut, "框架方案审核意见")
 def framework_review(request, framework_id: int, payload: FrameworkReviewIn):
     """市大数据发展局出具审核意见（同意或退回）；各参与单位申报项目时须有该意见。"""
-    act = actions.review_framework
-    return framework_out(act.execute(framework_id, payload, acting_user=request.auth))
+    return framework_out(perform(request, actions.review_framework, framework_id, payload))
 
 
 # -- classified stubs (Art. 8 ¶3) --------------------------------------------------------------
 
 
-@router.post(
-    "/classified-stubs", summary="登记涉密项目存根", response={201: ClassifiedStubOut, **ACT_ERRORS}
-)
+@router.create("/classified-stubs", ClassifiedStubOut, "登记涉密项目存根")
 def stub_create(request, payload: ClassifiedStubIn):
     """市发展改革委授权经办人登记线下办理的涉密项目的非涉密存根（编号、建设单位、年度、
     金额），以保证规划和预算合计完整（第八条）。不登记任何其他内容。"""
-    stub = actions.record_classified_stub.execute(None, payload, acting_user=request.auth)
+    stub = perform(request, actions.record_classified_stub, None, payload)
     return Status(201, ClassifiedStub.objects.select_related("unit").get(pk=stub.pk))
 
 
-@router.get(
-    "/classified-stubs",
-    summary="涉密项目存根列表",
-    response={200: list[ClassifiedStubOut], **READ_ERRORS},
-)
-@paginate(PageNumberPagination, **PAGINATION)
+@router.list("/classified-stubs", ClassifiedStubOut, "涉密项目存根列表")
 def stub_list(request, filters: Query[StubFilter.schema()]):  # type: ignore[valid-type]
     """涉密项目存根（市发展改革委、市财政局、市大数据发展局、审计人员和系统管理员可见）。"""
     visible = for_user(ClassifiedStub.objects.select_related("unit"), request.auth)
@@ -198,7 +158,7 @@ JSON 数字（如 `812.5`）返回 **422**，以免金额经过浮点运算。
 def intake_yukuaiban(request, payload: ProjectIntakeIn):
     def receive():
         act = actions.receive_external_requirement
-        return act.execute(None, payload, acting_user=request.auth)
+        return perform(request, act, None, payload)
 
     try:
         project, created = receive()

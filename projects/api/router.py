@@ -1,5 +1,5 @@
 """The router of ``/api/projects/`` (the endpoints are declared in the sibling modules)."""
 
-from ninja import Router
+from core.api_routes import Routes
 
-router = Router(tags=["项目"])
+router = Routes(tags=["项目"])
