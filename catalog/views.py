@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,7 +28,7 @@ from core.dates import today
 from core.filters import ListFilter, for_page
 from core.forms import contract_form
 from core.jobs import job_url, start_job
-from core.listing import paginate_sorted
+from core.listing import paginate_sorted, row_count
 from core.offers import next_steps, panels_for
 from core.pageactions import run_action
 from core.xlsx import download, page_export
@@ -38,7 +38,7 @@ from . import actions, xlsx
 from .contracts import CatalogImportIn, CatalogOMRunIn
 from .filters import OMDecisionFilter, ResourceFilter, SharingFilter, SystemFilter
 from .jobs import IMPORTS
-from .models import DataResource, InformationSystem, OMDecision, SharingRequest
+from .models import DataResource, InformationItem, InformationSystem, OMDecision, SharingRequest
 from .om_words import explained
 from .services import (
     OM_ORDER,
@@ -211,7 +211,9 @@ def resource_list(request: HttpRequest) -> HttpResponse:
         "provider": "provider__name",
         "updated": "updated_at",
     }
-    resources = _resources(request).annotate(item_count=Count("items"))
+    resources = _resources(request).annotate(
+        item_count=row_count(InformationItem.objects.all(), "resource")
+    )
     ctx = _listing(request, ResourceFilter, resources, sortable, "code")
     ctx["can_create"] = actions.create_resource.permitted(None, request.user)
     return render(request, "catalog/resource_list.html", ctx)

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 
 def bounded_count(queryset: QuerySet[Any]) -> tuple[int, bool]:
@@ -69,3 +70,13 @@ def sort_by(
         sort, key = default_sort, default_sort.lstrip("-")
     order = sortable[key]
     return queryset.order_by(f"-{order}" if sort.startswith("-") else order, "pk"), sort
+
+
+def row_count(rows: QuerySet[Any], to: str) -> Coalesce:
+    """How many of ``rows`` point at the outer row through ``to``, as a subquery: the
+    database asks it only of the rows a page shows, where ``Count()`` over a join groups every
+    row of the list first (300,000 information items for the first 20 resources)."""
+    counted = (
+        rows.filter(**{to: OuterRef("pk")}).order_by().values(to).annotate(n=Count("pk"))
+    ).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

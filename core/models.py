@@ -39,6 +39,20 @@ class LedgerQuerySet(models.QuerySet["LedgerEvent"]):
             models.Q(organisation_id__in=user.organisation_ids()) | models.Q(actor_id=user.pk)
         )
 
+    def latest_for(self, user: Any, n: int) -> list["LedgerEvent"]:
+        """The ``n`` latest events ``user`` sees. For one who does not see the whole ledger,
+        the organisations' and the person's own latest are read apart, each from its index
+        (organisation, -seq) / (actor, -seq), and merged: ORed, the database walked the whole
+        ledger backwards for a quiet organisation (600,000 events at 1,000,000 for BDB)."""
+        if not getattr(user, "is_authenticated", False):
+            return []
+        if user.reads_everything() or user.reads_whole_ledger():
+            return list(self[:n])
+        own = self.filter(organisation_id__in=user.organisation_ids()).order_by("-seq")[:n]
+        acted = self.filter(actor_id=user.pk).order_by("-seq")[:n]
+        merged = {event.pk: event for event in [*own, *acted]}
+        return sorted(merged.values(), key=lambda event: -event.seq)[:n]
+
 
 class LedgerEvent(models.Model):
     """One entry of the append-only audit ledger.

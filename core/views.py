@@ -33,7 +33,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         # the unread ones first, as the navbar counts them; the latest when all are read
         "recent_notifications": list(unread(user)[:5])
         or list(Notification.objects.filter(recipient=user)[:5]),
-        "recent_events": for_user(LedgerEvent, user).select_related("organisation")[:8],
+        "recent_events": LedgerEvent.objects.select_related("organisation").latest_for(user, 8),
     }
     return render(request, "core/workbench.html", context)
 

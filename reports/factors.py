@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as L
 
 from catalog.models import OMDecision
 from core.dates import add_months
+from core.listing import row_count
 from core.money import format_wan
 from delivery.models import (
     IncidentState,
@@ -80,14 +81,7 @@ def total_of(model: Any, path: str, **filters: Any) -> Any:
 
 
 def count_of(model: Any, **filters: Any) -> Any:
-    rows = (
-        model.objects.filter(project=OuterRef("pk"), **filters)
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    return row_count(model.objects.filter(**filters), "project")
 
 
 def money_annotations(qs: QuerySet[Project], ctx: Context) -> QuerySet[Project]:
