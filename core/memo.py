@@ -12,7 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 
 T = TypeVar("T")
 
@@ -55,3 +59,55 @@ def visibility_key(obj: Any, user: Any) -> tuple[str, str, Any, Any]:
     ``documents.services.visibility_key``): a page that loaded ``obj`` through scoping
     ``remember``s it, and every later check of that sight in the scope costs nothing."""
     return ("visible", obj._meta.label_lower, obj.pk, getattr(user, "pk", None))
+
+
+# -- reads along a page's object -------------------------------------------------------------
+# A page reads its object in one query; a chapter whose card checks or panels ask a fact of it
+# (has the project a baseline, a contract, a supervisor?) can have that fact read in the same
+# query: a reverse one-to-one relation selected with the object, or a subquery annotated on
+# it. The page remembers each under the chapter's memo key, so the chapter's ``memoised`` read
+# of that key costs nothing there (and reads as before everywhere else).
+
+
+@dataclass(frozen=True)
+class Along:
+    """One fact read along a page's object, remembered under ``key(obj)``."""
+
+    key: Callable[[Any], Hashable]
+    #: a reverse one-to-one relation of the page's model, selected with the object…
+    relation: str = ""
+    #: …or an annotation on it (an ``Exists``/``Subquery`` of ``OuterRef("pk")``)
+    expression: Callable[[], Any] | None = None
+    #: the fact from the related row (None when there is none) or the annotation
+    value: Callable[[Any], Any] = lambda found: found
+
+
+_ALONG: dict[str, list[Along]] = {}
+
+
+def read_along(label: str, along: Along) -> None:
+    """Have pages of model ``label`` (``app.model``) read ``along`` with their object."""
+    _ALONG.setdefault(label.lower(), []).append(along)
+
+
+def with_reads_along(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """``qs`` (of a page's object) reading along what the chapters registered."""
+    for i, along in enumerate(_ALONG.get(qs.model._meta.label_lower, [])):
+        if along.relation:
+            qs = qs.select_related(along.relation)
+        elif along.expression is not None:
+            qs = qs.annotate(**{f"along_{i}": along.expression()})
+    return qs
+
+
+def remember_reads_along(obj: Any) -> None:
+    """Remember, in this scope, the facts ``obj`` was read with (``with_reads_along``)."""
+    for i, along in enumerate(_ALONG.get(obj._meta.label_lower, [])):
+        if along.relation:
+            try:
+                found = getattr(obj, along.relation)
+            except ObjectDoesNotExist:
+                found = None
+        else:
+            found = getattr(obj, f"along_{i}")
+        remember(along.key(obj), along.value(found))

@@ -28,7 +28,6 @@ from core.enums import Severity
 from core.findings import Violation
 from core.money import format_wan
 from documents.services import document_types_present
-from investment.models import Contract
 from policy.engine import GateContext
 from policy.registry import gate, rule, violation
 
@@ -39,16 +38,21 @@ from .models import (
     Delivery,
     ProductReliability,
     SecurityReview,
-    SupervisorAssignment,
 )
-from .services import ACCEPTANCE_MATERIALS, acceptance_path_for
+from .services import (
+    ACCEPTANCE_MATERIALS,
+    acceptance_path_for,
+    has_contract,
+    has_supervisor,
+    stored_delivery,
+)
 
 Found = Iterator[Violation]
 
 
 def _delivery(ctx: GateContext) -> Delivery:
     """The project's delivery record as the rules saw it (kept with the decision)."""
-    found = ctx.fact("delivery", lambda: Delivery.objects.filter(project=ctx.subject).first())
+    found = ctx.fact("delivery", lambda: stored_delivery(ctx.subject))
     return found or Delivery(project=ctx.subject)
 
 
@@ -65,7 +69,7 @@ def ready_to_start(ctx: GateContext) -> Found:
         missing.append("项目实施机构")
     if not delivery.responsible_person.strip():
         missing.append("项目负责人")
-    if not ctx.fact("has_contract", lambda: Contract.objects.filter(project=project).exists()):
+    if not ctx.fact("has_contract", lambda: has_contract(project)):
         missing.append("采购结果及合同")
     if missing:
         yield violation(
@@ -81,10 +85,7 @@ def ready_to_start(ctx: GateContext) -> Found:
 
 @rule(id="R22.1", article="第二十二条", title=_("建设项目须委托工程监理"))
 def supervisor_assigned(ctx: GateContext) -> Found:
-    assigned = ctx.fact(
-        "supervisor_assigned",
-        lambda: SupervisorAssignment.objects.filter(project=ctx.subject, is_active=True).exists(),
-    )
+    assigned = ctx.fact("supervisor_assigned", lambda: has_supervisor(ctx.subject))
     if not assigned:
         yield violation(
             N_("项目尚未登记工程监理单位（第二十二条：政务信息化建设项目应当实行工程监理制）。"),

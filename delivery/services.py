@@ -7,13 +7,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_noop as N_
 
 from accounts.scoping import for_user
 from core.dates import today
-from core.memo import memoised
-from investment.models import EvaluationKind, EvaluationResult, Payment
+from core.memo import Along, memoised, read_along
+from investment.models import Contract, EvaluationKind, EvaluationResult, Payment
 from investment.services import current_plan_version, plan_amounts
 from policy.engine import GateContext
 from policy.lookup import policy_in_force
@@ -31,6 +31,7 @@ from .models import (
     Incident,
     IncidentState,
     Milestone,
+    SupervisorAssignment,
 )
 
 CLOCK_PARAMS = (
@@ -73,6 +74,22 @@ def incidents_of(project: Project) -> list[Incident]:
     return memoised(("incidents", project.pk), read)
 
 
+def evaluation_results_of(project: Project) -> list[EvaluationResult]:
+    """The project's evaluation results (Art. 29, 37), newest first: read once per page
+    (``core.memo``), where the clocks ask for the self-evaluations and the supervision
+    chapter's rule R37.2 for the grades showing problems."""
+
+    def read() -> list[EvaluationResult]:
+        rows = list(
+            EvaluationResult.objects.filter(project=project).order_by("-completed_on", "-pk")
+        )
+        for row in rows:
+            row.project = project
+        return rows
+
+    return memoised(("evaluation_results", project.pk), read)
+
+
 def acceptances_of(project: Project) -> list[Acceptance]:
     """The project's acceptances (Art. 28): read once per card (``core.memo``), where the
     acceptance actions, the clocks and the duties each ask about them."""
@@ -97,9 +114,60 @@ def delivery_for(project: Project, *, lock: bool = False) -> Delivery:
     if lock:
         row, _created = Delivery.objects.select_for_update().get_or_create(project=project)
     else:
-        row = Delivery.objects.filter(project=project).first() or Delivery(project=project)
+        row = stored_delivery(project) or Delivery(project=project)
     project._delivery_row = row  # type: ignore[attr-defined]
     return row
+
+
+def stored_delivery(project: Project) -> Delivery | None:
+    """The project's stored delivery record, if any: read once per page (``core.memo``), where
+    the card's checks, the rules of the start gate and the clocks each ask for it; the
+    project page reads it with the project (``read_along`` below)."""
+    return memoised(
+        ("delivery", project.pk), lambda: Delivery.objects.filter(project=project).first()
+    )
+
+
+def has_contract(project: Project) -> bool:
+    """Whether a procurement contract of the project is recorded (R16.1)."""
+    return memoised(
+        ("has_contract", project.pk), lambda: Contract.objects.filter(project=project).exists()
+    )
+
+
+def has_supervisor(project: Project) -> bool:
+    """Whether an engineering supervisor is assigned to the project (R22.1)."""
+    return memoised(
+        ("supervisor_assigned", project.pk),
+        lambda: SupervisorAssignment.objects.filter(project=project, is_active=True).exists(),
+    )
+
+
+# the project page reads these with its project (one query), for the card's checks and clocks
+read_along("projects.project", Along(key=lambda p: ("delivery", p.pk), relation="delivery"))
+read_along(
+    "projects.project",
+    Along(
+        key=lambda p: ("has_contract", p.pk),
+        expression=lambda: Exists(Contract.objects.filter(project=OuterRef("pk"))),
+    ),
+)
+read_along(
+    "projects.project",
+    Along(
+        key=lambda p: ("supervisor_assigned", p.pk),
+        expression=lambda: Exists(
+            SupervisorAssignment.objects.filter(project=OuterRef("pk"), is_active=True)
+        ),
+    ),
+)
+read_along(
+    "projects.project",
+    Along(
+        key=lambda p: ("extension_until", p.pk),
+        expression=lambda: Subquery(_granted_extensions(OuterRef("pk"))[:1]),
+    ),
+)
 
 
 def policy_params(project: Project) -> dict[str, Any]:
@@ -110,11 +178,16 @@ def policy_params(project: Project) -> dict[str, Any]:
 
 def extension_until(project: Project) -> dt.date | None:
     """The end of the latest extension BDB granted (Art. 28), if any."""
+    return memoised(
+        ("extension_until", project.pk), lambda: _granted_extensions(project.pk).first()
+    )
+
+
+def _granted_extensions(project: Any) -> QuerySet[Any]:
     return (
         ExtensionRequest.objects.filter(project=project, state=ExtensionState.GRANTED)
         .order_by("-requested_until")
         .values_list("requested_until", flat=True)
-        .first()
     )
 
 
@@ -125,9 +198,7 @@ def clock_facts(project: Project, delivery: Delivery | None = None) -> ClockFact
 
 
 def _clock_facts(project: Project, delivery: Delivery | None) -> ClockFacts:
-    delivery = (
-        delivery or Delivery.objects.filter(project=project).first() or Delivery(project=project)
-    )
+    delivery = delivery or stored_delivery(project) or Delivery(project=project)
     extension = extension_until(project)
     return ClockFacts(
         phase=delivery.phase,
@@ -141,16 +212,14 @@ def _clock_facts(project: Project, delivery: Delivery | None) -> ClockFacts:
         # Applying to BDB (or filing a unit-organised acceptance) in time meets the clock.
         acceptance_done=bool(acceptances_of(project)),
         extension_until=extension,
-        self_evaluated_on=list(
-            EvaluationResult.objects.filter(project=project, kind=EvaluationKind.SELF).values_list(
-                "completed_on", flat=True
-            )
-        ),
-        rectifications=list(
-            Incident.objects.filter(project=project, state=IncidentState.RECTIFYING)
-            .exclude(rectification_deadline=None)
-            .values_list("pk", "rectification_deadline")
-        ),
+        self_evaluated_on=[
+            r.completed_on for r in evaluation_results_of(project) if r.kind == EvaluationKind.SELF
+        ],
+        rectifications=[
+            (i.pk, i.rectification_deadline)
+            for i in incidents_of(project)
+            if i.state == IncidentState.RECTIFYING and i.rectification_deadline is not None
+        ],
     )
 
 

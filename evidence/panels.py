@@ -11,12 +11,20 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.memo import Along, read_along
 from core.offers import Panel, panel
 from projects.visibility import reads_all_projects
 
 from . import check
 from .documents import profile_of
 from .models import CollectionFinding, DocKind, Match
+
+# the project page reads the requirement profile with its project (one query), under the
+# memo key of ``documents.profile_of``, which the panel and the gates' rules ask
+read_along(
+    "projects.project",
+    Along(key=lambda p: ("requirement_profile", p.pk), relation="evidence_profile"),
+)
 
 
 @dataclass

@@ -5,11 +5,13 @@ platform), and the project-code sequence. No state changes here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 
 from core.dates import today
+from core.memo import memoised
 from policy.engine import GateContext
 from policy.lookup import policy_in_force, policy_version
 
@@ -35,15 +37,30 @@ class DocumentFacts:
     chapter_docs: dict[str, set[str]] = field(default_factory=dict)  # stage -> chapters
 
 
-def document_facts(project: Project) -> DocumentFacts:
+def project_documents(project: Project) -> list[Any]:
+    """The project's documents (not withdrawn): read once per scope (``core.memo``); the
+    project page reads them for its documents panel and ``remember``s them."""
     from documents.models import Document
 
+    return memoised(
+        project_documents_key(project),
+        lambda: list(
+            Document.objects.filter(
+                subject_type=ContentType.objects.get_for_model(Project),
+                subject_id=project.pk,
+                is_withdrawn=False,
+            )
+        ),
+    )
+
+
+def project_documents_key(project: Project) -> tuple[str, int]:
+    return ("project_documents", project.pk)
+
+
+def document_facts(project: Project) -> DocumentFacts:
     facts = DocumentFacts()
-    rows = Document.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Project),
-        subject_id=project.pk,
-        is_withdrawn=False,
-    ).values_list("doc_type", "chapter", "created_at")
+    rows = [(d.doc_type, d.chapter, d.created_at) for d in project_documents(project)]
     for doc_type, chapter, created_at in rows:
         facts.types.add(doc_type)
         if chapter:
@@ -56,14 +73,23 @@ def document_facts(project: Project) -> DocumentFacts:
     return facts
 
 
+def chapter_declarations(project: Project) -> list[ChapterDeclaration]:
+    """The project's chapter sections of every stage, with who wrote each last: read once per
+    scope (``core.memo``), where the page's chapters and the gates' rules each ask."""
+    return memoised(
+        ("chapter_declarations", project.pk),
+        lambda: list(
+            ChapterDeclaration.objects.filter(project=project)
+            .select_related("updated_by")
+            # the model's ordering would join the project table for nothing
+            .order_by("stage", "chapter")
+        ),
+    )
+
+
 def declared_chapters(project: Project, stage: str) -> set[str]:
     """Chapters with a text section for ``stage`` (attachments are in ``document_facts``)."""
-    rows = (
-        ChapterDeclaration.objects.filter(project=project, stage=stage)
-        .order_by()  # the model's ordering would join the project table for nothing
-        .values_list("chapter", "text")
-    )
-    return {c for c, text in rows if text.strip()}
+    return {c.chapter for c in chapter_declarations(project) if c.stage == stage and c.text.strip()}
 
 
 def current_stage(project: Project) -> str:
@@ -93,6 +119,12 @@ def joint_review_status(project: Project, stage: str = Stage.FSR) -> dict[str, s
         .order_by()
         .values_list("round", "authority", "state")
     )
+    return joint_status_of(rows)
+
+
+def joint_status_of(rows: list[tuple[int, str, str]]) -> dict[str, str]:
+    """``joint_review_status`` from the (round, authority, state) of the joint-review rows of
+    one stage, for a page that read the project's reviews already."""
     rnd = max((r for r, _a, _s in rows), default=0)
     status: dict[str, str] = {a: "missing" for a in JOINT_REVIEW_AUTHORITIES}
     status.update({a: s for r, a, s in rows if r == rnd})

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,17 +26,19 @@ from core.dates import today
 from core.diagram import lifecycle_svg
 from core.filters import for_page
 from core.listing import paginate_sorted, sort_by
-from core.memo import memo_scope, remember
+from core.memo import memo_scope, remember, remember_reads_along, with_reads_along
 from core.models import LedgerEvent
 from core.offers import next_steps, panels_for, prefix_of
 from core.xlsx import download, page_export
-from documents.models import DocType
+from documents.models import DocType, Document
 from documents.panel import documents_panel_context
-from documents.services import visibility_key, visible_documents_of
+from documents.services import visibility_key
+from policy.lookup import policy_version
 from policy.models import Decision
 
 from . import exports
 from .actions import create_project, declare_chapters
+from .actions.base import remember_open_reviews
 from .actions.drafting import editable_stage
 from .filters import ProjectFilter
 from .machines import PROJECT
@@ -44,7 +47,6 @@ from .models import (
     JOINT_REVIEW_TOPIC,
     ApprovalPath,
     Chapter,
-    ChapterDeclaration,
     ListCriterion,
     Project,
     ProjectState,
@@ -54,7 +56,8 @@ from .models import (
     Stage,
     Verdict,
 )
-from .services import joint_review_status
+from .services import chapter_declarations, joint_status_of, project_documents_key
+from .visibility import reads_all_projects
 
 SORTABLE = {
     "code": "code",
@@ -75,9 +78,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
     filters, qs = for_page(ProjectFilter, request, visible.select_related("unit"))
     _page, ctx = paginate_sorted(request, qs, sortable=SORTABLE, default_sort=DEFAULT_SORT)
     ctx["export_query"] = request.GET.urlencode()
-    years = sorted(set(visible.order_by().values_list("year", flat=True)), reverse=True)
-    units = for_user(Organisation, user).filter(pk__in=visible.order_by().values("unit_id"))
-    # the year and unit filters are chosen from what the user sees
+    # the year and unit filters are chosen from what the user sees; for a reader of the
+    # whole city, from every project (asking each of 100,000 rows its visibility for two
+    # drop-downs took longer than the page: at most a draft-only year or unit is offered)
+    scope = Project.objects.all() if reads_all_projects(user) else visible
+    years = scope.order_by("-year").values_list("year", flat=True).distinct()
+    units = for_user(Organisation, user).filter(
+        Exists(scope.filter(unit_id=OuterRef("pk")).order_by())
+    )
     _choose(filters, "year", [(y, y) for y in years])
     _choose(filters, "unit", [(u.pk, u.display_name) for u in units.order_by("name")])
     ctx.update(filters=filters, can_create=create_project.permitted(None, user))
@@ -113,18 +121,30 @@ REVIEW_DOC_TYPES = {
 }
 
 
-def _reviews(request: HttpRequest, project: Project) -> list[Review]:
-    """The reviews the user sees, with their opinions per criterion and chapter and the
-    documents of each opinion."""
+def _all_reviews(project: Project, user: Any) -> list[Any]:
+    """Every review of the project, each marked ``seen`` when ``user`` sees it (its model's
+    ``for_user``), in one query: the page shows those seen, the card asks about the open
+    ones (``remember_open_reviews``) and the joint review's status counts them all."""
     reviews = list(
-        for_user(Review, request.user)
-        .filter(project=project)
+        Review.objects.filter(project=project)
+        .annotate(seen=Exists(for_user(Review, user).filter(pk=OuterRef("pk"))))
         .select_related("assignee", "consultant", "decided_by")
         .prefetch_related("copies__recipient")
+        .order_by("created_at", "pk")  # one project: its reviews in their usual order
     )
-    for review in reviews:  # read through for_user: each is visible to the user
+    remember_open_reviews(project, reviews)
+    return reviews
+
+
+def _reviews(
+    request: HttpRequest, project: Project, every: list[Any]
+) -> tuple[list[Any], dict[Any, list[Document]]]:
+    """The reviews the user sees, with their opinions per criterion and chapter and the
+    documents of each opinion; and the documents of the project and of those reviews."""
+    reviews = [r for r in every if r.seen]
+    for review in reviews:  # the user sees each (``for_user``, asked in the same query)
         remember(visibility_key(review, request.user), True)
-    documents = visible_documents_of(reviews)  # every opinion's documents in one query
+    documents = _documents_of(project, reviews)  # the project's and every opinion's, at once
     criteria = dict(ListCriterion.choices)
     verdicts = dict(Verdict.choices)
     chapters = dict(Chapter.choices)
@@ -142,10 +162,31 @@ def _reviews(request: HttpRequest, project: Project) -> list[Review]:
             REVIEW_DOC_TYPES.get(review.kind, [DocType.OPINION_ATTACHMENT, DocType.OTHER]),
             next_url=request.path,
             title=_("审核意见附件"),
-            documents=documents[review.pk],
+            documents=documents[review],
         )
         review.panel = panel if (panel["documents"] or panel["can_upload"]) else None
-    return reviews
+    return reviews, documents
+
+
+def _documents_of(project: Project, reviews: list[Review]) -> dict[Any, list[Document]]:
+    """The active documents of the project and of the reviews (which the user sees) in one
+    query: subject → documents, newest first, versions prefetched."""
+    types = ContentType.objects.get_for_models(Project, Review)
+    grouped: dict[Any, list[Document]] = {s: [] for s in (project, *reviews)}
+    by_key = {(types[type(s)].pk, s.pk): s for s in grouped}
+    docs = (
+        Document.objects.filter(
+            Q(subject_type=types[Project], subject_id=project.pk)
+            | Q(subject_type=types[Review], subject_id__in=[r.pk for r in reviews])
+        )
+        .active()
+        .with_versions()
+        .select_related("created_by", "withdrawn_by")
+    )
+    for doc in docs:
+        grouped[by_key[(doc.subject_type_id, doc.subject_id)]].append(doc)
+    remember(project_documents_key(project), grouped[project])  # for the gates' rules
+    return grouped
 
 
 def _timeline(project: Project, reviews: list[Review], user: Any) -> list[LedgerEvent]:
@@ -183,10 +224,7 @@ def _chapters(project: Project, user: Any) -> list[dict]:
     stages = [Stage.FSR]
     if project.approval_path == ApprovalPath.TWO and project.fsr_approved_at:
         stages.append(Stage.DESIGN)
-    rows = {
-        (c.stage, c.chapter): c
-        for c in ChapterDeclaration.objects.filter(project=project).select_related("updated_by")
-    }
+    rows = {(c.stage, c.chapter): c for c in chapter_declarations(project)}
     editable = declare_chapters.available(project) and declare_chapters.permitted(project, user)
     edit_stage = editable_stage(project)
     result = []
@@ -215,12 +253,18 @@ def _chapters(project: Project, user: Any) -> list[dict]:
     return result
 
 
-def _joint_status(project: Project, reviews: list[Review]) -> list | None:
+def _joint_status(project: Project, reviews: list[Review], every: list[Any]) -> list | None:
     if project.state != ProjectState.JOINT_REVIEW and not any(
         r.kind == ReviewKind.JOINT for r in reviews
     ):
         return None
-    status = joint_review_status(project, Stage.FSR)
+    status = joint_status_of(  # joint_review_status, from the reviews read for the page
+        [
+            (r.round, r.authority, r.state)
+            for r in every
+            if r.kind == ReviewKind.JOINT and r.stage == Stage.FSR
+        ]
+    )
     labels = dict(ReviewState.choices)
     return [
         (JOINT_REVIEW_TOPIC[a], labels.get(status[a], _("未开始")), status[a])
@@ -234,14 +278,20 @@ def _joint_status(project: Project, reviews: list[Review]) -> list | None:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     project = get_visible_or_404(
-        Project.objects.select_related(
-            "unit", "plan_item", "policy", "predecessor", "framework", "created_by"
+        with_reads_along(  # with the facts the chapters' checks and panels ask of it
+            Project.objects.select_related(
+                "unit", "plan_item", "predecessor", "framework", "created_by"
+            )
         ),
         user,
         pk=pk,
     )
     remember(visibility_key(project, user), True)  # read through scoping: the user sees it
-    reviews = _reviews(request, project)
+    remember_reads_along(project)
+    if project.policy_id is not None:  # its pinned version, with its parameters, as kept
+        project.policy = policy_version(project.policy_id)
+    every = _all_reviews(project, user)
+    reviews, documents = _reviews(request, project, every)
     decisions = (
         for_user(Decision, user)
         .filter(subject_type="projects.project", subject_id=str(project.pk))
@@ -259,6 +309,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": list(decisions),
         "chapters": _chapters(project, user),
         "chapter_prefix": prefix_of(declare_chapters, project),
-        "joint_status": _joint_status(project, reviews),
+        "joint_status": _joint_status(project, reviews, every),
+        "documents_panel": documents_panel_context(
+            project, user, next_url=request.get_full_path(), documents=documents[project]
+        ),
     }
     return render(request, "projects/detail.html", ctx)

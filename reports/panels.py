@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
 from core.offers import Panel, panel
-from projects.models import Project
+from documents.models import Document
+from documents.services import subject_visible
+from projects.models import Project, ProjectState
 
 from . import health
 from .models import Dimension, HealthLevel, OfficialDocument
@@ -18,6 +21,8 @@ from .models import Dimension, HealthLevel, OfficialDocument
 
 def health_context(project: Project) -> dict[str, Any] | None:
     """The live rating of one project (one query), its explanation and its history."""
+    if project.state != ProjectState.APPROVED:  # only approved projects are rated (``rate``)
+        return None
     ctx = health.context()
     ratings = health.rate(Project.objects.filter(pk=project.pk), ctx)
     if not ratings:
@@ -51,11 +56,38 @@ def health_panel(project: Project, user: Any) -> Iterator[Panel]:
         yield Panel(_("项目健康度"), "reports/_health_panel.html", context, order=20)
 
 
+def official_documents(project: Project, user: Any) -> list[OfficialDocument]:
+    """The official documents about ``project`` that ``user`` sees (as
+    ``OfficialDocument.objects.for_user`` decides: whoever sees the stored file's subject).
+    A file kept on the project itself is seen by whoever sees the project (asked once per
+    page, ``documents.services.subject_visible``); only the files of other subjects have
+    their sight asked, of their own models (not of every type the documents table holds)."""
+    rows = list(
+        OfficialDocument.objects.filter(project=project, document__isnull=False)
+        .select_related("document")
+        .order_by("issued_on", "pk")
+    )
+    own_type = ContentType.objects.get_for_model(project).pk
+
+    def own(row: OfficialDocument) -> bool:
+        return (row.document.subject_type_id, row.document.subject_id) == (own_type, project.pk)
+
+    if any(own(r) for r in rows) and not subject_visible(project, user):
+        rows = [r for r in rows if not own(r)]
+    others = [r.document_id for r in rows if not own(r)]
+    if others:
+        seen = set(
+            Document.objects.filter(pk__in=others)
+            .for_user(user, subject_types={r.document.subject_type_id for r in rows})
+            .values_list("pk", flat=True)
+        )
+        rows = [r for r in rows if own(r) or r.document_id in seen]
+    return rows
+
+
 @panel("projects.project")
 def documents_panel(project: Project, user: Any) -> Iterator[Panel]:
-    documents = list(
-        OfficialDocument.objects.for_user(user).filter(project=project).order_by("issued_on", "pk")
-    )
+    documents = official_documents(project, user)
     if documents:
         yield Panel(
             _("正式文书"), "reports/_documents_panel.html", {"documents": documents}, order=30

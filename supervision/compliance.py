@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from core.findings import Finding
+from core.memo import memoised
+from delivery.services import evaluation_results_of
 from policy.engine import GateContext, preview_gate
 from policy.lookup import NoPolicyInForce, policy_in_force
 
@@ -26,6 +28,7 @@ from .models import (
     ViolationEntry,
     ViolationState,
 )
+from .visibility import reads_all
 
 # Art. 37: grades of an evaluation report that show problems to rectify (delivery records the
 # grade as text: 优、良、中、差, or 合格/不合格)
@@ -50,6 +53,45 @@ def unit_of(subject: Any) -> Any:
     return subject if _kind(subject) == "accounts.organisation" else subject.unit
 
 
+def project_requests(project: Any) -> list[SupervisionRequest]:
+    """Every request about ``project``, soonest deadline first: read once per page
+    (``core.memo``), where the panel, the unit's deadlines and the rule R34.1 each ask."""
+    return memoised(
+        ("supervision_requests", project.pk),
+        lambda: _of_project(SupervisionRequest.objects.filter(project_id=project.pk), project),
+    )
+
+
+def project_orders(project: Any) -> list[RectificationOrder]:
+    """Every rectification order about ``project``, soonest deadline first: read once per
+    page (``core.memo``), where the panel and the unit's deadlines each ask."""
+    return memoised(
+        ("rectification_orders", project.pk),
+        lambda: _of_project(RectificationOrder.objects.filter(project_id=project.pk), project),
+    )
+
+
+def _of_project(qs: QuerySet, project: Any) -> list[Any]:
+    rows = list(qs.select_related("unit", "system", "authority").order_by("deadline", "pk"))
+    for row in rows:
+        row.project = project  # the page's project, not one read per record
+    return rows
+
+
+def _is_unanswered(req: SupervisionRequest) -> bool:
+    """``unanswered_requests``'s condition, of one request already read."""
+    return req.state in (RequestState.REFUSED, RequestState.OVERDUE) or (
+        req.was_overdue and req.state in (RequestState.ANSWERED, RequestState.CLOSED)
+    )
+
+
+def unanswered_requests_of(subject: Any) -> list[SupervisionRequest]:
+    """``unanswered_requests`` as a list: a project's from its requests read for the page."""
+    if _kind(subject) == "projects.project":
+        return [r for r in project_requests(subject) if _is_unanswered(r)]
+    return list(unanswered_requests(subject))
+
+
 def unanswered_requests(subject: Any) -> QuerySet[SupervisionRequest]:
     """Requests refused, unanswered past their deadline or answered late (R34.1)."""
     findings = Q(state__in=(RequestState.REFUSED, RequestState.OVERDUE)) | Q(
@@ -69,9 +111,9 @@ def pending_evaluations(subject: Any) -> list[Any]:
     from investment.models import EvaluationResult
 
     label = _kind(subject)
-    if label == "projects.project":
-        results = EvaluationResult.objects.filter(project_id=subject.pk)
-    elif label == "accounts.organisation":
+    if label == "projects.project":  # from the results the page's clocks read too
+        return _pending([r for r in evaluation_results_of(subject) if r.grade in PROBLEM_GRADES])
+    if label == "accounts.organisation":
         results = EvaluationResult.objects.filter(project__unit_id=subject.pk)
     else:
         return []
@@ -83,6 +125,22 @@ def pending_evaluations(subject: Any) -> list[Any]:
         ).values_list("source_id", flat=True)
     )
     return [r for r in results.order_by("completed_on") if r.pk not in raised]
+
+
+def _pending(results: list[Any]) -> list[Any]:
+    """Those of ``results`` (read) that no rectification order was raised from, oldest first."""
+    from investment.models import EvaluationResult
+
+    if not results:
+        return []
+    ct = ContentType.objects.get_for_model(EvaluationResult)
+    raised = set(
+        RectificationOrder.objects.filter(
+            source_type=ct, source_id__in=[r.pk for r in results]
+        ).values_list("source_id", flat=True)
+    )
+    pending = [r for r in results if r.pk not in raised]
+    return sorted(pending, key=lambda r: (r.completed_on, r.pk))
 
 
 def findings_against(subject: Any) -> list[Finding]:
@@ -117,35 +175,62 @@ class OpenRecords:
         )
 
 
+def _seen(rows: list[Any], user: Any) -> list[Any]:
+    """Those of ``rows`` (records of one model) that ``user`` may see (``for_user``): one
+    query, and none when there are none or the user reads every record."""
+    if not rows or reads_all(user):
+        return rows
+    model = type(rows[0])
+    seen = set(
+        model.objects.for_user(user)
+        .filter(pk__in=[r.pk for r in rows])
+        .values_list("pk", flat=True)
+    )
+    return [r for r in rows if r.pk in seen]
+
+
 def open_records(subject: Any, user: Any) -> OpenRecords:
     """What is open against ``subject`` as ``user`` may see it."""
+    from .effects import sanctions_against
+
     cond = subject_q(subject)
-    return OpenRecords(
-        requests=list(
-            SupervisionRequest.objects.for_user(user)
-            .filter(cond, state__in=OPEN_REQUEST_STATES)
-            .select_related("authority", "project", "system")
-            .order_by("deadline")
-        ),
-        orders=list(
-            RectificationOrder.objects.for_user(user)
-            .filter(cond, state__in=OPEN_ORDER_STATES)
-            .select_related("authority", "project", "system")
-            .order_by("deadline")
-        ),
-        sanctions=list(_sanctions(subject, user)),
-        audits=list(
-            AuditFinding.objects.for_user(user)
-            .filter(cond, state__in=OPEN_AUDIT_STATES)
-            .select_related("authority", "project", "system")
-        ),
-        violations=list(
-            ViolationEntry.objects.for_user(user)
-            .filter(cond, state__in=(ViolationState.PROPOSED, ViolationState.CONFIRMED))
-            .select_related("project", "system")
-        ),
-        findings=findings_against(subject),
+    if _kind(subject) == "projects.project":  # from the reads the card shares
+        requests = [r for r in project_requests(subject) if r.state in OPEN_REQUEST_STATES]
+        orders = [o for o in project_orders(subject) if o.state in OPEN_ORDER_STATES]
+        sanctions = sanctions_against(subject)  # in force, read for the card's guards
+        records = OpenRecords(
+            requests=_seen(requests, user),
+            orders=_seen(orders, user),
+            sanctions=_seen(sanctions, user),
+        )
+    else:
+        records = OpenRecords(
+            requests=list(
+                SupervisionRequest.objects.for_user(user)
+                .filter(cond, state__in=OPEN_REQUEST_STATES)
+                .select_related("authority", "project", "system")
+                .order_by("deadline")
+            ),
+            orders=list(
+                RectificationOrder.objects.for_user(user)
+                .filter(cond, state__in=OPEN_ORDER_STATES)
+                .select_related("authority", "project", "system")
+                .order_by("deadline")
+            ),
+            sanctions=list(_sanctions(subject, user)),
+        )
+    records.audits = list(
+        AuditFinding.objects.for_user(user)
+        .filter(cond, state__in=OPEN_AUDIT_STATES)
+        .select_related("authority", "project", "system")
     )
+    records.violations = list(
+        ViolationEntry.objects.for_user(user)
+        .filter(cond, state__in=(ViolationState.PROPOSED, ViolationState.CONFIRMED))
+        .select_related("project", "system")
+    )
+    records.findings = findings_against(subject)
+    return records
 
 
 def _sanctions(subject: Any, user: Any) -> QuerySet[Sanction]:

@@ -108,6 +108,17 @@ def open_items(
     return sorted(items, key=lambda i: (i.due_on, i.key))
 
 
+def project_items(project: Any) -> list[SupervisionDue]:
+    """The open deadlines of a project, from its requests and orders read for the page."""
+    from .compliance import project_orders, project_requests
+
+    items = [
+        *(request_due(r) for r in project_requests(project) if r.state in AWAITING_ANSWER),
+        *(order_due(o) for o in project_orders(project) if o.state in AWAITING_REPORT),
+    ]
+    return sorted(items, key=lambda i: (i.due_on, i.key))
+
+
 def items_of(subject_filter: dict[str, Any]) -> list[SupervisionDue]:
     """The open deadlines of a unit, project or system (``{"project_id": 3}`` …)."""
     return open_items(

@@ -18,7 +18,7 @@ from core.dates import today
 from core.offers import Duty, duties
 
 from .actions.base import page_project
-from .deadlines import SupervisionDue, items_of
+from .deadlines import SupervisionDue, items_of, project_items
 from .effects import sanctions_against
 from .models import Sanction, SanctionKind
 
@@ -76,7 +76,7 @@ def project_duties(page_obj: Any, user: Any) -> list[Duty]:
         [s for s in sanctions_against(project) if s.kind != SanctionKind.CRITICISM]
     )
     if is_unit_staff(user, project.unit_id):
-        rows += deadline_duties(items_of({"project_id": project.pk}))
+        rows += deadline_duties(project_items(project))
     return rows
 
 

@@ -142,11 +142,11 @@ def sanction_finding(sanction: Sanction, action: Action) -> Finding:
 
 
 def sanctions_against(project: Any) -> list[Sanction]:
-    """The sanctions against ``project``, with their authorities: read once per page
-    (``core.memo``) for the card's guards and the unit's duties."""
+    """The sanctions against ``project``, with their authorities and projects: read once per
+    page (``core.memo``) for the card's guards, the unit's duties and the supervision panel."""
     return memoised(
         ("sanctions_against", project.pk),
-        lambda: list(Sanction.objects.against(project).select_related("authority")),
+        lambda: list(Sanction.objects.against(project).select_related("authority", "project")),
     )
 
 

@@ -29,7 +29,7 @@ from .authorities import duties_of
 from .compliance import (
     PROBLEM_GRADES,
     pending_evaluations,
-    unanswered_requests,
+    unanswered_requests_of,
 )
 from .models import (
     AMOUNT_ASPECTS,
@@ -66,7 +66,7 @@ def answer_attested(ctx: GateContext) -> Found:
     severity=Severity.WARN,
 )
 def requests_unanswered(ctx: GateContext) -> Found:
-    for req in ctx.fact("unanswered_requests", lambda: list(unanswered_requests(ctx.subject))):
+    for req in ctx.fact("unanswered_requests", lambda: unanswered_requests_of(ctx.subject)):
         yield violation(
             UNANSWERED[_how(req)],
             remedy=N_("请立即如实提供；拒绝、隐匿、瞒报的，可被责令限期整改（第三十五条）。"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop as N_
 from accounts.recipients import reviewers_of, unit_staff
 from accounts.roles import Authority
 from core.enums import ActionCode
-from core.memo import memoised
+from core.memo import Along, memoised, read_along
 from core.money import format_wan, wan_to_yuan
 from core.notify import notify
 from policy.gates import refusal
@@ -46,6 +46,16 @@ def has_baseline(project: Project) -> bool:
     return memoised(
         ("has_baseline", project.pk), lambda: Baseline.objects.filter(project=project).exists()
     )
+
+
+# the project page reads it with its project (one query; ``core.memo.read_along``)
+read_along(
+    "projects.project",
+    Along(
+        key=lambda p: ("has_baseline", p.pk),
+        expression=lambda: Exists(Baseline.objects.filter(project=OuterRef("pk"))),
+    ),
+)
 
 
 def stored(items: dict[str, Decimal]) -> list[dict[str, str]]:

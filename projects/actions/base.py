@@ -21,7 +21,7 @@ from accounts.roles import Authority, OrgKind
 from core.enums import ActionCode
 from core.errors import ActionForbidden, ActionInvalid
 from core.findings import Finding
-from core.memo import memoised
+from core.memo import memoised, remember
 from core.notify import notify
 from policy.engine import GateContext
 from policy.gates import GatedAction
@@ -191,6 +191,17 @@ class ReviewAction(ProjectAction):
         return PROJECT.states_finding(
             project, sources, first.label, first.article, first.requirement, codes[0]
         )
+
+
+def remember_open_reviews(project: Project, reviews: list[Review]) -> None:
+    """Record, for the card of a page that read every review of ``project``, its open ones
+    (``open_reviews_of`` then reads nothing)."""
+    for review in reviews:
+        review.project = project  # the page's project, with its unit
+    remember(
+        ("open_reviews", project.pk),
+        sorted((r for r in reviews if r.state in OPEN), key=lambda r: (r.created_at, r.pk)),
+    )
 
 
 def open_reviews_of(project: Project) -> list[Review]:
