@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import for_user, sees_everything
 from core.errors import ActionConflict
+from core.model_parts import by_user, kept_fk, maybe_by_user, optional_fk, optional_time
 
 
 class DocType(models.TextChoices):
@@ -125,47 +125,27 @@ class Document(models.Model):
     """A logical document attached to a subject; its content lives in ``DocumentVersion``.
     Documents are never deleted: a wrong or superseded one is withdrawn (作废) with a reason."""
 
-    subject_type = models.ForeignKey(
-        ContentType, verbose_name=_("所属对象类型"), on_delete=models.PROTECT, related_name="+"
-    )
+    subject_type = kept_fk(ContentType, verbose_name=_("所属对象类型"), related_name="+")
     subject_id = models.PositiveBigIntegerField(_("所属对象编号"))
     subject = GenericForeignKey("subject_type", "subject_id")
     doc_type = models.CharField(_("材料类型"), max_length=32, choices=DocType.choices)
     title = models.CharField(_("文件名称"), max_length=200)
     chapter = models.CharField(_("章节"), max_length=32, choices=Chapter.choices, blank=True)
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("所属单位"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="documents",
+    organisation = optional_fk(
+        "accounts.Organisation", verbose_name=_("所属单位"), related_name="documents"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(verbose_name=_("上传人"))
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     is_withdrawn = models.BooleanField(_("已作废"), default=False)
-    withdrawn_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("作废人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    withdrawn_at = optional_time(_("作废时间"))
+    withdrawn_by = maybe_by_user(verbose_name=_("作废人"))
     withdraw_reason = models.TextField(_("作废原因"), blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("文件")
-        verbose_name_plural = _("文件")
+        verbose_name = verbose_name_plural = _("文件")
         indexes = [
             models.Index(
                 fields=["subject_type", "subject_id", "doc_type"], name="documents_subject_idx"
@@ -211,9 +191,7 @@ class VersionImmutable(ActionConflict):
 class DocumentVersion(models.Model):
     """One uploaded file of a document, numbered 1, 2, 3… Never overwritten or deleted."""
 
-    document = models.ForeignKey(
-        Document, verbose_name=_("文件"), on_delete=models.PROTECT, related_name="versions"
-    )
+    document = kept_fk(Document, verbose_name=_("文件"), related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
     file = models.FileField(_("文件"), upload_to=version_upload_to, max_length=255)
     original_name = models.CharField(_("原文件名"), max_length=255)
@@ -222,20 +200,14 @@ class DocumentVersion(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64)
     sm3 = models.CharField("SM3", max_length=64)
     note = models.CharField(_("说明"), max_length=500, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    uploaded_by = by_user(verbose_name=_("上传人"))
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     objects = DocumentVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "-number"]
-        verbose_name = _("文件版本")
-        verbose_name_plural = _("文件版本")
+        verbose_name = verbose_name_plural = _("文件版本")
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="documents_version_unique"),
             models.CheckConstraint(condition=Q(number__gte=1), name="documents_version_positive"),
