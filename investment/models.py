@@ -281,7 +281,12 @@ class BudgetLine(_OnInvestmentPage, models.Model):
     class Meta:
         ordering = ["-year", "project__code", "id"]
         verbose_name = verbose_name_plural = _("预算")
-        indexes = [models.Index(fields=["year", "project"])]
+        indexes = [
+            models.Index(fields=["year", "project"]),
+            # the budget list's default order (latest year first): a page reads its rows from
+            # the index instead of sorting every line
+            models.Index(fields=["-year", "id"], name="budgetline_latest_year"),
+        ]
         constraints = [positive("amount", "budget_positive")]
 
     def __str__(self):

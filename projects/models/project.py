@@ -203,6 +203,8 @@ class Project(DetailPage, StatefulModel):
             # the lists' default order (newest first): a page reads its 20 rows from the index
             # instead of sorting every visible project
             models.Index(fields=["-created_at", "-id"], name="project_newest_first"),
+            # the project list's default order (most recently changed first, then by id)
+            models.Index(fields=["-updated_at", "id"], name="project_recently_updated"),
             models.Index(fields=["unit", "-created_at", "-id"], name="project_unit_newest_first"),
             # the lists' most used filter, the plan year, in the same order
             models.Index(fields=["year", "-created_at", "-id"], name="project_year_newest_first"),
