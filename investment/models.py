@@ -45,9 +45,9 @@ class _ByProject:
     project_field = "project"
 
     def for_user(self: Any, user: Any) -> Any:
-        from projects.models import Project
+        from projects.visibility import visible_through
 
-        return self.filter(**{f"{self.project_field}__in": Project.objects.for_user(user)})
+        return self.filter(visible_through(user, self.project_field))
 
 
 class ByProjectQuerySet(_ByProject, models.QuerySet):
