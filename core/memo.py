@@ -111,3 +111,47 @@ def remember_reads_along(obj: Any) -> None:
         else:
             found = getattr(obj, f"along_{i}")
         remember(along.key(obj), along.value(found))
+
+
+# -- rows a page's object may have -----------------------------------------------------------
+# Most projects have no sanction, request, incident or finding: their panels and checks each
+# used to ask, one query apiece, only to find nothing. A chapter registers "has any" for such
+# rows (``read_along_any``), the page reads every such flag with its object, and a read of the
+# rows (``rows_if_any``) costs nothing when the flag says there are none. Outside a page, or
+# when the flag says there are some, the rows are read as before.
+
+
+def _any_key(name: str, obj: Any) -> tuple[str, str, str, Any]:
+    return ("any", name, obj._meta.label_lower, obj.pk)
+
+
+def read_along_any(label: str, name: str, rows: Callable[[Any], QuerySet[Any]]) -> None:
+    """Have pages of ``label`` read whether ``rows(OuterRef)`` (a superset of what the chapter
+    shows) holds any row, under ``name``."""
+    from django.db.models import Exists, OuterRef
+
+    read_along(
+        label,
+        Along(key=lambda obj: _any_key(name, obj), expression=lambda: Exists(rows(OuterRef))),
+    )
+
+
+def project_may_have(name: str, model: Any, **lookups: Any) -> None:
+    """``read_along_any`` for the project page: its rows of ``model`` (``project`` = the page's
+    project, and ``lookups``)."""
+    read_along_any(
+        "projects.project", name, lambda ref: model.objects.filter(project=ref("pk"), **lookups)
+    )
+
+
+def rows_if_any(name: str, obj: Any, read: Callable[[], list[T]]) -> list[T]:
+    """``read()``, or no rows when the page read along ``obj`` that it has no ``name`` rows."""
+    if memoised(_any_key(name, obj), lambda: True) is False:
+        return []
+    return read()
+
+
+def page_rows(name: str, obj: Any, read: Callable[[], list[T]]) -> list[T]:
+    """``obj``'s ``name`` rows, read once per scope and not at all when the page read along
+    that there are none (``read_along_any`` registered under the same ``name``)."""
+    return memoised((name, obj.pk), lambda: rows_if_any(name, obj, read))

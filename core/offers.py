@@ -150,7 +150,8 @@ def offer(act: Action, target: Any, user: Any, *, bound: dict[str, Any] | None =
     findings = act.check(target, user)
     form = None
     page = act.page_url(target)
-    if act.Input is not None and not page:
+    # a blocked action shows why, not its form: its choices are not read
+    if act.Input is not None and not page and not any_blocks(findings):
         key = f"{act.name}:{getattr(target, 'pk', '')}"
         form = (bound or {}).get(key) or contract_form(
             act.Input,

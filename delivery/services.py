@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop as N_
 
 from accounts.scoping import for_user
 from core.dates import today
-from core.memo import Along, memoised, read_along
+from core.memo import Along, memoised, page_rows, project_may_have, read_along, rows_if_any
 from investment.models import Contract, EvaluationKind, EvaluationResult, Payment
 from investment.services import current_plan_version, plan_amounts
 from policy.engine import GateContext
@@ -71,7 +71,7 @@ def incidents_of(project: Project) -> list[Incident]:
             row.project = project  # the page's project, not one read per incident
         return rows
 
-    return memoised(("incidents", project.pk), read)
+    return page_rows("incidents", project, read)
 
 
 def evaluation_results_of(project: Project) -> list[EvaluationResult]:
@@ -87,14 +87,14 @@ def evaluation_results_of(project: Project) -> list[EvaluationResult]:
             row.project = project
         return rows
 
-    return memoised(("evaluation_results", project.pk), read)
+    return page_rows("evaluation_results", project, read)
 
 
 def acceptances_of(project: Project) -> list[Acceptance]:
     """The project's acceptances (Art. 28): read once per card (``core.memo``), where the
     acceptance actions, the clocks and the duties each ask about them."""
-    return memoised(
-        ("acceptances", project.pk), lambda: list(Acceptance.objects.filter(project=project))
+    return page_rows(
+        "acceptances", project, lambda: list(Acceptance.objects.filter(project=project))
     )
 
 
@@ -144,6 +144,11 @@ def has_supervisor(project: Project) -> bool:
 
 
 # the project page reads these with its project (one query), for the card's checks and clocks
+project_may_have("incidents", Incident)
+project_may_have("evaluation_results", EvaluationResult)
+project_may_have("acceptances", Acceptance)
+project_may_have("annual_reports", AnnualReport)
+project_may_have("open_milestones", Milestone, done_on=None)
 read_along("projects.project", Along(key=lambda p: ("delivery", p.pk), relation="delivery"))
 read_along(
     "projects.project",
@@ -207,7 +212,13 @@ def _clock_facts(project: Project, delivery: Delivery | None) -> ClockFacts:
         accepted_on=delivery.accepted_on,
         golive_on=delivery.golive_on,
         report_years=set(
-            AnnualReport.objects.filter(project=project).values_list("year", flat=True)
+            rows_if_any(
+                "annual_reports",
+                project,
+                lambda: list(
+                    AnnualReport.objects.filter(project=project).values_list("year", flat=True)
+                ),
+            )
         ),
         # Applying to BDB (or filing a unit-organised acceptance) in time meets the clock.
         acceptance_done=bool(acceptances_of(project)),

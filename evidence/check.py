@@ -19,6 +19,7 @@ from django.db import transaction
 
 from catalog.models import DataResource, InformationItem, InformationSystem
 from core.machines import machine
+from core.memo import rows_if_any
 from projects.models import Project
 
 from .documents import PUBLIC_STATES, own_targets, profile_of, project_features
@@ -58,7 +59,11 @@ def open_list_review(project: Project) -> Any:
 
 
 def current_set(project: Project) -> MatchSet | None:
-    return MatchSet.objects.filter(project=project).first()
+    """The project's latest stored match set (none read when its page knows it has none)."""
+    latest = rows_if_any(
+        "match_sets", project, lambda: list(MatchSet.objects.filter(project=project)[:1])
+    )
+    return latest[0] if latest else None
 
 
 @transaction.atomic

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from catalog.models import DataResource, InformationItem, InformationSystem, SystemStatus
-from core.memo import memoised
-from projects.models import Chapter, ChapterDeclaration, Project, ProjectState
+from core.memo import memoised, read_along_any, rows_if_any
+from projects.models import Chapter, Project, ProjectState
+from projects.services import chapter_declarations
 
 from .models import DocKind, RequirementProfile
 from .search.features import Features, build
@@ -65,12 +66,8 @@ def _changed_systems(profile: RequirementProfile | None) -> list[tuple[int, str]
 def project_features(project: Project) -> Features:
     """The features of a project (the query of a check, or a document of the index)."""
     profile = profile_of(project)
-    chapters = (
-        ChapterDeclaration.objects.filter(project=project, chapter__in=COMPARED_CHAPTERS)
-        # the model's order for one project, without joining the project table for it
-        .order_by("stage", "chapter")
-        .values_list("text", flat=True)
-    )
+    # the sections the project page reads once for its chapters too (core.memo)
+    chapters = [c.text for c in chapter_declarations(project) if c.chapter in COMPARED_CHAPTERS]
     systems = [name for _pk, name in _changed_systems(profile)]
     return build(
         name=project.name,
@@ -132,6 +129,14 @@ def is_indexed_system(system: InformationSystem) -> bool:
     return system.status not in GONE
 
 
+# the project page reads with its project whether it built any system (core.memo)
+read_along_any(
+    "projects.project",
+    "built_systems",
+    lambda ref: InformationSystem.projects.through.objects.filter(project_id=ref("pk")),
+)
+
+
 def own_targets(project: Project) -> set[tuple[str, int]]:
     """What a project may resemble without duplicating: itself, the project it expands and
     the systems it declares it changes or that it built."""
@@ -140,8 +145,14 @@ def own_targets(project: Project) -> set[tuple[str, int]]:
         own.add((DocKind.PROJECT.value, project.predecessor_id))
     profile = profile_of(project)
     changed: list[Any] = [pk for pk, _name in _changed_systems(profile)]
-    changed += list(
-        InformationSystem.objects.filter(projects=project).order_by().values_list("pk", flat=True)
+    changed += rows_if_any(
+        "built_systems",
+        project,
+        lambda: list(
+            InformationSystem.objects.filter(projects=project)
+            .order_by()
+            .values_list("pk", flat=True)
+        ),
     )
     own.update((DocKind.SYSTEM.value, pk) for pk in changed)
     return own

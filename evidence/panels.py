@@ -11,13 +11,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.memo import Along, read_along
+from core.memo import Along, project_may_have, read_along, rows_if_any
 from core.offers import Panel, panel
 from projects.visibility import reads_all_projects
 
 from . import check
 from .documents import profile_of
-from .models import CollectionFinding, DocKind, Match
+from .models import CollectionFinding, DocKind, Match, MatchSet
 
 # the project page reads the requirement profile with its project (one query), under the
 # memo key of ``documents.profile_of``, which the panel and the gates' rules ask
@@ -25,6 +25,10 @@ read_along(
     "projects.project",
     Along(key=lambda p: ("requirement_profile", p.pk), relation="evidence_profile"),
 )
+
+# …and whether it has any stored match set or collection finding (most have none)
+project_may_have("match_sets", MatchSet)
+project_may_have("collection_findings", CollectionFinding)
 
 
 @dataclass
@@ -99,8 +103,14 @@ def project_evidence(project: Any, user: Any) -> dict[str, Any]:
     else:
         shown = [_live(m) for m in check.matches(project, public_only=not reviewer)]
     profile = profile_of(project)
-    findings = list(
-        CollectionFinding.objects.filter(project=project).current().select_related("source_unit")
+    findings = rows_if_any(
+        "collection_findings",
+        project,
+        lambda: list(
+            CollectionFinding.objects.filter(project=project)
+            .current()
+            .select_related("source_unit")
+        ),
     )
     return {
         "project": project,

@@ -60,8 +60,9 @@ def tables_complete(project_ids, year) -> dict[int, list[str]]:
     are then read, so that a plan of 20,000 projects with nine indicators each does not load
     180,000 indicator rows."""
     project_ids = list(project_ids)
-    roots = [r.pk for r, _ in indicator_tree()]
-    names = dict(IndicatorCategory.objects.filter(pk__in=roots).values_list("pk", "name"))
+    first_level = [root for root, _ in indicator_tree()]
+    roots = [r.pk for r in first_level]
+    names = {r.pk: r.name for r in first_level}
     tables: dict[int, tuple[int, str]] = {}  # project id -> (table id, overall goal)
     present = defaultdict(set)  # table id -> first-level categories covered
     # table id -> [(name, target, quantitative, unit, formula)]

@@ -62,7 +62,7 @@ from projects.models import Project
 from . import clocks
 from .health import GREEN, RED, YELLOW, Context, Factor, Facts, factor
 from .models import Dimension
-from .om import latest_om_run
+from .om import latest_om_runs
 
 MONEY: DecimalField = DecimalField(max_digits=18, decimal_places=2)
 ZERO_MONEY = Value(Decimal("0"), output_field=MONEY)
@@ -486,7 +486,8 @@ factor(
 
 
 def om_annotations(qs: QuerySet[Project], ctx: Context) -> QuerySet[Project]:
-    run = latest_om_run(ctx.on)
+    # the run as a subquery of the rating's own query (the database reads it once)
+    run = Subquery(latest_om_runs(ctx.on).values("pk")[:1])
     refused = (
         OMDecision.objects.filter(run_id=run, eligible=False, system__projects=OuterRef("pk"))
         .order_by()

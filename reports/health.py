@@ -159,12 +159,13 @@ def annotated(qs: QuerySet[Project], ctx: Context) -> tuple[QuerySet[Project], l
     return qs, names
 
 
-def rate(qs: QuerySet[Project], ctx: Context | None = None) -> list[Rating]:
-    """The ratings of the approved projects of ``qs``: one query for all facts."""
+def rate(qs: QuerySet[Project], ctx: Context | None = None, probe: bool = True) -> list[Rating]:
+    """The ratings of the approved projects of ``qs``: one query for all facts (``probe``
+    False when the caller knows ``qs`` holds an approved project)."""
     rated = rated_projects(qs).order_by()
     # most acts concern a project not yet approved: one cheap query spares building and
     # compiling every factor's annotations only to find nothing to rate
-    if not rated.exists():
+    if probe and not rated.exists():
         return []
     ctx = ctx or context()
     qs, names = annotated(rated, ctx)

@@ -19,12 +19,15 @@ def decided_runs() -> QuerySet[OMRun]:
     return runs
 
 
-def latest_om_run(on: dt.date) -> int | None:
-    """The latest decided run on ``on`` (the latest budget year's newest)."""
+def latest_om_runs(on: dt.date) -> QuerySet[OMRun]:
+    """The decided runs on ``on``, the latest (the latest budget year's newest) first."""
     return (
         decided_runs()
         .filter(decided_at__date__lte=on)
         .order_by("-budget_year", "-decided_at", "-pk")
-        .values_list("pk", flat=True)
-        .first()
     )
+
+
+def latest_om_run(on: dt.date) -> int | None:
+    """The latest decided run on ``on`` (the latest budget year's newest)."""
+    return latest_om_runs(on).values_list("pk", flat=True).first()

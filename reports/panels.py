@@ -10,13 +10,19 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
+from core.memo import project_may_have, rows_if_any
 from core.offers import Panel, panel
 from documents.models import Document
 from documents.services import subject_visible
 from projects.models import Project, ProjectState
 
 from . import health
-from .models import Dimension, HealthLevel, OfficialDocument
+from .models import Dimension, HealthLevel, HealthSnapshot, OfficialDocument
+
+# the project page reads with its project whether it has any monthly snapshot or official
+# document (core.memo): a project not yet approved has neither
+project_may_have("health_snapshots", HealthSnapshot)
+project_may_have("official_documents", OfficialDocument)
 
 
 def health_context(project: Project) -> dict[str, Any] | None:
@@ -24,12 +30,12 @@ def health_context(project: Project) -> dict[str, Any] | None:
     if project.state != ProjectState.APPROVED:  # only approved projects are rated (``rate``)
         return None
     ctx = health.context()
-    ratings = health.rate(Project.objects.filter(pk=project.pk), ctx)
+    ratings = health.rate(Project.objects.filter(pk=project.pk), ctx, probe=False)
     if not ratings:
         return None
     rating = ratings[0]
     stored = rating.stored()
-    history = health.history(project)
+    history = rows_if_any("health_snapshots", project, lambda: health.history(project))
     return {
         "project": project,
         "level": rating.level,
@@ -62,10 +68,14 @@ def official_documents(project: Project, user: Any) -> list[OfficialDocument]:
     A file kept on the project itself is seen by whoever sees the project (asked once per
     page, ``documents.services.subject_visible``); only the files of other subjects have
     their sight asked, of their own models (not of every type the documents table holds)."""
-    rows = list(
-        OfficialDocument.objects.filter(project=project, document__isnull=False)
-        .select_related("document")
-        .order_by("issued_on", "pk")
+    rows = rows_if_any(
+        "official_documents",
+        project,
+        lambda: list(
+            OfficialDocument.objects.filter(project=project, document__isnull=False)
+            .select_related("document")
+            .order_by("issued_on", "pk")
+        ),
     )
     own_type = ContentType.objects.get_for_model(project).pk
 

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from core.findings import Finding
-from core.memo import memoised
+from core.memo import page_rows, project_may_have, rows_if_any
 from delivery.services import evaluation_results_of
 from policy.engine import GateContext, preview_gate
 from policy.lookup import NoPolicyInForce, policy_in_force
@@ -29,6 +29,13 @@ from .models import (
     ViolationState,
 )
 from .visibility import reads_all
+
+# the project page reads with its project whether it has any of these (core.memo): most have
+# none, and then their reads cost nothing
+project_may_have("supervision_requests", SupervisionRequest)
+project_may_have("rectification_orders", RectificationOrder)
+project_may_have("audit_findings", AuditFinding)
+project_may_have("violation_entries", ViolationEntry)
 
 # Art. 37: grades of an evaluation report that show problems to rectify (delivery records the
 # grade as text: 优、良、中、差, or 合格/不合格)
@@ -56,8 +63,9 @@ def unit_of(subject: Any) -> Any:
 def project_requests(project: Any) -> list[SupervisionRequest]:
     """Every request about ``project``, soonest deadline first: read once per page
     (``core.memo``), where the panel, the unit's deadlines and the rule R34.1 each ask."""
-    return memoised(
-        ("supervision_requests", project.pk),
+    return page_rows(
+        "supervision_requests",
+        project,
         lambda: _of_project(SupervisionRequest.objects.filter(project_id=project.pk), project),
     )
 
@@ -65,8 +73,9 @@ def project_requests(project: Any) -> list[SupervisionRequest]:
 def project_orders(project: Any) -> list[RectificationOrder]:
     """Every rectification order about ``project``, soonest deadline first: read once per
     page (``core.memo``), where the panel and the unit's deadlines each ask."""
-    return memoised(
-        ("rectification_orders", project.pk),
+    return page_rows(
+        "rectification_orders",
+        project,
         lambda: _of_project(RectificationOrder.objects.filter(project_id=project.pk), project),
     )
 
@@ -219,15 +228,23 @@ def open_records(subject: Any, user: Any) -> OpenRecords:
             ),
             sanctions=list(_sanctions(subject, user)),
         )
-    records.audits = list(
-        AuditFinding.objects.for_user(user)
-        .filter(cond, state__in=OPEN_AUDIT_STATES)
-        .select_related("authority", "project", "system")
+    records.audits = rows_if_any(
+        "audit_findings",
+        subject,
+        lambda: list(
+            AuditFinding.objects.for_user(user)
+            .filter(cond, state__in=OPEN_AUDIT_STATES)
+            .select_related("authority", "project", "system")
+        ),
     )
-    records.violations = list(
-        ViolationEntry.objects.for_user(user)
-        .filter(cond, state__in=(ViolationState.PROPOSED, ViolationState.CONFIRMED))
-        .select_related("project", "system")
+    records.violations = rows_if_any(
+        "violation_entries",
+        subject,
+        lambda: list(
+            ViolationEntry.objects.for_user(user)
+            .filter(cond, state__in=(ViolationState.PROPOSED, ViolationState.CONFIRMED))
+            .select_related("project", "system")
+        ),
     )
     records.findings = findings_against(subject)
     return records

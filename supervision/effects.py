@@ -24,12 +24,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
 from core.actions import Action, guard
 from core.findings import Finding
-from core.memo import memoised
+from core.memo import page_rows, read_along_any
 from planning.models import ItemKind
 from policy.gates import refusal
 from projects.models import Project
@@ -144,10 +145,23 @@ def sanction_finding(sanction: Sanction, action: Action) -> Finding:
 def sanctions_against(project: Any) -> list[Sanction]:
     """The sanctions against ``project``, with their authorities and projects: read once per
     page (``core.memo``) for the card's guards, the unit's duties and the supervision panel."""
-    return memoised(
-        ("sanctions_against", project.pk),
+    return page_rows(
+        "sanctions_against",
+        project,
         lambda: list(Sanction.objects.against(project).select_related("authority", "project")),
     )
+
+
+# the project page reads with its project whether any sanction may bind it (core.memo): its
+# own, or a unit-wide deferral of its unit (``against`` without the test of being in force)
+read_along_any(
+    "projects.project",
+    "sanctions_against",
+    lambda ref: Sanction.objects.filter(
+        Q(project_id=ref("pk"))
+        | Q(kind=SanctionKind.DEFERRAL, scope=DeferralScope.UNIT, unit_id=ref("unit_id"))
+    ),
+)
 
 
 @guard

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.recipients import is_unit_staff, supervisor_org_ids, unit_staff
 from accounts.roles import Role
 from core.enums import ActionCode
+from core.memo import rows_if_any
 from projects.models import Project
 
 from ..contracts import DeliveryMilestoneDoneIn, DeliveryMilestoneIn, DeliverySupervisionReportIn
@@ -68,7 +69,11 @@ class CompleteMilestone(RowAction):
 
     def rows(self, project: Project) -> Iterable[Any]:
         if delivery_for(project).phase in UNDER_WAY:
-            yield from Milestone.objects.filter(project=project, done_on=None)
+            yield from rows_if_any(
+                "open_milestones",
+                project,
+                lambda: list(Milestone.objects.filter(project=project, done_on=None)),
+            )
 
     def target_label(self, obj: Any) -> str:
         return f"{obj.name}（{obj.planned_on:%Y-%m-%d}）"

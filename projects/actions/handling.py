@@ -18,7 +18,7 @@ from accounts.scoping import for_user
 from core.enums import ActionCode
 from core.errors import ActionInvalid
 from core.ledger import record_event
-from core.memo import memoised
+from core.memo import memoised, remember
 from core.notify import notify
 
 from ..contracts import ReviewCopyIn, ReviewOpinionIn, ReviewTransferIn
@@ -110,16 +110,15 @@ def copy_groups(user: Any, review: Review) -> list[tuple[str, list[User]]]:
     市公安局). Never officers of other units, consultants or supervisors not assigned to the
     project: they have no standing to read it (issue 18 pt 4). Each group by name."""
     units = copy_units(review)
-    # the same people for every step of the project: read once per page (core.memo)
-    members = memoised(
-        ("copy_members", user.pk, frozenset(units)),
-        lambda: list(
-            Membership.objects.filter(is_active=True, user__is_active=True)
-            .exclude(user_id=user.pk)
-            .filter(Q(organisation_id__in=units) | Q(organisation__kind=OrgKind.AUTHORITY))
-            .select_related("organisation", "user")
-        ),
+    # the same people for every step of the project: read once per page (core.memo), with
+    # all their memberships, which their labels name (``organisations_of``)
+    every = memoised(
+        ("copy_members", user.pk, frozenset(units)), lambda: _copy_members(user, units)
     )
+    members = [
+        m for m in every if m.organisation_id in units or m.organisation.kind == OrgKind.AUTHORITY
+    ]
+    remember(("organisations_of", frozenset(m.user_id for m in members)), every)
     step: dict[int, User] = {}
     own: dict[int, User] = {}
     others: dict[int, User] = {}
@@ -144,6 +143,20 @@ def copy_groups(user: Any, review: Review) -> list[tuple[str, list[User]]]:
         if people:
             groups.append((title, sorted(people, key=lambda u: u.username)))
     return groups
+
+
+def _copy_members(user: Any, units: set[int]) -> list[Membership]:
+    """The active memberships of everyone but ``user`` who belongs to one of ``units`` or to
+    an authority."""
+    standing = Membership.objects.filter(is_active=True).filter(
+        Q(organisation_id__in=units) | Q(organisation__kind=OrgKind.AUTHORITY)
+    )
+    return list(
+        Membership.objects.filter(is_active=True, user__is_active=True)
+        .filter(user_id__in=standing.values("user_id"))
+        .exclude(user_id=user.pk)
+        .select_related("organisation", "user")
+    )
 
 
 def copy_candidates(user: Any, review: Review) -> list[User]:

@@ -21,7 +21,7 @@ from core.enums import register_event_words
 from core.errors import ActionConflict
 from core.findings import Finding
 from core.ledger import record_event
-from core.memo import memoised
+from core.memo import page_rows, read_along_any
 from core.notify import notify
 
 from ..contracts import ReviewUrgeIn
@@ -45,18 +45,27 @@ def holders(review: Review) -> list[User]:
     return list(reviewers_of(review.authority))
 
 
-def urged_today(project_id: Any) -> dict[Any, ReviewUrge]:
+def urged_today(project: Any) -> dict[Any, ReviewUrge]:
     """Review pk -> today's urge of the project's steps, one read for all of them (the card
-    asks each open step; core.memo shares the read within a page)."""
+    asks each open step; core.memo shares the read within a page), none when its page read
+    along that no step of it was ever urged."""
 
-    def read() -> dict[Any, ReviewUrge]:
-        urges = ReviewUrge.objects.filter(review__project_id=project_id, urged_on=today())
-        found: dict[Any, ReviewUrge] = {}
-        for urge in urges.order_by("pk"):
-            found.setdefault(urge.review_id, urge)
-        return found
+    def read() -> list[ReviewUrge]:
+        urges = ReviewUrge.objects.filter(review__project_id=project.pk, urged_on=today())
+        return list(urges.order_by("pk"))
 
-    return memoised(("urged_today", project_id, today()), read)
+    found: dict[Any, ReviewUrge] = {}
+    for urge in page_rows("review_urges", project, read):
+        found.setdefault(urge.review_id, urge)
+    return found
+
+
+# the project page reads with its project whether any of its steps was ever urged (core.memo)
+read_along_any(
+    "projects.project",
+    "review_urges",
+    lambda ref: ReviewUrge.objects.filter(review__project_id=ref("pk")),
+)
 
 
 class UrgeReview(ReviewAction):
@@ -76,7 +85,7 @@ class UrgeReview(ReviewAction):
         return is_unit_staff(user, obj.project.unit_id) or user.has_role(*OVERSEERS)
 
     def refusals(self, obj: Any, user: Any, data: Any) -> Iterable[Finding]:
-        urged = urged_today(obj.project_id).get(obj.pk)
+        urged = urged_today(obj.project).get(obj.pk)
         if urged is not None:
             yield self.refuse(
                 "R9.3.urge-daily",

@@ -22,7 +22,7 @@ from catalog.models import OMDecision
 from core.findings import Finding
 from core.memo import memoised, remember, visibility_key
 from delivery.models import Incident
-from delivery.services import incidents_of
+from delivery.services import evaluation_results_of, incidents_of
 from investment.models import EvaluationResult
 from policy.engine import GateContext
 from policy.gates import refusal
@@ -272,10 +272,7 @@ class OrderFromEvaluation(FromProjectRows):
     extra_article = "第三十七条"
 
     def rows(self, project: Any) -> Any:
-        rows = list(EvaluationResult.objects.filter(project=project))
-        for row in rows:
-            row.project = project  # the page's project, not one read per row
-        return rows
+        return evaluation_results_of(project)  # read once per page, with the page's project
 
     def target_label(self, obj: Any) -> str:
         return f"{obj.get_kind_display()} {obj.completed_on:%Y-%m-%d}（{obj.grade or '—'}）"
