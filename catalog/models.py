@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import ShareType
 from core.machines import StatefulModel, StatefulQuerySet
 from core.model_parts import (
     DetailPage,
@@ -220,12 +221,6 @@ class ResourceFormat(models.TextChoices):
     STREAM = "stream", _("流媒体")
     SELF_DESC = "self_desc", _("自描述格式")
     API = "api", _("服务接口")
-
-
-class ShareType(models.TextChoices):
-    UNCONDITIONAL = "unconditional", _("无条件共享")
-    CONDITIONAL = "conditional", _("有条件共享")
-    NONE = "none", _("不予共享")
 
 
 class ShareMethod(models.TextChoices):

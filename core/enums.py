@@ -212,3 +212,12 @@ def choice_labels(choices: type[models.Choices]) -> dict[Any, str]:
     """value → label as plain text in the active language, translated once per language (a
     list of 100 rows asked ``get_FOO_display()`` three hundred times, a gettext each)."""
     return _choice_labels(choices, get_language())
+
+
+class ShareType(models.TextChoices):
+    """The sharing type of data (GB/T 21063.4; Art. 14 ¶3): of a catalog resource and of the
+    data a project produces."""
+
+    UNCONDITIONAL = "unconditional", _("无条件共享")
+    CONDITIONAL = "conditional", _("有条件共享")
+    NONE = "none", _("不予共享")

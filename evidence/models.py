@@ -31,17 +31,13 @@ from core.model_parts import (
     state_field,
     update_time,
 )
+from projects.visibility import SeenWithProject
 
 from .search.features import lines
 
 
-class ProjectScopedQuerySet(models.QuerySet):
+class ProjectScopedQuerySet(SeenWithProject, models.QuerySet):
     """Rows about a project are seen by those who see the project."""
-
-    def for_user(self, user: Any) -> models.QuerySet:
-        from projects.models import Project
-
-        return self.filter(project__in=Project.objects.for_user(user))
 
 
 class RequirementProfile(models.Model):

@@ -9,8 +9,6 @@ only through their machines (``machines.py``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -35,22 +33,12 @@ from core.model_parts import (
     update_time,
 )
 from core.money import MoneyField
+from projects.visibility import SeenWithProject
 
 # -- who sees what ---------------------------------------------------------------------------
 
 
-class _ByProject:
-    """Rows that belong to a project are visible exactly when the project is."""
-
-    project_field = "project"
-
-    def for_user(self: Any, user: Any) -> Any:
-        from projects.visibility import visible_through
-
-        return self.filter(visible_through(user, self.project_field))
-
-
-class ByProjectQuerySet(_ByProject, models.QuerySet):
+class ByProjectQuerySet(SeenWithProject, models.QuerySet):
     """Rows of a project (budgets, contracts, …), visible with the project."""
 
 
@@ -64,7 +52,7 @@ class PlanVersionQuerySet(PublicToSignedIn, StatefulQuerySet):
     """Plan versions: public to the signed-in; the state changes through its machine."""
 
 
-class ByProjectStatefulQuerySet(_ByProject, StatefulQuerySet):
+class ByProjectStatefulQuerySet(SeenWithProject, StatefulQuerySet):
     """Rows of a project that have states (Art. 11 requests, change requests)."""
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core import navigation
-from core.views import action_page
+from core.urlpaths import action_path
 
 from . import views
 from .urls_registry import urlpatterns as registry_urlpatterns
@@ -13,9 +13,9 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("export/", views.project_list_export, name="list_xlsx"),
-    path("new/", action_page("projects.create_project"), name="create"),
+    action_path("new/", "projects.create_project", name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
-    path("<int:pk>/edit/", action_page("projects.update_project"), name="edit"),
+    action_path("<int:pk>/edit/", "projects.update_project", name="edit"),
     *registry_urlpatterns,
 ]
 

@@ -1,32 +1,28 @@
 """URLs of the project list versions, cross-department frameworks, classified stubs and the
 lifecycle table (included into ``projects.urls`` under the same namespace). Forms are action
-pages (``core.views.action_page``)."""
+pages (``core.urlpaths.action_path``)."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core import navigation
-from core.views import action_page
+from core.urlpaths import action_path
 
 from . import views_registry as views
 
 urlpatterns = [
     path("lists/", views.project_lists, name="lists"),
-    path("lists/publish/", action_page("projects.publish_project_list"), name="list_publish"),
+    action_path("lists/publish/", "projects.publish_project_list", name="list_publish"),
     path("lists/<int:pk>/", views.list_version, name="list_version"),
     path("lists/<int:pk>/xlsx/", views.list_version_xlsx, name="list_version_xlsx"),
     path("frameworks/", views.frameworks, name="frameworks"),
-    path("frameworks/new/", action_page("projects.create_framework"), name="framework_create"),
+    action_path("frameworks/new/", "projects.create_framework", name="framework_create"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework_detail"),
-    path(
-        "frameworks/<int:pk>/edit/",
-        action_page("projects.update_framework"),
-        name="framework_edit",
-    ),
-    path(
+    action_path("frameworks/<int:pk>/edit/", "projects.update_framework", name="framework_edit"),
+    action_path(
         "frameworks/<int:pk>/participants/new/",
-        action_page("projects.set_framework_participant"),
+        "projects.set_framework_participant",
         name="framework_participant_add",
     ),
     path(
@@ -34,20 +30,16 @@ urlpatterns = [
         views.framework_participant_edit,
         name="framework_participant_edit",
     ),
-    path(
+    action_path(
         "frameworks/<int:pk>/districts/new/",
-        action_page("projects.add_framework_district"),
+        "projects.add_framework_district",
         name="framework_district_add",
     ),
-    path(
-        "frameworks/<int:pk>/submit/",
-        action_page("projects.submit_framework"),
-        name="framework_submit",
+    action_path(
+        "frameworks/<int:pk>/submit/", "projects.submit_framework", name="framework_submit"
     ),
-    path(
-        "frameworks/<int:pk>/review/",
-        action_page("projects.review_framework"),
-        name="framework_review",
+    action_path(
+        "frameworks/<int:pk>/review/", "projects.review_framework", name="framework_review"
     ),
     path("classified-stubs/", views.stubs, name="stubs"),
     path("lifecycle/", views.lifecycle_table, name="lifecycle"),

@@ -196,3 +196,13 @@ def holds_review(user: Any, review: Any) -> bool:
 def may_act_on_review(user: Any, review: Any) -> bool:
     """The person who may act on an open review now (to-dos, attachments)."""
     return bool(review.is_open and holds_review(user, review))
+
+
+class SeenWithProject:
+    """Queryset mixin for rows that belong to a project (budgets, contracts, match sets, …) in
+    the chapters above this one: visible exactly when the project is (``visible_through``)."""
+
+    project_field = "project"
+
+    def for_user(self: Any, user: Any) -> Any:
+        return self.filter(visible_through(user, self.project_field))

@@ -6,11 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from core.api_schemas import choice_label as label
+from core.api_schemas import person
 from core.money import wan_str, yuan_str
 
-
-def name_of(user: Any) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
+__all__ = ["amounts", "attr", "label", "money", "person"]
 
 
 def _read(obj: Any, dotted: str) -> Any:
@@ -24,18 +24,6 @@ def _read(obj: Any, dotted: str) -> Any:
 def attr(dotted: str) -> staticmethod:
     """A resolver reading ``obj.a.b`` (None when a link is missing)."""
     return staticmethod(lambda obj: _read(obj, dotted))
-
-
-def label(field: str) -> staticmethod:
-    """A resolver giving the label of a choice field ("" when blank)."""
-    return staticmethod(
-        lambda obj: str(getattr(obj, f"get_{field}_display")()) if getattr(obj, field) else ""
-    )
-
-
-def person(field: str) -> staticmethod:
-    """A resolver giving the name of the user in ``field``."""
-    return staticmethod(lambda obj: name_of(getattr(obj, field, None)))
 
 
 def money(dotted: str, *, zero: bool = False) -> tuple[staticmethod, staticmethod]:

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import ShareType
 from core.machines import StatefulModel, StatefulQuerySet
 from core.model_parts import (
     DetailPage,
@@ -43,14 +44,6 @@ class Hosting(models.TextChoices):
 
     CQ_CLOUD = "cq_cloud", _("数字重庆云")
     OTHER = "other", _("其他（须说明理由）")
-
-
-class ShareType(models.TextChoices):
-    """The sharing type of the data the project produces (Art. 14 ¶3)."""
-
-    UNCONDITIONAL = "unconditional", _("无条件共享")
-    CONDITIONAL = "conditional", _("有条件共享")
-    NONE = "none", _("不予共享")
 
 
 class RecipientKind(models.TextChoices):
