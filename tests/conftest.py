@@ -58,11 +58,92 @@ def password():
     return DEMO_PASSWORD
 
 
+# -- the directory, seeded once per test database ---------------------------------------------
+# Most tests start from the demo directory (``people``). Seeding it takes some 80 actions (each
+# with its ledger event and notices); done for every test it was a fifth of the suite's time.
+# It is seeded once, committed, when the test database is made, and each test's transaction
+# rolls back to it. A transactional test ends with a flush that empties every table: the
+# directory is seeded again after it (``pytest_runtest_teardown``), so the next test finds it
+# as every test does. Tests that need an empty ledger say so (``empty_ledger``).
+
+_SEEDED: dict[str, Path] = {}  # the key store and the folder of the seeded anchors
+_FLUSHING = ("transactional_db", "live_server", "django_db_serialized_rollback")
+
+
+def _seed_directory() -> None:
+    from django.db import connection
+    from django.test import override_settings
+
+    from policy.models import PolicyVersion
+
+    serialized = getattr(connection, "_test_serialized_contents", None)
+    if serialized and not PolicyVersion.objects.exists():  # after a flush: what migrations
+        connection.creation.deserialize_db_from_string(serialized)  # put there, as it was
+
+    with override_settings(
+        GOVIT_KEY_DIR=_SEEDED["keys"],
+        GOVIT_KEYS_AUTOCREATE=True,
+        GOVIT_ANCHOR_DIR=_SEEDED["dir"] / "anchors",
+    ):
+        ensure_reference_data()
+        seed_directory()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, _key_dir, tmp_path_factory):
+    """The test database, with the demo directory committed in it."""
+    _SEEDED.update(keys=_key_dir, dir=tmp_path_factory.mktemp("seeded"))
+    with django_db_blocker.unblock():
+        _seed_directory()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, the directory is seeded again."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    flushed = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in getattr(item, "fixturenames", ()) for name in _FLUSHING
+    )
+    # after the last test the session's teardown has dropped the test database: nothing to do
+    if _SEEDED and flushed and nextitem is not None:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _seed_directory()
+
+
+def _directory() -> dict:
+    """The demo people by username, as ``seed_directory`` returns them."""
+    from accounts.demo import PEOPLE
+    from accounts.models import User
+
+    names = [person.username for person in PEOPLE]
+    return {u.username: u for u in User.objects.filter(username__in=names)}
+
+
 @pytest.fixture
 def people(db):
     """Every demo person by username (see accounts/demo.py)."""
-    ensure_reference_data()
-    return seed_directory()
+    users = _directory()
+    if "admin" not in users:  # a test emptied the database without saying so: seed it here
+        ensure_reference_data()
+        users = seed_directory()
+    return users
+
+
+@pytest.fixture
+def empty_ledger(db):
+    """No event in the ledger (the seeded directory's are removed, inside the test's
+    transaction): for tests that count events from the first."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_ledgerevent DISABLE TRIGGER USER")
+        cursor.execute("DELETE FROM core_ledgerevent")
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_ledgerevent ENABLE TRIGGER USER")
 
 
 class Personas:

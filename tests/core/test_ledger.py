@@ -25,7 +25,7 @@ def test_sm3_standard_vector_64_bytes():
 
 
 @pytest.fixture
-def chain(db):
+def chain(empty_ledger):
     events = [
         record_event(
             ActionCode.ORG_UPDATED,

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ledger(db):
+def ledger(empty_ledger):
     """Twelve events and a signed checkpoint of their head."""
     for i in range(12):
         record_event(

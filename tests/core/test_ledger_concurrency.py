@@ -18,6 +18,7 @@ pytestmark = [
 def test_parallel_appends_form_a_single_valid_chain():
     errors: list[BaseException] = []
     barrier = threading.Barrier(4)
+    before = LedgerEvent.objects.count()  # the seeded directory's events (tests/conftest.py)
 
     def writer(n: int) -> None:
         try:
@@ -36,6 +37,6 @@ def test_parallel_appends_form_a_single_valid_chain():
         t.join()
 
     assert errors == []
-    assert LedgerEvent.objects.count() == 60
+    assert LedgerEvent.objects.count() == before + 60
     result = verify_ledger()
-    assert result.ok and result.checked == 60
+    assert result.ok and result.checked == before + 60

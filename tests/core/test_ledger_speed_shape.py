@@ -63,7 +63,7 @@ def test_hashes_with_copied_states_are_core_cryptos(size):
 
 
 @pytest.fixture
-def varied(db):
+def varied(empty_ledger):
     """Events with a decision id, nested Chinese data, and none at all."""
     return [
         record_event(
