@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.recipients import unit_staff
-from core.memo import memoised
+from core.memo import memoised, rows_if_any
 from core.notify import notify
 
 from ..contracts import EvidenceFindingDecisionIn
@@ -45,10 +45,14 @@ class FindingDecision(EvidenceAction):
             sources = self.machine[self.transition].sources if self.machine else ()
             # the findings any decision may take, read once per page for all (core.memo)
             decidable = {s for t in COLLECTION_FINDING.transitions if t.action for s in t.sources}
-            rows = memoised(
+            rows = memoised(  # none read when the project page knows it has none
                 ("collection_findings", field, page_obj.pk),
-                lambda: list(
-                    CollectionFinding.objects.filter(**{field: page_obj}, state__in=decidable)
+                lambda: rows_if_any(
+                    "collection_findings",
+                    page_obj,
+                    lambda: list(
+                        CollectionFinding.objects.filter(**{field: page_obj}, state__in=decidable)
+                    ),
                 ),
             )
             yield from (f for f in rows if f.state in sources)
